@@ -1,0 +1,239 @@
+//! Command-line types. No behaviour lives here: the doc comments are the help text, the man
+//! pages and the completions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Run Kubeflow PyTorchJobs inside Slurm allocations, from one job spec
+///
+/// hybridctl renders the sbatch script and the PyTorchJob manifest from one job spec, so the
+/// nodes, GPUs, NCCL settings and mounts that Slurm allocates are exactly what the pods get.
+///
+/// Configuration is layered: built-in defaults < site config (/etc/hybridctl/config.yaml or
+/// $HYBRIDCTL_SITE_CONFIG) < user config (~/.config/hybridctl/config.yaml or
+/// $HYBRIDCTL_CONFIG) < the spec < command-line flags.
+///
+/// Exit codes: 0 success; 1 the spec or check failed; 2 an environment or internal error.
+#[derive(Debug, Parser)]
+#[command(name = "hybridctl", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// When to use colour: auto (a terminal and no NO_COLOR), always, never
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)
+    ///
+    /// The PyTorchJob is the one `hybridctl launch` would create inside the allocation for
+    /// the simulated job id and node list. Without --out both artifacts are printed, the
+    /// script first, each after a `# ==> NAME <==` line.
+    Render(RenderArgs),
+
+    /// Check job specs and report every problem with file:line:col, the rule and a hint
+    ///
+    /// Exit code 0 when every spec is valid (warnings allowed), 1 when any has an error,
+    /// 2 when a file could not be read.
+    Validate(ValidateArgs),
+
+    /// Run the job inside a Slurm allocation (called by the rendered batch script)
+    ///
+    /// Reads the frozen spec and the allocation from SLURM_JOB_ID, SLURM_JOB_NODELIST and
+    /// SLURM_GPUS_ON_NODE, and plans the PyTorchJob pinned to exactly the allocated nodes.
+    Launch(LaunchArgs),
+
+    /// Expand or compress Slurm hostlists (`gpu[001-004,010]`)
+    Hostlist(HostlistArgs),
+
+    /// Print shell completions
+    Completions(CompletionsArgs),
+
+    /// Write man pages (one per subcommand)
+    Man(ManArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RenderFormat {
+    /// The batch script, then the manifest as YAML
+    Yaml,
+    /// One JSON object with both artifacts
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Artifact {
+    /// The batch script
+    Sbatch,
+    /// The PyTorchJob manifest
+    Pytorchjob,
+}
+
+#[derive(Debug, Args)]
+pub struct SpecOverrides {
+    /// Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+
+    /// Override `slurm.partition`
+    #[arg(short = 'p', long)]
+    pub partition: Option<String>,
+
+    /// Override `slurm.nodes`
+    #[arg(short = 'N', long)]
+    pub nodes: Option<u32>,
+
+    /// Override `kubernetes.namespace`
+    #[arg(short = 'n', long)]
+    pub namespace: Option<String>,
+
+    /// Override `kubernetes.context`
+    #[arg(long)]
+    pub context: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The job spec (YAML); `-` reads standard input
+    #[arg(value_name = "SPEC")]
+    pub spec: String,
+
+    /// Slurm job id to simulate
+    #[arg(long, value_name = "ID", default_value = "0")]
+    pub job_id: String,
+
+    /// Allocated nodes to simulate, as a Slurm hostlist [default: node[1-N]]
+    #[arg(long, value_name = "HOSTLIST")]
+    pub nodelist: Option<String>,
+
+    /// Write `<name>.sbatch` and `<name>.pytorchjob.yaml` (or .json) into DIR instead of printing
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = RenderFormat::Yaml)]
+    pub output: RenderFormat,
+
+    /// Print only one artifact
+    #[arg(long, value_enum)]
+    pub only: Option<Artifact>,
+
+    #[command(flatten)]
+    pub overrides: SpecOverrides,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextOrJson {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Job specs to check; `-` reads standard input
+    #[arg(value_name = "SPEC", required = true)]
+    pub specs: Vec<String>,
+
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
+    pub output: TextOrJson,
+
+    /// Treat warnings as errors
+    #[arg(long)]
+    pub strict: bool,
+
+    #[command(flatten)]
+    pub overrides: SpecOverrides,
+}
+
+#[derive(Debug, Args)]
+pub struct LaunchArgs {
+    /// The frozen spec (JSON) written into the batch script; `-` reads standard input
+    #[arg(long, value_name = "PATH", default_value = "-")]
+    pub frozen_spec: String,
+
+    /// Plan and print the PyTorchJob for this allocation without creating anything
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Output format of --dry-run
+    #[arg(short = 'o', long, value_enum, default_value_t = RenderFormat::Yaml)]
+    pub output: RenderFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct HostlistArgs {
+    #[command(subcommand)]
+    pub action: HostlistAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HostlistAction {
+    /// Print one host per line, like `scontrol show hostnames`
+    Expand {
+        /// Hostlist such as `gpu[001-004,010],cpu1`
+        #[arg(value_name = "HOSTLIST")]
+        list: String,
+    },
+    /// Print the compressed hostlist of the given hosts, like `scontrol show hostlist`
+    Compress {
+        /// Host names (or comma-separated lists)
+        #[arg(value_name = "HOST", required = true)]
+        hosts: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    Powershell,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: Shell,
+
+    /// Write the file into DIR (named as the shell expects) instead of printing it
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Directory to write `hybridctl.1` and `hybridctl-<command>.1` into
+    #[arg(long, value_name = "DIR", default_value = "man")]
+    pub dir: PathBuf,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,108 @@
+//! `hybridctl launch`: inside the allocation, turn the frozen spec and the Slurm environment
+//! into the PyTorchJob pinned to the allocated nodes.
+
+use std::io::{Read, Write};
+
+use anyhow::{Context, Result};
+
+use super::Output;
+use crate::cli::{LaunchArgs, RenderFormat};
+use crate::error::{ExitStatus, UserError};
+use crate::plan::{Allocation, Plan, PlanOptions};
+use crate::render::{Renderer, manifest_yaml};
+use crate::settings::Env;
+use crate::spec::Spec;
+
+/// The allocation as Slurm describes it to the batch step.
+pub fn allocation_from_env(env: &Env, spec: &Spec) -> Result<Allocation> {
+    let need = |name: &str| {
+        env.get(name).map(str::to_string).ok_or_else(|| {
+            UserError::environment(
+                format!("`{name}` is not set"),
+                "`hybridctl launch` runs inside a Slurm allocation (the batch script calls it); use `hybridctl render` elsewhere",
+            )
+        })
+    };
+    let job_id = need("SLURM_JOB_ID")?;
+    let nodelist = need("SLURM_JOB_NODELIST")?;
+    let nodes = crate::hostlist::expand(&nodelist).map_err(|e| {
+        UserError::environment(
+            format!("SLURM_JOB_NODELIST `{nodelist}` could not be expanded: {e}"),
+            "this is a bug in hybridctl's hostlist parser; please report the value",
+        )
+    })?;
+    if let Some(gpus) = env.get("SLURM_GPUS_ON_NODE") {
+        let got: u32 = gpus.parse().map_err(|_| {
+            UserError::environment(format!("SLURM_GPUS_ON_NODE `{gpus}` is not a number"), "check the site's GRES configuration")
+        })?;
+        if got != spec.slurm.gpus_per_node {
+            return Err(UserError::environment(
+                format!(
+                    "Slurm allocated {got} GPUs per node but the spec asks for {}",
+                    spec.slurm.gpus_per_node
+                ),
+                "the batch script requests `--gpus-per-node` from the spec; check the partition's GRES and job_submit plugins",
+            )
+            .into());
+        }
+    }
+    Ok(Allocation { job_id, nodes })
+}
+
+pub fn run(args: LaunchArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
+    let text = if args.frozen_spec == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("could not read the frozen spec from standard input")?;
+        s
+    } else {
+        std::fs::read_to_string(&args.frozen_spec)
+            .with_context(|| format!("could not read the frozen spec `{}`", args.frozen_spec))?
+    };
+    let spec: Spec = serde_json::from_str(text.trim()).map_err(|e| {
+        UserError::environment(
+            format!("the frozen spec is not valid: {e}"),
+            "render the batch script again with the same hybridctl version that runs on the compute nodes",
+        )
+    })?;
+    let settings = super::load_settings(env)?;
+    let alloc = allocation_from_env(&settings.env, &spec)?;
+    let opts = PlanOptions {
+        launcher: settings.launcher(),
+        spec_path: "frozen spec".to_string(),
+    };
+    let plan = Plan::new(&spec, &alloc, &opts).map_err(|e| {
+        UserError::environment(
+            format!("the allocation does not match the spec: {e}"),
+            "the batch script requests exactly the spec's nodes; was it edited or submitted with other options?",
+        )
+    })?;
+    let renderer = Renderer::new(settings.templates_dir())?;
+    let manifest = renderer.pytorchjob(&plan)?;
+    let mut stdout = std::io::stdout().lock();
+    match args.output {
+        RenderFormat::Yaml => stdout.write_all(
+            manifest_yaml(&plan, &manifest)
+                .map_err(anyhow::Error::msg)?
+                .as_bytes(),
+        )?,
+        RenderFormat::Json => {
+            serde_json::to_writer_pretty(&mut stdout, &manifest.value)?;
+            writeln!(stdout)?;
+        }
+    }
+    stdout.flush()?;
+    if args.dry_run {
+        return Ok(ExitStatus::Success);
+    }
+    Err(UserError::environment(
+        format!(
+            "planned PyTorchJob `{}` on {}, but this build cannot create it: the Kubernetes side of `launch` is not built yet",
+            plan.k8s_name,
+            crate::hostlist::compress(&plan.nodes)
+        ),
+        "use `hybridctl launch --dry-run` to see the manifest",
+    )
+    .into())
+}

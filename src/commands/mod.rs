@@ -1,0 +1,135 @@
+//! One thin file per subcommand: resolve settings, call the core, print.
+
+mod completions;
+mod hostlist;
+mod launch;
+mod man;
+mod render;
+mod validate;
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::Result;
+
+use crate::cli::{Cli, ColorChoice, Command};
+use crate::diag::{Diagnostic, Severity};
+use crate::error::{ExitStatus, UserError};
+use crate::settings::{Env, LoadedSpec, Overrides, Settings};
+
+pub fn run(cli: Cli, env: Env) -> Result<ExitStatus> {
+    let color = match cli.global.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            env.get("NO_COLOR").is_none()
+                && env.get("TERM") != Some("dumb")
+                && std::io::stderr().is_terminal()
+        }
+    };
+    let out = Output { color };
+    match cli.command {
+        Command::Render(args) => render::run(args, env, &out),
+        Command::Validate(args) => validate::run(args, env, &out),
+        Command::Launch(args) => launch::run(args, env, &out),
+        Command::Hostlist(args) => hostlist::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
+    }
+}
+
+/// How to write messages (colour or not).
+pub struct Output {
+    pub color: bool,
+}
+
+impl Output {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn diagnostic(&self, d: &Diagnostic) -> String {
+        let (label, code) = match d.severity {
+            Severity::Error => ("error", "1;31"),
+            Severity::Warning => ("warning", "1;33"),
+        };
+        let mut s = format!(
+            "{}: {}: {}",
+            d.file,
+            self.paint(code, &format!("{label}[{}]", d.rule)),
+            d.message
+        );
+        if let Some(h) = &d.hint {
+            s.push_str(&format!("\n  {} {h}", self.paint("1;36", "hint:")));
+        }
+        s
+    }
+
+    /// Print diagnostics to stderr.
+    pub fn diagnostics(&self, diags: &[Diagnostic]) -> std::io::Result<()> {
+        let mut err = std::io::stderr().lock();
+        for d in diags {
+            writeln!(err, "{}", self.diagnostic(d))?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::cli::SpecOverrides {
+    pub fn to_overrides(&self) -> Overrides {
+        let mut fields = Vec::new();
+        if let Some(p) = &self.partition {
+            fields.push(("slurm.partition", p.clone()));
+        }
+        if let Some(n) = self.nodes {
+            fields.push(("slurm.nodes", n.to_string()));
+        }
+        if let Some(n) = &self.namespace {
+            fields.push(("kubernetes.namespace", n.clone()));
+        }
+        if let Some(c) = &self.context {
+            fields.push(("kubernetes.context", c.clone()));
+        }
+        Overrides {
+            assignments: self.set.clone(),
+            fields,
+        }
+    }
+}
+
+/// Load settings, or explain why they could not be read.
+pub fn load_settings(env: Env) -> Result<Settings> {
+    Settings::load(env).map_err(|e| {
+        anyhow::Error::new(e).context(UserError::environment(
+            "could not load the hybridctl configuration",
+            "fix or remove the file, or point $HYBRIDCTL_SITE_CONFIG / $HYBRIDCTL_CONFIG elsewhere",
+        ))
+    })
+}
+
+/// Print the diagnostics of a loaded spec and return the spec, or fail with exit code 1.
+pub fn require_valid(loaded: LoadedSpec, out: &Output) -> Result<crate::spec::Spec> {
+    out.diagnostics(&loaded.diagnostics)?;
+    match loaded.spec {
+        Some(spec) => Ok(spec),
+        None => {
+            let errors = loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            Err(UserError::invalid(
+                format!(
+                    "`{}` is not a valid job spec ({errors} error{})",
+                    loaded.display_path,
+                    if errors == 1 { "" } else { "s" }
+                ),
+                format!("fix the problems above; `hybridctl validate {}` checks again", loaded.display_path),
+            )
+            .into())
+        }
+    }
+}

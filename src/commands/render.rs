@@ -1,0 +1,109 @@
+//! `hybridctl render SPEC`
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use super::{Output, load_settings, require_valid};
+use crate::cli::{Artifact, RenderArgs, RenderFormat};
+use crate::error::{ExitStatus, UserError};
+use crate::plan::{Allocation, Plan, PlanOptions, simulated_nodes};
+use crate::render::{Rendered, Renderer, manifest_yaml};
+use crate::settings::{Env, load_spec};
+
+pub fn run(args: RenderArgs, env: Env, out: &Output) -> Result<ExitStatus> {
+    let settings = load_settings(env)?;
+    let loaded = load_spec(&settings, &args.spec, &args.overrides.to_overrides())?;
+    let display = loaded.display_path.clone();
+    let spec = require_valid(loaded, out)?;
+    let nodes = match &args.nodelist {
+        Some(list) => crate::hostlist::expand(list).map_err(|e| {
+            UserError::invalid(
+                format!("--nodelist `{list}` is not a valid Slurm hostlist: {e}"),
+                "write it as Slurm does, e.g. `gpu[001-004,010]`",
+            )
+        })?,
+        None => simulated_nodes(spec.slurm.nodes),
+    };
+    let alloc = Allocation {
+        job_id: args.job_id.clone(),
+        nodes,
+    };
+    let opts = PlanOptions {
+        launcher: settings.launcher(),
+        spec_path: display,
+    };
+    let plan = Plan::new(&spec, &alloc, &opts).map_err(|e| {
+        UserError::invalid(
+            format!("cannot plan the job: {e}"),
+            "--nodelist must name exactly `slurm.nodes` distinct nodes and --job-id must be a number",
+        )
+    })?;
+    let renderer = Renderer::new(settings.templates_dir())?;
+    let script = renderer.sbatch(&plan)?;
+    let manifest = renderer.pytorchjob(&plan)?;
+
+    let manifest_text = match args.output {
+        RenderFormat::Yaml => manifest_yaml(&plan, &manifest).map_err(anyhow::Error::msg)?,
+        RenderFormat::Json => format!("{}\n", serde_json::to_string_pretty(&manifest.value)?),
+    };
+
+    if let Some(dir) = &args.out {
+        write_out(dir, &plan, &script, &manifest_text, args.output, args.only)?;
+        return Ok(ExitStatus::Success);
+    }
+    let mut stdout = std::io::stdout().lock();
+    match (args.only, args.output) {
+        (Some(Artifact::Sbatch), _) => stdout.write_all(script.as_bytes())?,
+        (Some(Artifact::Pytorchjob), _) => stdout.write_all(manifest_text.as_bytes())?,
+        (None, RenderFormat::Yaml) => {
+            writeln!(stdout, "# ==> {}.sbatch <==", plan.name)?;
+            stdout.write_all(script.as_bytes())?;
+            writeln!(stdout, "\n# ==> {}.pytorchjob.yaml <==", plan.name)?;
+            stdout.write_all(manifest_text.as_bytes())?;
+        }
+        (None, RenderFormat::Json) => {
+            let both = Rendered {
+                sbatch: &script,
+                pytorchjob: &manifest.value,
+                job_id: &plan.job_id,
+                nodes: &plan.nodes,
+                gpus_per_node: plan.gpus_per_node,
+            };
+            serde_json::to_writer_pretty(&mut stdout, &both)?;
+            writeln!(stdout)?;
+        }
+    }
+    stdout.flush()?;
+    Ok(ExitStatus::Success)
+}
+
+fn write_out(
+    dir: &Path,
+    plan: &Plan,
+    script: &str,
+    manifest: &str,
+    format: RenderFormat,
+    only: Option<Artifact>,
+) -> Result<()> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("could not create the output directory `{}`", dir.display()))?;
+    let ext = match format {
+        RenderFormat::Yaml => "yaml",
+        RenderFormat::Json => "json",
+    };
+    let mut files = Vec::new();
+    if only != Some(Artifact::Pytorchjob) {
+        files.push((dir.join(format!("{}.sbatch", plan.name)), script));
+    }
+    if only != Some(Artifact::Sbatch) {
+        files.push((dir.join(format!("{}.pytorchjob.{ext}", plan.name)), manifest));
+    }
+    for (path, text) in files {
+        std::fs::write(&path, text)
+            .with_context(|| format!("could not write `{}`", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}

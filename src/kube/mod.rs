@@ -1,0 +1,3 @@
+//! Kubernetes types and, later, the client side (create, watch, logs, cleanup).
+
+pub mod pytorchjob;

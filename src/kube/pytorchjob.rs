@@ -1,0 +1,117 @@
+//! The Kubeflow training operator's PyTorchJob (`kubeflow.org/v1`), as far as hybridctl
+//! reads and writes it. Field names follow `pkg/apis/kubeflow.org/v1/pytorch_types.go` and
+//! `common_types.go` of kubeflow/training-operator v1.9.
+//! `runPolicy` must sit under `spec` (not at the top of `spec`'s siblings), see
+//! training-operator issues #1241 and #1627.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::PodTemplateSpec;
+use kube::CustomResource;
+use serde::{Deserialize, Serialize};
+
+#[derive(CustomResource, Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[kube(
+    group = "kubeflow.org",
+    version = "v1",
+    kind = "PyTorchJob",
+    plural = "pytorchjobs",
+    namespaced,
+    status = "PyTorchJobStatus",
+    schema = "disabled"
+)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PyTorchJobSpec {
+    pub run_policy: RunPolicy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elastic_policy: Option<ElasticPolicy>,
+    pub pytorch_replica_specs: BTreeMap<String, ReplicaSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nproc_per_node: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RunPolicy {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clean_pod_policy: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl_seconds_after_finished: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_deadline_seconds: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backoff_limit: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspend: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduling_policy: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ElasticPolicy {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_replicas: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_replicas: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rdzv_backend: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rdzv_port: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rdzv_host: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rdzv_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_restarts: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standalone: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReplicaSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart_policy: Option<String>,
+    pub template: PodTemplateSpec,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PyTorchJobStatus {
+    #[serde(default)]
+    pub conditions: Vec<JobCondition>,
+    #[serde(default)]
+    pub replica_statuses: BTreeMap<String, ReplicaStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completion_time: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct JobCondition {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub status: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplicaStatus {
+    #[serde(default)]
+    pub active: Option<i32>,
+    #[serde(default)]
+    pub succeeded: Option<i32>,
+    #[serde(default)]
+    pub failed: Option<i32>,
+}

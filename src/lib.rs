@@ -1,0 +1,51 @@
+//! hybridctl: one job spec, an sbatch script and a Kubeflow PyTorchJob that agree.
+//!
+//! The core (spec, plan, render, hostlist, parsers) is pure; the edges are `settings` (the
+//! environment and config files, read once) and the command files.
+
+pub mod cli;
+pub mod commands;
+pub mod diag;
+pub mod error;
+#[path = "/tmp/hostlist_tmp.rs"]
+pub mod hostlist;
+pub mod kube;
+pub mod plan;
+pub mod render;
+pub mod settings;
+pub mod spec;
+pub mod yaml;
+
+use std::ffi::OsString;
+use std::io::Write;
+
+use clap::Parser;
+
+use crate::error::ExitStatus;
+
+/// Parse arguments, run the command, print any error once, and return the exit code.
+pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> u8 {
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let env = settings::Env::capture();
+    match commands::run(cli, env) {
+        Ok(status) => status.code(),
+        Err(err) if error::is_broken_pipe(&err) => 0,
+        Err(err) => {
+            let (text, status) = error::report(&err);
+            let _ = std::io::stdout().flush();
+            let _ = writeln!(std::io::stderr(), "{text}");
+            if status == ExitStatus::Success {
+                2
+            } else {
+                status.code()
+            }
+        }
+    }
+}

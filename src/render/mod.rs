@@ -1,0 +1,209 @@
+//! Rendering the plan into the two artifacts with minijinja templates.
+//!
+//! Templates live in `templates/` (embedded into the binary) and can be overridden per file
+//! by a site's template directory. They only substitute and loop over plan values. The batch
+//! script template has no auto-escaping, so it must use the `shquote`/`sbatch_value`/
+//! `heredoc_line` filters (see `quote`); the manifest template writes every value as JSON,
+//! which is valid YAML, and its output is parsed back and checked against the typed
+//! PyTorchJob before anyone sees it.
+
+pub mod quote;
+
+use std::path::{Path, PathBuf};
+
+use minijinja::value::Serde;
+use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::kube::pytorchjob::PyTorchJob;
+use crate::plan::Plan;
+
+pub const SBATCH_TEMPLATE: &str = "sbatch.sh.j2";
+pub const PYTORCHJOB_TEMPLATE: &str = "pytorchjob.yaml.j2";
+
+const BUILTIN: &[(&str, &str)] = &[
+    (SBATCH_TEMPLATE, include_str!("../../templates/sbatch.sh.j2")),
+    (
+        PYTORCHJOB_TEMPLATE,
+        include_str!("../../templates/pytorchjob.yaml.j2"),
+    ),
+];
+
+#[derive(Debug, Error)]
+pub enum RenderError {
+    #[error("could not read template `{}`", path.display())]
+    ReadTemplate {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("template `{name}` is invalid: {message}")]
+    Template { name: String, message: String },
+    #[error("template `{name}` failed to render: {message}")]
+    Render { name: String, message: String },
+    #[error("template `{name}` produced a manifest that is not valid YAML: {message}")]
+    ManifestYaml { name: String, message: String },
+    #[error("template `{name}` produced a manifest that is not a valid PyTorchJob: {message}")]
+    ManifestShape { name: String, message: String },
+}
+
+/// The rendered PyTorchJob: the document as rendered (for output) and its typed form.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    pub value: serde_json::Value,
+    pub typed: PyTorchJob,
+}
+
+pub struct Renderer {
+    env: Environment<'static>,
+    /// Where each template came from (`builtin` or a path), for messages.
+    pub sources: Vec<(String, String)>,
+}
+
+fn filter_error(message: String) -> minijinja::Error {
+    minijinja::Error::new(ErrorKind::InvalidOperation, message)
+}
+
+impl Renderer {
+    /// Templates from `override_dir` (only the files that exist there) or the built-in ones.
+    pub fn new(override_dir: Option<&Path>) -> Result<Self, RenderError> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".yaml.j2") {
+                AutoEscape::Json
+            } else {
+                AutoEscape::None
+            }
+        });
+        env.add_filter("shquote", |value: minijinja::Value| {
+            let text = value.to_string();
+            quote::shell_quote(&text)
+                .map(|q| q.into_owned())
+                .map_err(filter_error)
+        });
+        env.add_filter("sbatch_value", |value: minijinja::Value| {
+            let text = value.to_string();
+            quote::sbatch_value(&text)
+                .map(str::to_string)
+                .map_err(filter_error)
+        });
+        env.add_filter(
+            "heredoc_line",
+            |value: minijinja::Value, terminator: String| {
+                let text = value.to_string();
+                quote::heredoc_line(&text, &terminator)
+                    .map(str::to_string)
+                    .map_err(filter_error)
+            },
+        );
+        let mut sources = Vec::new();
+        for (name, builtin) in BUILTIN {
+            let custom = override_dir.map(|d| d.join(name)).filter(|p| p.is_file());
+            let (source, origin) = match custom {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path).map_err(|source| {
+                        RenderError::ReadTemplate {
+                            path: path.clone(),
+                            source,
+                        }
+                    })?;
+                    (text, path.display().to_string())
+                }
+                None => ((*builtin).to_string(), "builtin".to_string()),
+            };
+            env.add_template_owned(*name, source)
+                .map_err(|e| RenderError::Template {
+                    name: origin.clone(),
+                    message: describe(&e),
+                })?;
+            sources.push(((*name).to_string(), origin));
+        }
+        Ok(Self { env, sources })
+    }
+
+    fn origin(&self, name: &str) -> String {
+        self.sources
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, o)| if o == "builtin" { name.to_string() } else { o.clone() })
+            .unwrap_or_else(|| name.to_string())
+    }
+
+    fn render(&self, name: &str, plan: &Plan) -> Result<String, RenderError> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| RenderError::Template {
+                name: self.origin(name),
+                message: describe(&e),
+            })?;
+        template
+            .render(minijinja::Value::from(Serde(plan)))
+            .map_err(|e| RenderError::Render {
+                name: self.origin(name),
+                message: describe(&e),
+            })
+    }
+
+    /// The batch script.
+    pub fn sbatch(&self, plan: &Plan) -> Result<String, RenderError> {
+        let mut text = self.render(SBATCH_TEMPLATE, plan)?;
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        Ok(text)
+    }
+
+    /// The PyTorchJob, parsed and checked.
+    pub fn pytorchjob(&self, plan: &Plan) -> Result<Manifest, RenderError> {
+        let text = self.render(PYTORCHJOB_TEMPLATE, plan)?;
+        let value: serde_json::Value =
+            serde_saphyr::from_str(&text).map_err(|e| RenderError::ManifestYaml {
+                name: self.origin(PYTORCHJOB_TEMPLATE),
+                message: e.to_string(),
+            })?;
+        let typed: PyTorchJob =
+            serde_json::from_value(value.clone()).map_err(|e| RenderError::ManifestShape {
+                name: self.origin(PYTORCHJOB_TEMPLATE),
+                message: e.to_string(),
+            })?;
+        Ok(Manifest { value, typed })
+    }
+}
+
+fn describe(e: &minijinja::Error) -> String {
+    let mut msg = match e.detail() {
+        Some(d) => format!("{}: {d}", e.kind()),
+        None => e.kind().to_string(),
+    };
+    if let Some(line) = e.line() {
+        msg.push_str(&format!(" (line {line})"));
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    msg
+}
+
+/// The manifest as YAML with a provenance header.
+pub fn manifest_yaml(plan: &Plan, manifest: &Manifest) -> Result<String, String> {
+    let body = serde_saphyr::to_string(&manifest.value).map_err(|e| e.to_string())?;
+    Ok(format!(
+        "# Generated by hybridctl {} from {} for Slurm job {}.\n{body}",
+        plan.version, plan.spec_path, plan.job_id
+    ))
+}
+
+/// Both artifacts, as `render -o json` prints them.
+#[derive(Debug, Serialize)]
+pub struct Rendered<'a> {
+    pub sbatch: &'a str,
+    pub pytorchjob: &'a serde_json::Value,
+    pub job_id: &'a str,
+    pub nodes: &'a [String],
+    pub gpus_per_node: u32,
+}

@@ -1,0 +1,445 @@
+//! Settings: the environment, the site and user config files, and the layering of a spec.
+//!
+//! The environment is read once, here, into [`Env`]; commands never call `std::env`.
+//! A spec is the merge of these layers, later ones winning key by key:
+//! built-in defaults < site `defaults:` < the partition's entry in the site config < user
+//! `defaults:` < the spec file < command-line overrides (`--set`, `--nodes`, ...).
+//! Every layer keeps its own file positions, so a bad value from the site config is reported
+//! against the site config.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use thiserror::Error;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::spec::decode::{Decoder, PartitionInfo, decode_spec};
+use crate::spec::Spec;
+use crate::yaml::{self, Key, Node, Pos, Value};
+
+pub const DEFAULT_SITE_CONFIG: &str = "/etc/hybridctl/config.yaml";
+
+/// The process environment, captured once.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    vars: BTreeMap<String, String>,
+}
+
+impl Env {
+    pub fn capture() -> Self {
+        Self {
+            vars: std::env::vars_os()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                .collect(),
+        }
+    }
+
+    pub fn from_pairs<I, K, V>(pairs: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        Self {
+            vars: pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.vars
+            .get(key)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum SettingsError {
+    #[error("could not read {what} `{}`", path.display())]
+    Read {
+        what: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartitionConfig {
+    pub name: String,
+    pub gpus_per_node: Option<u32>,
+    /// Spec-shaped defaults for jobs on this partition (`network:` and `gpusPerNode`).
+    pub layer: Node,
+    pub pos: Pos,
+}
+
+/// A parsed config file (site or user).
+#[derive(Debug, Clone, Default)]
+pub struct ConfigFile {
+    pub path: Option<PathBuf>,
+    pub defaults: Option<Node>,
+    pub partitions: Vec<PartitionConfig>,
+    pub templates: Option<PathBuf>,
+    pub launcher: Option<String>,
+    pub slurm_bin_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub env: Env,
+    pub site: ConfigFile,
+    pub user: ConfigFile,
+    /// Problems found in the config files themselves.
+    pub config_diagnostics: Vec<Diagnostic>,
+}
+
+impl Settings {
+    /// Load the site config (`$HYBRIDCTL_SITE_CONFIG` or `/etc/hybridctl/config.yaml`) and the
+    /// user config (`$HYBRIDCTL_CONFIG`, else `$XDG_CONFIG_HOME/hybridctl/config.yaml`, else
+    /// `~/.config/hybridctl/config.yaml`). Missing default files are fine; a file named by a
+    /// variable must exist.
+    pub fn load(env: Env) -> Result<Self, SettingsError> {
+        let mut diags = Diagnostics::default();
+        let site_path = env
+            .get("HYBRIDCTL_SITE_CONFIG")
+            .map(|p| (PathBuf::from(p), true))
+            .unwrap_or_else(|| (PathBuf::from(DEFAULT_SITE_CONFIG), false));
+        let user_path = match env.get("HYBRIDCTL_CONFIG") {
+            Some(p) => Some((PathBuf::from(p), true)),
+            None => env
+                .get("XDG_CONFIG_HOME")
+                .map(PathBuf::from)
+                .or_else(|| env.get("HOME").map(|h| Path::new(h).join(".config")))
+                .map(|d| (d.join("hybridctl").join("config.yaml"), false)),
+        };
+        let site = load_config(&site_path.0, site_path.1, "site config", true, &mut diags)?;
+        let user = match user_path {
+            Some((p, required)) => load_config(&p, required, "user config", false, &mut diags)?,
+            None => ConfigFile::default(),
+        };
+        Ok(Self {
+            env,
+            site,
+            user,
+            config_diagnostics: diags.sorted(),
+        })
+    }
+
+    /// Settings with no config files (tests, benchmarks).
+    pub fn empty(env: Env) -> Self {
+        Self {
+            env,
+            site: ConfigFile::default(),
+            user: ConfigFile::default(),
+            config_diagnostics: Vec::new(),
+        }
+    }
+
+    /// The template override directory, from the user or site config.
+    pub fn templates_dir(&self) -> Option<&Path> {
+        self.user
+            .templates
+            .as_deref()
+            .or(self.site.templates.as_deref())
+    }
+
+    /// How the batch script calls hybridctl on the compute nodes.
+    pub fn launcher(&self) -> String {
+        self.user
+            .launcher
+            .clone()
+            .or_else(|| self.site.launcher.clone())
+            .unwrap_or_else(|| "hybridctl".to_string())
+    }
+
+    pub fn slurm_bin_dir(&self) -> Option<&Path> {
+        self.user
+            .slurm_bin_dir
+            .as_deref()
+            .or(self.site.slurm_bin_dir.as_deref())
+    }
+
+    pub fn partition(&self, name: &str) -> Option<&PartitionConfig> {
+        self.site.partitions.iter().find(|p| p.name == name)
+    }
+
+    pub fn color(&self, is_terminal: bool) -> bool {
+        self.env.get("NO_COLOR").is_none() && is_terminal && self.env.get("TERM") != Some("dumb")
+    }
+}
+
+fn load_config(
+    path: &Path,
+    required: bool,
+    what: &'static str,
+    site: bool,
+    diags: &mut Diagnostics,
+) -> Result<ConfigFile, SettingsError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+            return Ok(ConfigFile::default());
+        }
+        Err(source) => {
+            return Err(SettingsError::Read {
+                what,
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let file: Arc<str> = Arc::from(path.display().to_string());
+    let root = match yaml::parse(&file, &text) {
+        Ok(root) => root,
+        Err(e) => {
+            diags.error(&e.pos, "yaml-syntax", e.message);
+            return Ok(ConfigFile {
+                path: Some(path.to_path_buf()),
+                ..ConfigFile::default()
+            });
+        }
+    };
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut d = Decoder::new();
+    let mut cfg = ConfigFile {
+        path: Some(path.to_path_buf()),
+        ..ConfigFile::default()
+    };
+    if let Some(mut m) = d.map(&root, "") {
+        cfg.defaults = m.field("defaults").cloned();
+        if let Some(t) = d.opt_string(&mut m, "templates") {
+            cfg.templates = Some(base.join(t));
+        }
+        cfg.launcher = d.opt_string(&mut m, "launcher");
+        if let Some(s) = m.field("slurm") {
+            if let Some(mut sm) = d.map(s, "slurm") {
+                cfg.slurm_bin_dir = d.opt_string(&mut sm, "binDir").map(|p| base.join(p));
+                sm.finish(&mut d);
+            }
+        }
+        if site {
+            if let Some(p) = m.field("partitions") {
+                cfg.partitions = decode_partitions(&mut d, p);
+            }
+        }
+        m.finish(&mut d);
+    }
+    diags.items.extend(d.diags.items);
+    Ok(cfg)
+}
+
+fn decode_partitions(d: &mut Decoder, node: &Node) -> Vec<PartitionConfig> {
+    let Value::Map(entries) = &node.value else {
+        d.diags.error(&node.pos, "type", "`partitions` must be a mapping of partition name to settings");
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, value) in entries {
+        let path = format!("partitions.{}", key.name);
+        let Some(mut m) = d.map(value, &path) else { continue };
+        let gpus = d.opt_u32(&mut m, "gpusPerNode", 0, 64);
+        let network = m.field("network").cloned();
+        m.finish(d);
+        let mut layer_entries = Vec::new();
+        if let Some(g) = m_field_node(value, "gpusPerNode") {
+            layer_entries.push((
+                key_at("slurm", &g.pos),
+                Node {
+                    value: Value::Map(vec![(key_at("gpusPerNode", &g.pos), g.clone())]),
+                    pos: g.pos.clone(),
+                },
+            ));
+        }
+        if let Some(n) = network {
+            layer_entries.push((key_at("network", &n.pos), n));
+        }
+        out.push(PartitionConfig {
+            name: key.name.clone(),
+            gpus_per_node: gpus,
+            layer: Node {
+                value: Value::Map(layer_entries),
+                pos: value.pos.clone(),
+            },
+            pos: key.pos.clone(),
+        });
+    }
+    out
+}
+
+fn m_field_node<'a>(node: &'a Node, name: &str) -> Option<&'a Node> {
+    node.get(name).filter(|n| !matches!(n.value, Value::Null))
+}
+
+fn key_at(name: &str, pos: &Pos) -> Key {
+    Key {
+        name: name.to_string(),
+        pos: pos.clone(),
+    }
+}
+
+/// Command-line changes to a spec.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// `--set key.path=value`, in order.
+    pub assignments: Vec<String>,
+    /// Shortcut flags as (spec path, value), e.g. (`slurm.nodes`, `4`).
+    pub fields: Vec<(&'static str, String)>,
+}
+
+#[derive(Debug, Error)]
+pub enum LoadError {
+    #[error("could not read the job spec `{path}`")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The outcome of loading a spec: the spec when it is valid, and every diagnostic (warnings
+/// come with a valid spec too).
+#[derive(Debug)]
+pub struct LoadedSpec {
+    pub spec: Option<Spec>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub display_path: String,
+}
+
+/// Read a spec file (`-` = stdin) and resolve it through every layer.
+pub fn load_spec(
+    settings: &Settings,
+    path: &str,
+    overrides: &Overrides,
+) -> Result<LoadedSpec, LoadError> {
+    let text = if path == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map_err(|source| {
+            LoadError::Read {
+                path: "<stdin>".into(),
+                source,
+            }
+        })?;
+        s
+    } else {
+        std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+            path: path.to_string(),
+            source,
+        })?
+    };
+    let display = if path == "-" { "<stdin>" } else { path };
+    Ok(resolve_spec(settings, display, &text, overrides))
+}
+
+/// Resolve spec text through every layer (pure apart from what `settings` holds).
+pub fn resolve_spec(settings: &Settings, display: &str, text: &str, overrides: &Overrides) -> LoadedSpec {
+    let mut diags = Diagnostics::default();
+    diags.items.extend(settings.config_diagnostics.iter().cloned());
+    let file: Arc<str> = Arc::from(display);
+    let spec_node = match yaml::parse(&file, text) {
+        Ok(n) => n,
+        Err(e) => {
+            diags.error_hint(
+                &e.pos,
+                "yaml-syntax",
+                e.message,
+                "check the indentation and quoting around this position",
+            );
+            return LoadedSpec {
+                spec: None,
+                diagnostics: diags.sorted(),
+                display_path: display.to_string(),
+            };
+        }
+    };
+    let mut over_nodes = Vec::new();
+    let set_file: Arc<str> = Arc::from("<--set>");
+    for a in &overrides.assignments {
+        match yaml::from_assignment(&set_file, a) {
+            Ok(n) => over_nodes.push(n),
+            Err(e) => diags.error_hint(
+                &e.pos,
+                "set",
+                format!("--set {a}: {}", e.message),
+                "write `--set slurm.nodes=4` (a dotted key path, `=`, a value)",
+            ),
+        }
+    }
+    for (path, value) in &overrides.fields {
+        over_nodes.push(field_node(path, value));
+    }
+
+    // Everything but the partition layer, to learn which partition the job is for.
+    let merged_without_partition = merge_layers(settings, None, &spec_node, &over_nodes);
+    let partition_name = merged_without_partition
+        .get("slurm")
+        .and_then(|s| s.get("partition"))
+        .and_then(|p| match &p.value {
+            Value::Scalar { text, .. } => Some(text.clone()),
+            _ => None,
+        });
+    let partition = partition_name.as_deref().and_then(|n| settings.partition(n));
+    let merged = match partition {
+        Some(p) => merge_layers(settings, Some(p), &spec_node, &over_nodes),
+        None => merged_without_partition,
+    };
+    let info = partition.map(|p| PartitionInfo {
+        name: p.name.clone(),
+        gpus_per_node: p.gpus_per_node,
+        pos: Some(p.pos.clone()),
+    });
+    let (spec, decoder) = decode_spec(&merged, info.as_ref());
+    diags.items.extend(decoder.diags.items);
+    let has_errors = diags.has_errors();
+    LoadedSpec {
+        spec: if has_errors { None } else { spec },
+        diagnostics: diags.sorted(),
+        display_path: display.to_string(),
+    }
+}
+
+fn merge_layers(settings: &Settings, partition: Option<&PartitionConfig>, spec: &Node, overs: &[Node]) -> Node {
+    let empty = Node {
+        value: Value::Map(Vec::new()),
+        pos: spec.pos.clone(),
+    };
+    let mut acc = empty;
+    let layers = [
+        settings.site.defaults.as_ref(),
+        partition.map(|p| &p.layer),
+        settings.user.defaults.as_ref(),
+    ];
+    for layer in layers.into_iter().flatten() {
+        acc = yaml::merge(acc, layer.clone());
+    }
+    acc = yaml::merge(acc, spec.clone());
+    for o in overs {
+        acc = yaml::merge(acc, o.clone());
+    }
+    // The spec's own top-level position is the one to report "required" errors at.
+    acc.pos = spec.pos.clone();
+    acc
+}
+
+/// A shortcut flag's value as a string scalar at `path`.
+fn field_node(path: &str, value: &str) -> Node {
+    let file: Arc<str> = Arc::from("<command line>");
+    let pos = Pos::new(&file, 1, 1);
+    let mut node = Node {
+        value: Value::Scalar {
+            text: value.to_string(),
+            plain: !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()),
+        },
+        pos: pos.clone(),
+    };
+    for part in path.rsplit('.') {
+        node = Node {
+            value: Value::Map(vec![(key_at(part, &pos), node)]),
+            pos: pos.clone(),
+        };
+    }
+    node
+}

@@ -1,0 +1,311 @@
+//! Units in job specs: Slurm time limits, Slurm memory, Kubernetes quantities, byte sizes.
+//!
+//! Slurm and Kubernetes disagree on what `G` means: Slurm's `--mem=1800G` is 1800 GiB
+//! (binary, see `sbatch(1)` "--mem"), Kubernetes' `1800G` is 1800 * 10^9 bytes. So
+//! `slurm.memory` follows Slurm (both `G` and `Gi` mean GiB there), and container resources
+//! follow Kubernetes' quantity rules. Every parser returns a normalised value, and the renderer
+//! only ever prints normalised values.
+
+/// A Slurm time limit in seconds; `None` means `UNLIMITED`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeLimit(pub Option<u64>);
+
+impl TimeLimit {
+    /// Slurm's `days-hours:minutes:seconds` form.
+    pub fn to_slurm(self) -> String {
+        match self.0 {
+            None => "UNLIMITED".to_string(),
+            Some(total) => {
+                let (d, rem) = (total / 86_400, total % 86_400);
+                let (h, rem) = (rem / 3600, rem % 3600);
+                let (m, s) = (rem / 60, rem % 60);
+                if d > 0 {
+                    format!("{d}-{h:02}:{m:02}:{s:02}")
+                } else {
+                    format!("{h:02}:{m:02}:{s:02}")
+                }
+            }
+        }
+    }
+}
+
+/// Parse a time limit in any form `sbatch --time` accepts (`minutes`, `minutes:seconds`,
+/// `hours:minutes:seconds`, `days-hours`, `days-hours:minutes`, `days-hours:minutes:seconds`,
+/// `UNLIMITED`/`INFINITE`) or a duration with units (`48h`, `90m`, `2d`, `1d12h`, `30s`).
+pub fn parse_time(text: &str) -> Result<TimeLimit, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("empty time limit".into());
+    }
+    if t.eq_ignore_ascii_case("unlimited") || t.eq_ignore_ascii_case("infinite") {
+        return Ok(TimeLimit(None));
+    }
+    if t.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return parse_duration_units(t).map(|s| TimeLimit(Some(s)));
+    }
+    let num = |s: &str| -> Result<u64, String> {
+        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) || s.len() > 9 {
+            return Err(format!("`{text}` is not a valid time limit"));
+        }
+        s.parse::<u64>().map_err(|_| format!("`{text}` is not a valid time limit"))
+    };
+    let seconds = if let Some((days, rest)) = t.split_once('-') {
+        let d = num(days)?;
+        let parts: Vec<&str> = rest.split(':').collect();
+        let (h, m, s) = match parts.as_slice() {
+            [h] => (num(h)?, 0, 0),
+            [h, m] => (num(h)?, num(m)?, 0),
+            [h, m, s] => (num(h)?, num(m)?, num(s)?),
+            _ => return Err(format!("`{text}` has too many `:` parts")),
+        };
+        d * 86_400 + h * 3600 + m * 60 + s
+    } else {
+        let parts: Vec<&str> = t.split(':').collect();
+        match parts.as_slice() {
+            [m] => num(m)? * 60,
+            [m, s] => num(m)? * 60 + num(s)?,
+            [h, m, s] => num(h)? * 3600 + num(m)? * 60 + num(s)?,
+            _ => return Err(format!("`{text}` has too many `:` parts")),
+        }
+    };
+    if seconds == 0 {
+        return Err("a time limit of zero would stop the job at once".into());
+    }
+    Ok(TimeLimit(Some(seconds)))
+}
+
+fn parse_duration_units(t: &str) -> Result<u64, String> {
+    let mut total: u64 = 0;
+    let mut digits = String::new();
+    let mut any = false;
+    for c in t.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let unit = match c {
+            'd' | 'D' => 86_400,
+            'h' | 'H' => 3600,
+            'm' | 'M' => 60,
+            's' | 'S' => 1,
+            _ => return Err(format!("`{t}` is not a valid duration (units: d, h, m, s)")),
+        };
+        if digits.is_empty() || digits.len() > 9 {
+            return Err(format!("`{t}` is not a valid duration (e.g. `48h`, `1d12h`, `90m`)"));
+        }
+        let n: u64 = digits
+            .parse()
+            .map_err(|_| format!("`{t}` is not a valid duration"))?;
+        total = total.saturating_add(n.saturating_mul(unit));
+        digits.clear();
+        any = true;
+    }
+    if !digits.is_empty() || !any {
+        return Err(format!("`{t}` is missing a unit after the last number (d, h, m, s)"));
+    }
+    if total == 0 {
+        return Err("a time limit of zero would stop the job at once".into());
+    }
+    Ok(total)
+}
+
+/// Parse `slurm.memory` (Slurm semantics: K, M, G, T are binary; `Ki`..`Ti` are accepted as
+/// the same) into MiB. A bare number is MiB, as in `sbatch --mem`. `0` means "all memory of
+/// the node" for Slurm and is kept.
+pub fn parse_slurm_memory(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    if num.is_empty() || num.len() > 15 {
+        return Err(format!(
+            "`{text}` is not a memory size (e.g. `512G`, `1800G`, `64000M`)"
+        ));
+    }
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{text}` is not a memory size"))?;
+    let factor_kib: u64 = match unit {
+        "K" | "k" | "Ki" | "KB" => 1,
+        "" | "M" | "m" | "Mi" | "MB" => 1024,
+        "G" | "g" | "Gi" | "GB" => 1024 * 1024,
+        "T" | "t" | "Ti" | "TB" => 1024 * 1024 * 1024,
+        _ => {
+            return Err(format!(
+                "`{text}` has an unknown unit `{unit}` (Slurm units: K, M, G, T; all binary)"
+            ));
+        }
+    };
+    let kib = n.checked_mul(factor_kib).ok_or("memory size is too large")?;
+    if unit.starts_with(['K', 'k']) && kib % 1024 != 0 {
+        return Err(format!("`{text}` is not a whole number of MiB"));
+    }
+    Ok(kib / 1024)
+}
+
+/// Slurm's shortest exact spelling of a MiB count (`1843200` -> `1800G`).
+pub fn slurm_memory_string(mib: u64) -> String {
+    if mib == 0 {
+        return "0".into();
+    }
+    for (unit, size) in [("T", 1024 * 1024), ("G", 1024)] {
+        if mib % size == 0 {
+            return format!("{}{unit}", mib / size);
+        }
+    }
+    format!("{mib}M")
+}
+
+/// Check a Kubernetes resource quantity (`16`, `500m`, `64Gi`, `1.5`, `2e3`) and return it
+/// unchanged. The grammar is apimachinery's `resource.Quantity`.
+pub fn check_quantity(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    let bad = || {
+        format!("`{text}` is not a Kubernetes quantity (e.g. `16`, `500m`, `64Gi`, `200G`)")
+    };
+    let body = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let num_end = body
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(body.len());
+    let (num, suffix) = body.split_at(num_end);
+    if num.is_empty() || num == "." || num.matches('.').count() > 1 {
+        return Err(bad());
+    }
+    let suffix_ok = matches!(
+        suffix,
+        "" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" | "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E"
+    ) || (suffix.len() > 1
+        && suffix.starts_with(['e', 'E'])
+        && suffix[1..]
+            .strip_prefix(['+', '-'])
+            .unwrap_or(&suffix[1..])
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+        && !suffix[1..].trim_start_matches(['+', '-']).is_empty());
+    if !suffix_ok {
+        return Err(bad());
+    }
+    if t.starts_with('-') {
+        return Err(format!("`{text}` is negative"));
+    }
+    Ok(t.to_string())
+}
+
+/// Parse a byte size with SI (`500G` = 500 * 10^9) or binary (`500Gi`) units, as Kubernetes
+/// does; used for checkpoint sizes, which are compared against GPFS quotas in KiB.
+pub fn parse_bytes(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (e.g. `500Gi`, `1.5T`, `800G`)"))?;
+    let factor: f64 = match unit.trim() {
+        "" | "B" => 1.0,
+        "k" | "K" | "KB" => 1e3,
+        "M" | "MB" => 1e6,
+        "G" | "GB" => 1e9,
+        "T" | "TB" => 1e12,
+        "P" | "PB" => 1e15,
+        "Ki" | "KiB" => 1024.0,
+        "Mi" | "MiB" => 1024.0 * 1024.0,
+        "Gi" | "GiB" => 1024.0 * 1024.0 * 1024.0,
+        "Ti" | "TiB" => 1024.0_f64.powi(4),
+        "Pi" | "PiB" => 1024.0_f64.powi(5),
+        other => {
+            return Err(format!(
+                "`{text}` has an unknown unit `{other}` (use B, K, M, G, T, P or Ki, Mi, Gi, Ti, Pi)"
+            ));
+        }
+    };
+    let bytes = n * factor;
+    if !bytes.is_finite() || bytes < 0.0 || bytes > 1e20 {
+        return Err(format!("`{text}` is out of range"));
+    }
+    Ok(bytes.round() as u64)
+}
+
+/// Human-readable binary size (`1.5 TiB`).
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slurm_time_forms() {
+        let cases = [
+            ("60", "01:00:00"),
+            ("90:30", "01:30:30"),
+            ("12:00:00", "12:00:00"),
+            ("2-00:00:00", "2-00:00:00"),
+            ("1-12", "1-12:00:00"),
+            ("1-12:30", "1-12:30:00"),
+            ("48h", "2-00:00:00"),
+            ("1d12h", "1-12:00:00"),
+            ("90m", "01:30:00"),
+            ("45s", "00:00:45"),
+            ("UNLIMITED", "UNLIMITED"),
+            ("infinite", "UNLIMITED"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(parse_time(input).map(TimeLimit::to_slurm), Ok(want.into()), "{input}");
+        }
+        for bad in ["", "0", "abc", "1:2:3:4", "2-", "-1", "48", "h", "12x", "1.5h", "1-2:3:4:5"] {
+            if bad == "48" {
+                continue; // 48 minutes is valid
+            }
+            assert!(parse_time(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn slurm_memory_is_binary() {
+        assert_eq!(parse_slurm_memory("1800G"), Ok(1800 * 1024));
+        assert_eq!(parse_slurm_memory("512Gi"), Ok(512 * 1024));
+        assert_eq!(parse_slurm_memory("64000"), Ok(64000));
+        assert_eq!(parse_slurm_memory("2T"), Ok(2 * 1024 * 1024));
+        assert_eq!(parse_slurm_memory("0"), Ok(0));
+        assert!(parse_slurm_memory("1.5G").is_err());
+        assert!(parse_slurm_memory("12X").is_err());
+        assert!(parse_slurm_memory("G").is_err());
+        assert!(parse_slurm_memory("1000K").is_err());
+        assert_eq!(slurm_memory_string(1800 * 1024), "1800G");
+        assert_eq!(slurm_memory_string(2 * 1024 * 1024), "2T");
+        assert_eq!(slurm_memory_string(1500), "1500M");
+    }
+
+    #[test]
+    fn quantities() {
+        for ok in ["16", "500m", "64Gi", "1.5", "200G", "2e3", "100Mi", "0.5"] {
+            assert!(check_quantity(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "abc", "16 cores", "1..5", "-1", "12GB", "Gi", "1e"] {
+            assert!(check_quantity(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn byte_sizes() {
+        assert_eq!(parse_bytes("500G"), Ok(500_000_000_000));
+        assert_eq!(parse_bytes("1Gi"), Ok(1 << 30));
+        assert_eq!(parse_bytes("1.5T"), Ok(1_500_000_000_000));
+        assert!(parse_bytes("lots").is_err());
+        assert_eq!(human_bytes(1 << 30), "1.0 GiB");
+        assert_eq!(human_bytes(12), "12 B");
+    }
+}
