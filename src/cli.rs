@@ -16,7 +16,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 /// Exit codes: 0 success; 1 the spec or check failed; 2 an environment or internal error.
 #[derive(Debug, Parser)]
-#[command(name = "hybridctl", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "hybridctl",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -67,7 +67,13 @@ impl Diagnostics {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        self.push(Severity::Error, pos, rule, message.into(), Some(hint.into()));
+        self.push(
+            Severity::Error,
+            pos,
+            rule,
+            message.into(),
+            Some(hint.into()),
+        );
     }
 
     pub fn warning_hint(
@@ -77,7 +83,13 @@ impl Diagnostics {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        self.push(Severity::Warning, pos, rule, message.into(), Some(hint.into()));
+        self.push(
+            Severity::Warning,
+            pos,
+            rule,
+            message.into(),
+            Some(hint.into()),
+        );
     }
 
     fn push(
@@ -111,7 +123,10 @@ impl Diagnostics {
 }
 
 /// The closest candidate by edit distance, for "did you mean" hints.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = word.to_ascii_lowercase();
     candidates
         .into_iter()

@@ -71,6 +71,10 @@ pub fn report(err: &anyhow::Error) -> (String, ExitStatus) {
     let mut out = format!("error: {err}");
     let mut status = ExitStatus::Error;
     let mut hint = None;
+    if let Some(u) = err.downcast_ref::<UserError>() {
+        status = u.status;
+        hint.clone_from(&u.hint);
+    }
     for cause in err.chain() {
         if let Some(u) = cause.downcast_ref::<UserError>() {
             status = u.status;

@@ -7,7 +7,6 @@ pub mod cli;
 pub mod commands;
 pub mod diag;
 pub mod error;
-#[path = "/tmp/hostlist_tmp.rs"]
 pub mod hostlist;
 pub mod kube;
 pub mod plan;

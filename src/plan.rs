@@ -176,7 +176,11 @@ impl Plan {
                 }],
                 Some(Elastic {
                     min_replicas: e.min_nodes,
-                    max_replicas: if e.max_nodes == 0 { node_count } else { e.max_nodes },
+                    max_replicas: if e.max_nodes == 0 {
+                        node_count
+                    } else {
+                        e.max_nodes
+                    },
                     max_restarts: e.max_restarts,
                     rdzv_backend: "c10d".into(),
                 }),
@@ -262,10 +266,10 @@ impl Plan {
         if gpus > 0 {
             limits.push(nv(GPU_RESOURCE, gpus.to_string()));
         }
-        if spec.network.fabric.uses_rdma() {
-            if let Some(r) = &spec.network.rdma_resource {
-                limits.push(nv(r, spec.network.rdma_count.to_string()));
-            }
+        if spec.network.fabric.uses_rdma()
+            && let Some(r) = &spec.network.rdma_resource
+        {
+            limits.push(nv(r, spec.network.rdma_count.to_string()));
         }
         if let Some(c) = &spec.container.cpu {
             requests.push(nv("cpu", c.clone()));

@@ -14,8 +14,8 @@ use std::sync::Arc;
 use thiserror::Error;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::spec::decode::{Decoder, PartitionInfo, decode_spec};
 use crate::spec::Spec;
+use crate::spec::decode::{Decoder, PartitionInfo, decode_spec};
 use crate::yaml::{self, Key, Node, Pos, Value};
 
 pub const DEFAULT_SITE_CONFIG: &str = "/etc/hybridctl/config.yaml";
@@ -215,16 +215,14 @@ fn load_config(
             cfg.templates = Some(base.join(t));
         }
         cfg.launcher = d.opt_string(&mut m, "launcher");
-        if let Some(s) = m.field("slurm") {
-            if let Some(mut sm) = d.map(s, "slurm") {
-                cfg.slurm_bin_dir = d.opt_string(&mut sm, "binDir").map(|p| base.join(p));
-                sm.finish(&mut d);
-            }
+        if let Some(s) = m.field("slurm")
+            && let Some(mut sm) = d.map(s, "slurm")
+        {
+            cfg.slurm_bin_dir = d.opt_string(&mut sm, "binDir").map(|p| base.join(p));
+            sm.finish(&mut d);
         }
-        if site {
-            if let Some(p) = m.field("partitions") {
-                cfg.partitions = decode_partitions(&mut d, p);
-            }
+        if site && let Some(p) = m.field("partitions") {
+            cfg.partitions = decode_partitions(&mut d, p);
         }
         m.finish(&mut d);
     }
@@ -234,13 +232,19 @@ fn load_config(
 
 fn decode_partitions(d: &mut Decoder, node: &Node) -> Vec<PartitionConfig> {
     let Value::Map(entries) = &node.value else {
-        d.diags.error(&node.pos, "type", "`partitions` must be a mapping of partition name to settings");
+        d.diags.error(
+            &node.pos,
+            "type",
+            "`partitions` must be a mapping of partition name to settings",
+        );
         return Vec::new();
     };
     let mut out = Vec::new();
     for (key, value) in entries {
         let path = format!("partitions.{}", key.name);
-        let Some(mut m) = d.map(value, &path) else { continue };
+        let Some(mut m) = d.map(value, &path) else {
+            continue;
+        };
         let gpus = d.opt_u32(&mut m, "gpusPerNode", 0, 64);
         let network = m.field("network").cloned();
         m.finish(d);
@@ -335,19 +339,26 @@ pub fn load_spec(
 }
 
 /// Resolve spec text through every layer (pure apart from what `settings` holds).
-pub fn resolve_spec(settings: &Settings, display: &str, text: &str, overrides: &Overrides) -> LoadedSpec {
+pub fn resolve_spec(
+    settings: &Settings,
+    display: &str,
+    text: &str,
+    overrides: &Overrides,
+) -> LoadedSpec {
     let mut diags = Diagnostics::default();
-    diags.items.extend(settings.config_diagnostics.iter().cloned());
+    diags
+        .items
+        .extend(settings.config_diagnostics.iter().cloned());
     let file: Arc<str> = Arc::from(display);
     let spec_node = match yaml::parse(&file, text) {
         Ok(n) => n,
         Err(e) => {
-            diags.error_hint(
-                &e.pos,
-                "yaml-syntax",
-                e.message,
-                "check the indentation and quoting around this position",
-            );
+            let hint = if e.message.starts_with("duplicate key") {
+                "a key may appear once per mapping; keep the one you mean"
+            } else {
+                "check the indentation and quoting around this position"
+            };
+            diags.error_hint(&e.pos, "yaml-syntax", e.message, hint);
             return LoadedSpec {
                 spec: None,
                 diagnostics: diags.sorted(),
@@ -381,7 +392,9 @@ pub fn resolve_spec(settings: &Settings, display: &str, text: &str, overrides: &
             Value::Scalar { text, .. } => Some(text.clone()),
             _ => None,
         });
-    let partition = partition_name.as_deref().and_then(|n| settings.partition(n));
+    let partition = partition_name
+        .as_deref()
+        .and_then(|n| settings.partition(n));
     let merged = match partition {
         Some(p) => merge_layers(settings, Some(p), &spec_node, &over_nodes),
         None => merged_without_partition,
@@ -401,7 +414,12 @@ pub fn resolve_spec(settings: &Settings, display: &str, text: &str, overrides: &
     }
 }
 
-fn merge_layers(settings: &Settings, partition: Option<&PartitionConfig>, spec: &Node, overs: &[Node]) -> Node {
+fn merge_layers(
+    settings: &Settings,
+    partition: Option<&PartitionConfig>,
+    spec: &Node,
+    overs: &[Node],
+) -> Node {
     let empty = Node {
         value: Value::Map(Vec::new()),
         pos: spec.pos.clone(),

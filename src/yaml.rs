@@ -111,7 +111,9 @@ pub fn plain_type(text: &str) -> PlainType {
     if let Some(int) = parse_core_int(text) {
         return PlainType::Int(int);
     }
-    let float_like = text.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
+    let float_like = text
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
         && text.bytes().any(|b| b.is_ascii_digit())
         && text.parse::<f64>().is_ok();
     if float_like || matches!(text, ".inf" | "-.inf" | "+.inf" | ".nan" | ".NaN" | ".NAN") {
@@ -180,6 +182,8 @@ enum Frame {
     Map {
         entries: Vec<(Key, Node)>,
         pending_key: Option<Node>,
+        /// Keys that came from a merge key (`<<`); explicit keys replace them.
+        merged: Vec<String>,
         pos: Pos,
         anchor: usize,
     },
@@ -226,6 +230,7 @@ impl Builder {
             Event::MappingStart(_, anchor, _) => self.stack.push(Frame::Map {
                 entries: Vec::new(),
                 pending_key: None,
+                merged: Vec::new(),
                 pos,
                 anchor,
             }),
@@ -274,7 +279,9 @@ impl Builder {
                 if self.nodes > MAX_NODES {
                     return Err(SyntaxError {
                         pos,
-                        message: format!("document expands to more than {MAX_NODES} nodes through aliases"),
+                        message: format!(
+                            "document expands to more than {MAX_NODES} nodes through aliases"
+                        ),
                     });
                 }
                 self.finish(node, 0)?;
@@ -295,6 +302,7 @@ impl Builder {
             Some(Frame::Map {
                 entries,
                 pending_key,
+                merged,
                 ..
             }) => match pending_key.take() {
                 None => *pending_key = Some(node),
@@ -310,7 +318,14 @@ impl Builder {
                         }
                     };
                     if name == "<<" {
+                        let before = entries.len();
                         merge_into(entries, node)?;
+                        merged.extend(entries[before..].iter().map(|(k, _)| k.name.clone()));
+                    } else if let Some(i) = merged.iter().position(|m| *m == name) {
+                        merged.remove(i);
+                        if let Some(slot) = entries.iter_mut().find(|(k, _)| k.name == name) {
+                            *slot = (Key { name, pos: key.pos }, node);
+                        }
                     } else if let Some((first, _)) = entries.iter().find(|(k, _)| k.name == name) {
                         return Err(SyntaxError {
                             pos: key.pos,
@@ -420,7 +435,9 @@ pub fn from_assignment(source: &Arc<str>, assignment: &str) -> Result<Node, Synt
     if parts.iter().any(|p| p.is_empty()) {
         return Err(SyntaxError {
             pos: Pos::new(source, 1, 1),
-            message: format!("`{path}` is not a valid key path (use dots between keys, e.g. `slurm.nodes`)"),
+            message: format!(
+                "`{path}` is not a valid key path (use dots between keys, e.g. `slurm.nodes`)"
+            ),
         });
     }
     let mut offsets = Vec::with_capacity(parts.len());
@@ -475,7 +492,9 @@ mod tests {
         let root = p("a: 1\nb:\n  c: x\n");
         let b = root.get("b").and_then(|b| b.get("c")).expect("b.c");
         assert_eq!((b.pos.line, b.pos.col), (3, 6));
-        let Value::Map(entries) = &root.value else { panic!() };
+        let Value::Map(entries) = &root.value else {
+            panic!()
+        };
         assert_eq!((entries[1].0.pos.line, entries[1].0.pos.col), (2, 1));
     }
 

@@ -28,7 +28,8 @@ pub fn run(args: ManArgs) -> Result<ExitStatus> {
         .with_context(|| format!("could not create `{}`", args.dir.display()))?;
     for (name, text) in pages()? {
         let path = args.dir.join(&name);
-        std::fs::write(&path, text).with_context(|| format!("could not write `{}`", path.display()))?;
+        std::fs::write(&path, text)
+            .with_context(|| format!("could not write `{}`", path.display()))?;
         eprintln!("wrote {}", path.display());
     }
     Ok(ExitStatus::Success)

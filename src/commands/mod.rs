@@ -127,7 +127,10 @@ pub fn require_valid(loaded: LoadedSpec, out: &Output) -> Result<crate::spec::Sp
                     loaded.display_path,
                     if errors == 1 { "" } else { "s" }
                 ),
-                format!("fix the problems above; `hybridctl validate {}` checks again", loaded.display_path),
+                format!(
+                    "fix the problems above; `hybridctl validate {}` checks again",
+                    loaded.display_path
+                ),
             )
             .into())
         }

@@ -98,7 +98,10 @@ fn write_out(
         files.push((dir.join(format!("{}.sbatch", plan.name)), script));
     }
     if only != Some(Artifact::Sbatch) {
-        files.push((dir.join(format!("{}.pytorchjob.{ext}", plan.name)), manifest));
+        files.push((
+            dir.join(format!("{}.pytorchjob.{ext}", plan.name)),
+            manifest,
+        ));
     }
     for (path, text) in files {
         std::fs::write(&path, text)

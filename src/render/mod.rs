@@ -23,7 +23,10 @@ pub const SBATCH_TEMPLATE: &str = "sbatch.sh.j2";
 pub const PYTORCHJOB_TEMPLATE: &str = "pytorchjob.yaml.j2";
 
 const BUILTIN: &[(&str, &str)] = &[
-    (SBATCH_TEMPLATE, include_str!("../../templates/sbatch.sh.j2")),
+    (
+        SBATCH_TEMPLATE,
+        include_str!("../../templates/sbatch.sh.j2"),
+    ),
     (
         PYTORCHJOB_TEMPLATE,
         include_str!("../../templates/pytorchjob.yaml.j2"),
@@ -77,6 +80,21 @@ impl Renderer {
                 AutoEscape::None
             }
         });
+        env.set_formatter(|out, state, value| {
+            if *state.auto_escape() == AutoEscape::Json && !value.is_safe() {
+                let json = serde_json::to_string(value).map_err(|e| {
+                    minijinja::Error::new(
+                        ErrorKind::BadSerialization,
+                        "cannot write a value as JSON",
+                    )
+                    .with_source(e)
+                })?;
+                out.write_str(&quote::yaml_safe_json(&json))
+                    .map_err(minijinja::Error::from)
+            } else {
+                minijinja::escape_formatter(out, state, value)
+            }
+        });
         env.add_filter("shquote", |value: minijinja::Value| {
             let text = value.to_string();
             quote::shell_quote(&text)
@@ -127,7 +145,13 @@ impl Renderer {
         self.sources
             .iter()
             .find(|(n, _)| n == name)
-            .map(|(_, o)| if o == "builtin" { name.to_string() } else { o.clone() })
+            .map(|(_, o)| {
+                if o == "builtin" {
+                    name.to_string()
+                } else {
+                    o.clone()
+                }
+            })
             .unwrap_or_else(|| name.to_string())
     }
 

@@ -39,6 +39,26 @@ pub fn heredoc_line<'a>(value: &'a str, terminator: &str) -> Result<&'a str, Str
     Ok(value)
 }
 
+/// JSON text made safe for YAML: JSON allows DEL, the C1 controls, U+2028/U+2029 and a BOM
+/// raw inside strings, YAML does not (its `c-printable` excludes them). Escape them.
+pub fn yaml_safe_json(json: &str) -> Cow<'_, str> {
+    let bad = |c: char| {
+        matches!(c as u32, 0x7f..=0x9f) || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}')
+    };
+    if !json.chars().any(bad) {
+        return Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if bad(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,5 +75,6 @@ mod tests {
         assert!(heredoc_line("EOF", "EOF").is_err());
         assert!(sbatch_value("gpu").is_ok());
         assert!(sbatch_value("g#pu").is_err());
+        assert_eq!(yaml_safe_json("\"a\u{7f}\u{2028}\""), "\"a\\u007f\\u2028\"");
     }
 }

@@ -75,9 +75,12 @@ impl<'a> MapReader<'a> {
             };
             let message = format!("unknown field `{}` in {section}", key.name);
             match did_you_mean(&key.name, self.used.iter().copied()) {
-                Some(s) => d
-                    .diags
-                    .error_hint(&key.pos, "unknown-field", message, format!("did you mean `{s}`?")),
+                Some(s) => d.diags.error_hint(
+                    &key.pos,
+                    "unknown-field",
+                    message,
+                    format!("did you mean `{s}`?"),
+                ),
                 None => d.diags.error_hint(
                     &key.pos,
                     "unknown-field",
@@ -148,7 +151,12 @@ impl Decoder {
         self.string(node, &m.path(name))
     }
 
-    pub fn req_string(&mut self, m: &mut MapReader<'_>, name: &'static str, hint: &str) -> Option<String> {
+    pub fn req_string(
+        &mut self,
+        m: &mut MapReader<'_>,
+        name: &'static str,
+        hint: &str,
+    ) -> Option<String> {
         match m.field(name) {
             Some(node) => self.string(node, &m.path(name)),
             None => {
@@ -189,7 +197,13 @@ impl Decoder {
         }
     }
 
-    pub fn opt_u32(&mut self, m: &mut MapReader<'_>, name: &'static str, min: u32, max: u32) -> Option<u32> {
+    pub fn opt_u32(
+        &mut self,
+        m: &mut MapReader<'_>,
+        name: &'static str,
+        min: u32,
+        max: u32,
+    ) -> Option<u32> {
         let node = m.field(name)?;
         self.uint(node, &m.path(name), u64::from(min), u64::from(max))
             .and_then(|v| u32::try_from(v).ok())
@@ -199,8 +213,8 @@ impl Decoder {
         let node = m.field(name)?;
         let path = m.path(name);
         self.record(&path, node);
-        match &node.value {
-            Value::Scalar { text, plain: true } => match plain_type(text) {
+        if let Value::Scalar { text, plain: true } = &node.value {
+            match plain_type(text) {
                 PlainType::Bool(b) => return Some(b),
                 _ if matches!(text.as_str(), "yes" | "no" | "on" | "off") => {
                     self.diags.error_hint(
@@ -212,8 +226,7 @@ impl Decoder {
                     return None;
                 }
                 _ => {}
-            },
-            _ => {}
+            }
         }
         self.type_error(node, &path, "`true` or `false`");
         None
@@ -235,7 +248,10 @@ impl Decoder {
                 self.diags.error_hint(
                     &node.pos,
                     "type",
-                    format!("`{path}` must be a list of strings, found {}", describe(node)),
+                    format!(
+                        "`{path}` must be a list of strings, found {}",
+                        describe(node)
+                    ),
                     format!("write `{name}: [\"...\", \"...\"]` or one `- item` per line"),
                 );
                 Vec::new()
@@ -274,8 +290,11 @@ impl Decoder {
                 }
             };
             if value.contains('\0') {
-                self.diags
-                    .error(&key.pos, "value", format!("`{var_path}` contains a NUL byte"));
+                self.diags.error(
+                    &key.pos,
+                    "value",
+                    format!("`{var_path}` contains a NUL byte"),
+                );
                 continue;
             }
             self.spans.insert(var_path, key.pos.clone());
@@ -287,7 +306,12 @@ impl Decoder {
         out
     }
 
-    pub fn one_of(&mut self, m: &mut MapReader<'_>, name: &'static str, allowed: &[&str]) -> Option<String> {
+    pub fn one_of(
+        &mut self,
+        m: &mut MapReader<'_>,
+        name: &'static str,
+        allowed: &[&str],
+    ) -> Option<String> {
         let node = m.field(name)?;
         let path = m.path(name);
         let text = self.string(node, &path)?;
@@ -325,6 +349,15 @@ impl Decoder {
                 false
             }
         }
+    }
+
+    /// The field's position, or the top of the spec when no layer set it.
+    pub fn field_or_root(&self, path: &str) -> Pos {
+        self.spans
+            .get(path)
+            .or_else(|| self.spans.get(""))
+            .cloned()
+            .unwrap_or_else(|| Pos::new(&std::sync::Arc::from("<spec>"), 1, 1))
     }
 
     pub fn pos_of(&self, path: &str) -> Pos {
@@ -365,27 +398,39 @@ pub fn decode_spec(root: &Node, partition: Option<&PartitionInfo>) -> (Option<Sp
 
 fn decode_inner(d: &mut Decoder, root: &Node, partition: Option<&PartitionInfo>) -> Option<Spec> {
     let mut top = d.map(root, "")?;
-    let api_version = d.req_string(&mut top, "apiVersion", &format!("add `apiVersion: {API_VERSION}`"));
-    if let Some(v) = &api_version {
-        if v != API_VERSION {
-            let pos = d.pos_of("apiVersion");
-            d.diags.error_hint(
-                &pos,
-                "api-version",
-                format!("unsupported apiVersion `{v}`"),
-                format!("this hybridctl reads `{API_VERSION}`"),
-            );
-        }
+    let api_version = d.req_string(
+        &mut top,
+        "apiVersion",
+        &format!("add `apiVersion: {API_VERSION}`"),
+    );
+    if let Some(v) = &api_version
+        && v != API_VERSION
+    {
+        let pos = d.pos_of("apiVersion");
+        d.diags.error_hint(
+            &pos,
+            "api-version",
+            format!("unsupported apiVersion `{v}`"),
+            format!("this hybridctl reads `{API_VERSION}`"),
+        );
     }
     let kind = d.req_string(&mut top, "kind", &format!("add `kind: {KIND}`"));
-    if let Some(k) = &kind {
-        if k != KIND {
-            let pos = d.pos_of("kind");
-            d.diags
-                .error_hint(&pos, "kind", format!("unsupported kind `{k}`"), format!("use `kind: {KIND}`"));
-        }
+    if let Some(k) = &kind
+        && k != KIND
+    {
+        let pos = d.pos_of("kind");
+        d.diags.error_hint(
+            &pos,
+            "kind",
+            format!("unsupported kind `{k}`"),
+            format!("use `kind: {KIND}`"),
+        );
     }
-    let name = d.req_string(&mut top, "name", "add `name: my-job` (lowercase letters, digits and `-`)");
+    let name = d.req_string(
+        &mut top,
+        "name",
+        "add `name: my-job` (lowercase letters, digits and `-`)",
+    );
     if let Some(n) = &name {
         d.check(
             "name",
@@ -459,7 +504,10 @@ fn decode_slurm(d: &mut Decoder, node: &Node, partition: Option<&PartitionInfo>)
     let qos = directive(d, &mut m, "qos");
     let nodes = d.opt_u32(&mut m, "nodes", 1, 100_000);
     let gpus_per_node = d.opt_u32(&mut m, "gpusPerNode", 0, 64);
-    if gpus_per_node.is_none() && m.field("gpusPerNode").is_none() && partition.and_then(|p| p.gpus_per_node).is_none() {
+    if gpus_per_node.is_none()
+        && m.field("gpusPerNode").is_none()
+        && partition.and_then(|p| p.gpus_per_node).is_none()
+    {
         d.diags.error_hint(
             m.pos(),
             "required",
@@ -468,8 +516,9 @@ fn decode_slurm(d: &mut Decoder, node: &Node, partition: Option<&PartitionInfo>)
         );
     }
     let cpus_per_task = d.opt_u32(&mut m, "cpusPerTask", 1, 100_000);
-    let memory = d.opt_string(&mut m, "memory").and_then(|v| {
-        match units::parse_slurm_memory(&v) {
+    let memory = d
+        .opt_string(&mut m, "memory")
+        .and_then(|v| match units::parse_slurm_memory(&v) {
             Ok(mib) => Some(units::slurm_memory_string(mib)),
             Err(e) => {
                 let pos = d.pos_of("slurm.memory");
@@ -481,8 +530,7 @@ fn decode_slurm(d: &mut Decoder, node: &Node, partition: Option<&PartitionInfo>)
                 );
                 None
             }
-        }
-    });
+        });
     let time = d.opt_string(&mut m, "time").and_then(|v| match units::parse_time(&v) {
         Ok(t) => Some(t.to_slurm()),
         Err(e) => {
@@ -526,21 +574,41 @@ fn decode_extra_options(d: &mut Decoder, m: &mut MapReader<'_>) -> Vec<ExtraOpti
         return Vec::new();
     };
     let Value::Map(entries) = &node.value else {
-        d.type_error(node, "slurm.extraOptions", "a mapping of sbatch option: value");
+        d.type_error(
+            node,
+            "slurm.extraOptions",
+            "a mapping of sbatch option: value",
+        );
         return Vec::new();
     };
     let allowed: Vec<&str> = EXTRA_SBATCH_OPTIONS.iter().map(|(n, _)| *n).collect();
     let mut out = Vec::new();
     for (key, value) in entries {
         let path = format!("slurm.extraOptions.{}", key.name);
-        let Some((name, takes_value)) = EXTRA_SBATCH_OPTIONS.iter().find(|(n, _)| *n == key.name) else {
+        let Some((name, takes_value)) = EXTRA_SBATCH_OPTIONS.iter().find(|(n, _)| *n == key.name)
+        else {
             let owned = [
-                "nodes", "ntasks", "ntasks-per-node", "gres", "gpus", "gpus-per-node", "cpus-per-task", "mem",
-                "time", "partition", "account", "qos", "constraint", "reservation", "exclusive", "output",
+                "nodes",
+                "ntasks",
+                "ntasks-per-node",
+                "gres",
+                "gpus",
+                "gpus-per-node",
+                "cpus-per-task",
+                "mem",
+                "time",
+                "partition",
+                "account",
+                "qos",
+                "constraint",
+                "reservation",
+                "exclusive",
+                "output",
                 "job-name",
             ];
             let hint = if owned.contains(&key.name.trim_start_matches('-')) {
-                "this option is set from the spec's own `slurm` fields, so both artifacts agree".to_string()
+                "this option is set from the spec's own `slurm` fields, so both artifacts agree"
+                    .to_string()
             } else {
                 match did_you_mean(&key.name, allowed.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`? allowed: {}", ticked(&allowed)),
@@ -556,7 +624,9 @@ fn decode_extra_options(d: &mut Decoder, m: &mut MapReader<'_>) -> Vec<ExtraOpti
             continue;
         };
         let value = if *takes_value {
-            let Some(v) = d.string(value, &path) else { continue };
+            let Some(v) = d.string(value, &path) else {
+                continue;
+            };
             if !d.check(
                 &path,
                 &v,
@@ -569,8 +639,16 @@ fn decode_extra_options(d: &mut Decoder, m: &mut MapReader<'_>) -> Vec<ExtraOpti
             Some(v)
         } else {
             match &value.value {
-                Value::Scalar { text, plain: true } if plain_type(text) == PlainType::Bool(true) => None,
-                Value::Scalar { text, plain: true } if plain_type(text) == PlainType::Bool(false) => continue,
+                Value::Scalar { text, plain: true }
+                    if plain_type(text) == PlainType::Bool(true) =>
+                {
+                    None
+                }
+                Value::Scalar { text, plain: true }
+                    if plain_type(text) == PlainType::Bool(false) =>
+                {
+                    continue;
+                }
                 _ => {
                     d.type_error(value, &path, "`true` (this option takes no value)");
                     continue;
@@ -588,7 +666,9 @@ fn decode_extra_options(d: &mut Decoder, m: &mut MapReader<'_>) -> Vec<ExtraOpti
 fn decode_kubernetes(d: &mut Decoder, node: &Node) -> Option<Kubernetes> {
     let mut m = d.map(node, "kubernetes")?;
     let context = d.opt_string(&mut m, "context");
-    let namespace = d.opt_string(&mut m, "namespace").unwrap_or_else(|| "default".into());
+    let namespace = d
+        .opt_string(&mut m, "namespace")
+        .unwrap_or_else(|| "default".into());
     d.check(
         "kubernetes.namespace",
         &namespace,
@@ -598,11 +678,23 @@ fn decode_kubernetes(d: &mut Decoder, node: &Node) -> Option<Kubernetes> {
     );
     let service_account = d.opt_string(&mut m, "serviceAccount");
     if let Some(sa) = &service_account {
-        d.check("kubernetes.serviceAccount", sa, "name", "a DNS-1123 subdomain", names::check_dns_subdomain);
+        d.check(
+            "kubernetes.serviceAccount",
+            sa,
+            "name",
+            "a DNS-1123 subdomain",
+            names::check_dns_subdomain,
+        );
     }
     let priority_class_name = d.opt_string(&mut m, "priorityClassName");
     if let Some(pc) = &priority_class_name {
-        d.check("kubernetes.priorityClassName", pc, "name", "a DNS-1123 subdomain", names::check_dns_subdomain);
+        d.check(
+            "kubernetes.priorityClassName",
+            pc,
+            "name",
+            "a DNS-1123 subdomain",
+            names::check_dns_subdomain,
+        );
     }
     m.finish(d);
     Some(Kubernetes {
@@ -615,7 +707,11 @@ fn decode_kubernetes(d: &mut Decoder, node: &Node) -> Option<Kubernetes> {
 
 fn decode_container(d: &mut Decoder, node: &Node) -> Option<Container> {
     let mut m = d.map(node, "container")?;
-    let image = d.req_string(&mut m, "image", "add `image: registry.example/team/train:tag`");
+    let image = d.req_string(
+        &mut m,
+        "image",
+        "add `image: registry.example/team/train:tag`",
+    );
     if let Some(img) = &image {
         d.check(
             "container.image",
@@ -631,7 +727,11 @@ fn decode_container(d: &mut Decoder, node: &Node) -> Option<Container> {
             },
         );
     }
-    let image_pull_policy = d.one_of(&mut m, "imagePullPolicy", &["Always", "IfNotPresent", "Never"]);
+    let image_pull_policy = d.one_of(
+        &mut m,
+        "imagePullPolicy",
+        &["Always", "IfNotPresent", "Never"],
+    );
     let command = d.string_list(&mut m, "command");
     let args = d.string_list(&mut m, "args");
     let env = d.env_map(&mut m, "env");
@@ -642,7 +742,10 @@ fn decode_container(d: &mut Decoder, node: &Node) -> Option<Container> {
             d.diags.error_hint(
                 &pos,
                 "env-reserved",
-                format!("`{}` is set by hybridctl or the training operator", var.name),
+                format!(
+                    "`{}` is set by hybridctl or the training operator",
+                    var.name
+                ),
                 "remove it; the value is derived from the Slurm allocation",
             );
         }
@@ -659,14 +762,24 @@ fn decode_container(d: &mut Decoder, node: &Node) -> Option<Container> {
     }
     let working_dir = d.opt_string(&mut m, "workingDir");
     if let Some(w) = &working_dir {
-        d.check("container.workingDir", w, "path", "use an absolute path", check_abs_path);
+        d.check(
+            "container.workingDir",
+            w,
+            "path",
+            "use an absolute path",
+            check_abs_path,
+        );
     }
     let cpu = quantity(d, &mut m, "cpu");
     let memory = quantity(d, &mut m, "memory");
     let shm_size = quantity(d, &mut m, "shmSize");
     m.finish(d);
     if command.iter().chain(&args).any(|s| s.contains('\0')) {
-        d.diags.error(node_pos(node), "value", "`container.command`/`args` contain a NUL byte");
+        d.diags.error(
+            node_pos(node),
+            "value",
+            "`container.command`/`args` contain a NUL byte",
+        );
     }
     Some(Container {
         image: image?,
@@ -732,7 +845,13 @@ fn decode_network(d: &mut Decoder, node: &Node) -> Option<Network> {
     let rdma_count = d.opt_u32(&mut m, "rdmaCount", 1, 1024).unwrap_or(1);
     let hcas = d.string_list(&mut m, "hcas");
     for (i, h) in hcas.iter().enumerate() {
-        d.check(&format!("network.hcas[{i}]"), h, "hca", "e.g. `mlx5_0` or `mlx5_0:1`", names::check_hca);
+        d.check(
+            &format!("network.hcas[{i}]"),
+            h,
+            "hca",
+            "e.g. `mlx5_0` or `mlx5_0:1`",
+            names::check_hca,
+        );
     }
     let gid_index = match m.field("gidIndex") {
         None => GidIndex::Auto,
@@ -757,9 +876,15 @@ fn decode_network(d: &mut Decoder, node: &Node) -> Option<Network> {
         );
     }
     let nccl_debug = d
-        .one_of(&mut m, "ncclDebug", &["VERSION", "WARN", "INFO", "TRACE", "ABORT"])
+        .one_of(
+            &mut m,
+            "ncclDebug",
+            &["VERSION", "WARN", "INFO", "TRACE", "ABORT"],
+        )
         .unwrap_or_else(|| "INFO".into());
-    let nccl_debug_subsys = d.opt_string(&mut m, "ncclDebugSubsys").unwrap_or_else(|| "INIT,NET".into());
+    let nccl_debug_subsys = d
+        .opt_string(&mut m, "ncclDebugSubsys")
+        .unwrap_or_else(|| "INIT,NET".into());
     d.check(
         "network.ncclDebugSubsys",
         &nccl_debug_subsys,
@@ -767,7 +892,10 @@ fn decode_network(d: &mut Decoder, node: &Node) -> Option<Network> {
         "a comma-separated list such as `INIT,NET` (a leading `^` excludes)",
         |s| {
             let body = s.strip_prefix('^').unwrap_or(s);
-            if body.split(',').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')) {
+            if body
+                .split(',')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_uppercase() || b == b'_'))
+            {
                 Ok(())
             } else {
                 Err(format!("`{s}` is not a list of NCCL subsystems"))
@@ -776,7 +904,10 @@ fn decode_network(d: &mut Decoder, node: &Node) -> Option<Network> {
     );
     let nccl_env = d.env_map(&mut m, "ncclEnv");
     for var in &nccl_env {
-        if !var.name.starts_with("NCCL_") && !var.name.starts_with("UCX_") && !var.name.starts_with("TORCH_NCCL_") {
+        if !var.name.starts_with("NCCL_")
+            && !var.name.starts_with("UCX_")
+            && !var.name.starts_with("TORCH_NCCL_")
+        {
             let pos = d.pos_of(&format!("network.ncclEnv.{}", var.name));
             d.diags.error_hint(
                 &pos,
@@ -807,21 +938,53 @@ fn decode_storage(d: &mut Decoder, node: &Node) -> Option<Storage> {
         None => None,
         Some(g) => {
             let mut gm = d.map(g, "storage.gpfs")?;
-            let claim_name = d.req_string(&mut gm, "claimName", "the PersistentVolumeClaim (ReadWriteMany) of the GPFS fileset");
+            let claim_name = d.req_string(
+                &mut gm,
+                "claimName",
+                "the PersistentVolumeClaim (ReadWriteMany) of the GPFS fileset",
+            );
             if let Some(c) = &claim_name {
-                d.check("storage.gpfs.claimName", c, "name", "a DNS-1123 subdomain", names::check_dns_subdomain);
+                d.check(
+                    "storage.gpfs.claimName",
+                    c,
+                    "name",
+                    "a DNS-1123 subdomain",
+                    names::check_dns_subdomain,
+                );
             }
-            let mount_path = d.req_string(&mut gm, "mountPath", "where the fileset appears in the container, e.g. `/gpfs/project`");
+            let mount_path = d.req_string(
+                &mut gm,
+                "mountPath",
+                "where the fileset appears in the container, e.g. `/gpfs/project`",
+            );
             if let Some(p) = &mount_path {
-                d.check("storage.gpfs.mountPath", p, "path", "use an absolute path", check_abs_path);
+                d.check(
+                    "storage.gpfs.mountPath",
+                    p,
+                    "path",
+                    "use an absolute path",
+                    check_abs_path,
+                );
             }
             let fileset = d.opt_string(&mut gm, "fileset");
             if let Some(f) = &fileset {
-                d.check("storage.gpfs.fileset", f, "name", "a GPFS fileset name", check_gpfs_name);
+                d.check(
+                    "storage.gpfs.fileset",
+                    f,
+                    "name",
+                    "a GPFS fileset name",
+                    check_gpfs_name,
+                );
             }
             let device = d.opt_string(&mut gm, "device");
             if let Some(f) = &device {
-                d.check("storage.gpfs.device", f, "name", "a GPFS file system device name, e.g. `gpfs01`", check_gpfs_name);
+                d.check(
+                    "storage.gpfs.device",
+                    f,
+                    "name",
+                    "a GPFS file system device name, e.g. `gpfs01`",
+                    check_gpfs_name,
+                );
             }
             let read_only = d.opt_bool(&mut gm, "readOnly").unwrap_or(false);
             gm.finish(d);
@@ -836,7 +999,13 @@ fn decode_storage(d: &mut Decoder, node: &Node) -> Option<Storage> {
     };
     let checkpoint_dir = d.opt_string(&mut m, "checkpointDir");
     if let Some(c) = &checkpoint_dir {
-        d.check("storage.checkpointDir", c, "path", "use an absolute path", check_abs_path);
+        d.check(
+            "storage.checkpointDir",
+            c,
+            "path",
+            "use an absolute path",
+            check_abs_path,
+        );
         if !c.contains("{job_id}") {
             let pos = d.pos_of("storage.checkpointDir");
             d.diags.error_hint(
@@ -877,16 +1046,19 @@ fn decode_storage(d: &mut Decoder, node: &Node) -> Option<Storage> {
     };
     let checkpoints_kept = d.opt_u32(&mut m, "checkpointsKept", 1, 10_000).unwrap_or(1);
     m.finish(d);
-    if let (Some(g), Some(dir)) = (&gpfs, &checkpoint_dir) {
-        if !dir.starts_with(&g.mount_path) {
-            let pos = d.pos_of("storage.checkpointDir");
-            d.diags.warning_hint(
-                &pos,
-                "checkpoint-dir",
-                format!("`storage.checkpointDir` is not under the GPFS mount `{}`", g.mount_path),
-                "checkpoints outside the shared file system are lost when a pod moves",
-            );
-        }
+    if let (Some(g), Some(dir)) = (&gpfs, &checkpoint_dir)
+        && !dir.starts_with(&g.mount_path)
+    {
+        let pos = d.pos_of("storage.checkpointDir");
+        d.diags.warning_hint(
+            &pos,
+            "checkpoint-dir",
+            format!(
+                "`storage.checkpointDir` is not under the GPFS mount `{}`",
+                g.mount_path
+            ),
+            "checkpoints outside the shared file system are lost when a pod moves",
+        );
     }
     Some(Storage {
         gpfs,
@@ -899,11 +1071,14 @@ fn decode_storage(d: &mut Decoder, node: &Node) -> Option<Storage> {
 fn check_gpfs_name(n: &str) -> Result<(), String> {
     if !n.is_empty()
         && n.len() <= 255
-        && n.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        && n.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
     {
         Ok(())
     } else {
-        Err(format!("`{n}` may only contain letters, digits, `_`, `-` and `.`"))
+        Err(format!(
+            "`{n}` may only contain letters, digits, `_`, `-` and `.`"
+        ))
     }
 }
 
@@ -930,7 +1105,12 @@ fn decode_training(d: &mut Decoder, node: &Node) -> Option<Training> {
             let max_nodes = d.opt_u32(&mut em, "maxNodes", 1, 100_000);
             let max_restarts = d.opt_u32(&mut em, "maxRestarts", 0, 10_000);
             if min_nodes.is_none() && em.field("minNodes").is_none() {
-                d.diags.error_hint(em.pos(), "required", "`training.elastic.minNodes` is required", "the fewest nodes the job may continue with");
+                d.diags.error_hint(
+                    em.pos(),
+                    "required",
+                    "`training.elastic.minNodes` is required",
+                    "the fewest nodes the job may continue with",
+                );
             }
             em.finish(d);
             Some(Elastic {
@@ -940,7 +1120,9 @@ fn decode_training(d: &mut Decoder, node: &Node) -> Option<Training> {
             })
         }
     };
-    let master_port = d.opt_u32(&mut m, "masterPort", 1024, 65535).unwrap_or(23456);
+    let master_port = d
+        .opt_u32(&mut m, "masterPort", 1024, 65535)
+        .unwrap_or(23456);
     m.finish(d);
     Some(Training {
         nproc_per_node,
@@ -957,35 +1139,49 @@ fn decode_training(d: &mut Decoder, node: &Node) -> Option<Training> {
 /// Rules that relate several fields.
 fn cross_checks(d: &mut Decoder, spec: &Spec, partition: Option<&PartitionInfo>) {
     let gpus = spec.slurm.gpus_per_node;
-    if let Some(p) = partition {
-        if let Some(max) = p.gpus_per_node {
-            if gpus > max {
-                let pos = d.pos_of("slurm.gpusPerNode");
-                d.diags.error_hint(
-                    &pos,
-                    "partition-gpus",
-                    format!("`slurm.gpusPerNode` is {gpus}, but nodes of partition `{}` have {max} GPUs", p.name),
-                    format!("request at most {max} GPUs per node, or choose another partition"),
-                );
-            }
-        }
+    if let Some(p) = partition
+        && let Some(max) = p.gpus_per_node
+        && gpus > max
+    {
+        let pos = d.pos_of("slurm.gpusPerNode");
+        d.diags.error_hint(
+            &pos,
+            "partition-gpus",
+            format!(
+                "`slurm.gpusPerNode` is {gpus}, but nodes of partition `{}` have {max} GPUs",
+                p.name
+            ),
+            format!("request at most {max} GPUs per node, or choose another partition"),
+        );
     }
-    if let Some(n) = spec.training.nproc_per_node {
-        if gpus > 0 && n > gpus {
-            let pos = d.pos_of("training.nprocPerNode");
-            d.diags.error_hint(
-                &pos,
-                "nproc",
-                format!("`training.nprocPerNode` is {n}, more than the {gpus} GPUs per node"),
-                "use one process per GPU (leave nprocPerNode unset to default to gpusPerNode)",
-            );
-        }
+    if let Some(n) = spec.training.nproc_per_node
+        && gpus > 0
+        && n > gpus
+    {
+        let pos = d.pos_of("training.nprocPerNode");
+        d.diags.error_hint(
+            &pos,
+            "nproc",
+            format!("`training.nprocPerNode` is {n}, more than the {gpus} GPUs per node"),
+            "use one process per GPU (leave nprocPerNode unset to default to gpusPerNode)",
+        );
     }
     if let Some(e) = &spec.training.elastic {
-        let max = if e.max_nodes == 0 { spec.slurm.nodes } else { e.max_nodes };
+        let max = if e.max_nodes == 0 {
+            spec.slurm.nodes
+        } else {
+            e.max_nodes
+        };
         if e.min_nodes > max {
             let pos = d.pos_of("training.elastic.minNodes");
-            d.diags.error(&pos, "elastic", format!("`training.elastic.minNodes` ({}) is larger than `maxNodes` ({max})", e.min_nodes));
+            d.diags.error(
+                &pos,
+                "elastic",
+                format!(
+                    "`training.elastic.minNodes` ({}) is larger than `maxNodes` ({max})",
+                    e.min_nodes
+                ),
+            );
         }
         if max != spec.slurm.nodes {
             let pos = d.pos_of("training.elastic.maxNodes");
@@ -997,8 +1193,13 @@ fn cross_checks(d: &mut Decoder, spec: &Spec, partition: Option<&PartitionInfo>)
             );
         }
     }
+    // Warnings only make sense about a spec without errors (a rejected `fabric` defaults to
+    // `roce` above, for instance).
+    if d.diags.has_errors() {
+        return;
+    }
     if spec.network.fabric.uses_rdma() && spec.network.rdma_resource.is_none() {
-        let pos = d.pos_of("network.fabric");
+        let pos = d.field_or_root("network.fabric");
         d.diags.warning_hint(
             &pos,
             "rdma-resource",
@@ -1006,8 +1207,10 @@ fn cross_checks(d: &mut Decoder, spec: &Spec, partition: Option<&PartitionInfo>)
             "without the RDMA device plugin's resource the pods may not see the HCAs and NCCL falls back to sockets",
         );
     }
-    if !spec.network.fabric.uses_rdma() && (!spec.network.hcas.is_empty() || spec.network.rdma_resource.is_some()) {
-        let pos = d.pos_of("network.fabric");
+    if !spec.network.fabric.uses_rdma()
+        && (!spec.network.hcas.is_empty() || spec.network.rdma_resource.is_some())
+    {
+        let pos = d.field_or_root("network.fabric");
         d.diags.warning_hint(
             &pos,
             "fabric",
@@ -1016,7 +1219,12 @@ fn cross_checks(d: &mut Decoder, spec: &Spec, partition: Option<&PartitionInfo>)
         );
     }
     if spec.slurm.nodes > 1 && gpus == 0 {
-        let pos = d.pos_of("slurm.gpusPerNode");
-        d.diags.warning_hint(&pos, "gpus", "a multi-node job with no GPUs", "set `slurm.gpusPerNode`");
+        let pos = d.field_or_root("slurm.gpusPerNode");
+        d.diags.warning_hint(
+            &pos,
+            "gpus",
+            "a multi-node job with no GPUs",
+            "set `slurm.gpusPerNode`",
+        );
     }
 }

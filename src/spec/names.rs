@@ -42,7 +42,9 @@ pub fn check_dns_label(name: &str, max: usize) -> Result<(), String> {
         ));
     }
     if name.starts_with('-') || name.ends_with('-') {
-        return Err(format!("`{name}` must start and end with a letter or digit"));
+        return Err(format!(
+            "`{name}` must start and end with a letter or digit"
+        ));
     }
     Ok(())
 }
@@ -54,8 +56,9 @@ pub fn check_dns_subdomain(name: &str) -> Result<(), String> {
         return Err(format!("`{name}` must be 1 to 253 characters long"));
     }
     for part in name.split('.') {
-        check_dns_label(part, 63)
-            .map_err(|_| format!("`{name}` is not a DNS-1123 subdomain (lowercase letters, digits, `-` and `.`)"))?;
+        check_dns_label(part, 63).map_err(|_| {
+            format!("`{name}` is not a DNS-1123 subdomain (lowercase letters, digits, `-` and `.`)")
+        })?;
     }
     Ok(())
 }
@@ -72,7 +75,11 @@ pub fn check_sbatch_value(value: &str) -> Result<(), String> {
         return Err(format!(
             "{} is not allowed in an `#SBATCH` value (allowed: letters, digits and {})",
             describe_char(bad),
-            SBATCH_PUNCT.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(" ")
+            SBATCH_PUNCT
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(" ")
         ));
     }
     Ok(())
@@ -136,7 +143,8 @@ pub fn check_resource_name(name: &str) -> Result<(), String> {
             "`{name}` is not an extended resource name of the form `vendor.example/name`"
         ));
     };
-    check_dns_subdomain(prefix).map_err(|_| format!("`{name}`: `{prefix}` is not a DNS subdomain"))?;
+    check_dns_subdomain(prefix)
+        .map_err(|_| format!("`{name}`: `{prefix}` is not a DNS subdomain"))?;
     let ok = !rest.is_empty()
         && rest.len() <= 63
         && rest
@@ -184,7 +192,9 @@ pub fn check_ifname_list(value: &str) -> Result<(), String> {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'@'));
         if !ok {
-            return Err(format!("`{name}` is not a network interface name (e.g. `eth0`, `ens1f0`, `^lo,docker`)"));
+            return Err(format!(
+                "`{name}` is not a network interface name (e.g. `eth0`, `ens1f0`, `^lo,docker`)"
+            ));
         }
     }
     Ok(())
@@ -208,7 +218,9 @@ mod tests {
         for ok in ["gpu", "h100&ib", "[rack1|rack2]", "ml-team_1", "2-00:00:00"] {
             assert!(check_sbatch_value(ok).is_ok(), "{ok}");
         }
-        for bad in ["a b", "a#b", "a\\b", "a'b", "a\"b", "$(id)", "a\nb", "`id`", ""] {
+        for bad in [
+            "a b", "a#b", "a\\b", "a'b", "a\"b", "$(id)", "a\nb", "`id`", "",
+        ] {
             assert!(check_sbatch_value(bad).is_err(), "{bad:?}");
         }
     }

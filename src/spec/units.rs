@@ -47,7 +47,8 @@ pub fn parse_time(text: &str) -> Result<TimeLimit, String> {
         if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) || s.len() > 9 {
             return Err(format!("`{text}` is not a valid time limit"));
         }
-        s.parse::<u64>().map_err(|_| format!("`{text}` is not a valid time limit"))
+        s.parse::<u64>()
+            .map_err(|_| format!("`{text}` is not a valid time limit"))
     };
     let seconds = if let Some((days, rest)) = t.split_once('-') {
         let d = num(days)?;
@@ -91,7 +92,9 @@ fn parse_duration_units(t: &str) -> Result<u64, String> {
             _ => return Err(format!("`{t}` is not a valid duration (units: d, h, m, s)")),
         };
         if digits.is_empty() || digits.len() > 9 {
-            return Err(format!("`{t}` is not a valid duration (e.g. `48h`, `1d12h`, `90m`)"));
+            return Err(format!(
+                "`{t}` is not a valid duration (e.g. `48h`, `1d12h`, `90m`)"
+            ));
         }
         let n: u64 = digits
             .parse()
@@ -101,7 +104,9 @@ fn parse_duration_units(t: &str) -> Result<u64, String> {
         any = true;
     }
     if !digits.is_empty() || !any {
-        return Err(format!("`{t}` is missing a unit after the last number (d, h, m, s)"));
+        return Err(format!(
+            "`{t}` is missing a unit after the last number (d, h, m, s)"
+        ));
     }
     if total == 0 {
         return Err("a time limit of zero would stop the job at once".into());
@@ -135,7 +140,9 @@ pub fn parse_slurm_memory(text: &str) -> Result<u64, String> {
             ));
         }
     };
-    let kib = n.checked_mul(factor_kib).ok_or("memory size is too large")?;
+    let kib = n
+        .checked_mul(factor_kib)
+        .ok_or("memory size is too large")?;
     if unit.starts_with(['K', 'k']) && kib % 1024 != 0 {
         return Err(format!("`{text}` is not a whole number of MiB"));
     }
@@ -148,7 +155,7 @@ pub fn slurm_memory_string(mib: u64) -> String {
         return "0".into();
     }
     for (unit, size) in [("T", 1024 * 1024), ("G", 1024)] {
-        if mib % size == 0 {
+        if mib.is_multiple_of(size) {
             return format!("{}{unit}", mib / size);
         }
     }
@@ -159,9 +166,8 @@ pub fn slurm_memory_string(mib: u64) -> String {
 /// unchanged. The grammar is apimachinery's `resource.Quantity`.
 pub fn check_quantity(text: &str) -> Result<String, String> {
     let t = text.trim();
-    let bad = || {
-        format!("`{text}` is not a Kubernetes quantity (e.g. `16`, `500m`, `64Gi`, `200G`)")
-    };
+    let bad =
+        || format!("`{text}` is not a Kubernetes quantity (e.g. `16`, `500m`, `64Gi`, `200G`)");
     let body = t.strip_prefix(['+', '-']).unwrap_or(t);
     let num_end = body
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -172,7 +178,21 @@ pub fn check_quantity(text: &str) -> Result<String, String> {
     }
     let suffix_ok = matches!(
         suffix,
-        "" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" | "n" | "u" | "m" | "k" | "M" | "G" | "T" | "P" | "E"
+        "" | "Ki"
+            | "Mi"
+            | "Gi"
+            | "Ti"
+            | "Pi"
+            | "Ei"
+            | "n"
+            | "u"
+            | "m"
+            | "k"
+            | "M"
+            | "G"
+            | "T"
+            | "P"
+            | "E"
     ) || (suffix.len() > 1
         && suffix.starts_with(['e', 'E'])
         && suffix[1..]
@@ -220,7 +240,7 @@ pub fn parse_bytes(text: &str) -> Result<u64, String> {
         }
     };
     let bytes = n * factor;
-    if !bytes.is_finite() || bytes < 0.0 || bytes > 1e20 {
+    if !bytes.is_finite() || !(0.0..=1e20).contains(&bytes) {
         return Err(format!("`{text}` is out of range"));
     }
     Ok(bytes.round() as u64)
@@ -263,9 +283,25 @@ mod tests {
             ("infinite", "UNLIMITED"),
         ];
         for (input, want) in cases {
-            assert_eq!(parse_time(input).map(TimeLimit::to_slurm), Ok(want.into()), "{input}");
+            assert_eq!(
+                parse_time(input).map(TimeLimit::to_slurm),
+                Ok(want.into()),
+                "{input}"
+            );
         }
-        for bad in ["", "0", "abc", "1:2:3:4", "2-", "-1", "48", "h", "12x", "1.5h", "1-2:3:4:5"] {
+        for bad in [
+            "",
+            "0",
+            "abc",
+            "1:2:3:4",
+            "2-",
+            "-1",
+            "48",
+            "h",
+            "12x",
+            "1.5h",
+            "1-2:3:4:5",
+        ] {
             if bad == "48" {
                 continue; // 48 minutes is valid
             }

@@ -1,1 +1,11 @@
+//! The one integration-test binary (see `autotests = false` in Cargo.toml).
+//! Modules are ordered from the least to the most powerful test that proves a thing.
 
+mod util;
+
+mod agreement;
+mod cli;
+mod generated;
+mod hostile;
+mod render;
+mod validate;

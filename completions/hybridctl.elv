@@ -1,0 +1,166 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[hybridctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'hybridctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'hybridctl'= {
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand render 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)'
+            cand validate 'Check job specs and report every problem with file:line:col, the rule and a hint'
+            cand launch 'Run the job inside a Slurm allocation (called by the rendered batch script)'
+            cand hostlist 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)'
+            cand completions 'Print shell completions'
+            cand man 'Write man pages (one per subcommand)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hybridctl;render'= {
+            cand --job-id 'Slurm job id to simulate'
+            cand --nodelist 'Allocated nodes to simulate, as a Slurm hostlist [default: node[1-N]]'
+            cand --out 'Write `<name>.sbatch` and `<name>.pytorchjob.yaml` (or .json) into DIR instead of printing'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --only 'Print only one artifact'
+            cand --set 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)'
+            cand -p 'Override `slurm.partition`'
+            cand --partition 'Override `slurm.partition`'
+            cand -N 'Override `slurm.nodes`'
+            cand --nodes 'Override `slurm.nodes`'
+            cand -n 'Override `kubernetes.namespace`'
+            cand --namespace 'Override `kubernetes.namespace`'
+            cand --context 'Override `kubernetes.context`'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hybridctl;validate'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --set 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)'
+            cand -p 'Override `slurm.partition`'
+            cand --partition 'Override `slurm.partition`'
+            cand -N 'Override `slurm.nodes`'
+            cand --nodes 'Override `slurm.nodes`'
+            cand -n 'Override `kubernetes.namespace`'
+            cand --namespace 'Override `kubernetes.namespace`'
+            cand --context 'Override `kubernetes.context`'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand --strict 'Treat warnings as errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hybridctl;launch'= {
+            cand --frozen-spec 'The frozen spec (JSON) written into the batch script; `-` reads standard input'
+            cand -o 'Output format of --dry-run'
+            cand --output 'Output format of --dry-run'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand --dry-run 'Plan and print the PyTorchJob for this allocation without creating anything'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hybridctl;hostlist'= {
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand expand 'Print one host per line, like `scontrol show hostnames`'
+            cand compress 'Print the compressed hostlist of the given hosts, like `scontrol show hostlist`'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hybridctl;hostlist;expand'= {
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hybridctl;hostlist;compress'= {
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hybridctl;hostlist;help'= {
+            cand expand 'Print one host per line, like `scontrol show hostnames`'
+            cand compress 'Print the compressed hostlist of the given hosts, like `scontrol show hostlist`'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hybridctl;hostlist;help;expand'= {
+        }
+        &'hybridctl;hostlist;help;compress'= {
+        }
+        &'hybridctl;hostlist;help;help'= {
+        }
+        &'hybridctl;completions'= {
+            cand --dir 'Write the file into DIR (named as the shell expects) instead of printing it'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hybridctl;man'= {
+            cand --dir 'Directory to write `hybridctl.1` and `hybridctl-<command>.1` into'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hybridctl;help'= {
+            cand render 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)'
+            cand validate 'Check job specs and report every problem with file:line:col, the rule and a hint'
+            cand launch 'Run the job inside a Slurm allocation (called by the rendered batch script)'
+            cand hostlist 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)'
+            cand completions 'Print shell completions'
+            cand man 'Write man pages (one per subcommand)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hybridctl;help;render'= {
+        }
+        &'hybridctl;help;validate'= {
+        }
+        &'hybridctl;help;launch'= {
+        }
+        &'hybridctl;help;hostlist'= {
+            cand expand 'Print one host per line, like `scontrol show hostnames`'
+            cand compress 'Print the compressed hostlist of the given hosts, like `scontrol show hostlist`'
+        }
+        &'hybridctl;help;hostlist;expand'= {
+        }
+        &'hybridctl;help;hostlist;compress'= {
+        }
+        &'hybridctl;help;completions'= {
+        }
+        &'hybridctl;help;man'= {
+        }
+        &'hybridctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

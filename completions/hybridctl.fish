@@ -1,0 +1,119 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_hybridctl_global_optspecs
+    string join \n color= h/help V/version
+end
+
+function __fish_hybridctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_hybridctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_hybridctl_using_subcommand
+    set -l cmd (__fish_hybridctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c hybridctl -n "__fish_hybridctl_needs_command" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hybridctl -n "__fish_hybridctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hybridctl -n "__fish_hybridctl_needs_command" -s V -l version -d 'Print version'
+complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "render" -d 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)'
+complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "validate" -d 'Check job specs and report every problem with file:line:col, the rule and a hint'
+complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "launch" -d 'Run the job inside a Slurm allocation (called by the rendered batch script)'
+complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "hostlist" -d 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)'
+complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "completions" -d 'Print shell completions'
+complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "man" -d 'Write man pages (one per subcommand)'
+complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -l job-id -d 'Slurm job id to simulate' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -l nodelist -d 'Allocated nodes to simulate, as a Slurm hostlist [default: node[1-N]]' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -l out -d 'Write `<name>.sbatch` and `<name>.pytorchjob.yaml` (or .json) into DIR instead of printing' -r -F
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s o -l output -d 'Output format' -r -f -a "yaml\t'The batch script, then the manifest as YAML'
+json\t'One JSON object with both artifacts'"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -l only -d 'Print only one artifact' -r -f -a "sbatch\t'The batch script'
+pytorchjob\t'The PyTorchJob manifest'"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -l set -d 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s p -l partition -d 'Override `slurm.partition`' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s N -l nodes -d 'Override `slurm.nodes`' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s n -l namespace -d 'Override `kubernetes.namespace`' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -l context -d 'Override `kubernetes.context`' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s V -l version -d 'Print version'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s o -l output -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -l set -d 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s p -l partition -d 'Override `slurm.partition`' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s N -l nodes -d 'Override `slurm.nodes`' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s n -l namespace -d 'Override `kubernetes.namespace`' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -l context -d 'Override `kubernetes.context`' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -l strict -d 'Treat warnings as errors'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s V -l version -d 'Print version'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -l frozen-spec -d 'The frozen spec (JSON) written into the batch script; `-` reads standard input' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -s o -l output -d 'Output format of --dry-run' -r -f -a "yaml\t'The batch script, then the manifest as YAML'
+json\t'One JSON object with both artifacts'"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -l dry-run -d 'Plan and print the PyTorchJob for this allocation without creating anything'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -s V -l version -d 'Print version'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and not __fish_seen_subcommand_from expand compress help" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and not __fish_seen_subcommand_from expand compress help" -s h -l help -d 'Print help'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and not __fish_seen_subcommand_from expand compress help" -s V -l version -d 'Print version'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and not __fish_seen_subcommand_from expand compress help" -f -a "expand" -d 'Print one host per line, like `scontrol show hostnames`'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and not __fish_seen_subcommand_from expand compress help" -f -a "compress" -d 'Print the compressed hostlist of the given hosts, like `scontrol show hostlist`'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and not __fish_seen_subcommand_from expand compress help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and __fish_seen_subcommand_from expand" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and __fish_seen_subcommand_from expand" -s h -l help -d 'Print help'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and __fish_seen_subcommand_from expand" -s V -l version -d 'Print version'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and __fish_seen_subcommand_from compress" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and __fish_seen_subcommand_from compress" -s h -l help -d 'Print help'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and __fish_seen_subcommand_from compress" -s V -l version -d 'Print version'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and __fish_seen_subcommand_from help" -f -a "expand" -d 'Print one host per line, like `scontrol show hostnames`'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and __fish_seen_subcommand_from help" -f -a "compress" -d 'Print the compressed hostlist of the given hosts, like `scontrol show hostlist`'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand completions" -l dir -d 'Write the file into DIR (named as the shell expects) instead of printing it' -r -F
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand completions" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand man" -l dir -d 'Directory to write `hybridctl.1` and `hybridctl-<command>.1` into' -r -F
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand man" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand man" -s h -l help -d 'Print help'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand man" -s V -l version -d 'Print version'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate launch hostlist completions man help" -f -a "render" -d 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate launch hostlist completions man help" -f -a "validate" -d 'Check job specs and report every problem with file:line:col, the rule and a hint'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate launch hostlist completions man help" -f -a "launch" -d 'Run the job inside a Slurm allocation (called by the rendered batch script)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate launch hostlist completions man help" -f -a "hostlist" -d 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate launch hostlist completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate launch hostlist completions man help" -f -a "man" -d 'Write man pages (one per subcommand)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate launch hostlist completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and __fish_seen_subcommand_from hostlist" -f -a "expand" -d 'Print one host per line, like `scontrol show hostnames`'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and __fish_seen_subcommand_from hostlist" -f -a "compress" -d 'Print the compressed hostlist of the given hosts, like `scontrol show hostlist`'

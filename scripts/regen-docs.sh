@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Regenerate the committed shell completions and man pages from the clap definitions.
+# tests/it/generated.rs fails when these files drift from the code.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --quiet
+bin=target/debug/hybridctl
+rm -rf completions man
+for shell in bash zsh fish elvish powershell; do
+  "$bin" completions "$shell" --dir completions
+done
+"$bin" man --dir man
