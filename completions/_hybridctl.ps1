@@ -78,6 +78,7 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
         }
         'hybridctl;launch' {
             [CompletionResult]::new('--frozen-spec', '--frozen-spec', [CompletionResultType]::ParameterName, 'The frozen spec (JSON) written into the batch script; `-` reads standard input')
+            [CompletionResult]::new('--spec-path', '--spec-path', [CompletionResultType]::ParameterName, 'The spec file the script was rendered from (recorded in the PyTorchJob''s annotations)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of --dry-run')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of --dry-run')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')

@@ -379,13 +379,17 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__launch)
-            opts="-o -h -V --frozen-spec --dry-run --output --color --help --version"
+            opts="-o -h -V --frozen-spec --spec-path --dry-run --output --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --frozen-spec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --spec-path)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

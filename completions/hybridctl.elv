@@ -72,6 +72,7 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
         }
         &'hybridctl;launch'= {
             cand --frozen-spec 'The frozen spec (JSON) written into the batch script; `-` reads standard input'
+            cand --spec-path 'The spec file the script was rendered from (recorded in the PyTorchJob''s annotations)'
             cand -o 'Output format of --dry-run'
             cand --output 'Output format of --dry-run'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'

@@ -67,6 +67,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -l strict 
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -l frozen-spec -d 'The frozen spec (JSON) written into the batch script; `-` reads standard input' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -l spec-path -d 'The spec file the script was rendered from (recorded in the PyTorchJob\'s annotations)' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -s o -l output -d 'Output format of --dry-run' -r -f -a "yaml\t'The batch script, then the manifest as YAML'
 json\t'One JSON object with both artifacts'"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''

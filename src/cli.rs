@@ -174,6 +174,10 @@ pub struct LaunchArgs {
     #[arg(long, value_name = "PATH", default_value = "-")]
     pub frozen_spec: String,
 
+    /// The spec file the script was rendered from (recorded in the PyTorchJob's annotations)
+    #[arg(long, value_name = "PATH", default_value = "frozen spec")]
+    pub spec_path: String,
+
     /// Plan and print the PyTorchJob for this allocation without creating anything
     #[arg(long)]
     pub dry_run: bool,

@@ -209,8 +209,20 @@ fn load_config(
         path: Some(path.to_path_buf()),
         ..ConfigFile::default()
     };
+    d.root_name = what;
     if let Some(mut m) = d.map(&root, "") {
         cfg.defaults = m.field("defaults").cloned();
+        if let Some(n) = &cfg.defaults
+            && !matches!(n.value, Value::Map(_))
+        {
+            d.diags.error_hint(
+                &n.pos,
+                "type",
+                format!("`defaults` in the {what} must be a mapping, found {}", n.kind()),
+                "`defaults:` has the shape of a job spec, e.g. `defaults: {slurm: {partition: gpu}}`",
+            );
+            cfg.defaults = None;
+        }
         if let Some(t) = d.opt_string(&mut m, "templates") {
             cfg.templates = Some(base.join(t));
         }

@@ -69,12 +69,19 @@ pub fn run(args: LaunchArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
             "render the batch script again with the same hybridctl version that runs on the compute nodes",
         )
     })?;
+    // The script may have been edited since it was rendered: check what reaches Kubernetes.
+    spec.check_frozen().map_err(|e| {
+        UserError::environment(
+            format!("the frozen spec is not valid: {e}"),
+            "render the batch script again instead of editing it",
+        )
+    })?;
     let settings = super::load_settings(env)?;
     let alloc = allocation_from_env(&settings.env, &spec)?;
     let dry_run = args.dry_run || settings.env.get("HYBRIDCTL_LAUNCH_DRY_RUN") == Some("1");
     let opts = PlanOptions {
         launcher: settings.launcher(),
-        spec_path: "frozen spec".to_string(),
+        spec_path: args.spec_path.clone(),
     };
     let plan = Plan::new(&spec, &alloc, &opts).map_err(|e| {
         UserError::environment(

@@ -22,6 +22,8 @@ pub struct PartitionInfo {
 }
 
 pub struct Decoder {
+    /// What the top level is called in messages ("the job spec", "the site config").
+    pub root_name: &'static str,
     pub diags: Diagnostics,
     /// Position of every field read, by dotted path; used by cross-field checks.
     pub spans: BTreeMap<String, Pos>,
@@ -69,7 +71,7 @@ impl<'a> MapReader<'a> {
                 continue;
             }
             let section = if self.path.is_empty() {
-                "the job spec".to_string()
+                d.root_name.to_string()
             } else {
                 format!("`{}`", self.path)
             };
@@ -103,6 +105,7 @@ pub fn ticked(items: &[&str]) -> String {
 impl Decoder {
     pub fn new() -> Self {
         Self {
+            root_name: "the job spec",
             diags: Diagnostics::default(),
             spans: BTreeMap::new(),
         }
@@ -502,7 +505,8 @@ fn decode_slurm(d: &mut Decoder, node: &Node, partition: Option<&PartitionInfo>)
     let partition_name = directive(d, &mut m, "partition");
     let account = directive(d, &mut m, "account");
     let qos = directive(d, &mut m, "qos");
-    let nodes = d.opt_u32(&mut m, "nodes", 1, 100_000);
+    // At most 4-digit worker indexes fit in pod names (see names::MAX_JOB_NAME).
+    let nodes = d.opt_u32(&mut m, "nodes", 1, 9999);
     let gpus_per_node = d.opt_u32(&mut m, "gpusPerNode", 0, 64);
     if gpus_per_node.is_none()
         && m.field("gpusPerNode").is_none()
@@ -623,6 +627,9 @@ fn decode_extra_options(d: &mut Decoder, m: &mut MapReader<'_>) -> Vec<ExtraOpti
             );
             continue;
         };
+        if matches!(value.value, Value::Null) {
+            continue;
+        }
         let value = if *takes_value {
             let Some(v) = d.string(value, &path) else {
                 continue;
@@ -649,6 +656,7 @@ fn decode_extra_options(d: &mut Decoder, m: &mut MapReader<'_>) -> Vec<ExtraOpti
                 {
                     continue;
                 }
+                Value::Null => continue,
                 _ => {
                     d.type_error(value, &path, "`true` (this option takes no value)");
                     continue;
@@ -1047,7 +1055,7 @@ fn decode_storage(d: &mut Decoder, node: &Node) -> Option<Storage> {
     let checkpoints_kept = d.opt_u32(&mut m, "checkpointsKept", 1, 10_000).unwrap_or(1);
     m.finish(d);
     if let (Some(g), Some(dir)) = (&gpfs, &checkpoint_dir)
-        && !dir.starts_with(&g.mount_path)
+        && !std::path::Path::new(dir).starts_with(&g.mount_path)
     {
         let pos = d.pos_of("storage.checkpointDir");
         d.diags.warning_hint(
@@ -1058,6 +1066,29 @@ fn decode_storage(d: &mut Decoder, node: &Node) -> Option<Storage> {
                 g.mount_path
             ),
             "checkpoints outside the shared file system are lost when a pod moves",
+        );
+    }
+    if let (Some(g), Some(dir)) = (&gpfs, &checkpoint_dir)
+        && g.read_only
+        && std::path::Path::new(dir).starts_with(&g.mount_path)
+    {
+        let pos = d.pos_of("storage.checkpointDir");
+        d.diags.error_hint(
+            &pos,
+            "checkpoint-dir",
+            "`storage.checkpointDir` is on the GPFS mount, which is `readOnly: true`",
+            "checkpoints cannot be written there; set `readOnly: false` or move the directory",
+        );
+    }
+    if gpfs.is_none()
+        && let Some(_) = &checkpoint_dir
+    {
+        let pos = d.pos_of("storage.checkpointDir");
+        d.diags.warning_hint(
+            &pos,
+            "checkpoint-dir",
+            "`storage.checkpointDir` is set but no shared file system (`storage.gpfs`) is mounted",
+            "without a shared mount each pod writes into its own container file system",
         );
     }
     Some(Storage {
@@ -1093,7 +1124,9 @@ fn decode_training(d: &mut Decoder, node: &Node) -> Option<Training> {
     let restart_policy = d
         .one_of(&mut m, "restartPolicy", RESTART_POLICIES)
         .unwrap_or_else(|| "OnFailure".into());
-    let ttl_seconds_after_finished = d.opt_u32(&mut m, "ttlSecondsAfterFinished", 0, u32::MAX);
+    // The PyTorchJob field is an int32.
+    let ttl_seconds_after_finished =
+        d.opt_u32(&mut m, "ttlSecondsAfterFinished", 0, i32::MAX as u32);
     let active_deadline_seconds = m
         .field("activeDeadlineSeconds")
         .and_then(|n| d.uint(n, "training.activeDeadlineSeconds", 1, u64::from(u32::MAX)));
@@ -1204,7 +1237,7 @@ fn cross_checks(d: &mut Decoder, spec: &Spec, partition: Option<&PartitionInfo>)
             &pos,
             "rdma-resource",
             format!("`network.fabric` is `{}` but no `network.rdmaResource` is requested", spec.network.fabric.name()),
-            "without the RDMA device plugin's resource the pods may not see the HCAs and NCCL falls back to sockets",
+            "without the RDMA device plugin's resource the pods may not see the HCAs, and NCCL (with NCCL_NET=IB) fails at init",
         );
     }
     if !spec.network.fabric.uses_rdma()
@@ -1216,6 +1249,21 @@ fn cross_checks(d: &mut Decoder, spec: &Spec, partition: Option<&PartitionInfo>)
             "fabric",
             "`network.fabric` is `socket` but HCAs or an RDMA resource are set",
             "they are ignored with `socket`; choose `roce` or `ib` to use them",
+        );
+    }
+    if spec.network.fabric != Fabric::Roce
+        && (matches!(spec.network.gid_index, GidIndex::Index(_))
+            || spec.network.traffic_class.is_some())
+    {
+        let pos = d.field_or_root("network.fabric");
+        d.diags.warning_hint(
+            &pos,
+            "fabric",
+            format!(
+                "`network.gidIndex`/`trafficClass` only apply to RoCE, but `fabric` is `{}`",
+                spec.network.fabric.name()
+            ),
+            "they are ignored; remove them or choose `fabric: roce`",
         );
     }
     if spec.slurm.nodes > 1 && gpus == 0 {

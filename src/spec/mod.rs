@@ -241,6 +241,37 @@ pub struct Elastic {
 }
 
 impl Spec {
+    /// Re-check the values that become names, shell words or `#SBATCH` lines, for a spec
+    /// that was read back from a batch script rather than validated from YAML.
+    pub fn check_frozen(&self) -> Result<(), String> {
+        if self.api_version != API_VERSION || self.kind != KIND {
+            return Err(format!(
+                "unsupported `{}` `{}`",
+                self.api_version, self.kind
+            ));
+        }
+        names::check_job_name(&self.name).map_err(|e| format!("name: {e}"))?;
+        names::check_dns_label(&self.kubernetes.namespace, 63)
+            .map_err(|e| format!("kubernetes.namespace: {e}"))?;
+        for v in self.container.env.iter().chain(&self.network.nccl_env) {
+            names::check_env_name(&v.name)?;
+        }
+        let directives = [
+            &self.slurm.partition,
+            &self.slurm.account,
+            &self.slurm.qos,
+            &self.slurm.constraint,
+            &self.slurm.reservation,
+        ];
+        for v in directives.into_iter().flatten() {
+            names::check_sbatch_value(v)?;
+        }
+        if self.slurm.nodes == 0 || self.slurm.nodes > 9999 {
+            return Err(format!("slurm.nodes {} is out of range", self.slurm.nodes));
+        }
+        Ok(())
+    }
+
     /// Processes per node, defaulting to the GPUs per node (one rank per GPU).
     pub fn nproc_per_node(&self) -> u32 {
         self.training

@@ -38,7 +38,7 @@ pub fn check_dns_label(name: &str, max: usize) -> Result<(), String> {
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
         return Err(format!(
-            "`{name}` may only contain lowercase letters, digits and `-` (DNS-1123)"
+            "`{name}` may only contain lowercase letters, digits and `-`"
         ));
     }
     if name.starts_with('-') || name.ends_with('-') {
@@ -133,6 +133,13 @@ pub const RESERVED_ENV: &[&str] = &[
     "PET_NPROC_PER_NODE",
     "PET_MASTER_ADDR",
     "PET_MASTER_PORT",
+    "PET_RDZV_BACKEND",
+    "PET_RDZV_ENDPOINT",
+    "PET_RDZV_ID",
+    "PET_RDZV_CONF",
+    "PET_MAX_RESTARTS",
+    "PET_STANDALONE",
+    "PYTHONUNBUFFERED",
 ];
 
 /// Kubernetes extended resource names such as `rdma/rdma_shared_device_a` or

@@ -121,19 +121,19 @@ pub fn parse_slurm_memory(text: &str) -> Result<u64, String> {
     let t = text.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    if num.is_empty() || num.len() > 15 {
+    if num.is_empty() || num.len() > 15 || unit.starts_with('.') {
         return Err(format!(
-            "`{text}` is not a memory size (e.g. `512G`, `1800G`, `64000M`)"
+            "`{text}` is not a whole memory size (e.g. `512G`, `1800G`, `64000M`; write `1536M` for 1.5G)"
         ));
     }
     let n: u64 = num
         .parse()
         .map_err(|_| format!("`{text}` is not a memory size"))?;
     let factor_kib: u64 = match unit {
-        "K" | "k" | "Ki" | "KB" => 1,
-        "" | "M" | "m" | "Mi" | "MB" => 1024,
-        "G" | "g" | "Gi" | "GB" => 1024 * 1024,
-        "T" | "t" | "Ti" | "TB" => 1024 * 1024 * 1024,
+        "K" | "k" | "Ki" | "KiB" | "KB" => 1,
+        "" | "M" | "m" | "Mi" | "MiB" | "MB" => 1024,
+        "G" | "g" | "Gi" | "GiB" | "GB" => 1024 * 1024,
+        "T" | "t" | "Ti" | "TiB" | "TB" => 1024 * 1024 * 1024,
         _ => {
             return Err(format!(
                 "`{text}` has an unknown unit `{unit}` (Slurm units: K, M, G, T; all binary)"

@@ -252,7 +252,7 @@ fn check(
         serde_json::from_str(frozen.trim_end_matches('\n')).expect("frozen spec parses");
     prop_assert_eq!(&thawed, &spec, "the frozen spec did not survive the script");
     let args = std::fs::read_to_string(dir.join("args")).expect("args");
-    prop_assert_eq!(args, "launch\n--frozen-spec\n-\n");
+    prop_assert_eq!(args, "launch\n--spec-path=hostile.yaml\n--frozen-spec=-\n");
     let env_raw = std::fs::read(dir.join("env")).expect("env");
     let got: BTreeMap<String, String> = env_raw
         .split(|b| *b == 0)

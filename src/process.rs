@@ -1,0 +1,329 @@
+//! The one door to external programs.
+//!
+//! Every call of sbatch, squeue, sacct, scontrol, scancel, srun, mmlsquota, ib_write_bw…
+//! goes through [`Runner`]: programs are looked up in a configurable directory first, run
+//! with a timeout, their stdout and stderr captured on separate threads (so a chatty child
+//! can never block on a full pipe), and every way they can fail becomes one sentence.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ProcessError {
+    #[error("`{program}` was not found{}", where_.as_ref().map(|d| format!(" in `{}` or on PATH", d.display())).unwrap_or_else(|| " on PATH".into()))]
+    NotFound {
+        program: String,
+        where_: Option<PathBuf>,
+    },
+    #[error("could not run `{program}`")]
+    Spawn {
+        program: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("`{command}` did not finish within {} s and was killed", timeout.as_secs())]
+    Timeout { command: String, timeout: Duration },
+    #[error("`{command}` failed with exit code {code}{}", stderr_suffix(stderr))]
+    Failed {
+        command: String,
+        code: i32,
+        stdout: String,
+        stderr: String,
+    },
+    #[error("`{command}` was killed by signal {signal}")]
+    Signal { command: String, signal: i32 },
+    #[error("could not talk to `{program}`")]
+    Io {
+        program: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn stderr_suffix(stderr: &str) -> String {
+    let trimmed = stderr.trim();
+    if trimmed.is_empty() {
+        String::new()
+    } else {
+        format!(": {trimmed}")
+    }
+}
+
+impl ProcessError {
+    /// Captured stderr of a failed program, if any.
+    pub fn stderr(&self) -> Option<&str> {
+        match self {
+            Self::Failed { stderr, .. } => Some(stderr),
+            _ => None,
+        }
+    }
+}
+
+/// What a successful run printed.
+#[derive(Debug, Clone, Default)]
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Runner {
+    /// Looked up before PATH (site config `slurm.binDir`).
+    pub bin_dir: Option<PathBuf>,
+    pub timeout: Duration,
+    /// Extra environment for every child (e.g. `SLURM_CONF` is inherited as usual).
+    pub env: Vec<(String, String)>,
+}
+
+impl Default for Runner {
+    fn default() -> Self {
+        Self {
+            bin_dir: None,
+            timeout: Duration::from_secs(60),
+            env: Vec::new(),
+        }
+    }
+}
+
+impl Runner {
+    pub fn new(bin_dir: Option<&Path>) -> Self {
+        Self {
+            bin_dir: bin_dir.map(Path::to_path_buf),
+            ..Self::default()
+        }
+    }
+
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The program's path: `bin_dir/program` if it exists there, else the first match on
+    /// PATH.
+    pub fn resolve(&self, program: &str) -> Result<PathBuf, ProcessError> {
+        if program.contains('/') {
+            return Ok(PathBuf::from(program));
+        }
+        if let Some(dir) = &self.bin_dir {
+            let p = dir.join(program);
+            if is_executable(&p) {
+                return Ok(p);
+            }
+        }
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        std::env::split_paths(&path)
+            .map(|d| d.join(program))
+            .find(|p| is_executable(p))
+            .ok_or_else(|| ProcessError::NotFound {
+                program: program.to_string(),
+                where_: self.bin_dir.clone(),
+            })
+    }
+
+    /// Run a program to completion; a non-zero exit is an error carrying the output.
+    pub fn run(
+        &self,
+        program: &str,
+        args: &[String],
+        stdin: Option<&[u8]>,
+    ) -> Result<Output, ProcessError> {
+        let (status, out) = self.run_status(program, args, stdin)?;
+        let command = display_command(program, args);
+        match status.code() {
+            Some(0) => Ok(out),
+            Some(code) => Err(ProcessError::Failed {
+                command,
+                code,
+                stdout: out.stdout,
+                stderr: out.stderr,
+            }),
+            None => Err(ProcessError::Signal {
+                command,
+                signal: signal_of(&status),
+            }),
+        }
+    }
+
+    /// Run a program to completion and return its status whatever it is.
+    pub fn run_status(
+        &self,
+        program: &str,
+        args: &[String],
+        stdin: Option<&[u8]>,
+    ) -> Result<(ExitStatus, Output), ProcessError> {
+        let path = self.resolve(program)?;
+        let mut cmd = Command::new(&path);
+        cmd.args(args)
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().map_err(|source| {
+            if source.kind() == std::io::ErrorKind::NotFound {
+                ProcessError::NotFound {
+                    program: program.to_string(),
+                    where_: self.bin_dir.clone(),
+                }
+            } else {
+                ProcessError::Spawn {
+                    program: program.to_string(),
+                    source,
+                }
+            }
+        })?;
+        let io_err = |source| ProcessError::Io {
+            program: program.to_string(),
+            source,
+        };
+        let mut out_pipe = child.stdout.take();
+        let mut err_pipe = child.stderr.take();
+        let out_thread = std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(p) = out_pipe.as_mut() {
+                let _ = p.read_to_end(&mut buf);
+            }
+            buf
+        });
+        let err_thread = std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(p) = err_pipe.as_mut() {
+                let _ = p.read_to_end(&mut buf);
+            }
+            buf
+        });
+        if let (Some(data), Some(mut pipe)) = (stdin, child.stdin.take()) {
+            // A child that exits without reading all of stdin closes the pipe: not our error.
+            match pipe.write_all(data) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(e) => return Err(io_err(e)),
+            }
+        }
+        let deadline = Instant::now() + self.timeout;
+        let mut pause = Duration::from_millis(1);
+        let status = loop {
+            if let Some(status) = child.try_wait().map_err(io_err)? {
+                break status;
+            }
+            if Instant::now() >= deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(ProcessError::Timeout {
+                    command: display_command(program, args),
+                    timeout: self.timeout,
+                });
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(25));
+        };
+        let stdout = out_thread.join().unwrap_or_default();
+        let stderr = err_thread.join().unwrap_or_default();
+        Ok((
+            status,
+            Output {
+                stdout: String::from_utf8_lossy(&stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&stderr).into_owned(),
+            },
+        ))
+    }
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.metadata()
+        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(unix)]
+fn signal_of(status: &ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    status.signal().unwrap_or(0)
+}
+
+/// `program arg1 'arg 2'` for messages.
+pub fn display_command(program: &str, args: &[String]) -> String {
+    let mut s = program.to_string();
+    for a in args {
+        s.push(' ');
+        s.push_str(
+            &shlex::try_quote(a)
+                .map(|q| q.into_owned())
+                .unwrap_or_else(|_| a.escape_debug().to_string()),
+        );
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn captures_output_and_passes_stdin() {
+        let r = Runner::default();
+        let out = r.run("cat", &[], Some(b"hello")).expect("cat runs");
+        assert_eq!(out.stdout, "hello");
+    }
+
+    #[test]
+    fn missing_program_is_a_sentence() {
+        let r = Runner::new(Some(Path::new("/nonexistent/bin")));
+        let err = r.run("no-such-program-hybridctl", &[], None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`no-such-program-hybridctl` was not found in `/nonexistent/bin` or on PATH"
+        );
+    }
+
+    #[test]
+    fn failure_keeps_stderr_and_code() {
+        let r = Runner::default();
+        let err = r
+            .run("sh", &args(&["-c", "echo oops >&2; exit 3"]), None)
+            .unwrap_err();
+        match &err {
+            ProcessError::Failed { code, stderr, .. } => {
+                assert_eq!(*code, 3);
+                assert_eq!(stderr.trim(), "oops");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(
+            err.to_string(),
+            "`sh -c 'echo oops >&2; exit 3'` failed with exit code 3: oops"
+        );
+    }
+
+    #[test]
+    fn timeouts_kill_the_child() {
+        let r = Runner::default().with_timeout(Duration::from_millis(200));
+        let t = Instant::now();
+        let err = r.run("sleep", &args(&["5"]), None).unwrap_err();
+        assert!(matches!(err, ProcessError::Timeout { .. }));
+        assert!(t.elapsed() < Duration::from_secs(2));
+    }
+
+    #[test]
+    fn large_output_does_not_deadlock() {
+        let r = Runner::default();
+        let out = r
+            .run("sh", &args(&["-c", "head -c 1000000 /dev/zero | tr '\\0' x; head -c 1000000 /dev/zero | tr '\\0' y >&2"]), None)
+            .expect("runs");
+        assert_eq!(out.stdout.len(), 1_000_000);
+        assert_eq!(out.stderr.len(), 1_000_000);
+    }
+}
