@@ -28,6 +28,10 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check job specs and report every problem with file:line:col, the rule and a hint')
+            [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Validate, render and submit a job spec with `sbatch`; prints the job id')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel')
+            [CompletionResult]::new('quota', 'quota', [CompletionResultType]::ParameterValue, 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets')
             [CompletionResult]::new('launch', 'launch', [CompletionResultType]::ParameterValue, 'Run the job inside a Slurm allocation (called by the rendered batch script)')
             [CompletionResult]::new('hostlist', 'hostlist', [CompletionResultType]::ParameterValue, 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
@@ -70,6 +74,74 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Override `kubernetes.context`')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Treat warnings as errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hybridctl;submit' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of the result')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of the result')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Override `slurm.partition`')
+            [CompletionResult]::new('--partition', '--partition', [CompletionResultType]::ParameterName, 'Override `slurm.partition`')
+            [CompletionResult]::new('-N', '-N ', [CompletionResultType]::ParameterName, 'Override `slurm.nodes`')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'Override `slurm.nodes`')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Override `kubernetes.namespace`')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Override `kubernetes.namespace`')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Override `kubernetes.context`')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the script and the exact sbatch command instead of submitting')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Wait for the job: show its state while pending, stream its batch output, and exit with its result')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Wait for the job: show its state while pending, stream its batch output, and exit with its result')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Refuse to submit when the GPFS fileset has too little room for the checkpoints (otherwise a warning; the site config can make this the default)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hybridctl;status' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, a wider table, or JSON')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, a wider table, or JSON')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every job in the queue, not only those hybridctl submitted')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every job in the queue, not only those hybridctl submitted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hybridctl;cancel' {
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Signal sent to the batch step before scancel')
+            [CompletionResult]::new('--signal', '--signal', [CompletionResultType]::ParameterName, 'Signal sent to the batch step before scancel')
+            [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'Seconds between the signal and scancel [default: the cluster''s KillWait]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of the final states')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of the final states')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hybridctl;quota' {
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Filesets to show, as `DEVICE:FILESET` or `FILESET` (with --device)')
+            [CompletionResult]::new('--fileset', '--fileset', [CompletionResultType]::ParameterName, 'Filesets to show, as `DEVICE:FILESET` or `FILESET` (with --device)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'File systems to query (default: all, or the device of each fileset)')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'File systems to query (default: all, or the device of each fileset)')
+            [CompletionResult]::new('--spec', '--spec', [CompletionResultType]::ParameterName, 'Show the fileset a job spec writes its checkpoints into')
+            [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'Flag usage at or above this percentage of a soft or hard limit [default: 90, or the site''s `gpfs.threshold`]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Only the user''s quota (default: the user and the user''s groups)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Only the user''s quota (default: the user and the user''s groups)')
+            [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'Only the groups'' quotas')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Only the groups'' quotas')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Exit with code 1 when any usage is at or above the threshold')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -152,6 +224,10 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
         'hybridctl;help' {
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check job specs and report every problem with file:line:col, the rule and a hint')
+            [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Validate, render and submit a job spec with `sbatch`; prints the job id')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait')
+            [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel')
+            [CompletionResult]::new('quota', 'quota', [CompletionResultType]::ParameterValue, 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets')
             [CompletionResult]::new('launch', 'launch', [CompletionResultType]::ParameterValue, 'Run the job inside a Slurm allocation (called by the rendered batch script)')
             [CompletionResult]::new('hostlist', 'hostlist', [CompletionResultType]::ParameterValue, 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
@@ -163,6 +239,18 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             break
         }
         'hybridctl;help;validate' {
+            break
+        }
+        'hybridctl;help;submit' {
+            break
+        }
+        'hybridctl;help;status' {
+            break
+        }
+        'hybridctl;help;cancel' {
+            break
+        }
+        'hybridctl;help;quota' {
             break
         }
         'hybridctl;help;launch' {

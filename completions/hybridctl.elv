@@ -25,6 +25,10 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand --version 'Print version'
             cand render 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)'
             cand validate 'Check job specs and report every problem with file:line:col, the rule and a hint'
+            cand submit 'Validate, render and submit a job spec with `sbatch`; prints the job id'
+            cand status 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait'
+            cand cancel 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel'
+            cand quota 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets'
             cand launch 'Run the job inside a Slurm allocation (called by the rendered batch script)'
             cand hostlist 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)'
             cand completions 'Print shell completions'
@@ -65,6 +69,70 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand --context 'Override `kubernetes.context`'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand --strict 'Treat warnings as errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hybridctl;submit'= {
+            cand -o 'Output format of the result'
+            cand --output 'Output format of the result'
+            cand --set 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)'
+            cand -p 'Override `slurm.partition`'
+            cand --partition 'Override `slurm.partition`'
+            cand -N 'Override `slurm.nodes`'
+            cand --nodes 'Override `slurm.nodes`'
+            cand -n 'Override `kubernetes.namespace`'
+            cand --namespace 'Override `kubernetes.namespace`'
+            cand --context 'Override `kubernetes.context`'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand --dry-run 'Print the script and the exact sbatch command instead of submitting'
+            cand -f 'Wait for the job: show its state while pending, stream its batch output, and exit with its result'
+            cand --follow 'Wait for the job: show its state while pending, stream its batch output, and exit with its result'
+            cand --strict 'Refuse to submit when the GPFS fileset has too little room for the checkpoints (otherwise a warning; the site config can make this the default)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hybridctl;status'= {
+            cand -o 'Output format: a table, a wider table, or JSON'
+            cand --output 'Output format: a table, a wider table, or JSON'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -A 'Every job in the queue, not only those hybridctl submitted'
+            cand --all 'Every job in the queue, not only those hybridctl submitted'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hybridctl;cancel'= {
+            cand -s 'Signal sent to the batch step before scancel'
+            cand --signal 'Signal sent to the batch step before scancel'
+            cand --grace 'Seconds between the signal and scancel [default: the cluster''s KillWait]'
+            cand -o 'Output format of the final states'
+            cand --output 'Output format of the final states'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hybridctl;quota'= {
+            cand -j 'Filesets to show, as `DEVICE:FILESET` or `FILESET` (with --device)'
+            cand --fileset 'Filesets to show, as `DEVICE:FILESET` or `FILESET` (with --device)'
+            cand -d 'File systems to query (default: all, or the device of each fileset)'
+            cand --device 'File systems to query (default: all, or the device of each fileset)'
+            cand --spec 'Show the fileset a job spec writes its checkpoints into'
+            cand --threshold 'Flag usage at or above this percentage of a soft or hard limit [default: 90, or the site''s `gpfs.threshold`]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -u 'Only the user''s quota (default: the user and the user''s groups)'
+            cand --user 'Only the user''s quota (default: the user and the user''s groups)'
+            cand -g 'Only the groups'' quotas'
+            cand --group 'Only the groups'' quotas'
+            cand --check 'Exit with code 1 when any usage is at or above the threshold'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -136,6 +204,10 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
         &'hybridctl;help'= {
             cand render 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)'
             cand validate 'Check job specs and report every problem with file:line:col, the rule and a hint'
+            cand submit 'Validate, render and submit a job spec with `sbatch`; prints the job id'
+            cand status 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait'
+            cand cancel 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel'
+            cand quota 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets'
             cand launch 'Run the job inside a Slurm allocation (called by the rendered batch script)'
             cand hostlist 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)'
             cand completions 'Print shell completions'
@@ -145,6 +217,14 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
         &'hybridctl;help;render'= {
         }
         &'hybridctl;help;validate'= {
+        }
+        &'hybridctl;help;submit'= {
+        }
+        &'hybridctl;help;status'= {
+        }
+        &'hybridctl;help;cancel'= {
+        }
+        &'hybridctl;help;quota'= {
         }
         &'hybridctl;help;launch'= {
         }

@@ -31,6 +31,10 @@ complete -c hybridctl -n "__fish_hybridctl_needs_command" -s h -l help -d 'Print
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "render" -d 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "validate" -d 'Check job specs and report every problem with file:line:col, the rule and a hint'
+complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "submit" -d 'Validate, render and submit a job spec with `sbatch`; prints the job id'
+complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "status" -d 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait'
+complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "cancel" -d 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel'
+complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "quota" -d 'GPFS / Storage Scale quotas of the user, the user\'s groups, or filesets'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "launch" -d 'Run the job inside a Slurm allocation (called by the rendered batch script)'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "hostlist" -d 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "completions" -d 'Print shell completions'
@@ -66,6 +70,53 @@ never\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -l strict -d 'Treat warnings as errors'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s V -l version -d 'Print version'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s o -l output -d 'Output format of the result' -r -f -a "text\t''
+json\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -l set -d 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s p -l partition -d 'Override `slurm.partition`' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s N -l nodes -d 'Override `slurm.nodes`' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s n -l namespace -d 'Override `kubernetes.namespace`' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -l context -d 'Override `kubernetes.context`' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -l dry-run -d 'Print the script and the exact sbatch command instead of submitting'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s f -l follow -d 'Wait for the job: show its state while pending, stream its batch output, and exit with its result'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -l strict -d 'Refuse to submit when the GPFS fileset has too little room for the checkpoints (otherwise a warning; the site config can make this the default)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s V -l version -d 'Print version'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -s o -l output -d 'Output format: a table, a wider table, or JSON' -r -f -a "text\t''
+wide\t''
+json\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -s A -l all -d 'Every job in the queue, not only those hybridctl submitted'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -s V -l version -d 'Print version'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -s s -l signal -d 'Signal sent to the batch step before scancel' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -l grace -d 'Seconds between the signal and scancel [default: the cluster\'s KillWait]' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -s o -l output -d 'Output format of the final states' -r -f -a "text\t''
+json\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -s V -l version -d 'Print version'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -s j -l fileset -d 'Filesets to show, as `DEVICE:FILESET` or `FILESET` (with --device)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -s d -l device -d 'File systems to query (default: all, or the device of each fileset)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -l spec -d 'Show the fileset a job spec writes its checkpoints into' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -l threshold -d 'Flag usage at or above this percentage of a soft or hard limit [default: 90, or the site\'s `gpfs.threshold`]' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -s o -l output -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -s u -l user -d 'Only the user\'s quota (default: the user and the user\'s groups)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -s g -l group -d 'Only the groups\' quotas'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -l check -d 'Exit with code 1 when any usage is at or above the threshold'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -l frozen-spec -d 'The frozen spec (JSON) written into the batch script; `-` reads standard input' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -l spec-path -d 'The spec file the script was rendered from (recorded in the PyTorchJob\'s annotations)' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -s o -l output -d 'Output format of --dry-run' -r -f -a "yaml\t'The batch script, then the manifest as YAML'
@@ -109,12 +160,16 @@ always\t''
 never\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate launch hostlist completions man help" -f -a "render" -d 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate launch hostlist completions man help" -f -a "validate" -d 'Check job specs and report every problem with file:line:col, the rule and a hint'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate launch hostlist completions man help" -f -a "launch" -d 'Run the job inside a Slurm allocation (called by the rendered batch script)'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate launch hostlist completions man help" -f -a "hostlist" -d 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate launch hostlist completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate launch hostlist completions man help" -f -a "man" -d 'Write man pages (one per subcommand)'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate launch hostlist completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota launch hostlist completions man help" -f -a "render" -d 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota launch hostlist completions man help" -f -a "validate" -d 'Check job specs and report every problem with file:line:col, the rule and a hint'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota launch hostlist completions man help" -f -a "submit" -d 'Validate, render and submit a job spec with `sbatch`; prints the job id'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota launch hostlist completions man help" -f -a "status" -d 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota launch hostlist completions man help" -f -a "cancel" -d 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota launch hostlist completions man help" -f -a "quota" -d 'GPFS / Storage Scale quotas of the user, the user\'s groups, or filesets'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota launch hostlist completions man help" -f -a "launch" -d 'Run the job inside a Slurm allocation (called by the rendered batch script)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota launch hostlist completions man help" -f -a "hostlist" -d 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota launch hostlist completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota launch hostlist completions man help" -f -a "man" -d 'Write man pages (one per subcommand)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota launch hostlist completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and __fish_seen_subcommand_from hostlist" -f -a "expand" -d 'Print one host per line, like `scontrol show hostnames`'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and __fish_seen_subcommand_from hostlist" -f -a "compress" -d 'Print the compressed hostlist of the given hosts, like `scontrol show hostlist`'

@@ -28,6 +28,16 @@ cargo clippy --quiet --all-targets -- -D warnings
 log "shellcheck of the project's scripts"
 shellcheck scripts/*.sh benches/*.sh testenv/*.sh .ci/run
 
+# --- Real services the tests need --------------------------------------------------------
+# A real multi-node Slurm (Debian's slurm-wlm + munge), see testenv/README.md. Tests that
+# need it fail when it is missing. HYBRIDCTL_KEEP_SLURM=1 leaves it running afterwards.
+log "starting the test Slurm cluster (testenv/slurm.sh up)"
+testenv/slurm.sh up
+eval "$(testenv/slurm.sh env)"
+if [ "${HYBRIDCTL_KEEP_SLURM:-0}" != 1 ]; then
+  trap 'testenv/slurm.sh down >/dev/null 2>&1 || true' EXIT
+fi
+
 # --- Tests -----------------------------------------------------------------------------
 export RUST_BACKTRACE=0
 log "cargo test"

@@ -59,6 +59,35 @@ pub enum Command {
     /// 2 when a file could not be read.
     Validate(ValidateArgs),
 
+    /// Validate, render and submit a job spec with `sbatch`; prints the job id
+    ///
+    /// The submission is recorded under $XDG_STATE_HOME/hybridctl/jobs/<id>/ (the resolved
+    /// spec, the exact script, the submit time), so `status`, `cancel` and `logs` find the job
+    /// by id or by name. Nothing is recorded when Slurm refuses the job.
+    Submit(SubmitArgs),
+
+    /// Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait
+    ///
+    /// JOB is a Slurm job id or a job name from the job records. Without JOB, the jobs
+    /// hybridctl submitted recently; with --all, every job in the queue. One squeue call
+    /// answers for all jobs.
+    Status(StatusArgs),
+
+    /// Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel
+    ///
+    /// A running job gets the signal (TERM by default) on its batch step, then `scancel`
+    /// after the grace period (the cluster's KillWait by default); hybridctl waits until the
+    /// job has left RUNNING/COMPLETING and reports its final state. A pending job is
+    /// cancelled directly.
+    Cancel(CancelArgs),
+
+    /// GPFS / Storage Scale quotas of the user, the user's groups, or filesets
+    ///
+    /// Runs `mmlsquota -Y` and shows usage against soft and hard limits, in-doubt and grace,
+    /// for blocks and files. Usage at or above the threshold is flagged; with --check it also
+    /// makes the exit code 1.
+    Quota(QuotaArgs),
+
     /// Run the job inside a Slurm allocation (called by the rendered batch script)
     ///
     /// Reads the frozen spec and the allocation from SLURM_JOB_ID, SLURM_JOB_NODELIST and
@@ -166,6 +195,111 @@ pub struct ValidateArgs {
 
     #[command(flatten)]
     pub overrides: SpecOverrides,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextOrJsonOrWide {
+    Text,
+    Wide,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    /// The job spec (YAML); `-` reads standard input
+    #[arg(value_name = "SPEC")]
+    pub spec: String,
+
+    /// Print the script and the exact sbatch command instead of submitting
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Wait for the job: show its state while pending, stream its batch output, and exit
+    /// with its result
+    #[arg(short = 'f', long)]
+    pub follow: bool,
+
+    /// Output format of the result
+    #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
+    pub output: TextOrJson,
+
+    /// Refuse to submit when the GPFS fileset has too little room for the checkpoints
+    /// (otherwise a warning; the site config can make this the default)
+    #[arg(long)]
+    pub strict: bool,
+
+    #[command(flatten)]
+    pub overrides: SpecOverrides,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Job ids or names (from the job records)
+    #[arg(value_name = "JOB")]
+    pub jobs: Vec<String>,
+
+    /// Every job in the queue, not only those hybridctl submitted
+    #[arg(short = 'A', long, conflicts_with = "jobs")]
+    pub all: bool,
+
+    /// Output format: a table, a wider table, or JSON
+    #[arg(short = 'o', long, value_enum, default_value_t = TextOrJsonOrWide::Text)]
+    pub output: TextOrJsonOrWide,
+}
+
+#[derive(Debug, Args)]
+pub struct CancelArgs {
+    /// Job ids or names (from the job records)
+    #[arg(value_name = "JOB", required = true)]
+    pub jobs: Vec<String>,
+
+    /// Signal sent to the batch step before scancel
+    #[arg(short = 's', long, default_value = "TERM")]
+    pub signal: String,
+
+    /// Seconds between the signal and scancel [default: the cluster's KillWait]
+    #[arg(long, value_name = "SECONDS")]
+    pub grace: Option<u64>,
+
+    /// Output format of the final states
+    #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
+    pub output: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub struct QuotaArgs {
+    /// Filesets to show, as `DEVICE:FILESET` or `FILESET` (with --device)
+    #[arg(short = 'j', long = "fileset", value_name = "FILESET")]
+    pub filesets: Vec<String>,
+
+    /// Only the user's quota (default: the user and the user's groups)
+    #[arg(short = 'u', long, conflicts_with = "group")]
+    pub user: bool,
+
+    /// Only the groups' quotas
+    #[arg(short = 'g', long)]
+    pub group: bool,
+
+    /// File systems to query (default: all, or the device of each fileset)
+    #[arg(short = 'd', long = "device", value_name = "FS")]
+    pub devices: Vec<String>,
+
+    /// Show the fileset a job spec writes its checkpoints into
+    #[arg(long, value_name = "SPEC")]
+    pub spec: Option<String>,
+
+    /// Flag usage at or above this percentage of a soft or hard limit [default: 90, or the
+    /// site's `gpfs.threshold`]
+    #[arg(long, value_name = "PCT")]
+    pub threshold: Option<f64>,
+
+    /// Exit with code 1 when any usage is at or above the threshold
+    #[arg(long)]
+    pub check: bool,
+
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
+    pub output: TextOrJson,
 }
 
 #[derive(Debug, Args)]

@@ -10,11 +10,13 @@ pub mod error;
 pub mod hostlist;
 pub mod kube;
 pub mod plan;
+pub mod preflight;
 pub mod process;
 pub mod quota;
 pub mod records;
 pub mod render;
 pub mod settings;
+pub mod slurm;
 pub mod spec;
 pub mod yaml;
 

@@ -86,6 +86,21 @@ pub struct ConfigFile {
     pub templates: Option<PathBuf>,
     pub launcher: Option<String>,
     pub slurm_bin_dir: Option<PathBuf>,
+    pub gpfs: GpfsConfig,
+}
+
+/// The site's GPFS settings (`gpfs:` in the site config).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GpfsConfig {
+    /// Path of `mmlsquota` (default: PATH, then `/usr/lpp/mmfs/bin`).
+    pub mmlsquota: Option<PathBuf>,
+    /// Usage at or above this percentage of a limit is flagged (default 90).
+    pub threshold: Option<f64>,
+    /// What `submit` does when the checkpoint headroom is short: `warn` (default),
+    /// `strict` (refuse) or `off`.
+    pub preflight: Option<String>,
+    /// PVC claim name -> (device, fileset), so specs need not know GPFS names.
+    pub claims: Vec<(String, String, String)>,
 }
 
 #[derive(Debug, Clone)]
@@ -163,6 +178,17 @@ impl Settings {
             .or(self.site.slurm_bin_dir.as_deref())
     }
 
+    /// The GPFS settings: the user config's where it sets them, else the site's.
+    pub fn gpfs(&self) -> GpfsConfig {
+        let (u, s) = (&self.user.gpfs, &self.site.gpfs);
+        GpfsConfig {
+            mmlsquota: u.mmlsquota.clone().or_else(|| s.mmlsquota.clone()),
+            threshold: u.threshold.or(s.threshold),
+            preflight: u.preflight.clone().or_else(|| s.preflight.clone()),
+            claims: s.claims.iter().chain(&u.claims).cloned().collect(),
+        }
+    }
+
     pub fn partition(&self, name: &str) -> Option<&PartitionConfig> {
         self.site.partitions.iter().find(|p| p.name == name)
     }
@@ -233,6 +259,9 @@ fn load_config(
             cfg.slurm_bin_dir = d.opt_string(&mut sm, "binDir").map(|p| base.join(p));
             sm.finish(&mut d);
         }
+        if let Some(g) = m.field("gpfs") {
+            cfg.gpfs = decode_gpfs(&mut d, g, base);
+        }
         if site && let Some(p) = m.field("partitions") {
             cfg.partitions = decode_partitions(&mut d, p);
         }
@@ -240,6 +269,40 @@ fn load_config(
     }
     diags.items.extend(d.diags.items);
     Ok(cfg)
+}
+
+fn decode_gpfs(d: &mut Decoder, node: &Node, base: &Path) -> GpfsConfig {
+    let mut cfg = GpfsConfig::default();
+    let Some(mut m) = d.map(node, "gpfs") else {
+        return cfg;
+    };
+    cfg.mmlsquota = d.opt_string(&mut m, "mmlsquota").map(|p| base.join(p));
+    cfg.threshold = d.opt_u32(&mut m, "threshold", 1, 100).map(f64::from);
+    cfg.preflight = d.one_of(&mut m, "preflight", &["warn", "strict", "off"]);
+    if let Some(claims) = m.field("claims") {
+        if let Value::Map(entries) = &claims.value {
+            for (key, value) in entries {
+                let path = format!("gpfs.claims.{}", key.name);
+                let Some(mut cm) = d.map(value, &path) else {
+                    continue;
+                };
+                let device = d.req_string(&mut cm, "device", "the GPFS file system, e.g. `gpfs01`");
+                let fileset = d.req_string(&mut cm, "fileset", "the fileset behind the claim");
+                cm.finish(d);
+                if let (Some(dev), Some(fs)) = (device, fileset) {
+                    cfg.claims.push((key.name.clone(), dev, fs));
+                }
+            }
+        } else {
+            d.diags.error(
+                &claims.pos,
+                "type",
+                "`gpfs.claims` must map claim names to `{device, fileset}`",
+            );
+        }
+    }
+    m.finish(d);
+    cfg
 }
 
 fn decode_partitions(d: &mut Decoder, node: &Node) -> Vec<PartitionConfig> {

@@ -1,10 +1,14 @@
 //! One thin file per subcommand: resolve settings, call the core, print.
 
+mod cancel;
 mod completions;
 mod hostlist;
 mod launch;
 mod man;
+mod quota;
 mod render;
+mod status;
+mod submit;
 mod validate;
 
 use std::io::{IsTerminal, Write};
@@ -30,6 +34,10 @@ pub fn run(cli: Cli, env: Env) -> Result<ExitStatus> {
     match cli.command {
         Command::Render(args) => render::run(args, env, &out),
         Command::Validate(args) => validate::run(args, env, &out),
+        Command::Submit(args) => submit::run(args, env, &out),
+        Command::Status(args) => status::run(args, env, &out),
+        Command::Cancel(args) => cancel::run(args, env, &out),
+        Command::Quota(args) => quota::run(args, env, &out),
         Command::Launch(args) => launch::run(args, env, &out),
         Command::Hostlist(args) => hostlist::run(args),
         Command::Completions(args) => completions::run(args),
@@ -98,6 +106,29 @@ impl crate::cli::SpecOverrides {
             fields,
         }
     }
+}
+
+/// A table as text, without the trailing blanks comfy-table pads lines with.
+pub fn table_text(table: &comfy_table::Table) -> String {
+    table
+        .lines()
+        .map(|l| l.trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A Slurm error as the user sees it: the sentence and the next step.
+pub fn slurm_error(e: crate::slurm::SlurmError) -> anyhow::Error {
+    let status = match &e {
+        crate::slurm::SlurmError::Refused { .. } => crate::error::ExitStatus::Failure,
+        _ => crate::error::ExitStatus::Error,
+    };
+    let hint = e.hint();
+    anyhow::Error::new(UserError {
+        message: e.to_string(),
+        hint: Some(hint),
+        status,
+    })
 }
 
 /// Load settings, or explain why they could not be read.

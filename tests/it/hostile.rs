@@ -81,24 +81,25 @@ enum Place {
     ListItem,
 }
 
-/// The spec with `path` set to `value`, written as a YAML double-quoted scalar (JSON string
-/// syntax is valid YAML).
+/// A spec document that sets only `path` to `value` (a YAML double-quoted scalar, or a
+/// one-item list), in flow style: `container: {env: {FOO: "..."}}`. The rest of the spec
+/// comes from BASE, used as the site defaults layer, so the hostile value goes through the
+/// same layering as a real spec.
 fn spec_with(path: &str, place: Place, value: &str) -> String {
     let quoted = yaml_quote(value);
-    let leaf = match place {
+    let mut nested = match place {
         Place::Scalar => quoted,
         Place::ListItem => format!("[{quoted}]"),
     };
-    // Build a flow-style override document and append its keys under the base sections by
-    // re-nesting: simplest is a second mapping merged by the YAML merge key.
     let parts: Vec<&str> = path.split('.').collect();
-    let mut doc = String::from(BASE);
-    // Remove any existing line for this leaf at the right depth and append the new nesting.
-    let mut nested = leaf;
     for p in parts.iter().skip(1).rev() {
         nested = format!("{{{p}: {nested}}}");
     }
-    doc = strip_section_key(&doc, &parts);
+    // The top-level keys BASE requires, plus the one section with the hostile value.
+    let mut doc = String::from("apiVersion: hybridctl.io/v1alpha1\nkind: TrainingJob\n");
+    if parts[0] != "name" {
+        doc.push_str("name: hostile\n");
+    }
     doc.push_str(&format!("{}: {nested}\n", parts[0]));
     doc
 }
@@ -122,38 +123,6 @@ fn yaml_quote(value: &str) -> String {
         }
     }
     out.push('"');
-    out
-}
-
-/// Turn `section:` blocks of BASE into the single flow form appended by `spec_with`, by
-/// renaming the original section key so the appended one is the only `section`.
-fn strip_section_key(doc: &str, parts: &[&str]) -> String {
-    // The original section keeps its content under an anchor and is merged into the new one.
-    let section = parts[0];
-    if parts.len() == 1 {
-        return doc
-            .lines()
-            .filter(|l| !l.starts_with(&format!("{section}:")))
-            .map(|l| format!("{l}\n"))
-            .collect();
-    }
-    let mut out = String::new();
-    let mut inside = false;
-    for line in doc.lines() {
-        if line.starts_with(&format!("{section}:")) {
-            inside = true;
-            continue;
-        }
-        if inside && !line.starts_with(' ') {
-            inside = false;
-        }
-        if !inside {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    // Re-add the original section as a hidden anchor merged into the new one is not possible
-    // with flow mappings; instead keep the base values via `--set`-like merge below.
     out
 }
 
@@ -181,8 +150,6 @@ fn check(
 ) -> Result<(), TestCaseError> {
     let launcher = dir.join("launcher.sh");
     let text = spec_with(path, place, value);
-    // The section we replaced loses its other keys; merge them back from BASE through the
-    // layered settings: BASE is the site defaults, the hostile spec overrides it.
     let base_node =
         hybridctl::yaml::parse(&std::sync::Arc::from("<base>"), BASE).expect("base parses");
     let mut s = settings(&launcher);

@@ -7,5 +7,7 @@ mod agreement;
 mod cli;
 mod generated;
 mod hostile;
+mod quota;
 mod render;
+mod slurm;
 mod validate;

@@ -1,0 +1,334 @@
+//! `hybridctl quota`
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Result;
+use comfy_table::{ContentArrangement, Table, presets};
+use serde::Serialize;
+
+use super::{Output, load_settings, require_valid};
+use crate::cli::{QuotaArgs, TextOrJson};
+use crate::error::{ExitStatus, UserError};
+use crate::process::{ProcessError, Runner};
+use crate::quota::{
+    DEFAULT_THRESHOLD_PCT, FilesetRef, QueryKind, QueryOptions, QuotaEntry, human_kib,
+    mmlsquota_args, parse_mmlsquota_y,
+};
+use crate::settings::{Env, GpfsConfig, Overrides, Settings, load_spec};
+
+const GPFS_BIN: &str = "/usr/lpp/mmfs/bin/mmlsquota";
+
+/// Where `mmlsquota` is: the site's setting, else PATH, else GPFS's own directory.
+fn mmlsquota_program(gpfs: &GpfsConfig) -> String {
+    if let Some(p) = &gpfs.mmlsquota {
+        return p.display().to_string();
+    }
+    let runner = Runner::default();
+    if runner.resolve("mmlsquota").is_ok() || !PathBuf::from(GPFS_BIN).is_file() {
+        "mmlsquota".into()
+    } else {
+        GPFS_BIN.into()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum QuotaError {
+    #[error(transparent)]
+    Process(#[from] ProcessError),
+    #[error("mmlsquota printed something hybridctl cannot read: {0}")]
+    Parse(#[from] crate::quota::QuotaParseError),
+    #[error(transparent)]
+    Args(#[from] crate::quota::QuotaArgsError),
+}
+
+impl QuotaError {
+    pub fn hint(&self) -> &'static str {
+        match self {
+            Self::Process(ProcessError::NotFound { .. }) => {
+                "is this a GPFS / Storage Scale client node? set `gpfs.mmlsquota` in the site config to its path"
+            }
+            Self::Process(ProcessError::Failed { .. }) => {
+                "the message above is GPFS's own; check the file system and fileset names (`mmlsfileset DEVICE`)"
+            }
+            Self::Process(_) => "check that `mmlsquota -Y` works on this node",
+            Self::Parse(_) => "please report the mmlsquota output with the hybridctl version",
+            Self::Args(_) => "names must not start with `-` or contain spaces",
+        }
+    }
+}
+
+/// Run every `mmlsquota` call of a query and parse the answers.
+pub fn query(
+    gpfs: &GpfsConfig,
+    kind: &QueryKind,
+    devices: &[String],
+) -> Result<Vec<QuotaEntry>, QuotaError> {
+    let options = QueryOptions {
+        devices: devices.to_vec(),
+        ..QueryOptions::default()
+    };
+    let program = mmlsquota_program(gpfs);
+    let runner = Runner::default().with_timeout(Duration::from_secs(120));
+    let mut entries = Vec::new();
+    for args in mmlsquota_args(kind, &options)? {
+        let out = runner.run(&program, &args, None)?;
+        entries.extend(parse_mmlsquota_y(&out.stdout)?);
+    }
+    Ok(entries)
+}
+
+fn quota_error(e: QuotaError) -> anyhow::Error {
+    let hint = e.hint();
+    anyhow::Error::new(UserError::environment(e.to_string(), hint))
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    #[serde(flatten)]
+    entry: EntryJson<'a>,
+    block_percent_of_limit: Option<f64>,
+    files_percent_of_limit: Option<f64>,
+    headroom_kib: Option<i64>,
+    over_threshold: bool,
+}
+
+#[derive(Serialize)]
+struct EntryJson<'a> {
+    device: &'a str,
+    kind: &'a str,
+    id: Option<u64>,
+    name: &'a str,
+    fileset: Option<&'a str>,
+    block_used_kib: i64,
+    block_soft_kib: i64,
+    block_hard_kib: i64,
+    block_in_doubt_kib: i64,
+    block_grace: String,
+    files_used: i64,
+    files_soft: i64,
+    files_hard: i64,
+    files_in_doubt: i64,
+    files_grace: String,
+}
+
+fn current_user(settings: &Settings) -> Option<String> {
+    settings
+        .env
+        .get("USER")
+        .or_else(|| settings.env.get("LOGNAME"))
+        .map(str::to_string)
+        .or_else(|| {
+            Runner::default()
+                .run("id", &["-un".to_string()], None)
+                .ok()
+                .map(|o| o.stdout.trim().to_string())
+        })
+}
+
+fn current_groups() -> Vec<String> {
+    Runner::default()
+        .run("id", &["-Gn".to_string()], None)
+        .map(|o| o.stdout.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+pub fn run(args: QuotaArgs, env: Env, out: &Output) -> Result<ExitStatus> {
+    let settings = load_settings(env)?;
+    let gpfs = settings.gpfs();
+    let threshold = args
+        .threshold
+        .or(gpfs.threshold)
+        .unwrap_or(DEFAULT_THRESHOLD_PCT);
+    let mut filesets: Vec<FilesetRef> = Vec::new();
+    for f in &args.filesets {
+        match f.split_once(':') {
+            Some((device, fileset)) => filesets.push(FilesetRef {
+                device: device.into(),
+                fileset: fileset.into(),
+            }),
+            None if !args.devices.is_empty() => {
+                for d in &args.devices {
+                    filesets.push(FilesetRef {
+                        device: d.clone(),
+                        fileset: f.clone(),
+                    });
+                }
+            }
+            None => {
+                return Err(UserError::invalid(
+                    format!("fileset `{f}` needs its file system"),
+                    "write `--fileset DEVICE:FILESET` or add `--device DEVICE`",
+                )
+                .into());
+            }
+        }
+    }
+    if let Some(path) = &args.spec {
+        let loaded = load_spec(&settings, path, &Overrides::default())?;
+        let spec = require_valid(loaded, out)?;
+        let Some(g) = &spec.storage.gpfs else {
+            return Err(UserError::invalid(
+                format!("`{path}` mounts no GPFS fileset"),
+                "add `storage.gpfs` to the spec",
+            )
+            .into());
+        };
+        let mapped = gpfs.claims.iter().find(|(c, _, _)| *c == g.claim_name);
+        match (
+            g.device.clone().or_else(|| mapped.map(|m| m.1.clone())),
+            g.fileset.clone().or_else(|| mapped.map(|m| m.2.clone())),
+        ) {
+            (Some(device), Some(fileset)) => filesets.push(FilesetRef { device, fileset }),
+            _ => {
+                return Err(UserError::invalid(
+                    format!("`{path}` does not say which GPFS device and fileset claim `{}` is", g.claim_name),
+                    "set `storage.gpfs.device` and `fileset`, or ask the site to map the claim in `gpfs.claims`",
+                )
+                .into());
+            }
+        }
+    }
+    let kind = if !filesets.is_empty() {
+        QueryKind::Filesets(filesets)
+    } else if args.group {
+        QueryKind::Groups(current_groups())
+    } else {
+        let user = current_user(&settings).ok_or_else(|| {
+            UserError::environment(
+                "cannot tell who you are: neither $USER nor `id -un` answers",
+                "set $USER",
+            )
+        })?;
+        if args.user {
+            QueryKind::User(user)
+        } else {
+            QueryKind::UserAndGroups {
+                user,
+                groups: current_groups(),
+            }
+        }
+    };
+    let entries = query(&gpfs, &kind, &args.devices).map_err(quota_error)?;
+    let over = entries.iter().any(|e| e.is_over_threshold(threshold));
+    print(&entries, threshold, args.output, out)?;
+    if over && args.output == TextOrJson::Text {
+        eprintln!("warning: usage at or above {threshold}% of a quota limit (marked `!`)");
+    }
+    Ok(if over && args.check {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+fn pct(p: Option<f64>) -> String {
+    p.map_or_else(|| "-".into(), |p| format!("{p:.0}%"))
+}
+
+fn limit(kib: i64) -> String {
+    if kib == 0 {
+        "none".into()
+    } else {
+        human_kib(kib)
+    }
+}
+
+fn count(n: i64) -> String {
+    if n == 0 { "none".into() } else { n.to_string() }
+}
+
+fn print(entries: &[QuotaEntry], threshold: f64, format: TextOrJson, out: &Output) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    if format == TextOrJson::Json {
+        let rows: Vec<Row<'_>> = entries
+            .iter()
+            .map(|e| Row {
+                entry: EntryJson {
+                    device: &e.device,
+                    kind: e.kind.as_str(),
+                    id: e.id,
+                    name: &e.name,
+                    fileset: e.fileset.as_deref(),
+                    block_used_kib: e.block_used_kib,
+                    block_soft_kib: e.block_soft_kib,
+                    block_hard_kib: e.block_hard_kib,
+                    block_in_doubt_kib: e.block_in_doubt_kib,
+                    block_grace: e.block_grace.to_string(),
+                    files_used: e.files_used,
+                    files_soft: e.files_soft,
+                    files_hard: e.files_hard,
+                    files_in_doubt: e.files_in_doubt,
+                    files_grace: e.files_grace.to_string(),
+                },
+                block_percent_of_limit: e.block_percent_of_limit(),
+                files_percent_of_limit: e.files_percent_of_limit(),
+                headroom_kib: e.headroom_kib(),
+                over_threshold: e.is_over_threshold(threshold),
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut stdout, &rows)?;
+        writeln!(stdout)?;
+        return Ok(());
+    }
+    let mut table = Table::new();
+    table.load_style(presets::NOTHING);
+    table.set_content_arrangement(ContentArrangement::Disabled);
+    table.set_header([
+        "",
+        "FILESYSTEM",
+        "TYPE",
+        "NAME",
+        "USED",
+        "SOFT",
+        "HARD",
+        "%",
+        "IN-DOUBT",
+        "GRACE",
+        "FILES",
+        "F-SOFT",
+        "F-HARD",
+        "F-%",
+        "F-GRACE",
+    ]);
+    for e in entries {
+        let flag = if e.is_over_threshold(threshold) {
+            "!"
+        } else {
+            ""
+        };
+        let name = match (&e.fileset, e.kind) {
+            (Some(f), crate::quota::QuotaKind::Usr | crate::quota::QuotaKind::Grp) => {
+                format!("{} ({f})", e.name)
+            }
+            _ => e.name.clone(),
+        };
+        let mut row = vec![
+            flag.to_string(),
+            e.device.clone(),
+            e.kind.as_str().to_string(),
+            name,
+            human_kib(e.block_used_kib),
+            limit(e.block_soft_kib),
+            limit(e.block_hard_kib),
+            pct(e.block_percent_of_limit()),
+            human_kib(e.block_in_doubt_kib),
+            e.block_grace.to_string(),
+            e.files_used.to_string(),
+            count(e.files_soft),
+            count(e.files_hard),
+            pct(e.files_percent_of_limit()),
+            e.files_grace.to_string(),
+        ];
+        if out.color && !flag.is_empty() {
+            row = row
+                .into_iter()
+                .map(|c| format!("\x1b[1;31m{c}\x1b[0m"))
+                .collect();
+        }
+        table.add_row(row);
+    }
+    writeln!(stdout, "{}", super::table_text(&table))?;
+    Ok(())
+}

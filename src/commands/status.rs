@@ -1,0 +1,203 @@
+//! `hybridctl status [JOB...]`
+
+use std::io::Write;
+
+use anyhow::Result;
+use comfy_table::{ContentArrangement, Table, presets};
+
+use super::{Output, load_settings, slurm_error};
+use crate::cli::{StatusArgs, TextOrJsonOrWide};
+use crate::error::{ExitStatus, UserError};
+use crate::records::{JobRecord, Records};
+use crate::settings::Env;
+use crate::slurm::{JobView, Slurm, Source};
+
+/// How many recent records `status` shows without arguments.
+const RECENT: usize = 20;
+
+/// Resolve JOB arguments (ids or names) to ids, with their records when there are any.
+pub fn resolve_jobs(
+    records: Option<&Records>,
+    jobs: &[String],
+) -> Result<(Vec<String>, Vec<JobRecord>, Vec<String>)> {
+    let mut ids = Vec::new();
+    let mut recs = Vec::new();
+    let mut unknown = Vec::new();
+    for job in jobs {
+        let rec = match records {
+            Some(r) => r.find(job)?,
+            None => None,
+        };
+        match rec {
+            Some(r) => {
+                ids.push(r.job_id.clone());
+                recs.push(r);
+            }
+            None if !job.is_empty() && job.bytes().all(|b| b.is_ascii_digit()) => {
+                ids.push(job.clone())
+            }
+            None => unknown.push(job.clone()),
+        }
+    }
+    Ok((ids, recs, unknown))
+}
+
+/// State of each id: queue first, then accounting, then the record. Ids nobody knows are
+/// returned separately.
+pub fn lookup(
+    slurm: &Slurm,
+    ids: &[String],
+    recs: &[JobRecord],
+) -> Result<(Vec<JobView>, Vec<String>)> {
+    let mut found = slurm.queue(ids).map_err(slurm_error)?;
+    let missing: Vec<String> = ids
+        .iter()
+        .filter(|id| !found.iter().any(|v| &v.job_id == *id))
+        .cloned()
+        .collect();
+    if !missing.is_empty()
+        && let Some(acct) = slurm.accounting(&missing).map_err(slurm_error)?
+    {
+        found.extend(acct);
+    }
+    let mut unknown = Vec::new();
+    for id in ids {
+        if found.iter().any(|v| &v.job_id == id) {
+            continue;
+        }
+        match recs.iter().find(|r| &r.job_id == id) {
+            Some(r) => found.push(JobView {
+                job_id: r.job_id.clone(),
+                name: r.name.clone(),
+                state: "UNKNOWN".into(),
+                elapsed: None,
+                time_limit: None,
+                nodes: Some(r.nodes),
+                nodelist: None,
+                partition: r.partition.clone(),
+                reason: Some(
+                    "no longer known to Slurm (left the queue; no accounting record)".into(),
+                ),
+                reason_group: None,
+                reason_text: None,
+                exit_code: None,
+                user: None,
+                source: Source::Record,
+                kubernetes: None,
+            }),
+            None => unknown.push(id.clone()),
+        }
+    }
+    // Keep the order the user asked for.
+    found.sort_by_key(|v| {
+        ids.iter()
+            .position(|i| *i == v.job_id)
+            .unwrap_or(usize::MAX)
+    });
+    Ok((found, unknown))
+}
+
+pub fn run(args: StatusArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
+    let settings = load_settings(env)?;
+    let slurm = Slurm::new(settings.slurm_bin_dir());
+    let records = Records::from_env(&settings.env);
+    let (views, unknown) = if args.all {
+        (slurm.queue(&[]).map_err(slurm_error)?, Vec::new())
+    } else if args.jobs.is_empty() {
+        let recs: Vec<JobRecord> = match &records {
+            Some(r) => r.list()?.into_iter().take(RECENT).collect(),
+            None => Vec::new(),
+        };
+        let ids: Vec<String> = recs.iter().map(|r| r.job_id.clone()).collect();
+        if ids.is_empty() {
+            eprintln!(
+                "no jobs submitted with hybridctl yet; `hybridctl status --all` shows the whole queue"
+            );
+            return Ok(ExitStatus::Success);
+        }
+        lookup(&slurm, &ids, &recs)?
+    } else {
+        let (ids, recs, mut unknown_names) = resolve_jobs(records.as_ref(), &args.jobs)?;
+        let (views, mut unknown) = lookup(&slurm, &ids, &recs)?;
+        unknown.append(&mut unknown_names);
+        (views, unknown)
+    };
+    print(&views, args.output)?;
+    if !unknown.is_empty() {
+        return Err(UserError::invalid(
+            format!(
+                "{} not known to Slurm or to hybridctl's job records",
+                unknown.iter().map(|j| format!("job `{j}`")).collect::<Vec<_>>().join(", ") + if unknown.len() == 1 { " is" } else { " are" }
+            ),
+            "`hybridctl status` lists the jobs hybridctl submitted; `hybridctl status --all` the whole queue",
+        )
+        .into());
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn print(views: &[JobView], format: TextOrJsonOrWide) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    if format == TextOrJsonOrWide::Json {
+        serde_json::to_writer_pretty(&mut stdout, views)?;
+        writeln!(stdout)?;
+        return Ok(());
+    }
+    if views.is_empty() {
+        return Ok(());
+    }
+    let wide = format == TextOrJsonOrWide::Wide;
+    let mut table = Table::new();
+    table.load_style(presets::NOTHING);
+    table.set_content_arrangement(ContentArrangement::Disabled);
+    let mut header = vec![
+        "JOBID",
+        "NAME",
+        "STATE",
+        "TIME/LIMIT",
+        "NODES",
+        "NODELIST(REASON)",
+    ];
+    if wide {
+        header.extend(["PARTITION", "USER", "EXIT", "SOURCE"]);
+    }
+    table.set_header(header);
+    for v in views {
+        let time = format!(
+            "{}/{}",
+            v.elapsed.as_deref().unwrap_or("-"),
+            v.time_limit.as_deref().unwrap_or("-")
+        );
+        let where_ = match (&v.reason, &v.nodelist) {
+            (Some(r), _) if v.state == "PENDING" => format!("({r})"),
+            (_, Some(n)) if !n.is_empty() && n != "None assigned" => n.clone(),
+            (Some(r), _) => format!("({r})"),
+            _ => String::new(),
+        };
+        let mut row = vec![
+            v.job_id.clone(),
+            v.name.clone(),
+            v.state.clone(),
+            time,
+            v.nodes.map_or_else(|| "-".into(), |n| n.to_string()),
+            where_,
+        ];
+        if wide {
+            row.extend([
+                v.partition.clone().unwrap_or_default(),
+                v.user.clone().unwrap_or_default(),
+                v.exit_code.clone().unwrap_or_default(),
+                format!("{:?}", v.source).to_lowercase(),
+            ]);
+        }
+        table.add_row(row);
+    }
+    writeln!(stdout, "{}", super::table_text(&table))?;
+    // Pending jobs: say why in plain words, grouped; never invent a remedy.
+    for v in views.iter().filter(|v| v.state == "PENDING") {
+        if let (Some(group), Some(text)) = (&v.reason_group, &v.reason_text) {
+            writeln!(stdout, "\njob {} is pending ({group}): {text}", v.job_id)?;
+        }
+    }
+    Ok(())
+}

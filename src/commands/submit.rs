@@ -1,0 +1,273 @@
+//! `hybridctl submit SPEC`
+
+use std::io::Write;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::Result;
+use serde::Serialize;
+
+use super::{Output, load_settings, require_valid, slurm_error};
+use crate::cli::{SubmitArgs, TextOrJson};
+use crate::error::{ExitStatus, UserError};
+use crate::plan::{Allocation, Plan, PlanOptions, simulated_nodes};
+use crate::process::display_command;
+use crate::records::{JobRecord, Records};
+use crate::render::Renderer;
+use crate::settings::{Env, load_spec};
+use crate::slurm::Slurm;
+
+#[derive(Serialize)]
+struct SubmitReport<'a> {
+    job_id: &'a str,
+    cluster: Option<&'a str>,
+    name: &'a str,
+    record: Option<String>,
+}
+
+pub fn run(args: SubmitArgs, env: Env, out: &Output) -> Result<ExitStatus> {
+    let settings = load_settings(env)?;
+    let loaded = load_spec(&settings, &args.spec, &args.overrides.to_overrides())?;
+    let display = loaded.display_path.clone();
+    let spec = require_valid(loaded, out)?;
+    // The batch script does not depend on the job id or the nodes: `launch` reads those
+    // from the allocation.
+    let alloc = Allocation {
+        job_id: "0".into(),
+        nodes: simulated_nodes(spec.slurm.nodes),
+    };
+    let opts = PlanOptions {
+        launcher: settings.launcher(),
+        spec_path: display.clone(),
+    };
+    let plan = Plan::new(&spec, &alloc, &opts).map_err(|e| {
+        UserError::invalid(
+            format!("cannot plan the job: {e}"),
+            "check the spec with `hybridctl validate`",
+        )
+    })?;
+    let script = Renderer::new(settings.templates_dir())?.sbatch(&plan)?;
+    let sbatch_args = vec!["--parsable".to_string()];
+    quota_preflight(&settings, &spec, args.strict)?;
+
+    if args.dry_run {
+        let mut stdout = std::io::stdout().lock();
+        match args.output {
+            TextOrJson::Text => {
+                stdout.write_all(script.as_bytes())?;
+                eprintln!(
+                    "would run: {} < script (in {})",
+                    display_command("sbatch", &sbatch_args),
+                    cwd()
+                );
+            }
+            TextOrJson::Json => {
+                let v = serde_json::json!({
+                    "command": std::iter::once("sbatch".to_string()).chain(sbatch_args.iter().cloned()).collect::<Vec<_>>(),
+                    "stdin": script,
+                    "directory": cwd(),
+                });
+                serde_json::to_writer_pretty(&mut stdout, &v)?;
+                writeln!(stdout)?;
+            }
+        }
+        return Ok(ExitStatus::Success);
+    }
+
+    let slurm = Slurm::new(settings.slurm_bin_dir());
+    let submitted = slurm.submit(&script, &[]).map_err(slurm_error)?;
+    let record = JobRecord {
+        job_id: submitted.job_id.clone(),
+        name: spec.name.clone(),
+        cluster: submitted.cluster.clone(),
+        submitted_at: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        spec_path: display,
+        submit_dir: cwd(),
+        nodes: spec.slurm.nodes,
+        gpus_per_node: spec.slurm.gpus_per_node,
+        partition: spec.slurm.partition.clone(),
+        output: spec.slurm.output.clone(),
+    };
+    let record_dir = match Records::from_env(&settings.env) {
+        Some(records) => match records.save(&record, &plan.frozen_spec, &script) {
+            Ok(dir) => Some(dir.display().to_string()),
+            Err(e) => {
+                eprintln!(
+                    "warning: job {} was submitted but not recorded: {e}",
+                    submitted.job_id
+                );
+                None
+            }
+        },
+        None => {
+            eprintln!(
+                "warning: job {} was submitted but not recorded: neither $XDG_STATE_HOME nor $HOME is set",
+                submitted.job_id
+            );
+            None
+        }
+    };
+    {
+        let mut stdout = std::io::stdout().lock();
+        match args.output {
+            TextOrJson::Text => writeln!(stdout, "{}", submitted.job_id)?,
+            TextOrJson::Json => {
+                serde_json::to_writer_pretty(
+                    &mut stdout,
+                    &SubmitReport {
+                        job_id: &submitted.job_id,
+                        cluster: submitted.cluster.as_deref(),
+                        name: &spec.name,
+                        record: record_dir,
+                    },
+                )?;
+                writeln!(stdout)?;
+            }
+        }
+        stdout.flush()?;
+    }
+    if args.follow {
+        return follow(&slurm, &submitted.job_id, &record);
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// Will the checkpoints fit in the job's GPFS fileset? Warn, or refuse when strict. When
+/// `mmlsquota` is missing or fails, say so in one line and go on.
+fn quota_preflight(
+    settings: &crate::settings::Settings,
+    spec: &crate::spec::Spec,
+    strict_flag: bool,
+) -> Result<()> {
+    let gpfs = settings.gpfs();
+    let Some(need) = crate::preflight::need(spec, &gpfs) else {
+        return Ok(());
+    };
+    let mode = if strict_flag {
+        "strict"
+    } else {
+        gpfs.preflight.as_deref().unwrap_or("warn")
+    };
+    if mode == "off" {
+        return Ok(());
+    }
+    let kind = crate::quota::QueryKind::Filesets(vec![crate::quota::FilesetRef {
+        device: need.device.clone(),
+        fileset: need.fileset.clone(),
+    }]);
+    let entries = match super::quota::query(&gpfs, &kind, &[]) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("note: GPFS quota preflight skipped: {e}");
+            return Ok(());
+        }
+    };
+    let verdict = crate::preflight::verdict(&entries, &need);
+    let text = crate::preflight::describe(&need, &verdict);
+    match verdict {
+        crate::preflight::Verdict::Short { .. } if mode == "strict" => Err(UserError::invalid(
+            format!("not submitted: {text}"),
+            "free space in the fileset, keep fewer checkpoints (`storage.checkpointsKept`), or ask for more quota",
+        )
+        .into()),
+        crate::preflight::Verdict::Short { .. } => {
+            eprintln!("warning: {text}\n  hint: the job may fail when it writes a checkpoint; `--strict` refuses to submit");
+            Ok(())
+        }
+        crate::preflight::Verdict::NotReported => {
+            eprintln!("note: {text}");
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+fn cwd() -> String {
+    std::env::current_dir()
+        .map(|d| d.display().to_string())
+        .unwrap_or_else(|_| ".".into())
+}
+
+/// Wait for the job, stream its batch output, and map its end to an exit code.
+fn follow(slurm: &Slurm, id: &str, record: &JobRecord) -> Result<ExitStatus> {
+    let spinner = indicatif::ProgressBar::new_spinner();
+    spinner.enable_steady_tick(Duration::from_millis(120));
+    let mut last_state = String::new();
+    let mut output_path: Option<String> = None;
+    let mut offset: u64 = 0;
+    let ids = vec![id.to_string()];
+    loop {
+        let view = slurm.queue(&ids).map_err(slurm_error)?.into_iter().next();
+        if let Some(v) = &view {
+            if v.state != last_state {
+                let why = v
+                    .reason_text
+                    .as_deref()
+                    .map(|r| format!(": {r}"))
+                    .unwrap_or_default();
+                spinner.set_message(format!("job {id} is {}{why}", v.state));
+                last_state.clone_from(&v.state);
+            }
+            if output_path.is_none() && v.state != "PENDING" {
+                output_path = slurm
+                    .show_job(id)
+                    .ok()
+                    .flatten()
+                    .and_then(|j| j.get("StdOut").map(str::to_string));
+            }
+        }
+        if let Some(path) = &output_path {
+            offset = spinner.suspend(|| copy_new_bytes(path, offset));
+        }
+        if view.is_none() {
+            break;
+        }
+        std::thread::sleep(Duration::from_secs(1));
+    }
+    if let Some(path) = &output_path {
+        spinner.suspend(|| copy_new_bytes(path, offset));
+    }
+    spinner.finish_and_clear();
+    let final_view = slurm
+        .accounting(std::slice::from_ref(&record.job_id))
+        .map_err(slurm_error)?
+        .and_then(|v| v.into_iter().next());
+    let (state, exit) = match &final_view {
+        Some(v) => (v.state.clone(), v.exit_code.clone()),
+        None => ("UNKNOWN".to_string(), None),
+    };
+    eprintln!(
+        "job {id} ({}) finished: {state}{}",
+        record.name,
+        exit.as_deref()
+            .map(|e| format!(", exit code {e}"))
+            .unwrap_or_default()
+    );
+    Ok(match state.as_str() {
+        "COMPLETED" => ExitStatus::Success,
+        "FAILED" => exit
+            .as_deref()
+            .and_then(|e| e.split(':').next())
+            .and_then(|c| c.parse::<u8>().ok())
+            .filter(|c| *c != 0)
+            .map_or(ExitStatus::Failure, ExitStatus::External),
+        _ => ExitStatus::Failure,
+    })
+}
+
+fn copy_new_bytes(path: &str, offset: u64) -> u64 {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return offset;
+    };
+    if f.seek(SeekFrom::Start(offset)).is_err() {
+        return offset;
+    }
+    let mut buf = Vec::new();
+    let n = f.read_to_end(&mut buf).unwrap_or(0);
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(&buf);
+    let _ = stdout.flush();
+    offset + n as u64
+}
