@@ -26,7 +26,7 @@ cargo fmt --all -- --check
 log "cargo clippy"
 cargo clippy --quiet --all-targets -- -D warnings
 log "shellcheck of the project's scripts"
-shellcheck scripts/*.sh benches/*.sh testenv/*.sh .ci/run
+shellcheck scripts/*.sh benches/*.sh testenv/*.sh testenv/kube/*.sh testenv/kube/go/*.sh tests/fixtures/bin/* tests/fixtures/*/record.sh .ci/run
 
 # --- Real services the tests need --------------------------------------------------------
 # A real multi-node Slurm (Debian's slurm-wlm + munge), see testenv/README.md. Tests that

@@ -182,9 +182,10 @@ hs_apt_install() { # <package>...: apt-get install those that are missing
 hs_pid() { # <pidfile> <comm>: prints the pid if that process is alive and is that program
   local f=$1 comm=$2 pid actual
   [[ -s $f ]] || return 1
-  pid=$(<"$f")
+  # `read` rather than `$(<file)`: a failed `$(<file)` can end the script under set -e.
+  { read -r pid <"$f" || [[ -n $pid ]]; } 2>/dev/null || return 1
   [[ $pid =~ ^[0-9]+$ ]] || return 1
-  { actual=$(<"/proc/$pid/comm"); } 2>/dev/null || return 1
+  { read -r actual <"/proc/$pid/comm"; } 2>/dev/null || return 1
   [[ $actual == "$comm" ]] || return 1
   echo "$pid"
 }
@@ -206,7 +207,7 @@ hs_environ_has() { # <pid> <exact line>
 # proctrack/linuxproc (jobs inherit it from the submitter). Never this script or its callers.
 hs_sid() { # <pid>: its session id (field 6 of /proc/PID/stat; the comm may hold spaces)
   local s
-  { s=$(<"/proc/$1/stat"); } 2>/dev/null || return 1
+  { read -r s <"/proc/$1/stat"; } 2>/dev/null || return 1
   s=${s##*) }
   read -r _ _ _ s _ <<<"$s"
   echo "$s"
@@ -224,7 +225,7 @@ hs_leftover_pids() {
     hs_environ_has "$pid" "SLURM_CONF=$HS_CONF" || continue
     # `down` run from inside a job of this cluster must not kill its own job
     [[ $(hs_sid "$pid" 2>/dev/null) != "$own_sid" ]] || continue
-    { comm=$(<"$p/comm"); } 2>/dev/null || continue
+    { read -r comm <"$p/comm"; } 2>/dev/null || continue
     if [[ $comm == slurmstepd ]] || { tr '\0' '\n' <"$p/environ"; } 2>/dev/null | grep -q '^SLURM_JOB_ID='; then
       echo "$pid"
     fi

@@ -220,7 +220,11 @@ fn follow(slurm: &Slurm, id: &str, record: &JobRecord) -> Result<ExitStatus> {
         if let Some(path) = &output_path {
             offset = spinner.suspend(|| copy_new_bytes(path, offset));
         }
-        if view.is_none() {
+        // squeue --states=all keeps finished jobs until MinJobAge: finished is finished.
+        let finished = view.as_ref().is_none_or(|v| {
+            crate::slurm::parse::JobState::parse(&v.state).is_ok_and(|s| s.is_finished())
+        });
+        if finished {
             break;
         }
         std::thread::sleep(Duration::from_secs(1));

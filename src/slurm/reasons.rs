@@ -1,23 +1,24 @@
 //! Why a Slurm job is waiting, in plain words: the pending-reason taxonomy.
 //!
-//! This module owns the meaning of the reason text Slurm shows for a job: `squeue -o %r`
-//! (`Resources`), `squeue -o %R` (`(Resources)`, in parentheses) and `scontrol show job`
-//! (`Reason=ReqNodeNotAvail,_UnavailableNodes:node2`, spaces turned into `_`). [`PendingReason::parse`]
-//! reads any of these forms and sorts the reason into a [`ReasonGroup`] with a one-sentence
-//! explanation, so that `hybridctl` can tell a user why a job waits without guessing.
+//! This module owns the meaning of the reason text Slurm shows for a job, so that hybridctl
+//! can tell a user why a job waits without guessing. [`PendingReason::parse`] reads every form
+//! Slurm prints: `squeue -o %r` (`Resources`), `squeue -o %R` (`(Resources)`), and
+//! `scontrol show job` (`Reason=ReqNodeNotAvail,_UnavailableNodes:node2`, a `_` for each space).
+//! It sorts the reason into a [`ReasonGroup`] and gives a one-sentence explanation.
 //!
-//! The table is every code Slurm 22.05's `job_reason_string()` can return (read from
-//! `libslurmfull.so` of Debian's slurm-wlm 22.05.8, which also names the codes the
-//! newer `src/common/job_state_reason.c` lists), plus the descriptions slurmctld 22.05 prints in
-//! place of a code (`job requeued in held state`, `ReqNodeNotAvail, Reserved for maintenance`, ...;
-//! read from the `slurmctld` binary). Codes that only describe how a job *ended*
-//! (`NonZeroExitCode`, `TimeLimit`, ...) are in the table too, in [`ReasonGroup::Other`],
-//! because `squeue -t all` and `scontrol` show them for finished jobs.
+//! [`REASONS`] holds every code Slurm 22.05's `job_reason_string()` returns, read from
+//! `libslurmfull.so` of Debian's slurm-wlm 22.05.8 and checked against Slurm's
+//! `src/common/job_state_reason.c` (a later version, with a few codes 22.05 lacks). It also
+//! reads the descriptions slurmctld 22.05 prints in place of a code
+//! (`job requeued in held state`, `ReqNodeNotAvail, Reserved for maintenance`, ...; read from
+//! the `slurmctld` binary). Codes that say how a job *ended* (`NonZeroExitCode`, `TimeLimit`,
+//! ...) are in the table too, in [`ReasonGroup::Other`], because `squeue -t all` and `scontrol`
+//! show them for finished jobs.
 //!
-//! The explanations say what the reason means and nothing more: they never suggest a
-//! remedy, because the right one depends on the site (a QOS limit may be meant to be waited
-//! out, or raised by an administrator, or avoided with another QOS). A reason this table does
-//! not know is kept as raw text in [`ReasonGroup::Other`]. Pure: no I/O, `std` only.
+//! The explanations say what a reason means and nothing more. They never suggest a remedy,
+//! because the remedy depends on the site: a QOS limit may be meant to be waited out, raised by
+//! an administrator, or avoided with another QOS. A reason the table does not know goes to
+//! [`ReasonGroup::Other`] with its raw text. Pure: no I/O, `std` only.
 
 use std::fmt;
 
@@ -1072,63 +1073,55 @@ enum Match {
     Prefix,
 }
 
-/// Texts slurmctld 22.05 shows *instead of* a reason code (its `state_desc`). `squeue` prints
-/// them as they are and `scontrol` with `_` for every space. The code, where there is one, is
-/// the one Slurm files the text under.
-const DESCRIPTIONS: &[(&str, Match, Option<&str>, ReasonGroup, &str)] = &[
+/// Texts slurmctld 22.05 shows *instead of* a reason code (its `state_desc`; read from the
+/// `slurmctld` binary). `squeue` prints them as they are and `scontrol` with `_` for every
+/// space. The code behind them is not shown, so [`PendingReason::code`] is `None` for them.
+const DESCRIPTIONS: &[(&str, Match, ReasonGroup, &str)] = &[
     (
         "job requeued in held state",
         Match::Exact,
-        Some("JobHeldAdmin"),
         Held,
-        "held after being requeued (scontrol requeuehold, or a special exit); a held job does not start until it is released",
+        "requeued in a held state (for example by `scontrol requeuehold`); a held job does not start until it is released",
     ),
     (
         "launch failed requeued held",
         Match::Exact,
-        Some("JobHeldAdmin"),
         Held,
         "Slurm could not launch it, so it was requeued and held; a held job does not start until it is released",
     ),
     (
         "Nodes required for job are DOWN, DRAINED or reserved for jobs in higher priority partitions",
         Match::Exact,
-        None,
         ReservationOrMaintenance,
         "the nodes it needs are down, drained, or reserved for jobs in higher-priority partitions",
     ),
     (
         "Job's account not permitted to use this partition",
         Match::Prefix,
-        Some("AccountNotAllowed"),
         QuotaOrLimits,
         "its account is not allowed in its partition",
     ),
     (
         "Job's account not known, so it can't use this partition",
         Match::Prefix,
-        Some("AccountNotAllowed"),
         QuotaOrLimits,
         "its account is not known, and its partition allows only some accounts",
     ),
     (
         "Job's QOS not permitted to use this partition",
         Match::Prefix,
-        Some("QOSNotAllowed"),
         QuotaOrLimits,
         "its QOS is not allowed in its partition",
     ),
     (
         "Job's QOS not known, so it can't use this partition",
         Match::Prefix,
-        Some("QOSNotAllowed"),
         QuotaOrLimits,
         "its QOS is not known, and its partition allows only some QOS",
     ),
     (
         "PrologSlurmctld failed, job killed",
         Match::Exact,
-        None,
         Other,
         "the job's PrologSlurmctld failed, so Slurm ended the job",
     ),
@@ -1223,11 +1216,11 @@ impl PendingReason {
         DESCRIPTIONS
             .iter()
             .find(|(text, how, ..)| matches_text(raw, text, *how))
-            .map(|&(text, _, code, group, explanation)| {
+            .map(|&(text, _, group, explanation)| {
                 let rest = raw.get(text.len()..).unwrap_or("").trim();
                 PendingReason {
                     raw: raw.to_string(),
-                    code,
+                    code: None,
                     detail: (!rest.is_empty()).then(|| rest.to_string()),
                     group,
                     explanation: Some(explanation),
@@ -1241,7 +1234,7 @@ impl PendingReason {
     }
 
     /// The Slurm reason code, for example `ReqNodeNotAvail`; `None` for text this module
-    /// does not know, and for descriptions Slurm files under no single code.
+    /// does not know, and for descriptions Slurm shows instead of a code.
     pub fn code(&self) -> Option<&'static str> {
         self.code
     }
@@ -1355,7 +1348,7 @@ mod tests {
         let texts = REASONS
             .iter()
             .map(|info| info.explanation)
-            .chain(DESCRIPTIONS.iter().map(|d| d.4))
+            .chain(DESCRIPTIONS.iter().map(|d| d.3))
             .chain(NODE_NOT_AVAIL_DETAILS.iter().map(|d| d.2));
         for text in texts {
             let lower = text.to_lowercase();
@@ -1496,14 +1489,15 @@ mod tests {
         ] {
             let reason = PendingReason::parse(text);
             assert_eq!(reason.group(), Held, "{text}");
-            assert_eq!(reason.code(), Some("JobHeldAdmin"));
+            assert_eq!(reason.code(), None);
+            assert!(reason.is_known());
             assert_eq!(reason.detail(), None);
         }
         let reason = PendingReason::parse(
             "Job's QOS not permitted to use this partition (debug allows normal not high)",
         );
         assert_eq!(reason.group(), QuotaOrLimits);
-        assert_eq!(reason.code(), Some("QOSNotAllowed"));
+        assert_eq!(reason.code(), None);
         assert_eq!(reason.detail(), Some("(debug allows normal not high)"));
         let reason = PendingReason::parse(
             "(Nodes required for job are DOWN, DRAINED or reserved for jobs in higher priority partitions)",

@@ -830,3 +830,57 @@ fn submit_preflight_warns_about_a_nearly_full_fileset_and_strict_refuses() {
     let id = stdout(&out).trim().to_string();
     assert!(c.wait_gone(&id, Duration::from_secs(60)));
 }
+
+#[test]
+fn submit_follow_streams_the_batch_output_and_exits_with_the_result() {
+    let Some(c) = cluster() else { return };
+    let spec = c.spec("followed", 1, 8, "");
+    let out = c
+        .hybridctl()
+        .arg("submit")
+        .arg(&spec)
+        .arg("--follow")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let mut lines = text.lines();
+    let id = lines.next().expect("job id first").to_string();
+    assert!(
+        text.contains(&format!("name: followed-{id}")),
+        "the batch output is streamed: {text}"
+    );
+    assert!(
+        stderr(&out).contains(&format!("job {id} (followed) finished: COMPLETED")),
+        "{}",
+        stderr(&out)
+    );
+
+    // A job whose launch fails: the exit code says so.
+    let bad = c.work.path().join("failing-launcher.sh");
+    std::fs::write(
+        &bad,
+        "#!/bin/sh\necho 'launch failed on purpose' >&2\nexit 3\n",
+    )
+    .expect("write");
+    std::process::Command::new("chmod")
+        .arg("+x")
+        .arg(&bad)
+        .status()
+        .expect("chmod");
+    let site = with_launcher(&c, &bad);
+    let out = c
+        .hybridctl()
+        .env("HYBRIDCTL_SITE_CONFIG", &site)
+        .arg("submit")
+        .arg(&spec)
+        .arg("--follow")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("finished: FAILED, exit code 3"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# testenv/kube/build.sh - build the Kubernetes test control plane from Go modules.
+#
+# Builds kube-apiserver and kubectl (k8s.io/kubernetes, wrapper module go/apiserver), etcd
+# (go.etcd.io/etcd/server/v3, go/etcd) and the kwok controller (sigs.k8s.io/kwok, go/kwok)
+# with `go build` against the Go module proxy: no prebuilt binary is downloaded. It also takes
+# two kinds of YAML out of Go modules that the go command downloads: the upstream Kubeflow
+# PyTorchJob CRD (github.com/kubeflow/training-operator, manifests/base/crds/) and kwok's
+# stock stages (kustomize/stage/ of the kwok module).
+#
+# Each component goes to its own directory, keyed by version:
+#   $HYBRIDCTL_KUBE_CACHE/kube-apiserver-v1.36.3/kube-apiserver
+#   $HYBRIDCTL_KUBE_CACHE/kubectl-v1.36.3/kubectl
+#   $HYBRIDCTL_KUBE_CACHE/etcd-v3.6.16/etcd
+#   $HYBRIDCTL_KUBE_CACHE/kwok-v0.8.0/kwok            (+ stages/: stock stages, Logs CRD)
+#   $HYBRIDCTL_KUBE_CACHE/training-operator-v1.9.4/kubeflow.org_pytorchjobs.yaml
+# and a directory that links them all together, which is what this script prints on stdout:
+#   $HYBRIDCTL_KUBE_CACHE/bin-k8s-v1.36.3-etcd-v3.6.16-kwok-v0.8.0/
+# A component is rebuilt only if its binary is missing or its stamp (the wrapper's go.sum,
+# the Go version, the build flags) differs, so a warm run does no Go work at all and needs
+# neither `go` nor the network. Progress and timings go to stderr.
+#
+# Environment (all optional):
+#   HYBRIDCTL_KUBE_CACHE=$HOME/.cache/hybridctl-testenv   where the binaries go
+#   HYBRIDCTL_KUBE_BUILD_JOBS=     `go build -p N` (default: go's own, the number of CPUs)
+#   HYBRIDCTL_KUBE_BUILD_KUBECTL=1 0 = do not build kubectl (kube.sh then uses kubectl from PATH)
+#   GO=go                          the go command
+#   HYBRIDCTL_KUBE_TRAINING_OPERATOR=v1.9.4  training-operator module version for the CRD
+# Usage: testenv/kube/build.sh [--check]   (--check: exit 0 iff everything is built; build nothing)
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+CACHE=${HYBRIDCTL_KUBE_CACHE:-${HOME:?}/.cache/hybridctl-testenv}
+JOBS=${HYBRIDCTL_KUBE_BUILD_JOBS:-}
+WITH_KUBECTL=${HYBRIDCTL_KUBE_BUILD_KUBECTL:-1}
+GO=${GO:-go}
+TO_VERSION=${HYBRIDCTL_KUBE_TRAINING_OPERATOR:-v1.9.4}
+# sha256 of manifests/base/crds/kubeflow.org_pytorchjobs.yaml per training-operator version
+declare -A CRD_SHA256=(
+  [v1.9.4]=8b8a8a719cc94173169290251e817f7ac2bb425c20b6c2fa813397bcf4e932ed
+)
+CHECK_ONLY=0
+[[ ${1:-} == --check ]] && CHECK_ONLY=1
+
+log() { printf '[testenv/kube build] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+# version of module <mod> required by wrapper go.mod <file>
+modver() { awk -v m="$2" '$1 == m && $2 ~ /^v/ { print $2; exit } $1 == "require" && $2 == m { print $3; exit }' "$1"; }
+
+K8S=$(modver "$HERE/go/apiserver/go.mod" k8s.io/kubernetes)
+ETCD=$(modver "$HERE/go/etcd/go.mod" go.etcd.io/etcd/server/v3)
+KWOK=$(modver "$HERE/go/kwok/go.mod" sigs.k8s.io/kwok)
+[[ -n $K8S && -n $ETCD && -n $KWOK ]] || die "could not read the versions from $HERE/go/*/go.mod"
+BIN=$CACHE/bin-k8s-$K8S-etcd-$ETCD-kwok-$KWOK
+
+gosetup() {
+  command -v "$GO" >/dev/null || die "\`$GO\` not found (Go >= $(awk '$1 == "go" { print $2 }' "$HERE/go/apiserver/go.mod") is needed for a cold build; try PATH=/usr/local/go/bin:\$PATH)"
+  export GOTOOLCHAIN=local GOWORK=off CGO_ENABLED=0
+  # -mod=readonly: the committed go.mod/go.sum are the pins; a mismatch is an error, not an edit
+  GOFLAGS="${GOFLAGS:-} -trimpath -mod=readonly${JOBS:+ -p=$JOBS}"
+  export GOFLAGS
+}
+
+# the stamp of a component: what its binary was built from
+stamp() { # <wrapper dir> <ldflags>
+  printf 'go.sum %s\n%s\nldflags %s\nGOFLAGS-less-p %s\n' \
+    "$(sha256sum <"$1/go.sum" | cut -c1-16)" "$("$GO" version 2>/dev/null || echo go-unknown)" \
+    "$2" "$(sed -E 's/ -p=[0-9]+//' <<<"${GOFLAGS:-}")"
+}
+# warm check without go: the binary exists and the go.sum it was built from is unchanged
+fresh() { # <dir> <binary> <wrapper dir>
+  [[ -x $1/$2 && -f $1/.stamp ]] &&
+    grep -qxF "go.sum $(sha256sum <"$3/go.sum" | cut -c1-16)" "$1/.stamp"
+}
+
+build_go() { # <component> <version> <wrapper dir> <package> <ldflags>
+  local name=$1 ver=$2 wrapper=$3 pkg=$4 ldf=$5 dir t0
+  dir=$CACHE/$name-$ver
+  if fresh "$dir" "$name" "$wrapper"; then
+    log "$name $ver: up to date in $dir"
+    return 0
+  fi
+  ((CHECK_ONLY)) && die "$name $ver is not built (run $HERE/build.sh)"
+  gosetup
+  t0=$(now)
+  log "$name $ver: building $pkg (cold: minutes) ..."
+  mkdir -p "$dir"
+  (cd "$wrapper" && "$GO" build -ldflags "$ldf" -o "$dir/.$name.tmp" "$pkg") >&2 ||
+    die "go build of $pkg failed"
+  mv -f "$dir/.$name.tmp" "$dir/$name"
+  stamp "$wrapper" "$ldf" >"$dir/.stamp"
+  log "$name $ver: built in $(since "$t0")s, $(du -h "$dir/$name" | cut -f1)"
+}
+
+moddir() { # <module@version>: download it (checksum-verified) and print its directory
+  local json
+  json=$(cd "$HERE/go/kwok" && GOFLAGS=-mod=mod "$GO" mod download -json "$1") ||
+    die "go mod download $1 failed: $json"
+  sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p' <<<"$json"
+}
+
+stages() { # kwok's stock stages and its Logs CRD, out of the kwok module
+  local dir=$CACHE/kwok-$KWOK/stages src f
+  [[ -s $dir/.done && -s $dir/crd-logs.yaml ]] && { log "kwok stages $KWOK: up to date"; return 0; }
+  ((CHECK_ONLY)) && die "kwok stages are missing (run $HERE/build.sh)"
+  gosetup
+  src=$(moddir "sigs.k8s.io/kwok@$KWOK")
+  mkdir -p "$dir"
+  for f in node/fast/node-initialize.yaml node/heartbeat/node-heartbeat.yaml \
+    pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+    [[ -f $src/kustomize/stage/$f ]] || die "kwok $KWOK has no kustomize/stage/$f"
+    cp "$src/kustomize/stage/$f" "$dir/${f//\//_}"
+  done
+  # lets tests point one pod's logs at a file of their own (kwok --enable-crds=Logs)
+  f=kustomize/crd/bases/kwok.x-k8s.io_logs.yaml
+  [[ -f $src/$f ]] || die "kwok $KWOK has no $f"
+  cp "$src/$f" "$dir/crd-logs.yaml"
+  chmod u+w "$dir"/*.yaml
+  echo "sigs.k8s.io/kwok@$KWOK kustomize/stage" >"$dir/.done"
+  log "kwok stages $KWOK: copied to $dir"
+}
+
+crd() { # the upstream PyTorchJob CRD, out of the training-operator module
+  local dir=$CACHE/training-operator-$TO_VERSION f=kubeflow.org_pytorchjobs.yaml src want got
+  want=${CRD_SHA256[$TO_VERSION]:-}
+  if [[ -s $dir/$f ]]; then
+    log "PyTorchJob CRD $TO_VERSION: up to date"
+    return 0
+  fi
+  ((CHECK_ONLY)) && die "the PyTorchJob CRD is missing (run $HERE/build.sh)"
+  gosetup
+  src=$(moddir "github.com/kubeflow/training-operator@$TO_VERSION")
+  [[ -f $src/manifests/base/crds/$f ]] || die "training-operator $TO_VERSION has no manifests/base/crds/$f"
+  got=$(sha256sum <"$src/manifests/base/crds/$f" | cut -d' ' -f1)
+  if [[ -n $want && $got != "$want" ]]; then
+    die "training-operator $TO_VERSION $f: sha256 $got, expected $want"
+  fi
+  mkdir -p "$dir"
+  cp "$src/manifests/base/crds/$f" "$dir/.$f.tmp"
+  chmod u+w "$dir/.$f.tmp"
+  mv -f "$dir/.$f.tmp" "$dir/$f"
+  log "PyTorchJob CRD $TO_VERSION: copied ($(wc -c <"$dir/$f") bytes, sha256 ${got:0:16}...)"
+}
+
+t_all=$(now)
+mkdir -p "$CACHE"
+# one build at a time per cache (parallel CI jobs would otherwise compile twice)
+exec {LOCK_FD}>>"$CACHE/.build.lock"
+flock -w 3600 "$LOCK_FD" || die "could not lock $CACHE/.build.lock"
+
+MINOR=$(cut -d. -f2 <<<"$K8S")
+# without these, /version and --version say v0.0.0-master+$Format:%H$ (component-base defaults)
+K8S_LDF="-s -w -X k8s.io/component-base/version.gitVersion=$K8S -X k8s.io/component-base/version.gitMajor=1"
+K8S_LDF+=" -X k8s.io/component-base/version.gitMinor=$MINOR -X k8s.io/component-base/version.gitTreeState=clean"
+K8S_LDF+=" -X k8s.io/client-go/pkg/version.gitVersion=$K8S -X k8s.io/client-go/pkg/version.gitMajor=1"
+K8S_LDF+=" -X k8s.io/client-go/pkg/version.gitMinor=$MINOR"
+
+build_go kube-apiserver "$K8S" "$HERE/go/apiserver" k8s.io/kubernetes/cmd/kube-apiserver "$K8S_LDF"
+build_go etcd "$ETCD" "$HERE/go/etcd" go.etcd.io/etcd/server/v3 "-s -w"
+build_go kwok "$KWOK" "$HERE/go/kwok" sigs.k8s.io/kwok/cmd/kwok "-s -w"
+if [[ $WITH_KUBECTL == 1 ]]; then
+  build_go kubectl "$K8S" "$HERE/go/apiserver" k8s.io/kubernetes/cmd/kubectl "$K8S_LDF"
+fi
+stages
+crd
+
+if ((!CHECK_ONLY)) || [[ ! -d $BIN ]]; then
+  ((CHECK_ONLY)) && die "$BIN is missing (run $HERE/build.sh)"
+  mkdir -p "$BIN"
+  ln -sfn "$CACHE/kube-apiserver-$K8S/kube-apiserver" "$BIN/kube-apiserver"
+  ln -sfn "$CACHE/etcd-$ETCD/etcd" "$BIN/etcd"
+  ln -sfn "$CACHE/kwok-$KWOK/kwok" "$BIN/kwok"
+  ln -sfn "$CACHE/kwok-$KWOK/stages" "$BIN/kwok-stages"
+  ln -sfn "$CACHE/training-operator-$TO_VERSION/kubeflow.org_pytorchjobs.yaml" "$BIN/kubeflow.org_pytorchjobs.yaml"
+  if [[ $WITH_KUBECTL == 1 ]]; then ln -sfn "$CACHE/kubectl-$K8S/kubectl" "$BIN/kubectl"; fi
+fi
+log "done in $(since "$t_all")s: $BIN"
+echo "$BIN"

@@ -1,0 +1,793 @@
+#!/usr/bin/env bash
+# testenv/kube/kube.sh - a real, throwaway Kubernetes control plane for hybridctl's tests.
+#
+# etcd + kube-apiserver (built from Go modules by testenv/kube/build.sh) + kwok (fake nodes
+# and fake pods), all on 127.0.0.1, every file under $HYBRIDCTL_KUBE_DIR. Nodes node1..nodeN
+# advertise nvidia.com/gpu and an RDMA resource; the upstream Kubeflow PyTorchJob CRD
+# (training-operator v1.9.x) is installed, so PyTorchJobs are validated by the real server.
+# No controller-manager, scheduler or training-operator runs: a PyTorchJob never gets pods or
+# a status by itself; a test creates the pods (with spec.nodeName) and patches the status.
+# kwok then moves pods Pending -> Running -> Succeeded (Failed with the label
+# hybridctl.test/outcome=fail; stays Running with hybridctl.test/outcome=running) and serves
+# `kubectl logs`. testenv/kube/README.md says more.
+#
+# Usage:
+#   testenv/kube/kube.sh up        build if needed (cold: ~5-6 min), start etcd, kube-apiserver
+#                                  and kwok, install CRDs, RBAC, nodes; a healthy control plane
+#                                  with the same settings is left as it is
+#   testenv/kube/kube.sh down      stop kwok, kube-apiserver and etcd by PID; the directory stays
+#   testenv/kube/kube.sh status    exit 0 iff healthy; prints PIDs, memory and the nodes
+#   testenv/kube/kube.sh env       prints export lines: eval "$(testenv/kube/kube.sh env)"
+#   testenv/kube/kube.sh selftest  end-to-end checks, ends with "N passed, N failed"
+#   testenv/kube/kube.sh build     only testenv/kube/build.sh
+#   testenv/kube/kube.sh lint      bash -n + shellcheck on the scripts
+#
+# Settings (environment, all optional). `up` saves them in $HYBRIDCTL_KUBE_DIR/settings, and
+# down/status/env/selftest reuse them, so only HYBRIDCTL_KUBE_DIR must be repeated.
+#   HYBRIDCTL_KUBE_DIR=/tmp/hybridctl-kube  everything lives here; `up` wipes it (only if it is
+#                                   absent, empty, or was made by this script)
+#   HYBRIDCTL_KUBE_ETCD_PORT=17379  etcd client port (HYBRIDCTL_KUBE_ETCD_PEER_PORT=17380)
+#   HYBRIDCTL_KUBE_API_PORT=17443   kube-apiserver (https)
+#   HYBRIDCTL_KUBE_KWOK_PORT=17250  kwok's fake kubelet endpoint (logs), https
+#   HYBRIDCTL_KUBE_NODES=3          nodes node1..nodeN
+#   HYBRIDCTL_KUBE_GPUS=8           nvidia.com/gpu per node
+#   HYBRIDCTL_KUBE_RDMA_RESOURCE=rdma/rdma_shared_device_a  HYBRIDCTL_KUBE_RDMA=1000 per node
+#   HYBRIDCTL_KUBE_CPUS=16          HYBRIDCTL_KUBE_MEMORY=64000Mi  per node
+#   HYBRIDCTL_KUBE_NAMESPACE=training  the namespace of the restricted user's Role
+#   HYBRIDCTL_KUBE_USER=hybridctl-user the restricted client-certificate user (group hybridctl-users)
+#   HYBRIDCTL_KUBE_POD_RUN_MS=2000  how long a fake pod runs before it Succeeds/Fails
+#   HYBRIDCTL_KUBE_POD_LOG=testenv/kube/fixtures/pod.log  what `kubectl logs` returns (CRI format)
+#   HYBRIDCTL_KUBE_BIN=             binaries; default: what build.sh prints (it builds if needed)
+#   HYBRIDCTL_KUBE_UP_TIMEOUT=90    seconds `up` waits for each daemon (not counting the build);
+#                                   not a saved setting
+set -euo pipefail
+
+HK_HERE=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
+HK_SELF=$HK_HERE/$(basename "${BASH_SOURCE[0]}")
+HK_DIR=${HYBRIDCTL_KUBE_DIR:-/tmp/hybridctl-kube}
+HK_ETCD_PORT=${HYBRIDCTL_KUBE_ETCD_PORT:-17379}
+HK_ETCD_PEER_PORT=${HYBRIDCTL_KUBE_ETCD_PEER_PORT:-17380}
+HK_API_PORT=${HYBRIDCTL_KUBE_API_PORT:-17443}
+HK_KWOK_PORT=${HYBRIDCTL_KUBE_KWOK_PORT:-17250}
+HK_NODES=${HYBRIDCTL_KUBE_NODES:-3}
+HK_GPUS=${HYBRIDCTL_KUBE_GPUS:-8}
+HK_RDMA_RESOURCE=${HYBRIDCTL_KUBE_RDMA_RESOURCE:-rdma/rdma_shared_device_a}
+HK_RDMA=${HYBRIDCTL_KUBE_RDMA:-1000}
+HK_CPUS=${HYBRIDCTL_KUBE_CPUS:-16}
+HK_MEMORY=${HYBRIDCTL_KUBE_MEMORY:-64000Mi}
+HK_NAMESPACE=${HYBRIDCTL_KUBE_NAMESPACE:-training}
+HK_USER=${HYBRIDCTL_KUBE_USER:-hybridctl-user}
+HK_POD_RUN_MS=${HYBRIDCTL_KUBE_POD_RUN_MS:-2000}
+HK_POD_LOG=${HYBRIDCTL_KUBE_POD_LOG:-$HK_HERE/fixtures/pod.log}
+HK_BIN=${HYBRIDCTL_KUBE_BIN:-}
+HK_TIMEOUT=${HYBRIDCTL_KUBE_UP_TIMEOUT:-90}
+HK_SETTING_VARS=(HK_ETCD_PORT HK_ETCD_PEER_PORT HK_API_PORT HK_KWOK_PORT HK_NODES HK_GPUS
+  HK_RDMA_RESOURCE HK_RDMA HK_CPUS HK_MEMORY HK_NAMESPACE HK_USER HK_POD_RUN_MS HK_POD_LOG HK_BIN)
+HK_DAEMONS=(etcd kube-apiserver kwok)
+
+hk_log() { printf '[testenv/kube] %s\n' "$*" >&2; }
+hk_die() { hk_log "error: $*"; exit 1; }
+hk_now() { date +%s.%N; }
+hk_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+hk_nodes() { local i; for ((i = 1; i <= HK_NODES; i++)); do echo "node$i"; done; }
+
+hk_paths() { # derived paths; again after the saved settings are loaded
+  HK_MARK=$HK_DIR/.hybridctl-kube
+  HK_PKI=$HK_DIR/pki
+  HK_ADMIN_KC=$HK_DIR/admin.kubeconfig
+  HK_USER_KC=$HK_DIR/user.kubeconfig
+  HK_SERVER=https://127.0.0.1:$HK_API_PORT
+}
+hk_paths
+
+hk_validate() {
+  local v
+  for v in HK_ETCD_PORT HK_ETCD_PEER_PORT HK_API_PORT HK_KWOK_PORT HK_NODES HK_CPUS HK_TIMEOUT; do
+    [[ ${!v} =~ ^[1-9][0-9]*$ ]] || hk_die "${v/HK_/HYBRIDCTL_KUBE_} must be a positive integer, not \`${!v}\`"
+  done
+  for v in HK_GPUS HK_RDMA HK_POD_RUN_MS; do
+    [[ ${!v} =~ ^[0-9]+$ ]] || hk_die "${v/HK_/HYBRIDCTL_KUBE_} must be a number, not \`${!v}\`"
+  done
+  [[ $HK_MEMORY =~ ^[0-9]+(Ki|Mi|Gi|Ti)?$ ]] || hk_die "HYBRIDCTL_KUBE_MEMORY must be a quantity like 64000Mi"
+  [[ $HK_NAMESPACE =~ ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ ]] || hk_die "bad HYBRIDCTL_KUBE_NAMESPACE \`$HK_NAMESPACE\`"
+  [[ $HK_USER =~ ^[a-z0-9][-a-z0-9.]*$ ]] || hk_die "bad HYBRIDCTL_KUBE_USER \`$HK_USER\`"
+  [[ $HK_RDMA_RESOURCE =~ ^[a-z0-9.-]+/[A-Za-z0-9_.-]+$ ]] || hk_die "bad HYBRIDCTL_KUBE_RDMA_RESOURCE"
+  [[ $HK_DIR == /?*/* || $HK_DIR == /tmp?* ]] ||
+    hk_die "HYBRIDCTL_KUBE_DIR must be an absolute path below a top directory, not \`$HK_DIR\`"
+}
+
+hk_settings() {
+  local v
+  for v in "${HK_SETTING_VARS[@]}"; do printf '%s=%q\n' "$v" "${!v}"; done
+  # an edited script, stage file or log fixture means a restart
+  echo "# files $(cat "$HK_SELF" "$HK_HERE/kwok/pod-outcome-stages.yaml" "$HK_POD_LOG" 2>/dev/null | md5sum | cut -c1-12)"
+}
+hk_load_saved_settings() {
+  if [[ -r $HK_DIR/settings ]]; then
+    # shellcheck source=/dev/null
+    source "$HK_DIR/settings"
+  fi
+  hk_paths
+}
+
+hk_lock() { # one lock per directory: parallel tests that all call `up` start one control plane
+  mkdir -p "$(dirname "$HK_DIR")"
+  exec {HK_LOCK_FD}>>"$HK_DIR.lock"
+  flock -w 900 "$HK_LOCK_FD" || hk_die "could not lock $HK_DIR.lock within 900 s"
+}
+
+# ---------------------------------------------------------------- processes
+hk_pid() { # <name>: prints the pid if that daemon of this control plane is alive
+  local name=$1 pid comm
+  [[ -s $HK_DIR/run/$name.pid ]] || return 1
+  # `read`, not $(<file): under set -e, bash 5.2 exits on a failed $(<file) even after ||
+  { read -r pid <"$HK_DIR/run/$name.pid"; } 2>/dev/null || return 1
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  { read -r comm <"/proc/$pid/comm"; } 2>/dev/null || return 1
+  [[ $comm == "$name" ]] || return 1
+  # a reused pid of another etcd/kube-apiserver/kwok would not have our directory in its args
+  { tr '\0' '\n' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "$HK_DIR/" || return 1
+  echo "$pid"
+}
+hk_quantity() { # <integer>: as the apiserver prints it (1000 -> 1k, 2000000 -> 2M, 1500 -> 1500)
+  awk -v n="$1" 'BEGIN { split("k M G T P E", s, " "); i = 0
+    while (n > 0 && n % 1000 == 0 && i < 6) { n /= 1000; i++ }
+    printf "%d%s\n", n, (i ? s[i] : "") }'
+}
+hk_rss_mb() { awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null; }
+hk_alive() { # <pid>: alive and not a zombie (our own children stay zombies until bash reaps them)
+  local st
+  { read -r st <"/proc/$1/stat"; } 2>/dev/null || return 1
+  st=${st##*) }
+  [[ ${st%% *} != Z ]]
+}
+hk_kill_wait() { # <signal> <seconds> <pid>...: signal, wait up to <seconds>, then SIGKILL
+  local sig=$1 secs=$2 pid t alive
+  shift 2
+  (($# == 0)) && return 0
+  kill "-$sig" "$@" 2>/dev/null || true
+  for ((t = 0; t < secs * 10; t++)); do
+    alive=0
+    for pid; do hk_alive "$pid" && alive=1; done
+    ((alive)) || return 0
+    sleep 0.1
+  done
+  [[ $sig == KILL ]] || hk_log "escalating to SIGKILL for $*"
+  kill -KILL "$@" 2>/dev/null || true
+  for ((t = 0; t < 50; t++)); do
+    alive=0
+    for pid; do hk_alive "$pid" && alive=1; done
+    ((alive)) || return 0
+    sleep 0.1
+  done
+}
+hk_port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Start a daemon in the background in its own session, stdio on log/<name>.log and no other
+# inherited descriptor, so neither a CI pipe nor our lock is held open by it.
+hk_spawn() { # <name> <command>...: <name> must be the basename of the executable (its comm)
+  local name=$1 fd pid t
+  shift
+  (
+    for fd in /proc/"$BASHPID"/fd/*; do
+      fd=${fd##*/}
+      if ((fd > 2)); then exec {fd}>&-; fi
+    done
+    # not a process group leader here, so setsid does not fork: $! is the daemon's pid
+    exec setsid "$@" </dev/null >>"$HK_DIR/log/$name.log" 2>&1
+  ) &
+  pid=$!
+  echo "$pid" >"$HK_DIR/run/$name.pid"
+  HK_STARTED+=("$name $pid")
+  # until the exec is done, /proc/PID/comm says kube.sh or setsid: wait for it
+  for ((t = 0; t < 100; t++)); do
+    hk_pid "$name" >/dev/null && return 0
+    hk_alive "$pid" || hk_fail "$name exited at once" "$name"
+    sleep 0.05
+  done
+  hk_fail "$name did not start within 5 s" "$name"
+}
+
+HK_STARTED=() # "name pid" of each daemon this `up` started (our children)
+HK_DEADLINE=0
+
+hk_stop_started() { # on a failed `up`: stop our own children, kube-apiserver before etcd
+  local entry name pid ppid st first=() last=()
+  for entry in "${HK_STARTED[@]}"; do
+    read -r name pid <<<"$entry"
+    { read -r st <"/proc/$pid/stat"; } 2>/dev/null || continue
+    st=${st##*) }
+    read -r _ ppid _ <<<"$st"
+    if [[ $ppid != "$$" ]] || ! hk_alive "$pid"; then continue; fi
+    if [[ $name == etcd ]]; then last+=("$pid"); else first+=("$pid"); fi
+  done
+  hk_kill_wait TERM 15 "${first[@]}"
+  hk_kill_wait KILL 5 "${last[@]}"
+}
+
+hk_fail() { # <message> <daemon whose log matters>...: log tails, stop what we started, exit 1
+  local msg=$1 n
+  shift
+  hk_log "error: $msg"
+  for n; do
+    [[ -s $HK_DIR/log/$n.log ]] || continue
+    printf -- '----- last lines of %s -----\n' "$HK_DIR/log/$n.log" >&2
+    tail -n 25 "$HK_DIR/log/$n.log" >&2
+  done
+  hk_log "stopping what was started; all logs are in $HK_DIR/log"
+  hk_stop_started >/dev/null 2>&1 || true
+  hk_down >/dev/null 2>&1 || true
+  exit 1
+}
+
+hk_check_started() { # fail at once when a daemon we started has died
+  local entry name pid
+  for entry in "${HK_STARTED[@]}"; do
+    read -r name pid <<<"$entry"
+    hk_pid "$name" >/dev/null || hk_fail "$name exited after starting" "$name"
+  done
+}
+
+hk_wait() { # <what> <daemon> <command>...: poll until the command succeeds, a daemon dies, or timeout
+  local what=$1 daemon=$2
+  shift 2
+  HK_DEADLINE=$((SECONDS + HK_TIMEOUT))
+  while ((SECONDS < HK_DEADLINE)); do
+    "$@" >/dev/null 2>&1 && return 0
+    hk_check_started
+    sleep 0.2
+  done
+  hk_fail "timed out after ${HK_TIMEOUT}s waiting for $what" "$daemon"
+}
+
+hk_kubectl_path() {
+  if [[ -x $HK_BIN/kubectl ]]; then
+    echo "$HK_BIN/kubectl"
+  else
+    command -v kubectl || hk_die "no kubectl in $HK_BIN or on PATH"
+  fi
+}
+hk_k() { "$HK_KUBECTL" --kubeconfig "$HK_ADMIN_KC" --request-timeout=20s "$@"; }
+hk_ku() { "$HK_KUBECTL" --kubeconfig "$HK_USER_KC" --request-timeout=20s "$@"; }
+
+hk_readyz() {
+  curl --noproxy "*" -fsS --max-time 5 --cacert "$HK_PKI/ca.crt" --cert "$HK_PKI/admin.crt" --key "$HK_PKI/admin.key" \
+    "$HK_SERVER/readyz" >/dev/null
+}
+hk_nodes_ready() { # all nodes node1..N Ready
+  local out
+  out=$(hk_k get nodes -o jsonpath='{range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}') || return 1
+  [[ $(grep -c '=True$' <<<"$out") == "$HK_NODES" ]]
+}
+
+hk_healthy() {
+  local n
+  [[ -e $HK_MARK && -s $HK_ADMIN_KC ]] || return 1
+  for n in "${HK_DAEMONS[@]}"; do hk_pid "$n" >/dev/null || return 1; done
+  hk_readyz || return 1
+  HK_KUBECTL=$(hk_kubectl_path) && hk_nodes_ready
+}
+
+# ---------------------------------------------------------------- files
+hk_gen_pki() {
+  local d=$HK_PKI client
+  mkdir -p "$d"
+  (
+    cd "$d"
+    openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -subj "/CN=hybridctl-testenv-ca" \
+      -keyout ca.key -out ca.crt 2>/dev/null
+    sign() { # <name> <subject> <extensions>; X.509 v3 with SANs: what rustls/webpki require
+      openssl req -new -newkey rsa:2048 -nodes -sha256 -subj "$2" -keyout "$1.key" -out "$1.csr" 2>/dev/null
+      printf '%s\n' "$3" >"$1.ext"
+      openssl x509 -req -sha256 -days 3650 -in "$1.csr" -CA ca.crt -CAkey ca.key -CAcreateserial \
+        -extfile "$1.ext" -out "$1.crt" 2>/dev/null
+      rm -f "$1.csr" "$1.ext"
+    }
+    sign apiserver "/CN=kube-apiserver" "basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth
+subjectAltName=IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc"
+    client="basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=clientAuth"
+    sign admin "/O=system:masters/CN=testenv-admin" "$client"
+    sign user "/O=hybridctl-users/CN=$HK_USER" "$client"
+    openssl genrsa -out sa.key 2048 2>/dev/null
+    openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
+    chmod 600 ./*.key
+  ) || hk_fail "openssl failed to make the certificates in $d"
+}
+
+hk_kubeconfig() { # <file> <cert name> <user name>
+  cat >"$1" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: hybridctl-testenv
+  cluster:
+    server: $HK_SERVER
+    certificate-authority-data: $(base64 -w0 "$HK_PKI/ca.crt")
+users:
+- name: $3
+  user:
+    client-certificate-data: $(base64 -w0 "$HK_PKI/$2.crt")
+    client-key-data: $(base64 -w0 "$HK_PKI/$2.key")
+contexts:
+- name: $3@hybridctl-testenv
+  context:
+    cluster: hybridctl-testenv
+    user: $3
+    namespace: $HK_NAMESPACE
+current-context: $3@hybridctl-testenv
+EOF
+  chmod 600 "$1"
+}
+
+hk_write_kwok_config() {
+  local s=$HK_BIN/kwok-stages f
+  {
+    printf '# generated by testenv/kube/kube.sh: kwok stages (stock ones from the kwok module + ours) and logs\n'
+    for f in "$s/node_fast_node-initialize.yaml" "$s/pod_fast_pod-ready.yaml" "$s/pod_fast_pod-delete.yaml"; do
+      echo "---"
+      cat "$f"
+    done
+    echo "---"
+    sed "s/@POD_RUN_MS@/$HK_POD_RUN_MS/g" "$HK_HERE/kwok/pod-outcome-stages.yaml"
+    cat <<EOF
+---
+# every container of every pod: this file (a test may point one pod elsewhere with a
+# kwok.x-k8s.io/v1alpha1 Logs object named like the pod, in its namespace)
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: ClusterLogs
+metadata:
+  name: hybridctl-default-logs
+spec:
+  logs:
+  - logsFile: $HK_DIR/kwok/pod.log
+EOF
+  } >"$HK_DIR/kwok/kwok.yaml"
+  cp "$HK_POD_LOG" "$HK_DIR/kwok/pod.log"
+}
+
+hk_write_manifests() {
+  local n
+  {
+    cat <<EOF
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: $HK_NAMESPACE
+---
+# the restricted user: exactly what hybridctl needs
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: hybridctl-nodes
+rules:
+- apiGroups: [""]
+  resources: [nodes]
+  verbs: [get, list, update, patch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: hybridctl-nodes
+subjects:
+- {kind: User, name: $HK_USER, apiGroup: rbac.authorization.k8s.io}
+roleRef: {kind: ClusterRole, name: hybridctl-nodes, apiGroup: rbac.authorization.k8s.io}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: hybridctl-training
+  namespace: $HK_NAMESPACE
+rules:
+- apiGroups: [kubeflow.org]
+  resources: [pytorchjobs]
+  verbs: [create, get, list, watch, delete]
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [get, list, watch, delete]
+- apiGroups: [""]
+  resources: [pods/log]
+  verbs: [get]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: hybridctl-training
+  namespace: $HK_NAMESPACE
+subjects:
+- {kind: User, name: $HK_USER, apiGroup: rbac.authorization.k8s.io}
+roleRef: {kind: Role, name: hybridctl-training, apiGroup: rbac.authorization.k8s.io}
+EOF
+    for n in $(hk_nodes); do
+      cat <<EOF
+---
+# kwok manages nodes with this annotation; the status is kept by kwok's node-initialize stage
+apiVersion: v1
+kind: Node
+metadata:
+  name: $n
+  annotations:
+    kwok.x-k8s.io/node: fake
+    node.alpha.kubernetes.io/ttl: "0"
+  labels:
+    type: kwok
+    kubernetes.io/hostname: $n
+    kubernetes.io/os: linux
+    kubernetes.io/arch: amd64
+status:
+  addresses:
+  - {type: InternalIP, address: 127.0.0.1}
+  - {type: Hostname, address: $n}
+  capacity: &res
+    cpu: "$HK_CPUS"
+    memory: $HK_MEMORY
+    pods: "110"
+    ephemeral-storage: 1Ti
+    nvidia.com/gpu: "$HK_GPUS"
+    $HK_RDMA_RESOURCE: "$HK_RDMA"
+  allocatable: *res
+EOF
+    done
+  } >"$HK_DIR/manifests.yaml"
+}
+
+# ---------------------------------------------------------------- up / down
+hk_up() {
+  local t0 t1 d=$HK_DIR p times bin
+  t0=$(hk_now)
+  t1=$t0
+  for p in openssl curl setsid flock base64 awk; do
+    command -v "$p" >/dev/null || hk_die "\`$p\` is needed (Debian: openssl curl util-linux coreutils gawk|mawk)"
+  done
+  if [[ -z $HK_BIN ]]; then
+    bin=$("$HK_HERE/build.sh") || hk_die "testenv/kube/build.sh failed"
+    HK_BIN=$bin
+  fi
+  for p in kube-apiserver etcd kwok kwok-stages kubeflow.org_pytorchjobs.yaml; do
+    [[ -e $HK_BIN/$p ]] || hk_die "$HK_BIN/$p is missing (run testenv/kube/build.sh)"
+  done
+  HK_KUBECTL=$(hk_kubectl_path)
+  times="build check $(hk_since "$t1")s"
+  t1=$(hk_now)
+  if hk_healthy && [[ $(hk_settings) == "$(cat "$HK_DIR/settings" 2>/dev/null)" ]]; then
+    hk_log "already up ($HK_DIR, $HK_SERVER)"
+    return 0
+  fi
+  if [[ -e $d && ! -e $HK_MARK && -n $(ls -A "$d" 2>/dev/null) ]]; then
+    hk_die "$d exists, is not empty and was not made by testenv/kube/kube.sh; refusing to wipe it"
+  fi
+  if [[ -e $HK_MARK ]]; then # an earlier control plane here, perhaps with other settings
+    (hk_load_saved_settings && hk_down) >/dev/null 2>&1 || true
+    times+=", old one stopped $(hk_since "$t1")s"
+    t1=$(hk_now)
+  fi
+  for p in "$HK_ETCD_PORT" "$HK_ETCD_PEER_PORT" "$HK_API_PORT" "$HK_KWOK_PORT"; do
+    if hk_port_busy "$p"; then
+      hk_die "port $p on 127.0.0.1 is in use (another control plane? set HYBRIDCTL_KUBE_*_PORT)"
+    fi
+  done
+  [[ -r $HK_POD_LOG ]] || hk_die "HYBRIDCTL_KUBE_POD_LOG: cannot read $HK_POD_LOG"
+  rm -rf "$d"
+  mkdir -p "$d"/{run,log,kwok}
+  touch "$HK_MARK"
+  hk_settings >"$d/settings" # now: `down`/`status` after a failed `up` need the ports too
+  hk_gen_pki
+  hk_kubeconfig "$HK_ADMIN_KC" admin testenv-admin
+  hk_kubeconfig "$HK_USER_KC" user "$HK_USER"
+  hk_write_kwok_config
+  hk_write_manifests
+  times+=", pki+config $(hk_since "$t1")s"
+  t1=$(hk_now)
+
+  hk_spawn etcd "$HK_BIN/etcd" --name hybridctl-testenv --data-dir "$d/etcd" \
+    --listen-client-urls "http://127.0.0.1:$HK_ETCD_PORT" \
+    --advertise-client-urls "http://127.0.0.1:$HK_ETCD_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$HK_ETCD_PEER_PORT" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$HK_ETCD_PEER_PORT" \
+    --initial-cluster "hybridctl-testenv=http://127.0.0.1:$HK_ETCD_PEER_PORT" \
+    --unsafe-no-fsync --log-level warn
+  hk_wait "etcd (http://127.0.0.1:$HK_ETCD_PORT/health)" etcd \
+    curl --noproxy "*" -fsS --max-time 2 "http://127.0.0.1:$HK_ETCD_PORT/health"
+  times+=", etcd $(hk_since "$t1")s"
+  t1=$(hk_now)
+
+  hk_spawn kube-apiserver "$HK_BIN/kube-apiserver" \
+    --etcd-servers="http://127.0.0.1:$HK_ETCD_PORT" \
+    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$HK_API_PORT" \
+    --endpoint-reconciler-type=none \
+    --tls-cert-file="$HK_PKI/apiserver.crt" --tls-private-key-file="$HK_PKI/apiserver.key" \
+    --client-ca-file="$HK_PKI/ca.crt" \
+    --authorization-mode=RBAC \
+    --service-account-issuer="$HK_SERVER" \
+    --service-account-key-file="$HK_PKI/sa.pub" --service-account-signing-key-file="$HK_PKI/sa.key" \
+    --service-cluster-ip-range=10.0.0.0/24 \
+    --disable-admission-plugins=ServiceAccount \
+    --allow-privileged=true \
+    --kubelet-preferred-address-types=InternalIP,Hostname \
+    --enable-priority-and-fairness=false --profiling=false \
+    --cert-dir="$d/run/apiserver-certs" --v=1
+  hk_wait "kube-apiserver ($HK_SERVER/readyz)" kube-apiserver hk_readyz
+  times+=", kube-apiserver $(hk_since "$t1")s"
+  t1=$(hk_now)
+
+  # CRDs (create, not client-side apply: the PyTorchJob CRD is > 256 KiB), RBAC, nodes
+  hk_k create -f "$HK_BIN/kubeflow.org_pytorchjobs.yaml" -f "$HK_BIN/kwok-stages/crd-logs.yaml" \
+    -f "$d/manifests.yaml" >"$d/log/setup.log" 2>&1 ||
+    hk_fail "creating the CRDs, RBAC and nodes failed (see $d/log/setup.log)" setup kube-apiserver
+  times+=", objects $(hk_since "$t1")s"
+  t1=$(hk_now)
+
+  hk_spawn kwok "$HK_BIN/kwok" --kubeconfig "$HK_ADMIN_KC" --config "$d/kwok/kwok.yaml" \
+    --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
+    --node-ip=127.0.0.1 --node-port="$HK_KWOK_PORT" --server-address="127.0.0.1:$HK_KWOK_PORT" \
+    --cidr=10.244.0.0/16 --enable-crds=Logs
+  hk_wait "$HK_NODES nodes to be Ready (kwok)" kwok hk_nodes_ready
+  times+=", kwok+nodes $(hk_since "$t1")s"
+  t1=$(hk_now)
+  hk_wait "the CRDs to be Established" kube-apiserver \
+    hk_k wait --for=condition=Established --timeout=5s crd/pytorchjobs.kubeflow.org crd/logs.kwok.x-k8s.io
+  times+=", CRDs $(hk_since "$t1")s"
+
+  hk_log "up in $(hk_since "$t0")s ($times)"
+  hk_log "use: eval \"\$($HK_SELF env)\"; kubeconfigs: $HK_ADMIN_KC (admin), $HK_USER_KC ($HK_USER)"
+}
+
+hk_down() {
+  local t0 n pid pids=() etcd_pid=""
+  t0=$(hk_now)
+  if [[ ! -e $HK_MARK ]]; then
+    hk_log "no control plane in $HK_DIR"
+    return 0
+  fi
+  for n in kwok kube-apiserver; do
+    pid=$(hk_pid "$n") && pids+=("$pid")
+  done
+  etcd_pid=$(hk_pid etcd) || etcd_pid=""
+  # kube-apiserver first: without etcd its graceful shutdown hangs on storage calls (>15 s);
+  # with etcd it takes ~3 s. etcd's data is thrown away by the next `up`, so etcd gets SIGKILL
+  # (SIGTERM costs another ~2 s).
+  hk_kill_wait TERM 15 "${pids[@]}"
+  if [[ -n $etcd_pid ]]; then
+    hk_kill_wait KILL 5 "$etcd_pid"
+    pids+=("$etcd_pid")
+  fi
+  hk_log "down in $(hk_since "$t0")s (stopped ${#pids[@]} daemons); $HK_DIR kept for its logs"
+}
+
+hk_env() {
+  printf 'export HYBRIDCTL_KUBE_DIR=%q\n' "$HK_DIR"
+  printf 'export HYBRIDCTL_KUBE_SERVER=%q\n' "$HK_SERVER"
+  printf 'export HYBRIDCTL_KUBE_ADMIN_KUBECONFIG=%q\n' "$HK_ADMIN_KC"
+  printf 'export HYBRIDCTL_KUBE_USER_KUBECONFIG=%q\n' "$HK_USER_KC"
+  printf 'export HYBRIDCTL_KUBE_NAMESPACE=%q\n' "$HK_NAMESPACE"
+  printf 'export HYBRIDCTL_KUBE_BIN=%q\n' "$HK_BIN"
+  printf 'export HYBRIDCTL_KUBE_KUBECTL=%q\n' "$(HK_BIN=$HK_BIN hk_kubectl_path 2>/dev/null || echo kubectl)"
+}
+
+hk_status() {
+  local n pid total=0 rss
+  for n in "${HK_DAEMONS[@]}"; do
+    if pid=$(hk_pid "$n"); then
+      rss=$(hk_rss_mb "$pid")
+      total=$((total + rss))
+      printf '  %-15s pid %-7s RSS %s MiB\n' "$n" "$pid" "$rss"
+    else
+      printf '  %-15s not running\n' "$n"
+    fi
+  done
+  printf '  %-15s RSS %s MiB\n' total "$total"
+  if hk_healthy; then
+    hk_k get nodes -o custom-columns='NAME:.metadata.name,READY:.status.conditions[?(@.type=="Ready")].status,CPU:.status.allocatable.cpu,MEMORY:.status.allocatable.memory,GPU:.status.allocatable.nvidia\.com/gpu,RDMA:.status.allocatable.'"${HK_RDMA_RESOURCE//./\\.}"
+    echo "healthy: $HK_DIR ($HK_SERVER)"
+    return 0
+  fi
+  echo "not healthy: $HK_DIR"
+  return 1
+}
+
+hk_lint() {
+  bash -n "$HK_SELF" && bash -n "$HK_HERE/build.sh" &&
+    shellcheck "$HK_SELF" "$HK_HERE/build.sh" && echo "bash -n and shellcheck: clean"
+}
+
+# ---------------------------------------------------------------- selftest
+hk_selftest() {
+  local pass=0 fail=0 t0 ns=$HK_NAMESPACE d=$HK_DIR/selftest out n
+  ok() { pass=$((pass + 1)); printf 'ok   %s\n' "$*"; }
+  bad() { fail=$((fail + 1)); printf 'FAIL %s\n' "$*"; }
+  check() { local what=$1; shift; if "$@" >/dev/null; then ok "$what"; else bad "$what"; fi; }
+  refused() { local what=$1; shift; if "$@" >/dev/null 2>&1; then bad "$what"; else ok "$what"; fi; }
+  rejected() { # <what> <pattern in the error> <command>...: fails, and says why
+    local what=$1 pat=$2 o
+    shift 2
+    if o=$("$@" 2>&1); then
+      bad "$what (it was accepted)"
+    elif grep -q -- "$pat" <<<"$o"; then
+      ok "$what: $(head -c 300 <<<"${o//$'\n'/ }")"
+    else
+      bad "$what, but not with \`$pat\`: $o"
+    fi
+  }
+  phase() { hk_k get pod -n "$ns" "$1" -o jsonpath='{.status.phase}' 2>/dev/null; }
+  wait_phase() { # <pod> <secs> <phase>
+    local k
+    for ((k = 0; k < $2 * 5; k++)); do
+      [[ $(phase "$1") == "$3" ]] && return 0
+      sleep 0.2
+    done
+    return 1
+  }
+  gone() { # <pod> <secs>
+    local k
+    for ((k = 0; k < $2 * 5; k++)); do
+      hk_k get pod -n "$ns" "$1" >/dev/null 2>&1 || return 0
+      sleep 0.2
+    done
+    return 1
+  }
+  can() { [[ $(hk_ku auth can-i "$@" 2>/dev/null) == yes ]]; }
+  HK_KUBECTL=$(hk_kubectl_path)
+  if ! hk_healthy; then
+    echo "control plane in $HK_DIR is not up (run: $HK_SELF up)"
+    echo "0 passed, 1 failed"
+    return 1
+  fi
+  rm -rf "$d"
+  mkdir -p "$d"
+  t0=$(hk_now)
+
+  # nodes
+  out=$(hk_k get nodes -o jsonpath='{range .items[*]}{.metadata.name} {.status.conditions[?(@.type=="Ready")].status} {.status.allocatable.nvidia\.com/gpu} {.status.allocatable.'"${HK_RDMA_RESOURCE//./\\.}"'} {.status.allocatable.cpu}{"\n"}{end}')
+  for n in $(hk_nodes); do
+    # the server prints quantities canonically: 1000 -> 1k
+    check "node $n Ready with nvidia.com/gpu=$HK_GPUS $HK_RDMA_RESOURCE=$HK_RDMA cpu=$HK_CPUS" \
+      grep -qx "$n True $(hk_quantity "$HK_GPUS") $(hk_quantity "$HK_RDMA") $(hk_quantity "$HK_CPUS")" <<<"$out"
+  done
+  check "kube-apiserver reports its version ($(hk_k version -o json 2>/dev/null | grep -m1 -o '"gitVersion": *"[^"]*"' | tail -1))" \
+    bash -c "'$HK_KUBECTL' --kubeconfig '$HK_ADMIN_KC' get --raw /version | grep -q '\"gitVersion\": *\"v1\.'"
+  check "CRD pytorchjobs.kubeflow.org serves kubeflow.org/v1" \
+    bash -c "'$HK_KUBECTL' --kubeconfig '$HK_ADMIN_KC' api-resources --api-group=kubeflow.org -o name | grep -qx pytorchjobs.kubeflow.org"
+
+  # PyTorchJob validation against the upstream CRD
+  cat >"$d/job-ok.yaml" <<EOF
+apiVersion: kubeflow.org/v1
+kind: PyTorchJob
+metadata:
+  name: selftest-ok
+  namespace: $ns
+spec:
+  runPolicy:
+    cleanPodPolicy: None
+    backoffLimit: 0
+  pytorchReplicaSpecs:
+    Master:
+      replicas: 1
+      restartPolicy: Never
+      template:
+        spec:
+          containers:
+          - name: pytorch
+            image: example.invalid/train:1
+            command: [torchrun, train.py]
+            resources:
+              limits: {nvidia.com/gpu: $HK_GPUS, $HK_RDMA_RESOURCE: 1}
+EOF
+  sed 's/selftest-ok/selftest-typo/; s/runPolicy:/runPolicyy:/' "$d/job-ok.yaml" >"$d/job-typo.yaml"
+  sed 's/selftest-ok/selftest-type/; s/backoffLimit: 0/backoffLimit: "three"/' "$d/job-ok.yaml" >"$d/job-type.yaml"
+  sed 's/selftest-ok/selftest-user/' "$d/job-ok.yaml" >"$d/job-user.yaml"
+  check "admin: a valid PyTorchJob is accepted" hk_k create -f "$d/job-ok.yaml"
+  check "... and reads back with its Master replica" bash -c \
+    "'$HK_KUBECTL' --kubeconfig '$HK_ADMIN_KC' get pytorchjob -n $ns selftest-ok -o jsonpath='{.spec.pytorchReplicaSpecs.Master.template.spec.containers[0].name}' | grep -qx pytorch"
+  rejected "a misspelled field (runPolicyy) is rejected" 'unknown field' hk_k create -f "$d/job-typo.yaml"
+  rejected "a wrong type (backoffLimit: \"three\") is rejected" 'Invalid value' hk_k create -f "$d/job-type.yaml"
+  check "admin: the PyTorchJob status can be patched (as a training operator would)" \
+    hk_k patch pytorchjob -n "$ns" selftest-ok --subresource=status --type=merge \
+    -p '{"status":{"conditions":[{"type":"Created","status":"True","reason":"PyTorchJobCreated","message":"selftest"}]}}'
+
+  # the restricted identity
+  check "user: can create pytorchjobs in $ns" can create pytorchjobs.kubeflow.org -n "$ns"
+  check "user: can get/list/watch/delete pytorchjobs" bash -c \
+    "for v in get list watch delete; do [ \"\$('$HK_KUBECTL' --kubeconfig '$HK_USER_KC' auth can-i \$v pytorchjobs.kubeflow.org -n $ns 2>/dev/null)\" = yes ] || exit 1; done"
+  check "user: can get/list/watch/delete pods and get pods/log" bash -c \
+    "for v in 'get pods' 'list pods' 'watch pods' 'delete pods' 'get pods --subresource=log'; do [ \"\$('$HK_KUBECTL' --kubeconfig '$HK_USER_KC' auth can-i \$v -n $ns 2>/dev/null)\" = yes ] || exit 1; done"
+  check "user: can get/list/update/patch nodes" bash -c \
+    "for v in get list update patch; do [ \"\$('$HK_KUBECTL' --kubeconfig '$HK_USER_KC' auth can-i \$v nodes 2>/dev/null)\" = yes ] || exit 1; done"
+  refused "user: cannot list secrets" can list secrets -n "$ns"
+  refused "user: cannot create namespaces" can create namespaces
+  refused "user: cannot create pods" can create pods -n "$ns"
+  refused "user: cannot update pytorchjobs" can update pytorchjobs.kubeflow.org -n "$ns"
+  refused "user: cannot create pytorchjobs in default" can create pytorchjobs.kubeflow.org -n default
+  refused "user: cannot delete nodes" can delete nodes
+  check "user: creates a PyTorchJob" hk_ku create -f "$d/job-user.yaml"
+  refused "user: a real list of secrets is forbidden" hk_ku get secrets -n "$ns"
+  check "user: labels a node (patch)" hk_ku label node node1 hybridctl.test/selftest=1 --overwrite
+  check "user: deletes its PyTorchJob" hk_ku delete pytorchjob -n "$ns" selftest-user --wait=false
+
+  # pods: the test plays the training operator; kwok plays the kubelets
+  mkpod() { # <name> <node> <outcome> [<exit code>]
+    hk_k create -f - <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: $1
+  namespace: $ns
+  annotations:
+    hybridctl.test/exit-code: "${4:-1}"
+  labels:
+    training.kubeflow.org/job-name: selftest-ok
+    training.kubeflow.org/replica-type: master
+    training.kubeflow.org/replica-index: "0"
+    hybridctl.test/outcome: $3
+spec:
+  nodeName: $2
+  restartPolicy: Never
+  containers:
+  - name: pytorch
+    image: example.invalid/train:1
+    resources:
+      limits: {nvidia.com/gpu: $HK_GPUS}
+EOF
+  }
+  if mkpod selftest-succeed node1 succeed >/dev/null && mkpod selftest-fail node2 fail 3 >/dev/null &&
+    mkpod selftest-running node3 running >/dev/null; then
+    ok "admin: creates 3 pods on node1..node3 (spec.nodeName: there is no scheduler)"
+  else
+    bad "admin: creating the selftest pods"
+  fi
+  check "pod -> Running" wait_phase selftest-running 20 Running
+  check "pod -> Succeeded after ${HK_POD_RUN_MS} ms" wait_phase selftest-succeed 30 Succeeded
+  check "pod labelled hybridctl.test/outcome=fail -> Failed" wait_phase selftest-fail 30 Failed
+  check "... with the exit code of its annotation hybridctl.test/exit-code (3)" bash -c \
+    "[ \"\$('$HK_KUBECTL' --kubeconfig '$HK_ADMIN_KC' get pod -n $ns selftest-fail -o jsonpath='{.status.containerStatuses[0].state.terminated.exitCode}')\" = 3 ]"
+  check "pod labelled hybridctl.test/outcome=running is still Running" bash -c "sleep 0.5; [ \"\$('$HK_KUBECTL' --kubeconfig '$HK_ADMIN_KC' get pod -n $ns selftest-running -o jsonpath='{.status.phase}')\" = Running ]"
+  out=$(hk_ku logs -n "$ns" selftest-succeed -c pytorch 2>&1) || true
+  printf '%s\n' "$out" >"$d/logs.txt"
+  check "user: kubectl logs returns the fixture ($(wc -l <<<"$out") lines)" \
+    bash -c "grep -q 'training finished' '$d/logs.txt'"
+  printf '2026-01-01T00:00:00.000000000Z stdout F per-pod log of selftest-fail\n' >"$d/fail.log"
+  printf 'apiVersion: kwok.x-k8s.io/v1alpha1\nkind: Logs\nmetadata: {name: selftest-fail, namespace: %s}\nspec:\n  logs:\n  - logsFile: %s\n' \
+    "$ns" "$d/fail.log" >"$d/logs-fail.yaml"
+  check "admin: a kwok Logs object gives one pod a log of its own" hk_k create -f "$d/logs-fail.yaml"
+  check "... which kubectl logs returns" bash -c \
+    "for k in \$(seq 25); do '$HK_KUBECTL' --kubeconfig '$HK_USER_KC' logs -n $ns selftest-fail 2>/dev/null | grep -qx 'per-pod log of selftest-fail' && exit 0; sleep 0.2; done; exit 1"
+  # -f on a running pod streams until the pod ends (never, here): timeout stops it
+  out=$(timeout 3 "$HK_KUBECTL" --kubeconfig "$HK_USER_KC" logs -f --tail=1 -n "$ns" selftest-running 2>&1) || true
+  check "user: kubectl logs -f --tail=1 on a running pod streams: ${out//$'\n'/ | }" \
+    grep -q 'training finished' <<<"$out"
+  check "user: deletes a pod; kwok removes it" bash -c \
+    "'$HK_KUBECTL' --kubeconfig '$HK_USER_KC' delete pod -n $ns selftest-running --wait=false >/dev/null"
+  check "... and it is gone" gone selftest-running 20
+  hk_k delete pod -n "$ns" selftest-succeed selftest-fail --wait=false >/dev/null 2>&1 || true
+  hk_k delete pytorchjob -n "$ns" selftest-ok --wait=false >/dev/null 2>&1 || true
+  hk_k delete logs.kwok.x-k8s.io -n "$ns" selftest-fail --wait=false >/dev/null 2>&1 || true
+  hk_k label node node1 hybridctl.test/selftest- >/dev/null 2>&1 || true
+  echo "selftest took $(hk_since "$t0")s; files in $d"
+  echo "$pass passed, $fail failed"
+  ((fail == 0))
+}
+
+# ---------------------------------------------------------------- main
+hk_usage() { sed -n '2,/^set -euo/p' "$HK_SELF" | sed '$d' | sed 's/^# \{0,1\}//'; }
+
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+  cmd=${1:-}
+  case $cmd in down | stop | status | env | selftest) hk_load_saved_settings ;; esac
+  case $cmd in up | start | down | stop | status | selftest) hk_validate ;; esac
+  case $cmd in
+  up | start) hk_lock && hk_up ;;
+  down | stop) if [[ -e $HK_DIR ]]; then hk_lock; fi && hk_down ;;
+  status) hk_status ;;
+  env) hk_env ;;
+  selftest) hk_selftest ;;
+  build) "$HK_HERE/build.sh" ;;
+  lint) hk_lint ;;
+  -h | --help | help) hk_usage ;;
+  *)
+    hk_usage >&2
+    exit 2
+    ;;
+  esac
+fi
