@@ -185,22 +185,36 @@ impl Runner {
             program: program.to_string(),
             source,
         };
-        let mut out_pipe = child.stdout.take();
-        let mut err_pipe = child.stderr.take();
-        let out_thread = std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            if let Some(p) = out_pipe.as_mut() {
-                let _ = p.read_to_end(&mut buf);
-            }
-            buf
-        });
-        let err_thread = std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            if let Some(p) = err_pipe.as_mut() {
-                let _ = p.read_to_end(&mut buf);
-            }
-            buf
-        });
+        // Each pipe is drained on its own thread (a full pipe would block the child), and the
+        // threads report back when the child closes them, which is when it exits: no polling
+        // delay is added to fast programs such as sbatch.
+        let (tx, rx) = std::sync::mpsc::channel::<(bool, Vec<u8>)>();
+        for (is_stdout, pipe) in [
+            (
+                true,
+                child
+                    .stdout
+                    .take()
+                    .map(|p| Box::new(p) as Box<dyn Read + Send>),
+            ),
+            (
+                false,
+                child
+                    .stderr
+                    .take()
+                    .map(|p| Box::new(p) as Box<dyn Read + Send>),
+            ),
+        ] {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                if let Some(mut p) = pipe {
+                    let _ = p.read_to_end(&mut buf);
+                }
+                let _ = tx.send((is_stdout, buf));
+            });
+        }
+        drop(tx);
         if let (Some(data), Some(mut pipe)) = (stdin, child.stdin.take()) {
             // A child that exits without reading all of stdin closes the pipe: not our error.
             match pipe.write_all(data) {
@@ -210,24 +224,53 @@ impl Runner {
             }
         }
         let deadline = Instant::now() + self.timeout;
-        let mut pause = Duration::from_millis(1);
+        let timeout = |child: &mut std::process::Child| {
+            let _ = child.kill();
+            let _ = child.wait();
+            ProcessError::Timeout {
+                command: display_command(program, args),
+                timeout: self.timeout,
+            }
+        };
+        let (mut stdout, mut stderr) = (None, None);
+        let mut exited_at: Option<Instant> = None;
+        while stdout.is_none() || stderr.is_none() {
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(timeout(&mut child));
+            }
+            // A grandchild may keep the pipes open after the child exited: give it a moment,
+            // then go on with what was read.
+            if exited_at.is_some_and(|t| now.duration_since(t) > Duration::from_millis(500)) {
+                break;
+            }
+            let wait = deadline
+                .saturating_duration_since(now)
+                .min(Duration::from_millis(100));
+            match rx.recv_timeout(wait) {
+                Ok((true, b)) => stdout = Some(b),
+                Ok((false, b)) => stderr = Some(b),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    if exited_at.is_none() && child.try_wait().map_err(io_err)?.is_some() {
+                        exited_at = Some(Instant::now());
+                    }
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        // The pipes are closed; the child is exiting (or closed them and lives on).
+        let mut pause = Duration::from_micros(50);
         let status = loop {
             if let Some(status) = child.try_wait().map_err(io_err)? {
                 break status;
             }
             if Instant::now() >= deadline {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(ProcessError::Timeout {
-                    command: display_command(program, args),
-                    timeout: self.timeout,
-                });
+                return Err(timeout(&mut child));
             }
             std::thread::sleep(pause);
             pause = (pause * 2).min(Duration::from_millis(25));
         };
-        let stdout = out_thread.join().unwrap_or_default();
-        let stderr = err_thread.join().unwrap_or_default();
+        let (stdout, stderr) = (stdout.unwrap_or_default(), stderr.unwrap_or_default());
         Ok((
             status,
             Output {
@@ -315,6 +358,17 @@ mod tests {
         let err = r.run("sleep", &args(&["5"]), None).unwrap_err();
         assert!(matches!(err, ProcessError::Timeout { .. }));
         assert!(t.elapsed() < Duration::from_secs(2));
+    }
+
+    #[test]
+    fn a_grandchild_holding_the_pipes_does_not_hang_us() {
+        let r = Runner::default().with_timeout(Duration::from_secs(10));
+        let t = Instant::now();
+        let out = r
+            .run("sh", &args(&["-c", "echo started; sleep 3 & exit 0"]), None)
+            .expect("runs");
+        assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+        let _ = out;
     }
 
     #[test]

@@ -117,6 +117,7 @@ impl Renderer {
             },
         );
         let mut sources = Vec::new();
+        let mut texts: Vec<(String, String)> = Vec::new();
         for (name, builtin) in BUILTIN {
             let custom = override_dir.map(|d| d.join(name)).filter(|p| p.is_file());
             let (source, origin) = match custom {
@@ -131,13 +132,16 @@ impl Renderer {
                 }
                 None => ((*builtin).to_string(), "builtin".to_string()),
             };
-            env.add_template_owned(*name, source)
-                .map_err(|e| RenderError::Template {
-                    name: origin.clone(),
-                    message: describe(&e),
-                })?;
+            texts.push(((*name).to_string(), source));
             sources.push(((*name).to_string(), origin));
         }
+        // Templates are compiled when first used: `submit` never pays for the manifest's.
+        env.set_loader(move |name| {
+            Ok(texts
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, text)| text.clone()))
+        });
         Ok(Self { env, sources })
     }
 
