@@ -130,3 +130,30 @@ fn malformed_output_names_the_line() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("line 3"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_spec_claim_is_mapped_to_its_fileset_by_the_site_config() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let site = dir.path().join("site.yaml");
+    std::fs::write(&site, "gpfs:\n  claims:\n    proj-a-claim: {device: gpfs01, fileset: projA}\n").expect("site");
+    let spec = dir.path().join("job.yaml");
+    std::fs::write(
+        &spec,
+        "apiVersion: hybridctl.io/v1alpha1\nkind: TrainingJob\nname: mapped\nslurm: {gpusPerNode: 8}\ncontainer: {image: x}\nnetwork: {fabric: socket}\nstorage:\n  gpfs: {claimName: proj-a-claim, mountPath: /gpfs/a}\n  checkpointDir: /gpfs/a/ckpt/{job_id}\n",
+    )
+    .expect("spec");
+    let calls = dir.path().join("calls");
+    let out = quota()
+        .env("HYBRIDCTL_SITE_CONFIG", &site)
+        .env("HYBRIDCTL_FAKE_MMLSQUOTA", "filesets.txt")
+        .env("HYBRIDCTL_FAKE_MMLSQUOTA_ARGS", &calls)
+        .args(["quota", "-o", "json", "--spec"])
+        .arg(&spec)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&calls).expect("calls"), "-j\tprojA\t-v\t-Y\tgpfs01\n");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v[0]["name"], "projA");
+    assert_eq!(v[0]["device"], "gpfs01");
+}
