@@ -135,7 +135,11 @@ fn malformed_output_names_the_line() {
 fn a_spec_claim_is_mapped_to_its_fileset_by_the_site_config() {
     let dir = tempfile::tempdir().expect("tempdir");
     let site = dir.path().join("site.yaml");
-    std::fs::write(&site, "gpfs:\n  claims:\n    proj-a-claim: {device: gpfs01, fileset: projA}\n").expect("site");
+    std::fs::write(
+        &site,
+        "gpfs:\n  claims:\n    proj-a-claim: {device: gpfs01, fileset: projA}\n",
+    )
+    .expect("site");
     let spec = dir.path().join("job.yaml");
     std::fs::write(
         &spec,
@@ -152,7 +156,10 @@ fn a_spec_claim_is_mapped_to_its_fileset_by_the_site_config() {
         .output()
         .expect("runs");
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(std::fs::read_to_string(&calls).expect("calls"), "-j\tprojA\t-v\t-Y\tgpfs01\n");
+    assert_eq!(
+        std::fs::read_to_string(&calls).expect("calls"),
+        "-j\tprojA\t-v\t-Y\tgpfs01\n"
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v[0]["name"], "projA");
     assert_eq!(v[0]["device"], "gpfs01");

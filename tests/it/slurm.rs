@@ -534,74 +534,40 @@ fn every_example_script_is_accepted_by_sbatch_test_only() {
     let Some(c) = cluster() else { return };
     for (spec, site) in crate::util::examples() {
         // Fit the example to the 2-node test cluster; everything else is as rendered.
+        let text = std::fs::read_to_string(&spec).unwrap_or_default();
+        let mut fit: Vec<String> = ["-p", "gpu", "-N", "2"].map(String::from).to_vec();
+        for field in ["account", "qos", "constraint", "memory", "extraOptions"] {
+            if text.contains(&format!("  {field}:")) {
+                fit.extend(["--set".to_string(), format!("slurm.{field}=")]);
+            }
+        }
+        fit.extend(["--set", "slurm.cpusPerTask=8"].map(String::from));
+        if text.contains("elastic:") {
+            fit.extend(
+                [
+                    "--set",
+                    "training.elastic.maxNodes=2",
+                    "--set",
+                    "training.elastic.minNodes=1",
+                ]
+                .map(String::from),
+            );
+        }
         // An example that takes its GPU count from its partition in the site config gets 8.
-        let gpus: &[&str] = if std::fs::read_to_string(&spec)
-            .unwrap_or_default()
-            .contains("gpusPerNode")
-        {
-            &[]
-        } else {
-            &["--set", "slurm.gpusPerNode=8"]
-        };
+        if !text.contains("gpusPerNode") {
+            fit.extend(["--set", "slurm.gpusPerNode=8"].map(String::from));
+        }
         let mut cmd = c.hybridctl();
         if let Some(site) = site {
             cmd.env("HYBRIDCTL_SITE_CONFIG", site);
         }
         let out = cmd
-            .args(["render", "--only", "sbatch", "-p", "gpu", "-N", "2"])
+            .args(["render", "--only", "sbatch"])
             .arg(&spec)
-            .args([
-                "--set",
-                "slurm.account=",
-                "--set",
-                "slurm.qos=",
-                "--set",
-                "slurm.constraint=",
-                "--set",
-                "slurm.memory=",
-                "--set",
-                "slurm.cpusPerTask=8",
-                "--set",
-                "slurm.extraOptions=",
-                "--set",
-                "training.elastic.maxNodes=2",
-                "--set",
-                "training.elastic.minNodes=1",
-            ])
-            .args(gpus)
+            .args(&fit)
             .output()
             .expect("runs");
-        let err = stderr(&out);
-        let out = if out.status.success() {
-            out
-        } else {
-            // Non-elastic examples have no `training.elastic` to override.
-            let mut cmd = c.hybridctl();
-            cmd.args(["render", "--only", "sbatch", "-p", "gpu", "-N", "2"])
-                .arg(&spec)
-                .args([
-                    "--set",
-                    "slurm.account=",
-                    "--set",
-                    "slurm.qos=",
-                    "--set",
-                    "slurm.constraint=",
-                    "--set",
-                    "slurm.memory=",
-                    "--set",
-                    "slurm.cpusPerTask=8",
-                    "--set",
-                    "slurm.extraOptions=",
-                ]);
-            let o = cmd.args(gpus).output().expect("runs");
-            assert!(
-                o.status.success(),
-                "{}: {err}\n{}",
-                spec.display(),
-                stderr(&o)
-            );
-            o
-        };
+        assert!(out.status.success(), "{}: {}", spec.display(), stderr(&out));
         let script = c.work.path().join("test-only.sbatch");
         std::fs::write(&script, &out.stdout).expect("write");
         let res = std::process::Command::new("sbatch")
