@@ -30,12 +30,22 @@ shellcheck scripts/*.sh benches/*.sh testenv/*.sh testenv/kube/*.sh testenv/kube
 
 # --- Real services the tests need --------------------------------------------------------
 # A real multi-node Slurm (Debian's slurm-wlm + munge), see testenv/README.md. Tests that
-# need it fail when it is missing. HYBRIDCTL_KEEP_SLURM=1 leaves it running afterwards.
+# need it fail when it is missing. HYBRIDCTL_KEEP_SLURM=1 leaves both test clusters running afterwards.
 log "starting the test Slurm cluster (testenv/slurm.sh up)"
 testenv/slurm.sh up
 eval "$(testenv/slurm.sh env)"
 if [ "${HYBRIDCTL_KEEP_SLURM:-0}" != 1 ]; then
   trap 'testenv/slurm.sh down >/dev/null 2>&1 || true' EXIT
+fi
+
+# A real kube-apiserver + etcd + kwok with the Kubeflow PyTorchJob CRD, built from Go modules
+# into ~/.cache/hybridctl-testenv (a cold build takes 5-7 minutes; later runs skip it), see
+# testenv/kube/README.md.
+log "starting the test Kubernetes control plane (testenv/kube/kube.sh up)"
+testenv/kube/kube.sh up
+eval "$(testenv/kube/kube.sh env)"
+if [ "${HYBRIDCTL_KEEP_SLURM:-0}" != 1 ]; then
+  trap 'testenv/slurm.sh down >/dev/null 2>&1 || true; testenv/kube/kube.sh down >/dev/null 2>&1 || true' EXIT
 fi
 
 # --- Tests -----------------------------------------------------------------------------

@@ -316,6 +316,14 @@ pub struct LaunchArgs {
     #[arg(long)]
     pub dry_run: bool,
 
+    /// Path of the kubeconfig [default: $KUBECONFIG, the site config's `kubeconfig`, ~/.kube/config]
+    #[arg(long, value_name = "PATH")]
+    pub kubeconfig: Option<std::path::PathBuf>,
+
+    /// The kubeconfig context [default: the spec's `kubernetes.context`, else the current one]
+    #[arg(long)]
+    pub context: Option<String>,
+
     /// Output format of --dry-run
     #[arg(short = 'o', long, value_enum, default_value_t = RenderFormat::Yaml)]
     pub output: RenderFormat,

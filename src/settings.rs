@@ -87,6 +87,9 @@ pub struct ConfigFile {
     pub launcher: Option<String>,
     pub slurm_bin_dir: Option<PathBuf>,
     pub gpfs: GpfsConfig,
+    /// The kubeconfig of the Slurm-side identity (used when neither --kubeconfig nor
+    /// $KUBECONFIG is given).
+    pub kubeconfig: Option<PathBuf>,
 }
 
 /// The site's GPFS settings (`gpfs:` in the site config).
@@ -171,6 +174,13 @@ impl Settings {
             .unwrap_or_else(|| "hybridctl".to_string())
     }
 
+    pub fn kubeconfig(&self) -> Option<&PathBuf> {
+        self.user
+            .kubeconfig
+            .as_ref()
+            .or(self.site.kubeconfig.as_ref())
+    }
+
     pub fn slurm_bin_dir(&self) -> Option<&Path> {
         self.user
             .slurm_bin_dir
@@ -253,6 +263,7 @@ fn load_config(
             cfg.templates = Some(base.join(t));
         }
         cfg.launcher = d.opt_string(&mut m, "launcher");
+        cfg.kubeconfig = d.opt_string(&mut m, "kubeconfig").map(|p| base.join(p));
         if let Some(s) = m.field("slurm")
             && let Some(mut sm) = d.map(s, "slurm")
         {

@@ -109,13 +109,54 @@ pub fn run(args: LaunchArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
     if dry_run {
         return Ok(ExitStatus::Success);
     }
-    Err(UserError::environment(
-        format!(
-            "planned PyTorchJob `{}` on {}, but this build cannot create it: the Kubernetes side of `launch` is not built yet",
-            plan.k8s_name,
-            crate::hostlist::compress(&plan.nodes)
-        ),
-        "use `hybridctl launch --dry-run` to see the manifest",
-    )
-    .into())
+    let conn = crate::kube::client::Connection {
+        kubeconfig: args.kubeconfig.clone(),
+        context: args
+            .context
+            .clone()
+            .or_else(|| spec.kubernetes.context.clone()),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")?;
+    let outcome = runtime.block_on(async {
+        let client = crate::kube::client::client(&conn, &settings.env, settings.kubeconfig())
+            .await
+            .map_err(|e| {
+                let hint = e.hint();
+                anyhow::Error::new(e)
+                    .context(UserError::environment("cannot connect to Kubernetes", hint))
+            })?;
+        let mut stdout = std::io::stdout();
+        crate::kube::launch::run(client, &plan, &manifest.typed, &mut stdout)
+            .await
+            .map_err(|e| {
+                let hint = e.hint();
+                anyhow::Error::new(UserError::environment(e.to_string(), hint))
+            })
+    })?;
+    use crate::kube::launch::Outcome;
+    match outcome {
+        Outcome::Succeeded => {
+            println!("hybridctl: pytorchjob/{} succeeded", plan.k8s_name);
+            Ok(ExitStatus::Success)
+        }
+        Outcome::Failed { reason, message } => Err(UserError {
+            message: format!("pytorchjob/{} failed: {reason}: {message}", plan.k8s_name),
+            hint: Some("the pod logs above say why; `hybridctl logs` shows them again while the pods exist".into()),
+            status: ExitStatus::Failure,
+        }
+        .into()),
+        Outcome::Interrupted { signal } => {
+            // Slurm follows SIGTERM with SIGKILL after KillWait: wait for it, so the job ends as
+            // CANCELLED or TIMEOUT rather than as a job that stopped by itself.
+            if signal == "SIGTERM" {
+                std::thread::sleep(std::time::Duration::from_secs(120));
+                Ok(ExitStatus::External(143))
+            } else {
+                Ok(ExitStatus::External(130))
+            }
+        }
+    }
 }

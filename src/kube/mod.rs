@@ -1,3 +1,5 @@
 //! Kubernetes types and, later, the client side (create, watch, logs, cleanup).
 
+pub mod client;
+pub mod launch;
 pub mod pytorchjob;

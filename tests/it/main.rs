@@ -7,6 +7,7 @@ mod agreement;
 mod cli;
 mod generated;
 mod hostile;
+mod kube;
 mod quota;
 mod render;
 mod slurm;

@@ -1,0 +1,196 @@
+//! Connecting to the API server the way kubectl does.
+//!
+//! The kubeconfig is `--kubeconfig`, else `$KUBECONFIG` (a `:`-separated list, merged in
+//! order), else the site config's `kubeconfig` (the Slurm-side identity), else
+//! `~/.kube/config`; the context is `--context`, else the spec's `kubernetes.context`, else the
+//! kubeconfig's current context. A proxy from the environment is honoured, but kube-client
+//! 5.0 matches NO_PROXY against the proxy instead of the API server, so we apply NO_PROXY
+//! ourselves (crate-stack.md, pitfall 1).
+
+use std::path::PathBuf;
+
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use thiserror::Error;
+
+use crate::settings::Env;
+
+#[derive(Debug, Clone, Default)]
+pub struct Connection {
+    pub kubeconfig: Option<PathBuf>,
+    pub context: Option<String>,
+}
+
+#[derive(Debug, Error)]
+pub enum ConnectError {
+    #[error("could not read the kubeconfig `{}`", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: kube::config::KubeconfigError,
+    },
+    #[error("no kubeconfig found (tried $KUBECONFIG, the site config's `kubeconfig` and `{}`)", default.display())]
+    Missing { default: PathBuf },
+    #[error("the kubeconfig is not usable{}", context.as_ref().map(|c| format!(" with context `{c}`")).unwrap_or_default())]
+    Config {
+        context: Option<String>,
+        #[source]
+        source: kube::config::KubeconfigError,
+    },
+    #[error("could not build a Kubernetes client")]
+    Client(#[source] kube::Error),
+}
+
+impl ConnectError {
+    pub fn hint(&self) -> &'static str {
+        match self {
+            Self::Missing { .. } => {
+                "pass --kubeconfig, set $KUBECONFIG, or set `kubeconfig` in the site config"
+            }
+            Self::Config { .. } => {
+                "`kubectl config get-contexts` lists the contexts of the kubeconfig"
+            }
+            _ => "check the kubeconfig with `kubectl version`",
+        }
+    }
+}
+
+/// The kubeconfig files to read, in merge order.
+pub fn kubeconfig_paths(
+    conn: &Connection,
+    env: &Env,
+    site_kubeconfig: Option<&PathBuf>,
+) -> Vec<PathBuf> {
+    if let Some(p) = &conn.kubeconfig {
+        return vec![p.clone()];
+    }
+    if let Some(list) = env.get("KUBECONFIG") {
+        return list
+            .split(':')
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+            .collect();
+    }
+    if let Some(p) = site_kubeconfig {
+        return vec![p.clone()];
+    }
+    env.get("HOME")
+        .map(|h| vec![PathBuf::from(h).join(".kube/config")])
+        .unwrap_or_default()
+}
+
+/// Does NO_PROXY (`host`, `.domain`, `*`, `10.0.0.1`, `host:port`) cover `host`?
+pub fn no_proxy_matches(no_proxy: &str, host: &str) -> bool {
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    no_proxy
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .any(|entry| {
+            let entry = entry.to_ascii_lowercase();
+            let entry = entry
+                .split_once(':')
+                .map_or(entry.as_str(), |(h, _)| h)
+                .to_string();
+            if entry == "*" {
+                return true;
+            }
+            let bare = entry.trim_start_matches('.');
+            host == bare || host.ends_with(&format!(".{bare}"))
+        })
+}
+
+pub async fn client(
+    conn: &Connection,
+    env: &Env,
+    site_kubeconfig: Option<&PathBuf>,
+) -> Result<kube::Client, ConnectError> {
+    let paths = kubeconfig_paths(conn, env, site_kubeconfig);
+    let mut merged: Option<Kubeconfig> = None;
+    for path in &paths {
+        if !path.exists() && conn.kubeconfig.is_none() {
+            continue;
+        }
+        let kc = Kubeconfig::read_from(path).map_err(|source| ConnectError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        merged = Some(match merged {
+            None => kc,
+            Some(m) => m.merge(kc).map_err(|source| ConnectError::Read {
+                path: path.clone(),
+                source,
+            })?,
+        });
+    }
+    let Some(kubeconfig) = merged else {
+        return Err(ConnectError::Missing {
+            default: paths
+                .last()
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from("~/.kube/config")),
+        });
+    };
+    let options = KubeConfigOptions {
+        context: conn.context.clone(),
+        ..KubeConfigOptions::default()
+    };
+    let mut config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
+        .await
+        .map_err(|source| ConnectError::Config {
+            context: conn.context.clone(),
+            source,
+        })?;
+    let no_proxy = env.get("NO_PROXY").or_else(|| env.get("no_proxy"));
+    if let (Some(np), Some(host)) = (no_proxy, config.cluster_url.host())
+        && no_proxy_matches(np, host)
+    {
+        config.proxy_url = None;
+    }
+    kube::Client::try_from(config).map_err(ConnectError::Client)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_proxy_rules() {
+        assert!(no_proxy_matches("127.0.0.1,localhost", "127.0.0.1"));
+        assert!(no_proxy_matches(".example.org", "api.example.org"));
+        assert!(no_proxy_matches("example.org", "api.example.org"));
+        assert!(no_proxy_matches("*", "anything"));
+        assert!(no_proxy_matches("api.example.org:6443", "api.example.org"));
+        assert!(!no_proxy_matches("example.org", "example.com"));
+        assert!(!no_proxy_matches("", "x"));
+    }
+
+    #[test]
+    fn kubeconfig_order() {
+        let env = Env::from_pairs([("KUBECONFIG", "/a:/b"), ("HOME", "/home/u")]);
+        let site = PathBuf::from("/etc/site");
+        assert_eq!(
+            kubeconfig_paths(&Connection::default(), &env, Some(&site)),
+            vec![PathBuf::from("/a"), PathBuf::from("/b")]
+        );
+        let env = Env::from_pairs([("HOME", "/home/u")]);
+        assert_eq!(
+            kubeconfig_paths(&Connection::default(), &env, Some(&site)),
+            vec![site.clone()]
+        );
+        assert_eq!(
+            kubeconfig_paths(&Connection::default(), &env, None),
+            vec![PathBuf::from("/home/u/.kube/config")]
+        );
+        let conn = Connection {
+            kubeconfig: Some(PathBuf::from("/x")),
+            context: None,
+        };
+        assert_eq!(
+            kubeconfig_paths(&conn, &env, Some(&site)),
+            vec![PathBuf::from("/x")]
+        );
+    }
+}

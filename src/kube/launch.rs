@@ -1,0 +1,453 @@
+//! Running the PyTorchJob inside the allocation: check the nodes, create the job, follow its
+//! pods' logs, wait for its result with watches (never a polling loop), and on SIGTERM or
+//! SIGINT delete everything it created and wait, bounded, until the pods are gone.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::time::Duration;
+
+use futures::{AsyncBufReadExt, StreamExt, TryStreamExt};
+use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use kube::api::{DeleteParams, ListParams, LogParams, PostParams, PropagationPolicy};
+use kube::runtime::{WatchStreamExt, watcher};
+use kube::{Api, Client};
+use thiserror::Error;
+use tokio::sync::mpsc;
+
+use super::pytorchjob::{PyTorchJob, PyTorchJobStatus};
+use crate::plan::{HOSTNAME_LABEL, LABEL_JOB_ID, Plan};
+
+/// How long cleanup waits for pods to disappear.
+pub const CLEANUP_TIMEOUT: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Succeeded,
+    Failed {
+        reason: String,
+        message: String,
+    },
+    /// Stopped by a signal after cleaning up.
+    Interrupted {
+        signal: &'static str,
+    },
+}
+
+#[derive(Debug, Error)]
+pub enum LaunchError {
+    #[error("{verb} {what} failed: {source}")]
+    Api {
+        verb: &'static str,
+        what: String,
+        #[source]
+        source: kube::Error,
+    },
+    #[error("the allocated nodes are not usable on Kubernetes: {0}")]
+    Nodes(String),
+    #[error("PyTorchJob `{0}` already exists and belongs to another Slurm job")]
+    Conflict(String),
+    #[error("watching {what} failed: {source}")]
+    Watch {
+        what: String,
+        #[source]
+        source: watcher::Error,
+    },
+}
+
+impl LaunchError {
+    pub fn hint(&self) -> String {
+        match self {
+            Self::Api { source: kube::Error::Api(s), verb, what } if s.code == 403 => format!(
+                "the identity may not {verb} {what}; `hybridctl rbac` prints the role the Slurm-side identity needs"
+            ),
+            Self::Nodes(_) => {
+                "the Slurm node names must be Kubernetes node names that advertise the GPUs (and the RDMA resource)".into()
+            }
+            Self::Conflict(_) => "delete the old PyTorchJob (`hybridctl gc`) or use another job name".into(),
+            _ => "check the API server and the kubeconfig (`kubectl get nodes`)".into(),
+        }
+    }
+}
+
+fn api_err(verb: &'static str, what: impl Into<String>) -> impl FnOnce(kube::Error) -> LaunchError {
+    let what = what.into();
+    move |source| LaunchError::Api { verb, what, source }
+}
+
+/// The job's result from its conditions: the last `Succeeded` or `Failed` condition that is
+/// `True` (the training operator appends conditions in order).
+pub fn outcome_of(status: Option<&PyTorchJobStatus>) -> Option<Outcome> {
+    let status = status?;
+    status
+        .conditions
+        .iter()
+        .rev()
+        .find(|c| c.status == "True" && (c.type_ == "Succeeded" || c.type_ == "Failed"))
+        .map(|c| match c.type_.as_str() {
+            "Succeeded" => Outcome::Succeeded,
+            _ => Outcome::Failed {
+                reason: c.reason.clone().unwrap_or_default(),
+                message: c.message.clone().unwrap_or_default(),
+            },
+        })
+}
+
+fn quantity_value(q: &Quantity) -> Option<u64> {
+    let s = q.0.trim();
+    if let Some(k) = s.strip_suffix('k') {
+        return k.parse::<u64>().ok().map(|v| v * 1000);
+    }
+    s.parse().ok()
+}
+
+/// Check that every allocated node exists and advertises the GPUs and the RDMA resource.
+/// One list call for all nodes.
+pub fn check_nodes(plan: &Plan, nodes: &[Node]) -> Result<(), String> {
+    let mut problems = Vec::new();
+    for name in &plan.nodes {
+        let Some(node) = nodes.iter().find(|n| {
+            n.metadata.name.as_deref() == Some(name)
+                || n.metadata
+                    .labels
+                    .as_ref()
+                    .and_then(|l| l.get(HOSTNAME_LABEL))
+                    .map(String::as_str)
+                    == Some(name)
+        }) else {
+            problems.push(format!("node `{name}` does not exist"));
+            continue;
+        };
+        let alloc = node.status.as_ref().and_then(|s| s.allocatable.as_ref());
+        for limit in &plan.limits {
+            if limit.name == "memory" {
+                continue;
+            }
+            let want: u64 = limit.value.parse().unwrap_or(0);
+            let have = alloc
+                .and_then(|a| a.get(&limit.name))
+                .and_then(quantity_value)
+                .unwrap_or(0);
+            if have < want {
+                problems.push(format!(
+                    "node `{name}` has {have} `{}`, the job needs {want}",
+                    limit.name
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+fn selector(plan: &Plan) -> String {
+    format!("{LABEL_JOB_ID}={}", plan.job_id)
+}
+
+/// A short stable name for a pod's log lines: `master-0`, `worker-3`, else the pod name.
+fn pod_prefix(pod: &Pod) -> String {
+    let labels = pod.metadata.labels.as_ref();
+    let get = |k: &str| labels.and_then(|l| l.get(k)).cloned();
+    match (
+        get("training.kubeflow.org/replica-type"),
+        get("training.kubeflow.org/replica-index"),
+    ) {
+        (Some(t), Some(i)) => format!("{}-{i}", t.to_lowercase()),
+        _ => pod.metadata.name.clone().unwrap_or_default(),
+    }
+}
+
+fn pod_started(pod: &Pod) -> bool {
+    matches!(
+        pod.status.as_ref().and_then(|s| s.phase.as_deref()),
+        Some("Running" | "Succeeded" | "Failed")
+    )
+}
+
+/// Follow the logs of every pod of the job as it starts; lines go to one writer.
+async fn follow_logs(pods: Api<Pod>, label: String, lines: mpsc::UnboundedSender<String>) {
+    let mut followed = BTreeSet::new();
+    let stream = watcher(pods.clone(), watcher::Config::default().labels(&label))
+        .default_backoff()
+        .applied_objects();
+    futures::pin_mut!(stream);
+    while let Some(item) = stream.next().await {
+        let Ok(pod) = item else { continue };
+        let Some(name) = pod.metadata.name.clone() else {
+            continue;
+        };
+        if !pod_started(&pod) || !followed.insert(name.clone()) {
+            continue;
+        }
+        let prefix = pod_prefix(&pod);
+        let pods = pods.clone();
+        let lines = lines.clone();
+        tokio::spawn(async move {
+            let params = LogParams {
+                follow: true,
+                container: Some("pytorch".into()),
+                ..LogParams::default()
+            };
+            match pods.log_stream(&name, &params).await {
+                Ok(stream) => {
+                    let mut stream = stream.lines();
+                    while let Some(Ok(line)) = stream.next().await {
+                        if lines.send(format!("[{prefix}] {line}")).is_err() {
+                            break;
+                        }
+                    }
+                }
+                Err(e) => {
+                    let _ = lines.send(format!(
+                        "[{prefix}] hybridctl: cannot read the log of pod {name}: {e}"
+                    ));
+                }
+            }
+        });
+    }
+}
+
+/// Wait until the PyTorchJob reports a result.
+async fn wait_for_result(jobs: Api<PyTorchJob>, name: &str) -> Result<Outcome, LaunchError> {
+    let stream = watcher(
+        jobs,
+        watcher::Config::default().fields(&format!("metadata.name={name}")),
+    )
+    .default_backoff()
+    .applied_objects();
+    futures::pin_mut!(stream);
+    while let Some(item) = stream
+        .try_next()
+        .await
+        .map_err(|source| LaunchError::Watch {
+            what: format!("PyTorchJob `{name}`"),
+            source,
+        })?
+    {
+        if let Some(outcome) = outcome_of(item.status.as_ref()) {
+            return Ok(outcome);
+        }
+    }
+    Ok(Outcome::Failed {
+        reason: "WatchEnded".into(),
+        message: "the watch on the PyTorchJob ended".into(),
+    })
+}
+
+/// Delete the PyTorchJob and its pods, then wait (bounded) until no pod of the job is left.
+pub async fn cleanup(
+    client: &Client,
+    namespace: &str,
+    name: &str,
+    job_id: &str,
+) -> Result<usize, LaunchError> {
+    let jobs: Api<PyTorchJob> = Api::namespaced(client.clone(), namespace);
+    let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
+    let dp = DeleteParams {
+        propagation_policy: Some(PropagationPolicy::Background),
+        ..DeleteParams::default()
+    };
+    match jobs.delete(name, &dp).await {
+        Ok(_) => {}
+        Err(kube::Error::Api(s)) if s.code == 404 => {}
+        Err(e) => return Err(api_err("delete", format!("pytorchjob/{name}"))(e)),
+    }
+    let label = format!("{LABEL_JOB_ID}={job_id}");
+    let list = pods
+        .list(&ListParams::default().labels(&label))
+        .await
+        .map_err(api_err("list", "pods"))?;
+    let mut deleted = 0;
+    for pod in list.items {
+        let Some(pod_name) = pod.metadata.name else {
+            continue;
+        };
+        match pods.delete(&pod_name, &DeleteParams::default()).await {
+            Ok(_) => deleted += 1,
+            Err(kube::Error::Api(s)) if s.code == 404 => {}
+            Err(e) => return Err(api_err("delete", format!("pod/{pod_name}"))(e)),
+        }
+    }
+    // Wait until the pods are gone: a watch, not a polling loop.
+    let wait = async {
+        let stream =
+            watcher(pods.clone(), watcher::Config::default().labels(&label)).default_backoff();
+        futures::pin_mut!(stream);
+        let mut present: BTreeSet<String> = BTreeSet::new();
+        let mut listed = false;
+        while let Some(Ok(event)) = stream.next().await {
+            match event {
+                watcher::Event::Init => present.clear(),
+                watcher::Event::InitApply(p) | watcher::Event::Apply(p) => {
+                    if let Some(n) = p.metadata.name {
+                        present.insert(n);
+                    }
+                }
+                watcher::Event::Delete(p) => {
+                    if let Some(n) = p.metadata.name {
+                        present.remove(&n);
+                    }
+                }
+                watcher::Event::InitDone => listed = true,
+            }
+            if listed && present.is_empty() {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(CLEANUP_TIMEOUT, wait).await;
+    Ok(deleted)
+}
+
+/// Create the job and see it through. Log lines and progress messages go to `out`.
+pub async fn run(
+    client: Client,
+    plan: &Plan,
+    job: &PyTorchJob,
+    out: &mut (dyn Write + Send),
+) -> Result<Outcome, LaunchError> {
+    let ns = plan.namespace.as_str();
+    let name = plan.k8s_name.as_str();
+    // 1. The allocated nodes: one list call.
+    let nodes: Api<Node> = Api::all(client.clone());
+    let selector_nodes = format!("{HOSTNAME_LABEL} in ({})", plan.nodes.join(","));
+    let listed = nodes
+        .list(&ListParams::default().labels(&selector_nodes))
+        .await
+        .map_err(api_err("list", "nodes"))?;
+    check_nodes(plan, &listed.items).map_err(LaunchError::Nodes)?;
+
+    // 2. Create (or adopt our own, e.g. after `launch` restarted in the same allocation).
+    let jobs: Api<PyTorchJob> = Api::namespaced(client.clone(), ns);
+    match jobs.create(&PostParams::default(), job).await {
+        Ok(_) => {
+            let _ = writeln!(
+                out,
+                "hybridctl: created pytorchjob/{name} in namespace {ns} on {}",
+                crate::hostlist::compress(&plan.nodes)
+            );
+        }
+        Err(kube::Error::Api(s)) if s.code == 409 => {
+            let existing = jobs
+                .get(name)
+                .await
+                .map_err(api_err("get", format!("pytorchjob/{name}")))?;
+            let ours = existing
+                .metadata
+                .labels
+                .as_ref()
+                .and_then(|l| l.get(LABEL_JOB_ID))
+                == Some(&plan.job_id);
+            if !ours {
+                return Err(LaunchError::Conflict(name.to_string()));
+            }
+            let _ = writeln!(
+                out,
+                "hybridctl: pytorchjob/{name} exists already for this Slurm job; following it"
+            );
+        }
+        Err(e) => {
+            return Err(api_err("create", format!("pytorchjobs in namespace {ns}"))(
+                e,
+            ));
+        }
+    }
+    let _ = out.flush();
+
+    // 3. Logs (one writer), result, and signals.
+    let (tx, mut rx) = mpsc::unbounded_channel::<String>();
+    let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
+    let logs = tokio::spawn(follow_logs(pods, selector(plan), tx));
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let mut int = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+    let result = wait_for_result(jobs, name);
+    futures::pin_mut!(result);
+    let outcome = loop {
+        tokio::select! {
+            line = rx.recv() => {
+                if let Some(line) = line {
+                    let _ = writeln!(out, "{line}");
+                    let _ = out.flush();
+                }
+            }
+            r = &mut result => break r?,
+            _ = async { match term.as_mut() { Some(s) => { s.recv().await; } None => futures::future::pending::<()>().await } } => {
+                break Outcome::Interrupted { signal: "SIGTERM" };
+            }
+            _ = async { match int.as_mut() { Some(s) => { s.recv().await; } None => futures::future::pending::<()>().await } } => {
+                break Outcome::Interrupted { signal: "SIGINT" };
+            }
+        }
+    };
+    // Let the log streams drain what the pods printed (they end with the pods), bounded.
+    let drain = tokio::time::sleep(Duration::from_millis(
+        if matches!(outcome, Outcome::Interrupted { .. }) {
+            200
+        } else {
+            1500
+        },
+    ));
+    futures::pin_mut!(drain);
+    loop {
+        tokio::select! {
+            line = rx.recv() => match line {
+                Some(line) => { let _ = writeln!(out, "{line}"); }
+                None => break,
+            },
+            _ = &mut drain => break,
+        }
+    }
+    logs.abort();
+    if let Outcome::Interrupted { signal } = &outcome {
+        let _ = writeln!(
+            out,
+            "hybridctl: {signal}: deleting pytorchjob/{name} and its pods"
+        );
+        let n = cleanup(&client, ns, name, &plan.job_id).await?;
+        let _ = writeln!(out, "hybridctl: deleted pytorchjob/{name} and {n} pod(s)");
+    }
+    let _ = out.flush();
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kube::pytorchjob::JobCondition;
+
+    fn cond(t: &str, s: &str) -> JobCondition {
+        JobCondition {
+            type_: t.into(),
+            status: s.into(),
+            reason: Some(format!("PyTorchJob{t}")),
+            message: Some("m".into()),
+        }
+    }
+
+    #[test]
+    fn outcome_follows_the_last_true_terminal_condition() {
+        let mut st = PyTorchJobStatus::default();
+        assert_eq!(outcome_of(Some(&st)), None);
+        st.conditions = vec![cond("Created", "True"), cond("Running", "True")];
+        assert_eq!(outcome_of(Some(&st)), None);
+        st.conditions.push(cond("Succeeded", "True"));
+        assert_eq!(outcome_of(Some(&st)), Some(Outcome::Succeeded));
+        st.conditions = vec![cond("Running", "False"), cond("Failed", "True")];
+        assert!(matches!(
+            outcome_of(Some(&st)),
+            Some(Outcome::Failed { .. })
+        ));
+        st.conditions = vec![cond("Succeeded", "False")];
+        assert_eq!(outcome_of(Some(&st)), None);
+    }
+
+    #[test]
+    fn quantities() {
+        assert_eq!(quantity_value(&Quantity("8".into())), Some(8));
+        assert_eq!(quantity_value(&Quantity("1k".into())), Some(1000));
+        assert_eq!(quantity_value(&Quantity("x".into())), None);
+    }
+}

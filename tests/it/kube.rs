@@ -1,0 +1,432 @@
+//! Against the real kube-apiserver + etcd + kwok of testenv/kube (started by
+//! scripts/test.sh), with the real Kubeflow PyTorchJob CRD and the restricted identity.
+//! These tests FAIL when the control plane is missing (a skip needs
+//! HYBRIDCTL_TEST_ALLOW_SKIP=1 and is never allowed in CI).
+//!
+//! No training operator runs there, so a test plays it: it creates the pods of the
+//! PyTorchJob (as admin, with `spec.nodeName`) and patches the job's status conditions.
+
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::util::{examples, hybridctl, rel, stderr, stdout};
+
+static PLANE: Mutex<()> = Mutex::new(());
+
+pub struct Plane {
+    pub admin: String,
+    pub user: String,
+    pub kubectl: String,
+    pub ns: String,
+    _guard: MutexGuard<'static, ()>,
+}
+
+pub fn plane() -> Option<Plane> {
+    let guard = PLANE.lock().unwrap_or_else(|e| e.into_inner());
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let (Some(admin), Some(user), Some(kubectl)) = (
+        var("HYBRIDCTL_KUBE_ADMIN_KUBECONFIG"),
+        var("HYBRIDCTL_KUBE_USER_KUBECONFIG"),
+        var("HYBRIDCTL_KUBE_KUBECTL"),
+    ) else {
+        let why = "the test Kubernetes control plane is not running (scripts/test.sh starts it: `testenv/kube/kube.sh up` and `eval \"$(testenv/kube/kube.sh env)\"`)";
+        if std::env::var("CI").is_ok_and(|v| v == "true")
+            || std::env::var("HYBRIDCTL_TEST_ALLOW_SKIP").is_err()
+        {
+            panic!("{why}");
+        }
+        eprintln!("skipping: {why} (HYBRIDCTL_TEST_ALLOW_SKIP=1)");
+        return None;
+    };
+    let p = Plane {
+        admin,
+        user,
+        kubectl,
+        ns: var("HYBRIDCTL_KUBE_NAMESPACE").unwrap_or_else(|| "training".into()),
+        _guard: guard,
+    };
+    let ok = p
+        .kubectl_admin(&["get", "--raw", "/readyz"])
+        .status
+        .success();
+    assert!(ok, "the API server is not ready");
+    Some(p)
+}
+
+impl Plane {
+    pub fn kubectl_as(
+        &self,
+        kubeconfig: &str,
+        args: &[&str],
+        stdin: Option<&str>,
+    ) -> std::process::Output {
+        let mut cmd = Command::new(&self.kubectl);
+        cmd.arg("--kubeconfig").arg(kubeconfig).args(args);
+        cmd.stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("kubectl");
+        if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
+            std::io::Write::write_all(&mut pipe, text.as_bytes()).expect("stdin");
+        }
+        child.wait_with_output().expect("kubectl output")
+    }
+
+    pub fn kubectl_admin(&self, args: &[&str]) -> std::process::Output {
+        self.kubectl_as(&self.admin, args, None)
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut a = args.to_vec();
+        a.extend(["-o", "json"]);
+        let out = self.kubectl_admin(&a);
+        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+    }
+
+    fn wait_for(&self, limit: Duration, mut f: impl FnMut() -> bool) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if f() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        false
+    }
+
+    /// The objects hybridctl labelled for a Slurm job id.
+    fn leftovers(&self, job_id: &str) -> usize {
+        let sel = format!("hybridctl.io/slurm-job-id={job_id}");
+        ["pytorchjobs", "pods"]
+            .iter()
+            .map(|kind| {
+                self.json(&["get", kind, "-n", &self.ns, "-l", &sel])["items"]
+                    .as_array()
+                    .map_or(0, Vec::len)
+            })
+            .sum()
+    }
+
+    /// Play the training operator: pods for each replica, on the pinned nodes.
+    fn create_pods(&self, job: &Value, job_id: &str, outcome: &str) {
+        let name = job["metadata"]["name"].as_str().expect("name");
+        let nodes: Vec<String> = job["spec"]["pytorchReplicaSpecs"]["Master"]["template"]["spec"]["affinity"]["nodeAffinity"]
+            ["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"][0]["matchExpressions"][0]["values"]
+            .as_array()
+            .expect("pinned nodes")
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
+        let mut i = 0;
+        for (rtype, spec) in job["spec"]["pytorchReplicaSpecs"]
+            .as_object()
+            .expect("replicas")
+        {
+            for idx in 0..spec["replicas"].as_u64().unwrap_or(1) {
+                let pod = serde_json::json!({
+                    "apiVersion": "v1", "kind": "Pod",
+                    "metadata": {
+                        "name": format!("{name}-{}-{idx}", rtype.to_lowercase()),
+                        "namespace": self.ns,
+                        "labels": {
+                            "hybridctl.io/slurm-job-id": job_id,
+                            "training.kubeflow.org/job-name": name,
+                            "training.kubeflow.org/replica-type": rtype.to_lowercase(),
+                            "training.kubeflow.org/replica-index": idx.to_string(),
+                            "hybridctl.test/outcome": outcome,
+                        },
+                        "annotations": {"hybridctl.test/run-duration": "1s"},
+                    },
+                    "spec": {
+                        "nodeName": nodes[i % nodes.len()],
+                        "containers": [{"name": "pytorch", "image": "registry.example/train:1"}],
+                    },
+                });
+                i += 1;
+                let out =
+                    self.kubectl_as(&self.admin, &["create", "-f", "-"], Some(&pod.to_string()));
+                assert!(out.status.success(), "create pod: {}", stderr(&out));
+            }
+        }
+    }
+
+    fn set_condition(&self, name: &str, kind: &str, reason: &str) {
+        let patch = serde_json::json!({"status": {"conditions": [
+            {"type": "Created", "status": "True", "reason": "PyTorchJobCreated", "message": "created"},
+            {"type": kind, "status": "True", "reason": reason, "message": format!("PyTorchJob {name} is {kind}.")},
+        ]}});
+        let out = self.kubectl_admin(&[
+            "patch",
+            "pytorchjob",
+            name,
+            "-n",
+            &self.ns,
+            "--subresource=status",
+            "--type=merge",
+            "-p",
+            &patch.to_string(),
+        ]);
+        assert!(out.status.success(), "patch status: {}", stderr(&out));
+    }
+}
+
+fn spec_file(dir: &std::path::Path, name: &str, nodes: u32) -> std::path::PathBuf {
+    let path = dir.join(format!("{name}.yaml"));
+    std::fs::write(
+        &path,
+        format!(
+            "apiVersion: hybridctl.io/v1alpha1\nkind: TrainingJob\nname: {name}\nslurm: {{nodes: {nodes}, gpusPerNode: 8}}\nkubernetes: {{namespace: training}}\ncontainer: {{image: registry.example/train:1, command: [python, train.py]}}\nnetwork: {{fabric: roce, rdmaResource: rdma/rdma_shared_device_a}}\n"
+        ),
+    )
+    .expect("spec");
+    path
+}
+
+/// `hybridctl launch` as the batch step would run it, with the restricted identity.
+fn start_launch(p: &Plane, spec: &std::path::Path, job_id: &str, nodelist: &str) -> Child {
+    let script = hybridctl()
+        .args(["render", "--only", "sbatch"])
+        .arg(spec)
+        .output()
+        .expect("render");
+    assert!(script.status.success(), "{}", stderr(&script));
+    let text = stdout(&script);
+    let frozen = text
+        .lines()
+        .skip_while(|l| !l.contains("<<'HYBRIDCTL_FROZEN_SPEC'"))
+        .nth(1)
+        .expect("frozen spec")
+        .to_string();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("hybridctl"))
+        .args(["launch", "--kubeconfig", &p.user, "--frozen-spec=-"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HYBRIDCTL_SITE_CONFIG", "/dev/null")
+        .env("HYBRIDCTL_CONFIG", "/dev/null")
+        .env("RUST_BACKTRACE", "0")
+        .env("SLURM_JOB_ID", job_id)
+        .env("SLURM_JOB_NODELIST", nodelist)
+        .env("SLURM_GPUS_ON_NODE", "8")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("launch");
+    if let Some(mut pipe) = child.stdin.take() {
+        std::io::Write::write_all(&mut pipe, frozen.as_bytes()).expect("stdin");
+    }
+    child
+}
+
+fn finish(mut child: Child, limit: Duration) -> (Option<i32>, String, String) {
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break Some(s);
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut out = String::new();
+    let mut err = String::new();
+    if let Some(mut s) = child.stdout.take() {
+        let _ = s.read_to_string(&mut out);
+    }
+    if let Some(mut s) = child.stderr.take() {
+        let _ = s.read_to_string(&mut err);
+    }
+    (status.and_then(|s| s.code()), out, err)
+}
+
+#[test]
+fn every_example_manifest_is_accepted_by_the_real_api_server() {
+    let Some(p) = plane() else { return };
+    for (spec, site) in examples() {
+        let mut cmd = hybridctl();
+        if let Some(site) = site {
+            cmd.env("HYBRIDCTL_SITE_CONFIG", site);
+        }
+        let out = cmd
+            .args([
+                "render",
+                "--only",
+                "pytorchjob",
+                "-o",
+                "json",
+                "-n",
+                &p.ns,
+                "--job-id",
+                "777",
+            ])
+            .arg(rel(&spec))
+            .output()
+            .expect("render");
+        assert!(out.status.success(), "{}", stderr(&out));
+        // Strict server-side field validation against the installed CRD, as the restricted
+        // identity that will create it.
+        let res = p.kubectl_as(
+            &p.user,
+            &["create", "--dry-run=server", "--validate=strict", "-f", "-"],
+            Some(&stdout(&out)),
+        );
+        assert!(
+            res.status.success(),
+            "{}: the API server refused the PyTorchJob: {}",
+            rel(&spec),
+            stderr(&res)
+        );
+    }
+    // And it does refuse a broken one (a misspelled field).
+    let bad = r#"{"apiVersion":"kubeflow.org/v1","kind":"PyTorchJob","metadata":{"name":"bad","namespace":"training"},"spec":{"runPolicyy":{},"pytorchReplicaSpecs":{}}}"#;
+    let res = p.kubectl_as(
+        &p.user,
+        &["create", "--dry-run=server", "--validate=strict", "-f", "-"],
+        Some(bad),
+    );
+    assert!(!res.status.success());
+}
+
+#[test]
+fn launch_creates_the_pinned_job_follows_it_and_reports_success() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = spec_file(dir.path(), "kube-ok", 2);
+    let started = Instant::now();
+    let child = start_launch(&p, &spec, "5001", "node[1-2]");
+    let name = "kube-ok-5001";
+    assert!(
+        p.wait_for(Duration::from_secs(20), || p
+            .kubectl_admin(&["get", "pytorchjob", name, "-n", &p.ns])
+            .status
+            .success()),
+        "the PyTorchJob was not created"
+    );
+    let created_after = started.elapsed();
+    let job = p.json(&["get", "pytorchjob", name, "-n", &p.ns]);
+    let master = &job["spec"]["pytorchReplicaSpecs"]["Master"]["template"]["spec"];
+    assert_eq!(
+        master["containers"][0]["resources"]["limits"]["nvidia.com/gpu"],
+        "8"
+    );
+    assert_eq!(
+        master["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
+            [0]["matchExpressions"][0]["values"],
+        serde_json::json!(["node1", "node2"])
+    );
+    assert_eq!(
+        job["metadata"]["labels"]["hybridctl.io/slurm-job-id"],
+        "5001"
+    );
+    p.create_pods(&job, "5001", "succeed");
+    // Let launch see the pods run and print their logs, then report success.
+    std::thread::sleep(Duration::from_millis(1500));
+    p.set_condition(name, "Succeeded", "PyTorchJobSucceeded");
+    let (code, out, err) = finish(child, Duration::from_secs(30));
+    assert_eq!(code, Some(0), "launch: {out}\n{err}");
+    assert!(
+        out.contains("created pytorchjob/kube-ok-5001 in namespace training on node[1-2]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[master-0]"),
+        "pod logs are streamed with a prefix: {out}"
+    );
+    assert!(out.contains("succeeded"), "{out}");
+    eprintln!("batch step start to PyTorchJob created (as seen by the test): {created_after:?}");
+    let _ = p.kubectl_admin(&["delete", "pytorchjob", name, "-n", &p.ns, "--wait=false"]);
+    let _ = p.kubectl_admin(&[
+        "delete",
+        "pods",
+        "-n",
+        &p.ns,
+        "-l",
+        "hybridctl.io/slurm-job-id=5001",
+        "--wait=false",
+    ]);
+}
+
+#[test]
+fn launch_reports_a_failed_job_with_its_reason() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = spec_file(dir.path(), "kube-fail", 1);
+    let child = start_launch(&p, &spec, "5002", "node3");
+    let name = "kube-fail-5002";
+    assert!(p.wait_for(Duration::from_secs(20), || {
+        p.kubectl_admin(&["get", "pytorchjob", name, "-n", &p.ns])
+            .status
+            .success()
+    }));
+    p.set_condition(name, "Failed", "PyTorchJobFailed");
+    let (code, out, err) = finish(child, Duration::from_secs(30));
+    assert_eq!(code, Some(1), "{out}\n{err}");
+    assert!(
+        err.contains("pytorchjob/kube-fail-5002 failed: PyTorchJobFailed"),
+        "{err}"
+    );
+    let _ = p.kubectl_admin(&["delete", "pytorchjob", name, "-n", &p.ns, "--wait=false"]);
+}
+
+#[test]
+fn launch_on_sigterm_deletes_everything_it_created() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = spec_file(dir.path(), "kube-term", 2);
+    let child = start_launch(&p, &spec, "5003", "node[2-3]");
+    let name = "kube-term-5003";
+    assert!(p.wait_for(Duration::from_secs(20), || {
+        p.kubectl_admin(&["get", "pytorchjob", name, "-n", &p.ns])
+            .status
+            .success()
+    }));
+    let job = p.json(&["get", "pytorchjob", name, "-n", &p.ns]);
+    p.create_pods(&job, "5003", "running");
+    assert_eq!(p.leftovers("5003"), 3, "the job and its two pods exist");
+    std::thread::sleep(Duration::from_millis(500));
+    let start = Instant::now();
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    assert!(
+        p.wait_for(Duration::from_secs(30), || p.leftovers("5003") == 0),
+        "objects left behind after SIGTERM"
+    );
+    let cleaned_in = start.elapsed();
+    // launch then waits for Slurm's SIGKILL; play Slurm.
+    let (_, out, err) = finish(child, Duration::from_secs(3));
+    assert!(
+        out.contains("SIGTERM: deleting pytorchjob/kube-term-5003"),
+        "{out}\n{err}"
+    );
+    assert!(
+        out.contains("deleted pytorchjob/kube-term-5003 and 2 pod(s)"),
+        "{out}\n{err}"
+    );
+    eprintln!("SIGTERM to zero objects: {cleaned_in:?}");
+}
+
+#[test]
+fn launch_refuses_nodes_that_kubernetes_does_not_have() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = spec_file(dir.path(), "kube-nonode", 1);
+    let child = start_launch(&p, &spec, "5004", "node9");
+    let (code, out, err) = finish(child, Duration::from_secs(20));
+    assert_eq!(code, Some(2), "{out}\n{err}");
+    assert!(err.contains("node `node9` does not exist"), "{err}");
+    assert_eq!(p.leftovers("5004"), 0);
+}
