@@ -88,6 +88,19 @@ pub enum Command {
     /// makes the exit code 1.
     Quota(QuotaArgs),
 
+    /// Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and
+    /// afterwards delete every Kubernetes object of the job and release the nodes
+    Hook(HookArgs),
+
+    /// Find and remove Kubernetes objects and node labels whose Slurm job is gone
+    Gc(GcArgs),
+
+    /// Print the least-privilege RBAC for the Slurm-side Kubernetes identity
+    Rbac(RbacArgs),
+
+    /// Check this setup: Slurm tools, kubeconfig, CRD, namespace, node resources, permissions
+    Doctor(DoctorArgs),
+
     /// Run the job inside a Slurm allocation (called by the rendered batch script)
     ///
     /// Reads the frozen spec and the allocation from SLURM_JOB_ID, SLURM_JOB_NODELIST and
@@ -245,6 +258,9 @@ pub struct StatusArgs {
     /// Output format: a table, a wider table, or JSON
     #[arg(short = 'o', long, value_enum, default_value_t = TextOrJsonOrWide::Text)]
     pub output: TextOrJsonOrWide,
+
+    #[command(flatten)]
+    pub kube: KubeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -264,6 +280,9 @@ pub struct CancelArgs {
     /// Output format of the final states
     #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
     pub output: TextOrJson,
+
+    #[command(flatten)]
+    pub kube: KubeArgs,
 }
 
 #[derive(Debug, Args)]
@@ -300,6 +319,86 @@ pub struct QuotaArgs {
     /// Output format
     #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
     pub output: TextOrJson,
+}
+
+/// Kubernetes connection flags, as kubectl has them.
+#[derive(Debug, Args, Clone, Default)]
+pub struct KubeArgs {
+    /// Path of the kubeconfig [default: $KUBECONFIG, the site config's `kubeconfig`, ~/.kube/config]
+    #[arg(long, value_name = "PATH")]
+    pub kubeconfig: Option<std::path::PathBuf>,
+
+    /// The kubeconfig context to use
+    #[arg(long)]
+    pub context: Option<String>,
+
+    /// The training namespace [default: the site config's `defaults.kubernetes.namespace`, else `default`]
+    #[arg(short = 'n', long)]
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HookArgs {
+    #[command(subcommand)]
+    pub phase: HookPhase,
+
+    /// Give up after this many seconds (the hook must not hold up Slurm)
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 30)]
+    pub timeout: u64,
+
+    #[command(flatten)]
+    pub kube: KubeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookPhase {
+    /// For PrologSlurmctld: label the allocated nodes with the job id
+    Prolog,
+    /// For EpilogSlurmctld: delete the job's objects, remove the labels
+    Epilog,
+}
+
+#[derive(Debug, Args)]
+pub struct GcArgs {
+    /// Print what would be removed, remove nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
+    pub output: TextOrJson,
+
+    #[command(flatten)]
+    pub kube: KubeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RbacArgs {
+    /// The training namespace the Role is for
+    #[arg(short = 'n', long, default_value = "training")]
+    pub namespace: String,
+
+    /// Bind the roles to this ServiceAccount (in the training namespace)
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["user", "group"])]
+    pub service_account: Option<String>,
+
+    /// Bind the roles to this user (e.g. a client certificate's CN)
+    #[arg(long, conflicts_with = "group")]
+    pub user: Option<String>,
+
+    /// Bind the roles to this group
+    #[arg(long)]
+    pub group: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
+    pub output: TextOrJson,
+
+    #[command(flatten)]
+    pub kube: KubeArgs,
 }
 
 #[derive(Debug, Args)]

@@ -107,6 +107,15 @@ impl Records {
         }
     }
 
+    /// The resolved spec a job was submitted with.
+    pub fn spec(&self, job_id: &str) -> Option<crate::spec::Spec> {
+        if job_id.is_empty() || !job_id.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let text = std::fs::read_to_string(self.dir.join(job_id).join("spec.json")).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
     /// Every readable record, newest first.
     pub fn list(&self) -> Result<Vec<JobRecord>, RecordError> {
         let entries = match std::fs::read_dir(&self.dir) {

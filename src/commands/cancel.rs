@@ -23,6 +23,9 @@ struct Outcome {
     name: String,
     action: &'static str,
     state: String,
+    /// Whether nothing of the job is left on Kubernetes; absent when it was not checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kubernetes_clean: Option<bool>,
 }
 
 fn is_active(state: &str) -> bool {
@@ -65,6 +68,7 @@ pub fn run(args: CancelArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
                 name: v.name,
                 action: "none",
                 state: v.state,
+                kubernetes_clean: None,
             });
             continue;
         }
@@ -148,15 +152,22 @@ pub fn run(args: CancelArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
             name: v.name,
             action,
             state,
+            kubernetes_clean: None,
         });
     }
+    verify_kubernetes(&settings, &args.kube, records.as_ref(), &mut outcomes);
     let mut stdout = std::io::stdout().lock();
     match args.output {
         TextOrJson::Text => {
             for o in outcomes.iter().filter(|o| o.action != "none") {
+                let kube = match o.kubernetes_clean {
+                    Some(true) => "; nothing left on Kubernetes",
+                    Some(false) => "; objects are LEFT on Kubernetes (see the warning)",
+                    None => "",
+                };
                 writeln!(
                     stdout,
-                    "job {} ({}) {}: {}",
+                    "job {} ({}) {}: {}{kube}",
                     o.job_id, o.name, o.action, o.state
                 )?;
             }
@@ -177,4 +188,90 @@ pub fn run(args: CancelArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
         .into());
     }
     Ok(ExitStatus::Success)
+}
+
+/// After Slurm let go of a job, its PyTorchJob and pods must go too (launch deletes them on
+/// SIGTERM, the epilog on any end). Check, bounded, for jobs whose namespace is known.
+fn verify_kubernetes(
+    settings: &crate::settings::Settings,
+    kube: &crate::cli::KubeArgs,
+    records: Option<&Records>,
+    outcomes: &mut [Outcome],
+) {
+    let mut by_ns: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for o in outcomes.iter().filter(|o| o.action != "none") {
+        let ns = kube.namespace.clone().or_else(|| {
+            records
+                .and_then(|r| r.spec(&o.job_id))
+                .map(|s| s.kubernetes.namespace)
+        });
+        if let Some(ns) = ns {
+            by_ns.entry(ns).or_default().push(o.job_id.clone());
+        }
+    }
+    if by_ns.is_empty() {
+        return;
+    }
+    let conn = crate::kube::client::Connection {
+        kubeconfig: kube.kubeconfig.clone(),
+        context: kube.context.clone(),
+    };
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return;
+    };
+    let left = runtime.block_on(async {
+        let client =
+            match crate::kube::client::client(&conn, &settings.env, settings.kubeconfig()).await {
+                Ok(c) => c,
+                Err(crate::kube::client::ConnectError::Missing { .. }) => return Ok(None),
+                Err(e) => return Err(e.to_string()),
+            };
+        // The epilog runs right after the job ends; give it a bounded moment. One list per kind
+        // and namespace each second, for the handful of jobs being cancelled.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let mut left = std::collections::BTreeMap::new();
+            for (ns, ids) in &by_ns {
+                let found = crate::kube::state::summarize(&client, ns, ids)
+                    .await
+                    .map_err(|e| format!("listing PyTorchJobs in namespace `{ns}`: {e}"))?;
+                for (id, s) in found {
+                    if !s.is_empty() {
+                        left.insert(id, s);
+                    }
+                }
+            }
+            if left.is_empty() || Instant::now() >= deadline {
+                return Ok(Some(left));
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    });
+    match left {
+        Ok(None) => {}
+        Ok(Some(left)) => {
+            for o in outcomes.iter_mut().filter(|o| o.action != "none") {
+                if !by_ns.values().any(|ids| ids.contains(&o.job_id)) {
+                    continue;
+                }
+                match left.get(&o.job_id) {
+                    None => o.kubernetes_clean = Some(true),
+                    Some(s) => {
+                        o.kubernetes_clean = Some(false);
+                        eprintln!(
+                            "warning: job {} left {} and {} pod(s) in namespace `{}`\n  hint: `hybridctl gc` removes what belongs to finished jobs",
+                            o.job_id,
+                            s.pytorchjob.as_deref().unwrap_or("no PyTorchJob"),
+                            s.pods_total,
+                            s.namespace
+                        );
+                    }
+                }
+            }
+        }
+        Err(e) => eprintln!("warning: could not check the Kubernetes side: {e}"),
+    }
 }

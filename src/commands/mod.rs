@@ -2,10 +2,14 @@
 
 mod cancel;
 mod completions;
+mod doctor;
+mod gc;
+mod hook;
 mod hostlist;
 mod launch;
 mod man;
 mod quota;
+mod rbac;
 mod render;
 mod status;
 mod submit;
@@ -38,6 +42,10 @@ pub fn run(cli: Cli, env: Env) -> Result<ExitStatus> {
         Command::Status(args) => status::run(args, env, &out),
         Command::Cancel(args) => cancel::run(args, env, &out),
         Command::Quota(args) => quota::run(args, env, &out),
+        Command::Hook(args) => hook::run(args, env, &out),
+        Command::Gc(args) => gc::run(args, env, &out),
+        Command::Rbac(args) => rbac::run(args, env, &out),
+        Command::Doctor(args) => doctor::run(args, env, &out),
         Command::Launch(args) => launch::run(args, env, &out),
         Command::Hostlist(args) => hostlist::run(args),
         Command::Completions(args) => completions::run(args),

@@ -1,5 +1,6 @@
 //! `hybridctl status [JOB...]`
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Result;
@@ -101,7 +102,7 @@ pub fn run(args: StatusArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
     let settings = load_settings(env)?;
     let slurm = Slurm::new(settings.slurm_bin_dir());
     let records = Records::from_env(&settings.env);
-    let (views, unknown) = if args.all {
+    let (mut views, unknown) = if args.all {
         (slurm.queue(&[]).map_err(slurm_error)?, Vec::new())
     } else if args.jobs.is_empty() {
         let recs: Vec<JobRecord> = match &records {
@@ -122,6 +123,7 @@ pub fn run(args: StatusArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
         unknown.append(&mut unknown_names);
         (views, unknown)
     };
+    add_kubernetes(&settings, &args.kube, records.as_ref(), &mut views);
     print(&views, args.output)?;
     if !unknown.is_empty() {
         return Err(UserError::invalid(
@@ -147,6 +149,7 @@ fn print(views: &[JobView], format: TextOrJsonOrWide) -> Result<()> {
         return Ok(());
     }
     let wide = format == TextOrJsonOrWide::Wide;
+    let kube = views.iter().any(|v| v.kubernetes.is_some());
     let mut table = Table::new();
     table.load_style(presets::NOTHING);
     table.set_content_arrangement(ContentArrangement::Disabled);
@@ -158,6 +161,9 @@ fn print(views: &[JobView], format: TextOrJsonOrWide) -> Result<()> {
         "NODES",
         "NODELIST(REASON)",
     ];
+    if kube {
+        header.extend(["PYTORCHJOB", "PODS"]);
+    }
     if wide {
         header.extend(["PARTITION", "USER", "EXIT", "SOURCE"]);
     }
@@ -182,6 +188,28 @@ fn print(views: &[JobView], format: TextOrJsonOrWide) -> Result<()> {
             v.nodes.map_or_else(|| "-".into(), |n| n.to_string()),
             where_,
         ];
+        if kube {
+            let k = v.kubernetes.as_ref();
+            let cond = k
+                .map(|k| {
+                    if k["pytorchjob"].is_null() {
+                        "-".to_string()
+                    } else {
+                        k["condition"].as_str().unwrap_or("Created").to_string()
+                    }
+                })
+                .unwrap_or_default();
+            let pods = k
+                .map(|k| {
+                    format!(
+                        "{}/{}",
+                        k["pods_ready"].as_u64().unwrap_or(0),
+                        k["pods_total"].as_u64().unwrap_or(0)
+                    )
+                })
+                .unwrap_or_default();
+            row.extend([cond, pods]);
+        }
         if wide {
             row.extend([
                 v.partition.clone().unwrap_or_default(),
@@ -200,4 +228,97 @@ fn print(views: &[JobView], format: TextOrJsonOrWide) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The namespace and context of each job's PyTorchJob, from its record (or the flags).
+fn kube_targets(
+    views: &[JobView],
+    records: Option<&Records>,
+    kube: &crate::cli::KubeArgs,
+) -> BTreeMap<String, Vec<String>> {
+    let mut by_ns: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for v in views {
+        let ns = kube.namespace.clone().or_else(|| {
+            records
+                .and_then(|r| r.spec(&v.job_id))
+                .map(|s| s.kubernetes.namespace)
+        });
+        if let Some(ns) = ns {
+            by_ns.entry(ns).or_default().push(v.job_id.clone());
+        }
+    }
+    by_ns
+}
+
+/// Fill in the Kubernetes side of each job (PyTorchJob condition, pods ready/total) when a
+/// kubeconfig is available: two list calls per namespace. Without a kubeconfig the columns
+/// are left out; when the API server cannot be reached, a warning says so.
+pub fn add_kubernetes(
+    settings: &crate::settings::Settings,
+    kube: &crate::cli::KubeArgs,
+    records: Option<&Records>,
+    views: &mut [JobView],
+) {
+    let targets = kube_targets(views, records, kube);
+    if targets.is_empty() {
+        return;
+    }
+    let context = kube.context.clone().or_else(|| {
+        views.iter().find_map(|v| {
+            records
+                .and_then(|r| r.spec(&v.job_id))
+                .and_then(|s| s.kubernetes.context)
+        })
+    });
+    let conn = crate::kube::client::Connection {
+        kubeconfig: kube.kubeconfig.clone(),
+        context,
+    };
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return;
+    };
+    let result = runtime.block_on(async {
+        let client = match crate::kube::client::client(&conn, &settings.env, settings.kubeconfig())
+            .await
+        {
+            Ok(c) => c,
+            Err(crate::kube::client::ConnectError::Missing { .. }) => return Ok(BTreeMap::new()),
+            Err(e) => return Err(e.to_string()),
+        };
+        let mut all = BTreeMap::new();
+        for (ns, ids) in &targets {
+            let found = tokio::time::timeout(
+                std::time::Duration::from_secs(15),
+                crate::kube::state::summarize(&client, ns, ids),
+            )
+            .await
+            .map_err(|_| format!("listing PyTorchJobs in namespace `{ns}` timed out"))?
+            .map_err(|e| format!("listing PyTorchJobs in namespace `{ns}`: {e}"))?;
+            for id in ids {
+                let summary =
+                    found
+                        .get(id)
+                        .cloned()
+                        .unwrap_or_else(|| crate::kube::state::KubeSummary {
+                            namespace: ns.clone(),
+                            ..Default::default()
+                        });
+                all.insert(id.clone(), summary);
+            }
+        }
+        Ok(all)
+    });
+    match result {
+        Ok(all) => {
+            for v in views.iter_mut() {
+                if let Some(s) = all.get(&v.job_id) {
+                    v.kubernetes = serde_json::to_value(s).ok();
+                }
+            }
+        }
+        Err(e) => eprintln!("warning: the Kubernetes side is not shown: {e}"),
+    }
 }

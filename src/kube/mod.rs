@@ -3,3 +3,4 @@
 pub mod client;
 pub mod launch;
 pub mod pytorchjob;
+pub mod state;

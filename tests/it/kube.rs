@@ -430,3 +430,51 @@ fn launch_refuses_nodes_that_kubernetes_does_not_have() {
     assert!(err.contains("node `node9` does not exist"), "{err}");
     assert_eq!(p.leftovers("5004"), 0);
 }
+
+#[test]
+fn status_shows_the_kubernetes_side_of_a_recorded_job() {
+    let Some(c) = crate::slurm::cluster() else { return };
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = spec_file(dir.path(), "kube-status", 1);
+    let id = "987700";
+    // The job as `submit` would have recorded it (Slurm no longer knows it)...
+    let script = hybridctl().args(["render", "--only", "sbatch"]).arg(&spec).output().expect("render");
+    let frozen = stdout(&script)
+        .lines()
+        .skip_while(|l| !l.contains("<<'HYBRIDCTL_FROZEN_SPEC'"))
+        .nth(1)
+        .expect("frozen spec")
+        .to_string();
+    let rec = c.state.path().join(format!("hybridctl/jobs/{id}"));
+    std::fs::create_dir_all(&rec).expect("mkdir");
+    std::fs::write(rec.join("spec.json"), &frozen).expect("spec");
+    std::fs::write(
+        rec.join("record.json"),
+        format!(r#"{{"job_id":"{id}","name":"kube-status","submitted_at":1,"spec_path":"x.yaml","submit_dir":"/tmp","nodes":1,"gpus_per_node":8,"output":"o"}}"#),
+    )
+    .expect("record");
+    // ...and its PyTorchJob, still there, Running.
+    let manifest = hybridctl()
+        .args(["render", "--only", "pytorchjob", "-o", "json", "--job-id", id])
+        .arg(&spec)
+        .output()
+        .expect("render");
+    let out = p.kubectl_as(&p.admin, &["create", "-f", "-"], Some(&stdout(&manifest)));
+    assert!(out.status.success(), "{}", stderr(&out));
+    p.set_condition(&format!("kube-status-{id}"), "Running", "PyTorchJobRunning");
+    let out = c.hybridctl().args(["status", id, "-o", "json", "--kubeconfig", &p.user]).output().expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v[0]["kubernetes"]["pytorchjob"], format!("pytorchjob/kube-status-{id}"), "{v}");
+    assert_eq!(v[0]["kubernetes"]["condition"], "Running", "{v}");
+    assert_eq!(v[0]["kubernetes"]["pods_total"], 0);
+    let table = c.hybridctl().args(["status", id, "--kubeconfig", &p.user]).output().expect("runs");
+    assert!(stdout(&table).contains("PYTORCHJOB"), "{}", stdout(&table));
+    assert!(stdout(&table).contains("Running"), "{}", stdout(&table));
+    let _ = p.kubectl_admin(&["delete", "pytorchjob", &format!("kube-status-{id}"), "-n", &p.ns]);
+    // Without a kubeconfig the columns are simply left out.
+    let out = c.hybridctl().args(["status", id, "-o", "json"]).output().expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(v[0]["kubernetes"].is_null(), "{v}");
+}

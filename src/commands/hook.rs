@@ -1,0 +1,15 @@
+//! `hybridctl hook` (being written; see issue 4).
+
+use anyhow::Result;
+
+use super::Output;
+use crate::error::{ExitStatus, UserError};
+use crate::settings::Env;
+
+pub fn run(_args: crate::cli::HookArgs, _env: Env, _out: &Output) -> Result<ExitStatus> {
+    Err(UserError::environment(
+        "`hybridctl hook` is not built yet",
+        "see the project's open issue on the Kubernetes side",
+    )
+    .into())
+}

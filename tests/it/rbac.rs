@@ -1,0 +1,1 @@
+//! rbac and doctor against the real API server (being written).
