@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::time::Duration;
 
-use futures::{AsyncBufReadExt, StreamExt, TryStreamExt};
+use futures::{AsyncBufReadExt, StreamExt};
 use k8s_openapi::api::core::v1::{Node, Pod};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use kube::api::{DeleteParams, ListParams, LogParams, PostParams, PropagationPolicy};
@@ -210,7 +210,11 @@ async fn follow_logs(pods: Api<Pod>, label: String, lines: mpsc::UnboundedSender
     }
 }
 
-/// Wait until the PyTorchJob reports a result.
+/// How long the watch may keep failing (API server down) before `launch` gives up.
+pub const WATCH_OUTAGE_LIMIT: Duration = Duration::from_secs(300);
+
+/// Wait until the PyTorchJob reports a result. The watch reconnects with backoff when the
+/// API server goes away (a restart, a load balancer failover); only a long outage ends it.
 async fn wait_for_result(jobs: Api<PyTorchJob>, name: &str) -> Result<Outcome, LaunchError> {
     let stream = watcher(
         jobs,
@@ -219,16 +223,29 @@ async fn wait_for_result(jobs: Api<PyTorchJob>, name: &str) -> Result<Outcome, L
     .default_backoff()
     .applied_objects();
     futures::pin_mut!(stream);
-    while let Some(item) = stream
-        .try_next()
-        .await
-        .map_err(|source| LaunchError::Watch {
-            what: format!("PyTorchJob `{name}`"),
-            source,
-        })?
-    {
-        if let Some(outcome) = outcome_of(item.status.as_ref()) {
-            return Ok(outcome);
+    let mut failing_since: Option<std::time::Instant> = None;
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(job) => {
+                if failing_since.take().is_some() {
+                    eprintln!("hybridctl: watching pytorchjob/{name} again");
+                }
+                if let Some(outcome) = outcome_of(job.status.as_ref()) {
+                    return Ok(outcome);
+                }
+            }
+            Err(source) => {
+                let since = *failing_since.get_or_insert_with(|| {
+                    eprintln!("hybridctl: the watch on pytorchjob/{name} was interrupted ({source}); retrying");
+                    std::time::Instant::now()
+                });
+                if since.elapsed() > WATCH_OUTAGE_LIMIT {
+                    return Err(LaunchError::Watch {
+                        what: format!("PyTorchJob `{name}`"),
+                        source,
+                    });
+                }
+            }
         }
     }
     Ok(Outcome::Failed {

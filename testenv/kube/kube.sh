@@ -17,6 +17,7 @@
 #                                  with the same settings is left as it is
 #   testenv/kube/kube.sh down      stop kwok, kube-apiserver and etcd by PID; the directory stays
 #   testenv/kube/kube.sh status    exit 0 iff healthy; prints PIDs, memory and the nodes
+#   testenv/kube/kube.sh restart-apiserver   stop and start kube-apiserver alone (same etcd)
 #   testenv/kube/kube.sh env       prints export lines: eval "$(testenv/kube/kube.sh env)"
 #   testenv/kube/kube.sh selftest  end-to-end checks, ends with "N passed, N failed"
 #   testenv/kube/kube.sh build     only testenv/kube/build.sh
@@ -435,6 +436,25 @@ EOF
 }
 
 # ---------------------------------------------------------------- up / down
+hk_start_apiserver() { # the apiserver on the running etcd (also used by restart-apiserver)
+  local d=$HK_DIR
+  hk_spawn kube-apiserver "$HK_BIN/kube-apiserver" \
+    --etcd-servers="http://127.0.0.1:$HK_ETCD_PORT" \
+    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$HK_API_PORT" \
+    --endpoint-reconciler-type=none \
+    --tls-cert-file="$HK_PKI/apiserver.crt" --tls-private-key-file="$HK_PKI/apiserver.key" \
+    --client-ca-file="$HK_PKI/ca.crt" \
+    --authorization-mode=RBAC \
+    --service-account-issuer="$HK_SERVER" \
+    --service-account-key-file="$HK_PKI/sa.pub" --service-account-signing-key-file="$HK_PKI/sa.key" \
+    --service-cluster-ip-range=10.0.0.0/24 \
+    --disable-admission-plugins=ServiceAccount \
+    --allow-privileged=true \
+    --kubelet-preferred-address-types=InternalIP,Hostname \
+    --enable-priority-and-fairness=false --profiling=false \
+    --cert-dir="$d/run/apiserver-certs" --v=1
+}
+
 hk_up() {
   local t0 t1 d=$HK_DIR p times bin
   t0=$(hk_now)
@@ -494,21 +514,7 @@ hk_up() {
   times+=", etcd $(hk_since "$t1")s"
   t1=$(hk_now)
 
-  hk_spawn kube-apiserver "$HK_BIN/kube-apiserver" \
-    --etcd-servers="http://127.0.0.1:$HK_ETCD_PORT" \
-    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$HK_API_PORT" \
-    --endpoint-reconciler-type=none \
-    --tls-cert-file="$HK_PKI/apiserver.crt" --tls-private-key-file="$HK_PKI/apiserver.key" \
-    --client-ca-file="$HK_PKI/ca.crt" \
-    --authorization-mode=RBAC \
-    --service-account-issuer="$HK_SERVER" \
-    --service-account-key-file="$HK_PKI/sa.pub" --service-account-signing-key-file="$HK_PKI/sa.key" \
-    --service-cluster-ip-range=10.0.0.0/24 \
-    --disable-admission-plugins=ServiceAccount \
-    --allow-privileged=true \
-    --kubelet-preferred-address-types=InternalIP,Hostname \
-    --enable-priority-and-fairness=false --profiling=false \
-    --cert-dir="$d/run/apiserver-certs" --v=1
+  hk_start_apiserver
   hk_wait "kube-apiserver ($HK_SERVER/readyz)" kube-apiserver hk_readyz
   times+=", kube-apiserver $(hk_since "$t1")s"
   t1=$(hk_now)
@@ -533,6 +539,21 @@ hk_up() {
 
   hk_log "up in $(hk_since "$t0")s ($times)"
   hk_log "use: eval \"\$($HK_SELF env)\"; kubeconfigs: $HK_ADMIN_KC (admin), $HK_USER_KC ($HK_USER)"
+}
+
+# Stop and start kube-apiserver alone, on the same etcd and PKI: tests use it to check that
+# watchers resume after an API server restart.
+hk_restart_apiserver() {
+  local pid t0
+  t0=$(hk_now)
+  hk_healthy || hk_die "the control plane in $HK_DIR is not healthy; run \`up\` first"
+  [[ -x $HK_BIN/kube-apiserver ]] || HK_BIN=$("$HK_HERE/build.sh")
+  pid=$(hk_pid kube-apiserver) || hk_die "kube-apiserver is not running"
+  hk_kill_wait TERM 15 "$pid"
+  hk_start_apiserver
+  HK_DEADLINE=$((SECONDS + HK_TIMEOUT))
+  hk_wait "kube-apiserver ($HK_SERVER/readyz)" kube-apiserver hk_readyz
+  hk_log "kube-apiserver restarted in $(hk_since "$t0")s"
 }
 
 hk_down() {
@@ -774,7 +795,7 @@ hk_usage() { sed -n '2,/^set -euo/p' "$HK_SELF" | sed '$d' | sed 's/^# \{0,1\}//
 
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
   cmd=${1:-}
-  case $cmd in down | stop | status | env | selftest) hk_load_saved_settings ;; esac
+  case $cmd in down | stop | status | env | selftest | restart-apiserver) hk_load_saved_settings ;; esac
   case $cmd in up | start | down | stop | status | selftest) hk_validate ;; esac
   case $cmd in
   up | start) hk_lock && hk_up ;;
@@ -782,6 +803,7 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
   status) hk_status ;;
   env) hk_env ;;
   selftest) hk_selftest ;;
+  restart-apiserver) hk_lock && hk_restart_apiserver ;;
   build) "$HK_HERE/build.sh" ;;
   lint) hk_lint ;;
   -h | --help | help) hk_usage ;;

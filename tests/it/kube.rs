@@ -478,3 +478,22 @@ fn status_shows_the_kubernetes_side_of_a_recorded_job() {
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert!(v[0]["kubernetes"].is_null(), "{v}");
 }
+
+#[test]
+fn launch_survives_an_api_server_restart() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = spec_file(dir.path(), "kube-restart", 1);
+    let child = start_launch(&p, &spec, "5005", "node1");
+    let name = "kube-restart-5005";
+    assert!(p.wait_for(Duration::from_secs(20), || p.kubectl_admin(&["get", "pytorchjob", name, "-n", &p.ns]).status.success()));
+    // launch is watching; restart the API server under it.
+    let script = crate::util::root().join("testenv/kube/kube.sh");
+    let restart = Command::new(&script).arg("restart-apiserver").output().expect("kube.sh");
+    assert!(restart.status.success(), "{}", stderr(&restart));
+    p.set_condition(name, "Succeeded", "PyTorchJobSucceeded");
+    let (code, out, err) = finish(child, Duration::from_secs(60));
+    assert_eq!(code, Some(0), "launch did not resume its watch: {out}\n{err}");
+    assert!(out.contains("succeeded"), "{out}");
+    let _ = p.kubectl_admin(&["delete", "pytorchjob", name, "-n", &p.ns, "--wait=false"]);
+}
