@@ -32,6 +32,10 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel')
             [CompletionResult]::new('quota', 'quota', [CompletionResultType]::ParameterValue, 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets')
+            [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and afterwards delete every Kubernetes object of the job and release the nodes')
+            [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Find and remove Kubernetes objects and node labels whose Slurm job is gone')
+            [CompletionResult]::new('rbac', 'rbac', [CompletionResultType]::ParameterValue, 'Print the least-privilege RBAC for the Slurm-side Kubernetes identity')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check this setup: Slurm tools, kubeconfig, CRD, namespace, node resources, permissions')
             [CompletionResult]::new('launch', 'launch', [CompletionResultType]::ParameterValue, 'Run the job inside a Slurm allocation (called by the rendered batch script)')
             [CompletionResult]::new('hostlist', 'hostlist', [CompletionResultType]::ParameterValue, 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
@@ -105,6 +109,10 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
         'hybridctl;status' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, a wider table, or JSON')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, a wider table, or JSON')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path of the kubeconfig [default: $KUBECONFIG, the site config''s `kubeconfig`, ~/.kube/config]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every job in the queue, not only those hybridctl submitted')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every job in the queue, not only those hybridctl submitted')
@@ -120,6 +128,10 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'Seconds between the signal and scancel [default: the cluster''s KillWait]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of the final states')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of the final states')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path of the kubeconfig [default: $KUBECONFIG, the site config''s `kubeconfig`, ~/.kube/config]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -148,9 +160,102 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'hybridctl;hook' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds (the hook must not hold up Slurm)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path of the kubeconfig [default: $KUBECONFIG, the site config''s `kubeconfig`, ~/.kube/config]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('prolog', 'prolog', [CompletionResultType]::ParameterValue, 'For PrologSlurmctld: label the allocated nodes with the job id')
+            [CompletionResult]::new('epilog', 'epilog', [CompletionResultType]::ParameterValue, 'For EpilogSlurmctld: delete the job''s objects, remove the labels')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hybridctl;hook;prolog' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds (the hook must not hold up Slurm)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hybridctl;hook;epilog' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds (the hook must not hold up Slurm)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hybridctl;hook;help' {
+            [CompletionResult]::new('prolog', 'prolog', [CompletionResultType]::ParameterValue, 'For PrologSlurmctld: label the allocated nodes with the job id')
+            [CompletionResult]::new('epilog', 'epilog', [CompletionResultType]::ParameterValue, 'For EpilogSlurmctld: delete the job''s objects, remove the labels')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hybridctl;hook;help;prolog' {
+            break
+        }
+        'hybridctl;hook;help;epilog' {
+            break
+        }
+        'hybridctl;hook;help;help' {
+            break
+        }
+        'hybridctl;gc' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path of the kubeconfig [default: $KUBECONFIG, the site config''s `kubeconfig`, ~/.kube/config]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print what would be removed, remove nothing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hybridctl;rbac' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The training namespace the Role is for')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The training namespace the Role is for')
+            [CompletionResult]::new('--service-account', '--service-account', [CompletionResultType]::ParameterName, 'Bind the roles to this ServiceAccount (in the training namespace)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Bind the roles to this user (e.g. a client certificate''s CN)')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Bind the roles to this group')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hybridctl;doctor' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path of the kubeconfig [default: $KUBECONFIG, the site config''s `kubeconfig`, ~/.kube/config]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'hybridctl;launch' {
             [CompletionResult]::new('--frozen-spec', '--frozen-spec', [CompletionResultType]::ParameterName, 'The frozen spec (JSON) written into the batch script; `-` reads standard input')
             [CompletionResult]::new('--spec-path', '--spec-path', [CompletionResultType]::ParameterName, 'The spec file the script was rendered from (recorded in the PyTorchJob''s annotations)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path of the kubeconfig [default: $KUBECONFIG, the site config''s `kubeconfig`, ~/.kube/config]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context [default: the spec''s `kubernetes.context`, else the current one]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of --dry-run')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of --dry-run')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
@@ -228,6 +333,10 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel')
             [CompletionResult]::new('quota', 'quota', [CompletionResultType]::ParameterValue, 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets')
+            [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and afterwards delete every Kubernetes object of the job and release the nodes')
+            [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Find and remove Kubernetes objects and node labels whose Slurm job is gone')
+            [CompletionResult]::new('rbac', 'rbac', [CompletionResultType]::ParameterValue, 'Print the least-privilege RBAC for the Slurm-side Kubernetes identity')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check this setup: Slurm tools, kubeconfig, CRD, namespace, node resources, permissions')
             [CompletionResult]::new('launch', 'launch', [CompletionResultType]::ParameterValue, 'Run the job inside a Slurm allocation (called by the rendered batch script)')
             [CompletionResult]::new('hostlist', 'hostlist', [CompletionResultType]::ParameterValue, 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
@@ -251,6 +360,26 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             break
         }
         'hybridctl;help;quota' {
+            break
+        }
+        'hybridctl;help;hook' {
+            [CompletionResult]::new('prolog', 'prolog', [CompletionResultType]::ParameterValue, 'For PrologSlurmctld: label the allocated nodes with the job id')
+            [CompletionResult]::new('epilog', 'epilog', [CompletionResultType]::ParameterValue, 'For EpilogSlurmctld: delete the job''s objects, remove the labels')
+            break
+        }
+        'hybridctl;help;hook;prolog' {
+            break
+        }
+        'hybridctl;help;hook;epilog' {
+            break
+        }
+        'hybridctl;help;gc' {
+            break
+        }
+        'hybridctl;help;rbac' {
+            break
+        }
+        'hybridctl;help;doctor' {
             break
         }
         'hybridctl;help;launch' {

@@ -22,8 +22,17 @@ _hybridctl() {
             hybridctl,completions)
                 cmd="hybridctl__subcmd__completions"
                 ;;
+            hybridctl,doctor)
+                cmd="hybridctl__subcmd__doctor"
+                ;;
+            hybridctl,gc)
+                cmd="hybridctl__subcmd__gc"
+                ;;
             hybridctl,help)
                 cmd="hybridctl__subcmd__help"
+                ;;
+            hybridctl,hook)
+                cmd="hybridctl__subcmd__hook"
                 ;;
             hybridctl,hostlist)
                 cmd="hybridctl__subcmd__hostlist"
@@ -36,6 +45,9 @@ _hybridctl() {
                 ;;
             hybridctl,quota)
                 cmd="hybridctl__subcmd__quota"
+                ;;
+            hybridctl,rbac)
+                cmd="hybridctl__subcmd__rbac"
                 ;;
             hybridctl,render)
                 cmd="hybridctl__subcmd__render"
@@ -55,8 +67,17 @@ _hybridctl() {
             hybridctl__subcmd__help,completions)
                 cmd="hybridctl__subcmd__help__subcmd__completions"
                 ;;
+            hybridctl__subcmd__help,doctor)
+                cmd="hybridctl__subcmd__help__subcmd__doctor"
+                ;;
+            hybridctl__subcmd__help,gc)
+                cmd="hybridctl__subcmd__help__subcmd__gc"
+                ;;
             hybridctl__subcmd__help,help)
                 cmd="hybridctl__subcmd__help__subcmd__help"
+                ;;
+            hybridctl__subcmd__help,hook)
+                cmd="hybridctl__subcmd__help__subcmd__hook"
                 ;;
             hybridctl__subcmd__help,hostlist)
                 cmd="hybridctl__subcmd__help__subcmd__hostlist"
@@ -70,6 +91,9 @@ _hybridctl() {
             hybridctl__subcmd__help,quota)
                 cmd="hybridctl__subcmd__help__subcmd__quota"
                 ;;
+            hybridctl__subcmd__help,rbac)
+                cmd="hybridctl__subcmd__help__subcmd__rbac"
+                ;;
             hybridctl__subcmd__help,render)
                 cmd="hybridctl__subcmd__help__subcmd__render"
                 ;;
@@ -82,11 +106,35 @@ _hybridctl() {
             hybridctl__subcmd__help,validate)
                 cmd="hybridctl__subcmd__help__subcmd__validate"
                 ;;
+            hybridctl__subcmd__help__subcmd__hook,epilog)
+                cmd="hybridctl__subcmd__help__subcmd__hook__subcmd__epilog"
+                ;;
+            hybridctl__subcmd__help__subcmd__hook,prolog)
+                cmd="hybridctl__subcmd__help__subcmd__hook__subcmd__prolog"
+                ;;
             hybridctl__subcmd__help__subcmd__hostlist,compress)
                 cmd="hybridctl__subcmd__help__subcmd__hostlist__subcmd__compress"
                 ;;
             hybridctl__subcmd__help__subcmd__hostlist,expand)
                 cmd="hybridctl__subcmd__help__subcmd__hostlist__subcmd__expand"
+                ;;
+            hybridctl__subcmd__hook,epilog)
+                cmd="hybridctl__subcmd__hook__subcmd__epilog"
+                ;;
+            hybridctl__subcmd__hook,help)
+                cmd="hybridctl__subcmd__hook__subcmd__help"
+                ;;
+            hybridctl__subcmd__hook,prolog)
+                cmd="hybridctl__subcmd__hook__subcmd__prolog"
+                ;;
+            hybridctl__subcmd__hook__subcmd__help,epilog)
+                cmd="hybridctl__subcmd__hook__subcmd__help__subcmd__epilog"
+                ;;
+            hybridctl__subcmd__hook__subcmd__help,help)
+                cmd="hybridctl__subcmd__hook__subcmd__help__subcmd__help"
+                ;;
+            hybridctl__subcmd__hook__subcmd__help,prolog)
+                cmd="hybridctl__subcmd__hook__subcmd__help__subcmd__prolog"
                 ;;
             hybridctl__subcmd__hostlist,compress)
                 cmd="hybridctl__subcmd__hostlist__subcmd__compress"
@@ -113,7 +161,7 @@ _hybridctl() {
 
     case "${cmd}" in
         hybridctl)
-            opts="-h -V --color --help --version render validate submit status cancel quota launch hostlist completions man help"
+            opts="-h -V --color --help --version render validate submit status cancel quota hook gc rbac doctor launch hostlist completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -131,7 +179,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__cancel)
-            opts="-s -o -h -V --signal --grace --output --color --help --version"
+            opts="-s -o -n -h -V --signal --grace --output --kubeconfig --context --namespace --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -155,6 +203,22 @@ _hybridctl() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -190,8 +254,92 @@ _hybridctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hybridctl__subcmd__doctor)
+            opts="-o -n -h -V --output --kubeconfig --context --namespace --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__gc)
+            opts="-o -n -h -V --dry-run --output --kubeconfig --context --namespace --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hybridctl__subcmd__help)
-            opts="render validate submit status cancel quota launch hostlist completions man help"
+            opts="render validate submit status cancel quota hook gc rbac doctor launch hostlist completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -232,9 +380,79 @@ _hybridctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hybridctl__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__help__subcmd__gc)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hybridctl__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__help__subcmd__hook)
+            opts="prolog epilog"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__help__subcmd__hook__subcmd__epilog)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__help__subcmd__hook__subcmd__prolog)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -330,6 +548,20 @@ _hybridctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hybridctl__subcmd__help__subcmd__rbac)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hybridctl__subcmd__help__subcmd__render)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -379,6 +611,144 @@ _hybridctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__hook)
+            opts="-n -h -V --timeout --kubeconfig --context --namespace --color --help --version prolog epilog help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__hook__subcmd__epilog)
+            opts="-h -V --timeout --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__hook__subcmd__help)
+            opts="prolog epilog help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__hook__subcmd__help__subcmd__epilog)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__hook__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__hook__subcmd__help__subcmd__prolog)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__hook__subcmd__prolog)
+            opts="-h -V --timeout --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -497,7 +867,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__launch)
-            opts="-o -h -V --frozen-spec --spec-path --dry-run --output --color --help --version"
+            opts="-o -h -V --frozen-spec --spec-path --dry-run --kubeconfig --context --output --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -508,6 +878,14 @@ _hybridctl() {
                     return 0
                     ;;
                 --spec-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -602,6 +980,44 @@ _hybridctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hybridctl__subcmd__rbac)
+            opts="-n -h -V --namespace --service-account --user --group --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service-account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hybridctl__subcmd__render)
             opts="-o -p -N -n -h -V --job-id --nodelist --out --output --only --set --partition --nodes --namespace --context --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -677,7 +1093,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__status)
-            opts="-A -o -h -V --all --output --color --help --version"
+            opts="-A -o -n -h -V --all --output --kubeconfig --context --namespace --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -689,6 +1105,22 @@ _hybridctl() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "text wide json" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -29,6 +29,10 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand status 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait'
             cand cancel 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel'
             cand quota 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets'
+            cand hook 'Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and afterwards delete every Kubernetes object of the job and release the nodes'
+            cand gc 'Find and remove Kubernetes objects and node labels whose Slurm job is gone'
+            cand rbac 'Print the least-privilege RBAC for the Slurm-side Kubernetes identity'
+            cand doctor 'Check this setup: Slurm tools, kubeconfig, CRD, namespace, node resources, permissions'
             cand launch 'Run the job inside a Slurm allocation (called by the rendered batch script)'
             cand hostlist 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)'
             cand completions 'Print shell completions'
@@ -98,6 +102,10 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
         &'hybridctl;status'= {
             cand -o 'Output format: a table, a wider table, or JSON'
             cand --output 'Output format: a table, a wider table, or JSON'
+            cand --kubeconfig 'Path of the kubeconfig [default: $KUBECONFIG, the site config''s `kubeconfig`, ~/.kube/config]'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]'
+            cand --namespace 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand -A 'Every job in the queue, not only those hybridctl submitted'
             cand --all 'Every job in the queue, not only those hybridctl submitted'
@@ -112,6 +120,10 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand --grace 'Seconds between the signal and scancel [default: the cluster''s KillWait]'
             cand -o 'Output format of the final states'
             cand --output 'Output format of the final states'
+            cand --kubeconfig 'Path of the kubeconfig [default: $KUBECONFIG, the site config''s `kubeconfig`, ~/.kube/config]'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]'
+            cand --namespace 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -138,9 +150,92 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hybridctl;hook'= {
+            cand --timeout 'Give up after this many seconds (the hook must not hold up Slurm)'
+            cand --kubeconfig 'Path of the kubeconfig [default: $KUBECONFIG, the site config''s `kubeconfig`, ~/.kube/config]'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]'
+            cand --namespace 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand prolog 'For PrologSlurmctld: label the allocated nodes with the job id'
+            cand epilog 'For EpilogSlurmctld: delete the job''s objects, remove the labels'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hybridctl;hook;prolog'= {
+            cand --timeout 'Give up after this many seconds (the hook must not hold up Slurm)'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hybridctl;hook;epilog'= {
+            cand --timeout 'Give up after this many seconds (the hook must not hold up Slurm)'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hybridctl;hook;help'= {
+            cand prolog 'For PrologSlurmctld: label the allocated nodes with the job id'
+            cand epilog 'For EpilogSlurmctld: delete the job''s objects, remove the labels'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hybridctl;hook;help;prolog'= {
+        }
+        &'hybridctl;hook;help;epilog'= {
+        }
+        &'hybridctl;hook;help;help'= {
+        }
+        &'hybridctl;gc'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --kubeconfig 'Path of the kubeconfig [default: $KUBECONFIG, the site config''s `kubeconfig`, ~/.kube/config]'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]'
+            cand --namespace 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand --dry-run 'Print what would be removed, remove nothing'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hybridctl;rbac'= {
+            cand -n 'The training namespace the Role is for'
+            cand --namespace 'The training namespace the Role is for'
+            cand --service-account 'Bind the roles to this ServiceAccount (in the training namespace)'
+            cand --user 'Bind the roles to this user (e.g. a client certificate''s CN)'
+            cand --group 'Bind the roles to this group'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hybridctl;doctor'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --kubeconfig 'Path of the kubeconfig [default: $KUBECONFIG, the site config''s `kubeconfig`, ~/.kube/config]'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]'
+            cand --namespace 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hybridctl;launch'= {
             cand --frozen-spec 'The frozen spec (JSON) written into the batch script; `-` reads standard input'
             cand --spec-path 'The spec file the script was rendered from (recorded in the PyTorchJob''s annotations)'
+            cand --kubeconfig 'Path of the kubeconfig [default: $KUBECONFIG, the site config''s `kubeconfig`, ~/.kube/config]'
+            cand --context 'The kubeconfig context [default: the spec''s `kubernetes.context`, else the current one]'
             cand -o 'Output format of --dry-run'
             cand --output 'Output format of --dry-run'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
@@ -208,6 +303,10 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand status 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait'
             cand cancel 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel'
             cand quota 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets'
+            cand hook 'Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and afterwards delete every Kubernetes object of the job and release the nodes'
+            cand gc 'Find and remove Kubernetes objects and node labels whose Slurm job is gone'
+            cand rbac 'Print the least-privilege RBAC for the Slurm-side Kubernetes identity'
+            cand doctor 'Check this setup: Slurm tools, kubeconfig, CRD, namespace, node resources, permissions'
             cand launch 'Run the job inside a Slurm allocation (called by the rendered batch script)'
             cand hostlist 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)'
             cand completions 'Print shell completions'
@@ -225,6 +324,20 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
         &'hybridctl;help;cancel'= {
         }
         &'hybridctl;help;quota'= {
+        }
+        &'hybridctl;help;hook'= {
+            cand prolog 'For PrologSlurmctld: label the allocated nodes with the job id'
+            cand epilog 'For EpilogSlurmctld: delete the job''s objects, remove the labels'
+        }
+        &'hybridctl;help;hook;prolog'= {
+        }
+        &'hybridctl;help;hook;epilog'= {
+        }
+        &'hybridctl;help;gc'= {
+        }
+        &'hybridctl;help;rbac'= {
+        }
+        &'hybridctl;help;doctor'= {
         }
         &'hybridctl;help;launch'= {
         }

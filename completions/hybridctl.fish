@@ -35,6 +35,10 @@ complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "submit" -d 'Val
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "status" -d 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "cancel" -d 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "quota" -d 'GPFS / Storage Scale quotas of the user, the user\'s groups, or filesets'
+complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "hook" -d 'Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and afterwards delete every Kubernetes object of the job and release the nodes'
+complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "gc" -d 'Find and remove Kubernetes objects and node labels whose Slurm job is gone'
+complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "rbac" -d 'Print the least-privilege RBAC for the Slurm-side Kubernetes identity'
+complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "doctor" -d 'Check this setup: Slurm tools, kubeconfig, CRD, namespace, node resources, permissions'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "launch" -d 'Run the job inside a Slurm allocation (called by the rendered batch script)'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "hostlist" -d 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "completions" -d 'Print shell completions'
@@ -88,6 +92,9 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s V -l vers
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -s o -l output -d 'Output format: a table, a wider table, or JSON' -r -f -a "text\t''
 wide\t''
 json\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -l kubeconfig -d 'Path of the kubeconfig [default: $KUBECONFIG, the site config\'s `kubeconfig`, ~/.kube/config]' -r -F
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -l context -d 'The kubeconfig context to use' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -s n -l namespace -d 'The training namespace [default: the site config\'s `defaults.kubernetes.namespace`, else `default`]' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -98,6 +105,9 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -s s -l sign
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -l grace -d 'Seconds between the signal and scancel [default: the cluster\'s KillWait]' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -s o -l output -d 'Output format of the final states' -r -f -a "text\t''
 json\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -l kubeconfig -d 'Path of the kubeconfig [default: $KUBECONFIG, the site config\'s `kubeconfig`, ~/.kube/config]' -r -F
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -l context -d 'The kubeconfig context to use' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -s n -l namespace -d 'The training namespace [default: the site config\'s `defaults.kubernetes.namespace`, else `default`]' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -117,8 +127,67 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -s g -l group
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -l check -d 'Exit with code 1 when any usage is at or above the threshold'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -s V -l version -d 'Print version'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and not __fish_seen_subcommand_from prolog epilog help" -l timeout -d 'Give up after this many seconds (the hook must not hold up Slurm)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and not __fish_seen_subcommand_from prolog epilog help" -l kubeconfig -d 'Path of the kubeconfig [default: $KUBECONFIG, the site config\'s `kubeconfig`, ~/.kube/config]' -r -F
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and not __fish_seen_subcommand_from prolog epilog help" -l context -d 'The kubeconfig context to use' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and not __fish_seen_subcommand_from prolog epilog help" -s n -l namespace -d 'The training namespace [default: the site config\'s `defaults.kubernetes.namespace`, else `default`]' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and not __fish_seen_subcommand_from prolog epilog help" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and not __fish_seen_subcommand_from prolog epilog help" -s h -l help -d 'Print help'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and not __fish_seen_subcommand_from prolog epilog help" -s V -l version -d 'Print version'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and not __fish_seen_subcommand_from prolog epilog help" -f -a "prolog" -d 'For PrologSlurmctld: label the allocated nodes with the job id'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and not __fish_seen_subcommand_from prolog epilog help" -f -a "epilog" -d 'For EpilogSlurmctld: delete the job\'s objects, remove the labels'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and not __fish_seen_subcommand_from prolog epilog help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and __fish_seen_subcommand_from prolog" -l timeout -d 'Give up after this many seconds (the hook must not hold up Slurm)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and __fish_seen_subcommand_from prolog" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and __fish_seen_subcommand_from prolog" -s h -l help -d 'Print help'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and __fish_seen_subcommand_from prolog" -s V -l version -d 'Print version'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and __fish_seen_subcommand_from epilog" -l timeout -d 'Give up after this many seconds (the hook must not hold up Slurm)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and __fish_seen_subcommand_from epilog" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and __fish_seen_subcommand_from epilog" -s h -l help -d 'Print help'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and __fish_seen_subcommand_from epilog" -s V -l version -d 'Print version'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "prolog" -d 'For PrologSlurmctld: label the allocated nodes with the job id'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "epilog" -d 'For EpilogSlurmctld: delete the job\'s objects, remove the labels'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand gc" -s o -l output -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand gc" -l kubeconfig -d 'Path of the kubeconfig [default: $KUBECONFIG, the site config\'s `kubeconfig`, ~/.kube/config]' -r -F
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand gc" -l context -d 'The kubeconfig context to use' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand gc" -s n -l namespace -d 'The training namespace [default: the site config\'s `defaults.kubernetes.namespace`, else `default`]' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand gc" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand gc" -l dry-run -d 'Print what would be removed, remove nothing'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand gc" -s h -l help -d 'Print help'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand gc" -s V -l version -d 'Print version'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -s n -l namespace -d 'The training namespace the Role is for' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -l service-account -d 'Bind the roles to this ServiceAccount (in the training namespace)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -l user -d 'Bind the roles to this user (e.g. a client certificate\'s CN)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -l group -d 'Bind the roles to this group' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -s h -l help -d 'Print help'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -s V -l version -d 'Print version'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand doctor" -s o -l output -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand doctor" -l kubeconfig -d 'Path of the kubeconfig [default: $KUBECONFIG, the site config\'s `kubeconfig`, ~/.kube/config]' -r -F
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand doctor" -l context -d 'The kubeconfig context to use' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand doctor" -s n -l namespace -d 'The training namespace [default: the site config\'s `defaults.kubernetes.namespace`, else `default`]' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand doctor" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -l frozen-spec -d 'The frozen spec (JSON) written into the batch script; `-` reads standard input' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -l spec-path -d 'The spec file the script was rendered from (recorded in the PyTorchJob\'s annotations)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -l kubeconfig -d 'Path of the kubeconfig [default: $KUBECONFIG, the site config\'s `kubeconfig`, ~/.kube/config]' -r -F
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -l context -d 'The kubeconfig context [default: the spec\'s `kubernetes.context`, else the current one]' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -s o -l output -d 'Output format of --dry-run' -r -f -a "yaml\t'The batch script, then the manifest as YAML'
 json\t'One JSON object with both artifacts'"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
@@ -160,16 +229,22 @@ always\t''
 never\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota launch hostlist completions man help" -f -a "render" -d 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota launch hostlist completions man help" -f -a "validate" -d 'Check job specs and report every problem with file:line:col, the rule and a hint'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota launch hostlist completions man help" -f -a "submit" -d 'Validate, render and submit a job spec with `sbatch`; prints the job id'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota launch hostlist completions man help" -f -a "status" -d 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota launch hostlist completions man help" -f -a "cancel" -d 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota launch hostlist completions man help" -f -a "quota" -d 'GPFS / Storage Scale quotas of the user, the user\'s groups, or filesets'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota launch hostlist completions man help" -f -a "launch" -d 'Run the job inside a Slurm allocation (called by the rendered batch script)'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota launch hostlist completions man help" -f -a "hostlist" -d 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota launch hostlist completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota launch hostlist completions man help" -f -a "man" -d 'Write man pages (one per subcommand)'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota launch hostlist completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota hook gc rbac doctor launch hostlist completions man help" -f -a "render" -d 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota hook gc rbac doctor launch hostlist completions man help" -f -a "validate" -d 'Check job specs and report every problem with file:line:col, the rule and a hint'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota hook gc rbac doctor launch hostlist completions man help" -f -a "submit" -d 'Validate, render and submit a job spec with `sbatch`; prints the job id'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota hook gc rbac doctor launch hostlist completions man help" -f -a "status" -d 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota hook gc rbac doctor launch hostlist completions man help" -f -a "cancel" -d 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota hook gc rbac doctor launch hostlist completions man help" -f -a "quota" -d 'GPFS / Storage Scale quotas of the user, the user\'s groups, or filesets'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota hook gc rbac doctor launch hostlist completions man help" -f -a "hook" -d 'Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and afterwards delete every Kubernetes object of the job and release the nodes'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota hook gc rbac doctor launch hostlist completions man help" -f -a "gc" -d 'Find and remove Kubernetes objects and node labels whose Slurm job is gone'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota hook gc rbac doctor launch hostlist completions man help" -f -a "rbac" -d 'Print the least-privilege RBAC for the Slurm-side Kubernetes identity'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota hook gc rbac doctor launch hostlist completions man help" -f -a "doctor" -d 'Check this setup: Slurm tools, kubeconfig, CRD, namespace, node resources, permissions'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota hook gc rbac doctor launch hostlist completions man help" -f -a "launch" -d 'Run the job inside a Slurm allocation (called by the rendered batch script)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota hook gc rbac doctor launch hostlist completions man help" -f -a "hostlist" -d 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota hook gc rbac doctor launch hostlist completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota hook gc rbac doctor launch hostlist completions man help" -f -a "man" -d 'Write man pages (one per subcommand)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel quota hook gc rbac doctor launch hostlist completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "prolog" -d 'For PrologSlurmctld: label the allocated nodes with the job id'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "epilog" -d 'For EpilogSlurmctld: delete the job\'s objects, remove the labels'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and __fish_seen_subcommand_from hostlist" -f -a "expand" -d 'Print one host per line, like `scontrol show hostnames`'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and __fish_seen_subcommand_from hostlist" -f -a "compress" -d 'Print the compressed hostlist of the given hosts, like `scontrol show hostlist`'
