@@ -26,18 +26,9 @@ cargo fmt --all -- --check
 log "cargo clippy"
 cargo clippy --quiet --all-targets -- -D warnings
 log "shellcheck of the project's scripts"
-shellcheck scripts/*.sh benches/*.sh testenv/*.sh testenv/kube/*.sh testenv/kube/go/*.sh tests/fixtures/bin/* tests/fixtures/*/record.sh .ci/run
+shellcheck scripts/*.sh benches/*.sh testenv/*.sh testenv/kube/*.sh testenv/kube/go/*.sh tests/fixtures/bin/* tests/fixtures/*/record.sh tests/fixtures/slurm-hooks/hook.sh examples/slurm/*.sh .ci/run
 
 # --- Real services the tests need --------------------------------------------------------
-# A real multi-node Slurm (Debian's slurm-wlm + munge), see testenv/README.md. Tests that
-# need it fail when it is missing. HYBRIDCTL_KEEP_SLURM=1 leaves both test clusters running afterwards.
-log "starting the test Slurm cluster (testenv/slurm.sh up)"
-testenv/slurm.sh up
-eval "$(testenv/slurm.sh env)"
-if [ "${HYBRIDCTL_KEEP_SLURM:-0}" != 1 ]; then
-  trap 'testenv/slurm.sh down >/dev/null 2>&1 || true' EXIT
-fi
-
 # A real kube-apiserver + etcd + kwok with the Kubeflow PyTorchJob CRD, built from Go modules
 # into ~/.cache/hybridctl-testenv (a cold build takes 5-7 minutes; later runs skip it), see
 # testenv/kube/README.md.
@@ -47,6 +38,38 @@ eval "$(testenv/kube/kube.sh env)"
 if [ "${HYBRIDCTL_KEEP_SLURM:-0}" != 1 ]; then
   trap 'testenv/slurm.sh down >/dev/null 2>&1 || true; testenv/kube/kube.sh down >/dev/null 2>&1 || true' EXIT
 fi
+
+# A real multi-node Slurm (Debian's slurm-wlm + munge), see testenv/README.md. Tests that
+# need it fail when it is missing. HYBRIDCTL_KEEP_SLURM=1 leaves both test clusters running afterwards.
+# Its PrologSlurmctld/EpilogSlurmctld run `hybridctl hook` (tests/fixtures/slurm-hooks/hook.sh,
+# through examples/slurm/hybridctl-hook.sh) against the control plane above, as its restricted
+# user, with the binary `cargo test` builds below (hooks only run when jobs run).
+log "starting the test Slurm cluster with the hybridctl hooks (testenv/slurm.sh up)"
+HYBRIDCTL_SLURM_PROLOG_SLURMCTLD=$PWD/tests/fixtures/slurm-hooks/hook.sh \
+  HYBRIDCTL_SLURM_EPILOG_SLURMCTLD=$PWD/tests/fixtures/slurm-hooks/hook.sh \
+  testenv/slurm.sh up
+eval "$(testenv/slurm.sh env)"
+if [ "${HYBRIDCTL_KEEP_SLURM:-0}" != 1 ]; then
+  # Slurm first: `down` cancels the jobs, and their epilogs still need the API server.
+  trap 'testenv/slurm.sh down >/dev/null 2>&1 || true; testenv/kube/kube.sh down >/dev/null 2>&1 || true' EXIT
+fi
+hook_dir=$HYBRIDCTL_SLURM_DIR/hybridctl
+hook_bin=${CARGO_TARGET_DIR:-$PWD/target}/debug/hybridctl
+mkdir -p "$hook_dir"
+cat >"$hook_dir/site.yaml" <<EOF
+# Written by scripts/test.sh for the test cluster's hooks (tests/fixtures/slurm-hooks/hook.sh).
+launcher: $hook_bin
+kubeconfig: $HYBRIDCTL_KUBE_USER_KUBECONFIG
+defaults:
+  kubernetes:
+    namespace: $HYBRIDCTL_KUBE_NAMESPACE
+hooks:
+  partitions: [debug]
+  namespaces: [$HYBRIDCTL_KUBE_NAMESPACE]
+  taint: hybridctl.io/slurm-managed=true:NoSchedule
+EOF
+printf 'HYBRIDCTL_BIN=%q\nHYBRIDCTL_SITE_CONFIG=%q\nHYBRIDCTL_HOOK_TIMEOUT=20\n' \
+  "$hook_bin" "$hook_dir/site.yaml" >"$hook_dir/hook.env"
 
 # --- Tests -----------------------------------------------------------------------------
 export RUST_BACKTRACE=0

@@ -87,9 +87,12 @@ pub struct ConfigFile {
     pub launcher: Option<String>,
     pub slurm_bin_dir: Option<PathBuf>,
     pub gpfs: GpfsConfig,
+    pub hooks: HooksConfig,
     /// The kubeconfig of the Slurm-side identity (used when neither --kubeconfig nor
     /// $KUBECONFIG is given).
     pub kubeconfig: Option<PathBuf>,
+    /// Let `launch` run with an identity that has admin powers (site config only).
+    pub allow_admin_identity: bool,
 }
 
 /// The site's GPFS settings (`gpfs:` in the site config).
@@ -104,6 +107,22 @@ pub struct GpfsConfig {
     pub preflight: Option<String>,
     /// PVC claim name -> (device, fileset), so specs need not know GPFS names.
     pub claims: Vec<(String, String, String)>,
+}
+
+/// The site's settings for the Slurm controller hooks and `gc` (`hooks:` in the site config).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HooksConfig {
+    /// Jobs on these partitions are hybridctl jobs (besides those whose output file name
+    /// starts with `hybridctl-`): the prolog admits their nodes.
+    pub partitions: Vec<String>,
+    /// Where the epilog and `gc` look for PyTorchJobs and pods (default: the namespace of
+    /// `defaults.kubernetes.namespace`, else `default`).
+    pub namespaces: Vec<String>,
+    /// The taint (`key[=value]:Effect`) that keeps ordinary pods off Slurm-managed nodes; the
+    /// prolog removes it for the job, the epilog puts it back.
+    pub taint: Option<String>,
+    /// A failed prolog exits 1, so Slurm requeues the job (default: false, exit 0).
+    pub fail_prolog: Option<bool>,
 }
 
 #[derive(Debug, Clone)]
@@ -199,6 +218,17 @@ impl Settings {
         }
     }
 
+    /// The hook settings: lists from both files, the user config's values where it sets them.
+    pub fn hooks(&self) -> HooksConfig {
+        let (u, s) = (&self.user.hooks, &self.site.hooks);
+        HooksConfig {
+            partitions: s.partitions.iter().chain(&u.partitions).cloned().collect(),
+            namespaces: s.namespaces.iter().chain(&u.namespaces).cloned().collect(),
+            taint: u.taint.clone().or_else(|| s.taint.clone()),
+            fail_prolog: u.fail_prolog.or(s.fail_prolog),
+        }
+    }
+
     pub fn partition(&self, name: &str) -> Option<&PartitionConfig> {
         self.site.partitions.iter().find(|p| p.name == name)
     }
@@ -264,6 +294,9 @@ fn load_config(
         }
         cfg.launcher = d.opt_string(&mut m, "launcher");
         cfg.kubeconfig = d.opt_string(&mut m, "kubeconfig").map(|p| base.join(p));
+        if site {
+            cfg.allow_admin_identity = d.opt_bool(&mut m, "allowAdminIdentity").unwrap_or(false);
+        }
         if let Some(s) = m.field("slurm")
             && let Some(mut sm) = d.map(s, "slurm")
         {
@@ -272,6 +305,9 @@ fn load_config(
         }
         if let Some(g) = m.field("gpfs") {
             cfg.gpfs = decode_gpfs(&mut d, g, base);
+        }
+        if let Some(h) = m.field("hooks") {
+            cfg.hooks = decode_hooks(&mut d, h);
         }
         if site && let Some(p) = m.field("partitions") {
             cfg.partitions = decode_partitions(&mut d, p);
@@ -312,6 +348,41 @@ fn decode_gpfs(d: &mut Decoder, node: &Node, base: &Path) -> GpfsConfig {
             );
         }
     }
+    m.finish(d);
+    cfg
+}
+
+fn decode_hooks(d: &mut Decoder, node: &Node) -> HooksConfig {
+    let mut cfg = HooksConfig::default();
+    let Some(mut m) = d.map(node, "hooks") else {
+        return cfg;
+    };
+    cfg.partitions = d.string_list(&mut m, "partitions");
+    let namespaces = d.string_list(&mut m, "namespaces");
+    cfg.namespaces = namespaces
+        .into_iter()
+        .enumerate()
+        .filter(|(i, ns)| {
+            d.check(
+                &format!("hooks.namespaces[{i}]"),
+                ns,
+                "name",
+                "namespaces are DNS-1123 labels: lowercase letters, digits and `-`",
+                |n| crate::spec::names::check_dns_label(n, 63),
+            )
+        })
+        .map(|(_, ns)| ns)
+        .collect();
+    cfg.taint = d.opt_string(&mut m, "taint").filter(|t| {
+        d.check(
+            "hooks.taint",
+            t,
+            "taint",
+            "write it as kubectl does: `key=value:NoSchedule`, `key:NoExecute`",
+            |t| crate::kube::hooks::TaintSpec::parse(t).map(|_| ()),
+        )
+    });
+    cfg.fail_prolog = d.opt_bool(&mut m, "failProlog");
     m.finish(d);
     cfg
 }

@@ -1,15 +1,821 @@
-//! `hybridctl doctor` (being written; see issue 4).
+//! `hybridctl doctor`: check a setup and print one row per check (pass, warn or fail).
+//!
+//! Slurm: `sbatch` and `squeue` are found. Kubernetes, with the identity the Slurm side uses:
+//! the kubeconfig and context work and the API server answers; who the identity is; the
+//! PyTorchJob CRD is served; the namespace is there; nodes advertise the GPU and RDMA
+//! resources; every rule of [`crate::kube::rbac::RULES`] is allowed; nothing beyond them is;
+//! and the identity is not an admin. Exit 1 when a check fails (warnings are fine).
+//!
+//! The permission questions live in [`crate::kube::access`]; this file only sequences the
+//! calls, bounds each one in time and prints the verdicts.
 
-use anyhow::Result;
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::io::Write;
+use std::time::Duration;
 
-use super::Output;
+use anyhow::{Context, Result};
+use comfy_table::{ContentArrangement, Table, presets};
+use k8s_openapi::api::core::v1::{Namespace, Node};
+use kube::api::ListParams;
+use kube::{Api, Client};
+use serde::Serialize;
+
+use super::{Output, load_settings};
+use crate::cli::{DoctorArgs, KubeArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
-use crate::settings::Env;
+use crate::kube::access::{self, Answer};
+use crate::kube::client::{Connection, client, kubeconfig_paths};
+use crate::kube::pytorchjob::PyTorchJob;
+use crate::kube::rbac::{Rule, Scope};
+use crate::plan::GPU_RESOURCE;
+use crate::process::Runner;
+use crate::settings::{ConfigFile, Env, Settings};
+use crate::yaml::Value as YamlValue;
 
-pub fn run(_args: crate::cli::DoctorArgs, _env: Env, _out: &Output) -> Result<ExitStatus> {
-    Err(UserError::environment(
-        "`hybridctl doctor` is not built yet",
-        "see the project's open issue on the Kubernetes side",
-    )
+/// Each API call gets this long; an API server that does not answer is a failed check, not a
+/// hung command.
+const CALL_TIMEOUT: Duration = Duration::from_secs(15);
+
+const RBAC_HINT: &str = "`hybridctl rbac` prints the roles the Slurm-side identity needs; a cluster admin applies them with `kubectl apply -f -`";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Pass,
+    Warn,
+    Fail,
+}
+
+impl Verdict {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Warn => "warn",
+            Self::Fail => "fail",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub check: String,
+    pub result: Verdict,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// The SelfSubjectAccessReviews behind an RBAC row.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub access: Vec<Answer>,
+    /// For an RBAC row: what needs the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub needed_by: Option<&'static str>,
+}
+
+#[derive(Debug, Default, Serialize)]
+struct Report {
+    namespace: String,
+    checks: Vec<Check>,
+    passed: usize,
+    warnings: usize,
+    failed: usize,
+}
+
+impl Report {
+    fn push(&mut self, check: impl Into<String>, result: Verdict, detail: impl Into<String>) {
+        self.checks.push(Check {
+            check: check.into(),
+            result,
+            detail: detail.into(),
+            hint: None,
+            access: Vec::new(),
+            needed_by: None,
+        });
+    }
+
+    fn push_hint(
+        &mut self,
+        check: impl Into<String>,
+        result: Verdict,
+        detail: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.push(check, result, detail);
+        if let Some(last) = self.checks.last_mut() {
+            last.hint = Some(hint.into());
+        }
+    }
+
+    fn count(&mut self) {
+        let n = |v| self.checks.iter().filter(|c| c.result == v).count();
+        (self.passed, self.warnings, self.failed) =
+            (n(Verdict::Pass), n(Verdict::Warn), n(Verdict::Fail));
+    }
+}
+
+/// A string value under `defaults.kubernetes.<key>` of a config file.
+fn kubernetes_default(config: &ConfigFile, key: &str) -> Option<String> {
+    let node = config.defaults.as_ref()?.get("kubernetes")?.get(key)?;
+    match &node.value {
+        YamlValue::Scalar { text, .. } if !text.is_empty() => Some(text.clone()),
+        _ => None,
+    }
+}
+
+/// `-n`, else `defaults.kubernetes.namespace` of the user config, then the site config (the
+/// order a spec is layered in), else `default`.
+pub fn namespace(settings: &Settings, kube: &KubeArgs) -> String {
+    kube.namespace
+        .clone()
+        .or_else(|| kubernetes_default(&settings.user, "namespace"))
+        .or_else(|| kubernetes_default(&settings.site, "namespace"))
+        .unwrap_or_else(|| "default".into())
+}
+
+/// The RDMA resources the config files name (`network.rdmaResource` in `defaults` and in
+/// each partition), each with where it is named.
+pub fn rdma_resources(settings: &Settings) -> BTreeMap<String, Vec<String>> {
+    fn rdma(layer: Option<&crate::yaml::Node>) -> Option<String> {
+        match &layer?.get("network")?.get("rdmaResource")?.value {
+            YamlValue::Scalar { text, .. } if !text.is_empty() => Some(text.clone()),
+            _ => None,
+        }
+    }
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (config, what) in [(&settings.site, "site"), (&settings.user, "user")] {
+        if let Some(r) = rdma(config.defaults.as_ref()) {
+            out.entry(r).or_default().push(format!("{what} defaults"));
+        }
+        for p in &config.partitions {
+            if let Some(r) = rdma(Some(&p.layer)) {
+                out.entry(r)
+                    .or_default()
+                    .push(format!("partition {}", p.name));
+            }
+        }
+    }
+    out
+}
+
+/// How many nodes advertise `resource` (allocatable, else capacity, not zero), and the sum
+/// when every amount is a whole number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Advertised {
+    pub nodes: usize,
+    pub with: usize,
+    pub total: Option<i64>,
+}
+
+pub fn advertised(nodes: &[Node], resource: &str) -> Advertised {
+    let mut with = 0;
+    let mut total = Some(0i64);
+    for node in nodes {
+        let status = node.status.as_ref();
+        let amount = status
+            .and_then(|s| s.allocatable.as_ref())
+            .and_then(|a| a.get(resource))
+            .or_else(|| {
+                status
+                    .and_then(|s| s.capacity.as_ref())
+                    .and_then(|c| c.get(resource))
+            })
+            .map(|q| q.0.trim());
+        let Some(amount) = amount.filter(|a| !a.is_empty() && *a != "0") else {
+            continue;
+        };
+        with += 1;
+        total = match (total, amount.parse::<i64>()) {
+            (Some(t), Ok(n)) => t.checked_add(n),
+            _ => None,
+        };
+    }
+    Advertised {
+        nodes: nodes.len(),
+        with,
+        total,
+    }
+}
+
+/// A kube error as one line: the server's message and code, or the error and its causes.
+fn describe_error(e: &kube::Error) -> String {
+    if let kube::Error::Api(s) = e {
+        return format!("{} (HTTP {})", s.message, s.code);
+    }
+    chain(e)
+}
+
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+fn status_code(e: &kube::Error) -> Option<u16> {
+    match e {
+        kube::Error::Api(s) => Some(s.code),
+        _ => None,
+    }
+}
+
+/// Why an API call did not answer: its error, or the timeout.
+enum CallError {
+    Api(kube::Error),
+    Timeout,
+}
+
+impl CallError {
+    fn code(&self) -> Option<u16> {
+        match self {
+            Self::Api(e) => status_code(e),
+            Self::Timeout => None,
+        }
+    }
+
+    fn text(&self) -> String {
+        match self {
+            Self::Api(e) => describe_error(e),
+            Self::Timeout => format!("no answer within {} s", CALL_TIMEOUT.as_secs()),
+        }
+    }
+}
+
+async fn call<T>(fut: impl Future<Output = Result<T, kube::Error>>) -> Result<T, CallError> {
+    match tokio::time::timeout(CALL_TIMEOUT, fut).await {
+        Ok(r) => r.map_err(CallError::Api),
+        Err(_) => Err(CallError::Timeout),
+    }
+}
+
+/// Same for the access reviews, whose errors carry their own hint.
+async fn call_access<T>(
+    fut: impl Future<Output = Result<T, access::AccessError>>,
+) -> Result<T, (String, &'static str)> {
+    match tokio::time::timeout(CALL_TIMEOUT, fut).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => {
+            let hint = e.hint();
+            let text = match &e {
+                access::AccessError::Review { source, .. }
+                | access::AccessError::WhoAmI(source) => {
+                    format!("{e}: {}", describe_error(source))
+                }
+            };
+            Err((text, hint))
+        }
+        Err(_) => Err((
+            format!(
+                "the API server did not answer within {} s",
+                CALL_TIMEOUT.as_secs()
+            ),
+            "check the API server and the kubeconfig (`kubectl version`)",
+        )),
+    }
+}
+
+fn slurm_checks(settings: &Settings, report: &mut Report) {
+    let runner = Runner::new(settings.slurm_bin_dir());
+    for program in ["sbatch", "squeue"] {
+        match runner.resolve(program) {
+            Ok(path) => report.push(program, Verdict::Pass, path.display().to_string()),
+            Err(e) => report.push_hint(
+                program,
+                Verdict::Fail,
+                e.to_string(),
+                "install the Slurm client commands on this node, or set `slurm.binDir` in the site config",
+            ),
+        }
+    }
+}
+
+fn kubeconfig_text(conn: &Connection, settings: &Settings) -> String {
+    let paths = kubeconfig_paths(conn, &settings.env, settings.kubeconfig());
+    let files = paths
+        .iter()
+        .filter(|p| conn.kubeconfig.is_some() || p.exists())
+        .map(|p| format!("`{}`", p.display()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    match &conn.context {
+        Some(c) => format!("{files}, context `{c}`"),
+        None => format!("{files}, current context"),
+    }
+}
+
+async fn kube_checks(settings: &Settings, kube: &KubeArgs, ns: &str, report: &mut Report) {
+    let conn = Connection {
+        kubeconfig: kube.kubeconfig.clone(),
+        context: kube
+            .context
+            .clone()
+            .or_else(|| kubernetes_default(&settings.user, "context"))
+            .or_else(|| kubernetes_default(&settings.site, "context")),
+    };
+    let client = match client(&conn, &settings.env, settings.kubeconfig()).await {
+        Ok(c) => c,
+        Err(e) => {
+            report.push_hint("kubeconfig", Verdict::Fail, chain(&e), e.hint());
+            return;
+        }
+    };
+    report.push(
+        "kubeconfig",
+        Verdict::Pass,
+        kubeconfig_text(&conn, settings),
+    );
+    match call(client.apiserver_version()).await {
+        Ok(info) => report.push(
+            "api server",
+            Verdict::Pass,
+            format!("reachable, Kubernetes {}", info.git_version),
+        ),
+        Err(e) => {
+            // Nothing else can be checked without an API server.
+            report.push_hint(
+                "api server",
+                Verdict::Fail,
+                format!("not reachable: {}", e.text()),
+                "check the server address in the kubeconfig and that this node may reach it (`kubectl version`)",
+            );
+            return;
+        }
+    }
+    match call_access(access::whoami(&client)).await {
+        Ok(who) => report.push("identity", Verdict::Pass, who.describe()),
+        Err((text, hint)) => report.push_hint("identity", Verdict::Warn, text, hint),
+    }
+    let crd_served = crd_check(&client, report).await;
+    namespace_check(&client, ns, crd_served, report).await;
+    node_checks(&client, settings, report).await;
+    rbac_checks(&client, ns, report).await;
+}
+
+/// Discovery is open to every authenticated user, unlike reading the CRD object itself.
+async fn crd_check(client: &Client, report: &mut Report) -> bool {
+    let check = "pytorchjob crd";
+    let hint = "install the Kubeflow training operator (it brings the PyTorchJob CRD), or ask the cluster admins to";
+    match call(client.list_api_group_resources("kubeflow.org/v1")).await {
+        Ok(list) if list.resources.iter().any(|r| r.name == "pytorchjobs") => {
+            report.push(
+                check,
+                Verdict::Pass,
+                "kubeflow.org/v1 pytorchjobs is served",
+            );
+            true
+        }
+        Ok(_) => {
+            report.push_hint(
+                check,
+                Verdict::Fail,
+                "the API group kubeflow.org/v1 is served but has no pytorchjobs",
+                hint,
+            );
+            false
+        }
+        Err(e) if e.code() == Some(404) => {
+            report.push_hint(
+                check,
+                Verdict::Fail,
+                "not installed: the API server does not serve kubeflow.org/v1",
+                hint,
+            );
+            false
+        }
+        Err(e) => {
+            report.push_hint(
+                check,
+                Verdict::Fail,
+                format!("could not ask the API server: {}", e.text()),
+                "check the API server (`kubectl api-resources --api-group=kubeflow.org`)",
+            );
+            false
+        }
+    }
+}
+
+/// Reading the Namespace object is the proof, but a least-privileged identity may not; then
+/// listing PyTorchJobs in it (what its Role allows) is the evidence.
+async fn namespace_check(client: &Client, ns: &str, crd_served: bool, report: &mut Report) {
+    let check = "namespace";
+    let namespaces: Api<Namespace> = Api::all(client.clone());
+    let missing_hint = format!(
+        "pass the training namespace with `-n`, or create it (`kubectl create namespace {ns}`) and apply `hybridctl rbac -n {ns}`"
+    );
+    match call(namespaces.get(ns)).await {
+        Ok(_) => return report.push(check, Verdict::Pass, format!("`{ns}` exists")),
+        Err(e) if e.code() == Some(404) => {
+            return report.push_hint(
+                check,
+                Verdict::Fail,
+                format!("`{ns}` does not exist"),
+                missing_hint,
+            );
+        }
+        Err(e) if e.code() == Some(403) => {}
+        Err(e) => {
+            return report.push_hint(
+                check,
+                Verdict::Fail,
+                format!("could not read namespace `{ns}`: {}", e.text()),
+                "check the API server and the kubeconfig (`kubectl get namespace`)",
+            );
+        }
+    }
+    if !crd_served {
+        return report.push(
+            check,
+            Verdict::Warn,
+            format!(
+                "cannot tell whether `{ns}` exists: this identity may not read it, and without the PyTorchJob CRD nothing in it can be listed"
+            ),
+        );
+    }
+    let jobs: Api<PyTorchJob> = Api::namespaced(client.clone(), ns);
+    match call(jobs.list(&ListParams::default().limit(1))).await {
+        Ok(_) => report.push(
+            check,
+            Verdict::Pass,
+            format!("`{ns}`: PyTorchJobs in it can be listed (this identity may not read Namespace objects)"),
+        ),
+        Err(e) if e.code() == Some(403) => report.push_hint(
+            check,
+            Verdict::Warn,
+            format!(
+                "cannot tell whether `{ns}` exists: this identity may neither read it nor list PyTorchJobs in it"
+            ),
+            missing_hint,
+        ),
+        Err(e) => report.push_hint(
+            check,
+            Verdict::Fail,
+            format!("listing PyTorchJobs in `{ns}` failed: {}", e.text()),
+            "check the API server and the kubeconfig (`kubectl get pytorchjobs`)",
+        ),
+    }
+}
+
+/// One node list for the GPU and every RDMA resource of the config.
+async fn node_checks(client: &Client, settings: &Settings, report: &mut Report) {
+    let api: Api<Node> = Api::all(client.clone());
+    let nodes = match call(api.list(&ListParams::default())).await {
+        Ok(list) => list.items,
+        Err(e) => {
+            let hint = if e.code() == Some(403) {
+                RBAC_HINT
+            } else {
+                "check the API server and the kubeconfig (`kubectl get nodes`)"
+            };
+            return report.push_hint(
+                "gpu nodes",
+                Verdict::Fail,
+                format!("could not list nodes: {}", e.text()),
+                hint,
+            );
+        }
+    };
+    let gpu = advertised(&nodes, GPU_RESOURCE);
+    let total = gpu
+        .total
+        .map(|t| format!(", {t} GPUs in all"))
+        .unwrap_or_default();
+    let detail = format!(
+        "{} of {} nodes advertise `{GPU_RESOURCE}`{total}",
+        gpu.with, gpu.nodes
+    );
+    if gpu.with == 0 {
+        report.push_hint(
+            "gpu nodes",
+            Verdict::Fail,
+            detail,
+            "install the NVIDIA GPU Operator or device plugin on the GPU nodes (`kubectl describe node`)",
+        );
+    } else {
+        report.push("gpu nodes", Verdict::Pass, detail);
+    }
+    for (resource, named_in) in rdma_resources(settings) {
+        let r = advertised(&nodes, &resource);
+        let check = format!("rdma {resource}");
+        let detail = format!(
+            "{} of {} nodes advertise `{resource}` (named in {})",
+            r.with,
+            r.nodes,
+            named_in.join(", ")
+        );
+        if r.with == 0 {
+            // A site may name a resource for partitions whose nodes are not in this cluster.
+            report.push_hint(
+                check,
+                Verdict::Warn,
+                detail,
+                "jobs that request it stay Pending: install the RDMA device plugin, or fix `rdmaResource` in the site config",
+            );
+        } else {
+            report.push(check, Verdict::Pass, detail);
+        }
+    }
+}
+
+/// One row per rule of the table: pass when every verb is allowed, else fail naming the
+/// denied verbs and the resource.
+fn rbac_row(ns: &str, rule: &Rule, answers: Vec<Answer>, report: &mut Report) {
+    let resource = rule.display_name();
+    let place = match rule.scope {
+        Scope::Namespace => format!(" in namespace `{ns}`"),
+        Scope::Cluster => String::new(),
+    };
+    let verbs = |allowed: bool| {
+        answers
+            .iter()
+            .filter(|a| a.allowed == allowed)
+            .map(|a| a.question.verb.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (granted, denied) = (verbs(true), verbs(false));
+    let (result, detail, hint) = if denied.is_empty() {
+        (
+            Verdict::Pass,
+            format!("{granted} on `{resource}`{place} allowed"),
+            None,
+        )
+    } else {
+        let also = if granted.is_empty() {
+            String::new()
+        } else {
+            format!(" ({granted} allowed)")
+        };
+        (
+            Verdict::Fail,
+            format!("{denied} on `{resource}`{place} denied{also}"),
+            Some(RBAC_HINT.replace("`hybridctl rbac`", &format!("`hybridctl rbac -n {ns}`"))),
+        )
+    };
+    report.checks.push(Check {
+        check: format!("rbac {resource}"),
+        result,
+        detail,
+        hint,
+        access: answers,
+        needed_by: Some(rule.why),
+    });
+}
+
+async fn rbac_checks(client: &Client, ns: &str, report: &mut Report) {
+    match call_access(access::review(client, ns)).await {
+        Ok(answers) => {
+            // One row per rule of the table, in table order.
+            let mut rows: Vec<(&Rule, Vec<Answer>)> = Vec::new();
+            for (rule, answer) in answers {
+                match rows.iter_mut().find(|(r, _)| *r == rule) {
+                    Some((_, list)) => list.push(answer),
+                    None => rows.push((rule, vec![answer])),
+                }
+            }
+            for (rule, list) in rows {
+                rbac_row(ns, rule, list, report);
+            }
+        }
+        Err((text, hint)) => report.push_hint("rbac", Verdict::Fail, text, hint),
+    }
+    match call_access(access::extra_powers(client, ns)).await {
+        Ok(extra) if extra.is_empty() => report.push(
+            "least privilege",
+            Verdict::Pass,
+            "may not create pods, read secrets, patch PyTorchJobs, delete nodes or create namespaces",
+        ),
+        Ok(extra) => {
+            let powers: Vec<String> = extra.iter().map(|a| a.question.describe()).collect();
+            report.push_hint(
+                "least privilege",
+                Verdict::Warn,
+                format!("may also {}; hybridctl needs none of it", powers.join(", ")),
+                RBAC_HINT,
+            );
+            if let Some(last) = report.checks.last_mut() {
+                last.access = extra;
+            }
+        }
+        Err((text, hint)) => report.push_hint("least privilege", Verdict::Warn, text, hint),
+    }
+    match call_access(access::admin_powers(client)).await {
+        Ok(powers) if powers.is_empty() => report.push(
+            "not admin",
+            Verdict::Pass,
+            "may not do everything (`*` on `*`) nor list secrets in all namespaces",
+        ),
+        Ok(powers) => {
+            let what: Vec<&str> = powers
+                .iter()
+                .map(|a| {
+                    if a.question.verb == "*" {
+                        "do anything on anything (`*` on `*`)"
+                    } else {
+                        "list secrets in all namespaces"
+                    }
+                })
+                .collect();
+            report.push_hint(
+                "not admin",
+                Verdict::Fail,
+                format!(
+                    "this identity is a cluster admin: it may {}",
+                    what.join(" and ")
+                ),
+                "Slurm jobs must not hold admin credentials: use an identity with only what hybridctl needs (`hybridctl rbac` prints it)",
+            );
+            if let Some(last) = report.checks.last_mut() {
+                last.access = powers;
+            }
+        }
+        Err((text, hint)) => report.push_hint("not admin", Verdict::Fail, text, hint),
+    }
+}
+
+fn print(report: &Report, format: TextOrJson, out: &Output) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    if format == TextOrJson::Json {
+        serde_json::to_writer_pretty(&mut stdout, report)?;
+        writeln!(stdout)?;
+        return Ok(());
+    }
+    let mut table = Table::new();
+    table.load_style(presets::NOTHING);
+    table.set_content_arrangement(ContentArrangement::Disabled);
+    table.set_header(["CHECK", "RESULT", "DETAIL"]);
+    for c in &report.checks {
+        let result = match (out.color, c.result) {
+            (false, r) => r.as_str().to_string(),
+            (true, Verdict::Pass) => format!("\x1b[32m{}\x1b[0m", c.result.as_str()),
+            (true, Verdict::Warn) => format!("\x1b[1;33m{}\x1b[0m", c.result.as_str()),
+            (true, Verdict::Fail) => format!("\x1b[1;31m{}\x1b[0m", c.result.as_str()),
+        };
+        table.add_row([c.check.clone(), result, c.detail.clone()]);
+    }
+    writeln!(stdout, "{}", super::table_text(&table))?;
+    let hints = hints(report.checks.iter().filter(|c| c.result != Verdict::Pass));
+    if !hints.is_empty() {
+        writeln!(stdout)?;
+        for (hint, checks) in hints {
+            writeln!(stdout, "{}: {hint}", checks.join(", "))?;
+        }
+    }
+    Ok(())
+}
+
+/// The distinct hints of some checks, in order, each with the checks it is for.
+fn hints<'a>(checks: impl Iterator<Item = &'a Check>) -> Vec<(&'a str, Vec<&'a str>)> {
+    let mut out: Vec<(&str, Vec<&str>)> = Vec::new();
+    for c in checks {
+        let Some(hint) = c.hint.as_deref() else {
+            continue;
+        };
+        match out.iter_mut().find(|(h, _)| *h == hint) {
+            Some((_, names)) => names.push(&c.check),
+            None => out.push((hint, vec![&c.check])),
+        }
+    }
+    out
+}
+
+pub fn run(args: DoctorArgs, env: Env, out: &Output) -> Result<ExitStatus> {
+    let settings = load_settings(env)?;
+    let ns = namespace(&settings, &args.kube);
+    let mut report = Report {
+        namespace: ns.clone(),
+        ..Report::default()
+    };
+    slurm_checks(&settings, &mut report);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")?;
+    runtime.block_on(kube_checks(&settings, &args.kube, &ns, &mut report));
+    report.count();
+    print(&report, args.output, out)?;
+    let failed: Vec<&Check> = report
+        .checks
+        .iter()
+        .filter(|c| c.result == Verdict::Fail)
+        .collect();
+    if failed.is_empty() {
+        return Ok(ExitStatus::Success);
+    }
+    let names: Vec<String> = failed.iter().map(|c| format!("`{}`", c.check)).collect();
+    let hint = match hints(failed.iter().copied()).as_slice() {
+        [(only, _)] => (*only).to_string(),
+        _ => "each failed check above has its own hint; `hybridctl doctor` checks again".into(),
+    };
+    Err(UserError {
+        message: format!(
+            "{} check{} failed: {}",
+            failed.len(),
+            if failed.len() == 1 { "" } else { "s" },
+            names.join(", ")
+        ),
+        hint: Some(hint),
+        status: ExitStatus::Failure,
+    }
     .into())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use k8s_openapi::api::core::v1::NodeStatus;
+    use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+
+    use super::*;
+
+    fn node(resources: &[(&str, &str)]) -> Node {
+        let map: BTreeMap<String, Quantity> = resources
+            .iter()
+            .map(|(k, v)| (k.to_string(), Quantity(v.to_string())))
+            .collect();
+        Node {
+            status: Some(NodeStatus {
+                allocatable: Some(map),
+                ..NodeStatus::default()
+            }),
+            ..Node::default()
+        }
+    }
+
+    #[test]
+    fn counts_nodes_that_advertise_a_resource() {
+        let nodes = [
+            node(&[("nvidia.com/gpu", "8"), ("rdma/a", "1k")]),
+            node(&[("nvidia.com/gpu", "8")]),
+            node(&[("nvidia.com/gpu", "0")]),
+            Node::default(),
+        ];
+        assert_eq!(
+            advertised(&nodes, "nvidia.com/gpu"),
+            Advertised {
+                nodes: 4,
+                with: 2,
+                total: Some(16)
+            }
+        );
+        assert_eq!(
+            advertised(&nodes, "rdma/a"),
+            Advertised {
+                nodes: 4,
+                with: 1,
+                total: None
+            }
+        );
+        assert_eq!(advertised(&[], "x").with, 0);
+    }
+
+    fn settings_with(site: &str, user: &str) -> Settings {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (s, u) = (dir.path().join("site.yaml"), dir.path().join("user.yaml"));
+        std::fs::write(&s, site).expect("site");
+        std::fs::write(&u, user).expect("user");
+        let env = Env::from_pairs([
+            ("HYBRIDCTL_SITE_CONFIG", s.display().to_string()),
+            ("HYBRIDCTL_CONFIG", u.display().to_string()),
+        ]);
+        Settings::load(env).expect("settings")
+    }
+
+    #[test]
+    fn namespace_from_flag_then_user_then_site_then_default() {
+        let site = "defaults:\n  kubernetes:\n    namespace: site-ns\n";
+        let user = "defaults:\n  kubernetes:\n    namespace: user-ns\n";
+        let flag = KubeArgs {
+            namespace: Some("flag-ns".into()),
+            ..KubeArgs::default()
+        };
+        assert_eq!(namespace(&settings_with(site, user), &flag), "flag-ns");
+        let none = KubeArgs::default();
+        assert_eq!(namespace(&settings_with(site, user), &none), "user-ns");
+        assert_eq!(namespace(&settings_with(site, ""), &none), "site-ns");
+        assert_eq!(namespace(&settings_with("", ""), &none), "default");
+    }
+
+    #[test]
+    fn rdma_resources_from_defaults_and_partitions() {
+        let site = "defaults:\n  network:\n    rdmaResource: rdma/a\npartitions:\n  h100:\n    gpusPerNode: 8\n    network:\n      rdmaResource: rdma/a\n  ib:\n    gpusPerNode: 4\n    network:\n      rdmaResource: nvidia.com/hostdev\n";
+        let found = rdma_resources(&settings_with(site, ""));
+        assert_eq!(
+            found.get("rdma/a"),
+            Some(&vec![
+                "site defaults".to_string(),
+                "partition h100".to_string()
+            ])
+        );
+        assert_eq!(
+            found.get("nvidia.com/hostdev"),
+            Some(&vec!["partition ib".to_string()])
+        );
+        assert!(rdma_resources(&settings_with("", "")).is_empty());
+    }
 }

@@ -1,15 +1,210 @@
-//! `hybridctl gc` (being written; see issue 4).
+//! `hybridctl gc [--dry-run] [-o text|json]`: remove the Kubernetes objects and node labels
+//! whose Slurm job is gone (what a lost epilog or a crashed controller left).
+//!
+//! Lists what carries `hybridctl.io/slurm-job-id` (PyTorchJobs and pods: one list per kind
+//! and namespace; nodes: one list), asks Slurm about every id in ONE `squeue` call, and
+//! removes what belongs to jobs that are not in the queue or have finished. Listing comes
+//! before asking, so an object created after the list is never judged by a stale answer. A
+//! failing `squeue` stops gc before it removes anything. The verdicts are
+//! [`crate::kube::hooks::orphan_reason`].
 
-use anyhow::Result;
+use std::io::Write;
+use std::time::Duration;
 
-use super::Output;
+use anyhow::{Context, Result};
+use comfy_table::{ContentArrangement, Table, presets};
+use serde::Serialize;
+
+use super::{Output, load_settings, slurm_error};
+use crate::cli::{GcArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
+use crate::kube::client::Connection;
+use crate::kube::hooks::{self, Labelled, QueueAnswer, TaintSpec};
 use crate::settings::Env;
+use crate::slurm::Slurm;
 
-pub fn run(_args: crate::cli::GcArgs, _env: Env, _out: &Output) -> Result<ExitStatus> {
-    Err(UserError::environment(
-        "`hybridctl gc` is not built yet",
-        "see the project's open issue on the Kubernetes side",
-    )
-    .into())
+/// How long gc waits for the pods it deleted to be gone.
+const POD_WAIT: Duration = Duration::from_secs(30);
+
+#[derive(Serialize)]
+struct Orphan {
+    #[serde(flatten)]
+    item: Labelled,
+    reason: String,
+    /// `would remove` (dry run), `removed` or `failed`.
+    action: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+#[derive(Serialize)]
+struct GcReport<'a> {
+    dry_run: bool,
+    namespaces: &'a [String],
+    orphans: &'a [Orphan],
+    /// Labelled objects of jobs that are still in the queue.
+    kept: usize,
+}
+
+pub fn run(args: GcArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
+    let settings = load_settings(env)?;
+    let config = settings.hooks();
+    let taint = config
+        .taint
+        .as_deref()
+        .and_then(|t| TaintSpec::parse(t).ok());
+    let namespaces = hooks::namespaces(
+        args.kube.namespace.as_deref(),
+        &config.namespaces,
+        &hooks::default_namespace(&settings),
+    );
+    let conn = Connection {
+        kubeconfig: args.kube.kubeconfig.clone(),
+        context: args.kube.context.clone(),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")?;
+    let client = runtime
+        .block_on(crate::kube::client::client(
+            &conn,
+            &settings.env,
+            settings.kubeconfig(),
+        ))
+        .map_err(|e| {
+            let hint = e.hint();
+            anyhow::Error::new(e)
+                .context(UserError::environment("cannot connect to Kubernetes", hint))
+        })?;
+    let items = runtime
+        .block_on(hooks::inventory(&client, &namespaces))
+        .map_err(|e| {
+            let hint = e.hint();
+            anyhow::Error::new(e).context(UserError::environment(
+                "could not list what hybridctl labelled",
+                hint,
+            ))
+        })?;
+
+    let ids = hooks::job_ids(&items);
+    let queue = if ids.is_empty() {
+        QueueAnswer::from_rows([])
+    } else {
+        let slurm = Slurm::new(settings.slurm_bin_dir());
+        let views = slurm.queue(&ids).map_err(slurm_error)?;
+        QueueAnswer::from_rows(views.iter().map(|v| (v.job_id.as_str(), v.state.as_str())))
+    };
+    let mut orphans: Vec<Orphan> = items
+        .iter()
+        .filter_map(|item| {
+            hooks::orphan_reason(&item.job_id, &queue).map(|reason| Orphan {
+                item: item.clone(),
+                reason,
+                action: "would remove",
+                error: None,
+            })
+        })
+        .collect();
+    let kept = items.len() - orphans.len();
+
+    let mut left = Vec::new();
+    if !args.dry_run && !orphans.is_empty() {
+        left = runtime.block_on(async {
+            for o in &mut orphans {
+                match hooks::remove(&client, &o.item, taint.as_ref()).await {
+                    Ok(()) => o.action = "removed",
+                    Err(e) => {
+                        o.action = "failed";
+                        o.error = Some(format!("{} (hint: {})", hooks::one_line(&e), e.hint()));
+                    }
+                }
+            }
+            let removed: Vec<&Labelled> = orphans
+                .iter()
+                .filter(|o| o.action == "removed")
+                .map(|o| &o.item)
+                .collect();
+            hooks::wait_removed(&client, &removed, tokio::time::Instant::now() + POD_WAIT).await
+        });
+    }
+
+    print(&args, &namespaces, &orphans, kept)?;
+    if !left.is_empty() {
+        eprintln!(
+            "warning: {} deleted pod(s) still exist after {} s: {}\n  hint: they are terminating; run `hybridctl gc` again later",
+            left.len(),
+            POD_WAIT.as_secs(),
+            left.join(", ")
+        );
+    }
+    let failed = orphans.iter().filter(|o| o.action == "failed").count();
+    if failed > 0 {
+        return Err(UserError::environment(
+            format!("could not remove {failed} of {} orphan(s)", orphans.len()),
+            "the errors are in the table above; `hybridctl rbac` prints the permissions gc needs",
+        )
+        .into());
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn print(args: &GcArgs, namespaces: &[String], orphans: &[Orphan], kept: usize) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match args.output {
+        TextOrJson::Json => {
+            let report = GcReport {
+                dry_run: args.dry_run,
+                namespaces,
+                orphans,
+                kept,
+            };
+            serde_json::to_writer_pretty(&mut stdout, &report)?;
+            writeln!(stdout)?;
+        }
+        TextOrJson::Text => {
+            if !orphans.is_empty() {
+                let mut table = Table::new();
+                table.load_style(presets::NOTHING);
+                table.set_content_arrangement(ContentArrangement::Disabled);
+                table.set_header(["ACTION", "KIND", "NAME", "JOB", "REASON"]);
+                for o in orphans {
+                    let reason = match &o.error {
+                        Some(e) => format!("{}; {e}", o.reason),
+                        None => o.reason.clone(),
+                    };
+                    table.add_row([
+                        o.action.to_string(),
+                        o.item.kind.as_str().to_string(),
+                        o.item.display_name(),
+                        o.item.job_id.clone(),
+                        reason,
+                    ]);
+                }
+                writeln!(stdout, "{}", super::table_text(&table))?;
+            }
+            let jobs: std::collections::BTreeSet<&str> =
+                orphans.iter().map(|o| o.item.job_id.as_str()).collect();
+            let summary = if orphans.is_empty() {
+                "nothing to remove".to_string()
+            } else if args.dry_run {
+                format!(
+                    "dry run: would remove {} orphan(s) of {} job(s); nothing was removed",
+                    orphans.len(),
+                    jobs.len()
+                )
+            } else {
+                format!(
+                    "removed {} orphan(s) of {} job(s)",
+                    orphans.iter().filter(|o| o.action == "removed").count(),
+                    jobs.len()
+                )
+            };
+            eprintln!(
+                "{summary}; kept {kept} object(s) of jobs still in the Slurm queue (namespaces: {})",
+                namespaces.join(", ")
+            );
+        }
+    }
+    Ok(())
 }

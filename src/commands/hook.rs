@@ -1,15 +1,179 @@
-//! `hybridctl hook` (being written; see issue 4).
+//! `hybridctl hook prolog|epilog`: run by Slurm as `PrologSlurmctld` / `EpilogSlurmctld`
+//! (through `examples/slurm/hybridctl-hook.sh`). What they do and how they recognise a
+//! hybridctl job: [`crate::kube::hooks`].
+//!
+//! A hook writes one line per action to stdout, and errors there too, with a hint (slurmctld
+//! logs a hook's output only when it fails; the wrapper can append it to a file instead). It
+//! never holds Slurm up for longer than `--timeout`, and it exits 0 even when it failed: a
+//! failing EpilogSlurmctld is only logged anyway, and a failing PrologSlurmctld requeues the
+//! job, which a site must choose (`hooks.failProlog: true`, prolog only).
+
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
 use super::Output;
-use crate::error::{ExitStatus, UserError};
-use crate::settings::Env;
+use crate::cli::{HookArgs, HookPhase};
+use crate::error::ExitStatus;
+use crate::kube::client::Connection;
+use crate::kube::hooks::{self, HookJob, Log, Report, TaintSpec};
+use crate::settings::{Env, Settings};
 
-pub fn run(_args: crate::cli::HookArgs, _env: Env, _out: &Output) -> Result<ExitStatus> {
-    Err(UserError::environment(
-        "`hybridctl hook` is not built yet",
-        "see the project's open issue on the Kubernetes side",
-    )
-    .into())
+/// What the epilog keeps for itself at the end of `--timeout` (to report what is left)
+/// instead of waiting for pods.
+const REPORT_MARGIN: Duration = Duration::from_millis(500);
+
+pub fn run(args: HookArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
+    let started = Instant::now();
+    let phase = match args.phase {
+        HookPhase::Prolog => "prolog",
+        HookPhase::Epilog => "epilog",
+    };
+    let job_label = env.get("SLURM_JOB_ID").unwrap_or("?").to_string();
+    let mut stdout = std::io::stdout();
+    let mut log = Log::new(
+        format!("hybridctl hook {phase}: job {job_label}"),
+        &mut stdout,
+    );
+    let (status, report) = hook(&args, env, &mut log);
+    let seconds = started.elapsed().as_secs_f64();
+    match &report {
+        Some(r) => log.line(format_args!(
+            "finished in {seconds:.2} s: {} change(s), {} error(s)",
+            r.changes,
+            r.errors.len()
+        )),
+        None => log.line(format_args!("finished in {seconds:.2} s")),
+    }
+    Ok(status)
+}
+
+/// The hook itself; returns the exit status and, once it talked to Kubernetes, its report.
+fn hook(args: &HookArgs, env: Env, log: &mut Log<'_>) -> (ExitStatus, Option<Report>) {
+    let prolog = matches!(args.phase, HookPhase::Prolog);
+    let settings = match Settings::load(env) {
+        Ok(s) => s,
+        Err(e) => {
+            log.error(
+                format_args!(
+                    "could not load the hybridctl configuration: {}",
+                    hooks::one_line(&e)
+                ),
+                "the hook wrapper sets $HYBRIDCTL_SITE_CONFIG; check that the file exists and SlurmUser can read it",
+            );
+            return (ExitStatus::Success, None);
+        }
+    };
+    for d in &settings.config_diagnostics {
+        log.line(format_args!("{}: {}", d.file, d.message));
+    }
+    let config = settings.hooks();
+    let failed = if prolog && config.fail_prolog == Some(true) {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    };
+    // The epilog finds everything by label: a node list it cannot read must not stop it.
+    let job = match HookJob::from_env(|k| {
+        (prolog || k != "SLURM_JOB_NODELIST")
+            .then(|| settings.env.get(k))
+            .flatten()
+    }) {
+        Ok(job) => job,
+        Err(e) => {
+            log.error(&e, e.hint());
+            return (failed, None);
+        }
+    };
+    if prolog {
+        match hooks::recognise(&job, &config.partitions) {
+            Some(why) => log.line(format_args!("a hybridctl job: {why}")),
+            None => {
+                log.line(format_args!(
+                    "not a hybridctl job (output `{}`, partition `{}`); nothing to do",
+                    job.stdout.as_deref().unwrap_or(""),
+                    job.partition.as_deref().unwrap_or("")
+                ));
+                return (ExitStatus::Success, None);
+            }
+        }
+        if job.nodes.is_empty() {
+            log.error(
+                "`SLURM_JOB_NODELIST` is not set",
+                "PrologSlurmctld gets the allocated nodes from Slurm; is this hook run as PrologSlurmctld?",
+            );
+            return (failed, None);
+        }
+    }
+    // The site config was checked when it was loaded; an invalid taint was reported above.
+    let taint = config
+        .taint
+        .as_deref()
+        .and_then(|t| TaintSpec::parse(t).ok());
+    let namespaces = hooks::namespaces(
+        args.kube.namespace.as_deref(),
+        &config.namespaces,
+        &hooks::default_namespace(&settings),
+    );
+    let conn = Connection {
+        kubeconfig: args.kube.kubeconfig.clone(),
+        context: args.kube.context.clone(),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            log.error(
+                format_args!("could not start the async runtime: {e}"),
+                "the machine may be out of file descriptors or memory",
+            );
+            return (failed, None);
+        }
+    };
+    let limit = Duration::from_secs(args.timeout.max(1));
+    let outcome =
+        runtime.block_on(async {
+            let deadline = tokio::time::Instant::now() + limit;
+            tokio::time::timeout_at(deadline, async {
+                let client =
+                    match crate::kube::client::client(&conn, &settings.env, settings.kubeconfig())
+                        .await
+                    {
+                        Ok(c) => c,
+                        Err(e) => {
+                            log.error(hooks::one_line(&e), e.hint());
+                            return None;
+                        }
+                    };
+                Some(if prolog {
+                    hooks::prolog(&client, &job, taint.as_ref(), log).await
+                } else {
+                    let wait_until = deadline.checked_sub(REPORT_MARGIN).unwrap_or(deadline);
+                    hooks::epilog(
+                        &client,
+                        &job.job_id,
+                        &namespaces,
+                        taint.as_ref(),
+                        wait_until,
+                        log,
+                    )
+                    .await
+                })
+            })
+            .await
+        });
+    match outcome {
+        Ok(Some(report)) if report.errors.is_empty() => (ExitStatus::Success, Some(report)),
+        Ok(Some(report)) => (failed, Some(report)),
+        Ok(None) => (failed, None),
+        Err(_) => {
+            log.error(
+                format_args!("gave up after {} s (`--timeout`)", limit.as_secs()),
+                "the API server is slow or unreachable; `hybridctl gc` removes what is left later",
+            );
+            (failed, None)
+        }
+    }
 }

@@ -128,6 +128,16 @@ pub fn run(args: LaunchArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
                 anyhow::Error::new(e)
                     .context(UserError::environment("cannot connect to Kubernetes", hint))
             })?;
+        // Least privilege: the Slurm-side identity must not be an admin (principle 4).
+        if !settings.site.allow_admin_identity {
+            let powers = crate::kube::access::admin_powers(&client).await.unwrap_or_default();
+            if let Some(first) = powers.first() {
+                return Err(anyhow::Error::new(UserError::environment(
+                    format!("refusing to run with an admin identity: it may {}", first.question.describe()),
+                    "use the least-privilege identity `hybridctl rbac` prints, or set `allowAdminIdentity: true` in the site config",
+                )));
+            }
+        }
         let mut stdout = std::io::stdout();
         crate::kube::launch::run(client, &plan, &manifest.typed, &mut stdout)
             .await

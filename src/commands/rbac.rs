@@ -1,15 +1,27 @@
-//! `hybridctl rbac` (being written; see issue 4).
+//! `hybridctl rbac`: print the least-privilege RBAC of the Slurm-side identity.
+
+use std::io::Write;
 
 use anyhow::Result;
 
 use super::Output;
+use crate::cli::RbacArgs;
 use crate::error::{ExitStatus, UserError};
+use crate::kube::rbac::{Subject, manifest};
 use crate::settings::Env;
 
-pub fn run(_args: crate::cli::RbacArgs, _env: Env, _out: &Output) -> Result<ExitStatus> {
-    Err(UserError::environment(
-        "`hybridctl rbac` is not built yet",
-        "see the project's open issue on the Kubernetes side",
-    )
-    .into())
+pub fn run(args: RbacArgs, _env: Env, _out: &Output) -> Result<ExitStatus> {
+    // clap makes the three flags exclusive.
+    let subject = match (args.service_account, args.user, args.group) {
+        (Some(sa), _, _) => Subject::ServiceAccount(sa),
+        (_, Some(user), _) => Subject::User(user),
+        (_, _, Some(group)) => Subject::Group(group),
+        _ => Subject::default(),
+    };
+    let text = manifest(&args.namespace, &subject)
+        .map_err(|e| UserError::invalid(e.to_string(), e.hint()))?;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(ExitStatus::Success)
 }

@@ -328,6 +328,10 @@ pub async fn run(
 ) -> Result<Outcome, LaunchError> {
     let ns = plan.namespace.as_str();
     let name = plan.k8s_name.as_str();
+    // Signals first: a job cancelled while the PyTorchJob is being created must still clean
+    // up (Slurm runs EpilogSlurmctld at once on scancel, before this step is killed).
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let mut int = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
     // 1. The allocated nodes: one list call.
     let nodes: Api<Node> = Api::all(client.clone());
     let selector_nodes = format!("{HOSTNAME_LABEL} in ({})", plan.nodes.join(","));
@@ -378,8 +382,6 @@ pub async fn run(
     let (tx, mut rx) = mpsc::unbounded_channel::<String>();
     let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
     let logs = tokio::spawn(follow_logs(pods, selector(plan), tx));
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    let mut int = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
     let result = wait_for_result(jobs, name);
     futures::pin_mut!(result);
     let outcome = loop {

@@ -1,6 +1,9 @@
 //! Kubernetes types and, later, the client side (create, watch, logs, cleanup).
 
+pub mod access;
 pub mod client;
+pub mod hooks;
 pub mod launch;
 pub mod pytorchjob;
+pub mod rbac;
 pub mod state;

@@ -367,7 +367,7 @@ metadata:
 rules:
 - apiGroups: [""]
   resources: [nodes]
-  verbs: [get, list, update, patch]
+  verbs: [get, list, watch, patch]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -714,8 +714,8 @@ EOF
     "for v in get list watch delete; do [ \"\$('$HK_KUBECTL' --kubeconfig '$HK_USER_KC' auth can-i \$v pytorchjobs.kubeflow.org -n $ns 2>/dev/null)\" = yes ] || exit 1; done"
   check "user: can get/list/watch/delete pods and get pods/log" bash -c \
     "for v in 'get pods' 'list pods' 'watch pods' 'delete pods' 'get pods --subresource=log'; do [ \"\$('$HK_KUBECTL' --kubeconfig '$HK_USER_KC' auth can-i \$v -n $ns 2>/dev/null)\" = yes ] || exit 1; done"
-  check "user: can get/list/update/patch nodes" bash -c \
-    "for v in get list update patch; do [ \"\$('$HK_KUBECTL' --kubeconfig '$HK_USER_KC' auth can-i \$v nodes 2>/dev/null)\" = yes ] || exit 1; done"
+  check "user: can get/list/watch/patch nodes" bash -c \
+    "for v in get list watch patch; do [ \"\$('$HK_KUBECTL' --kubeconfig '$HK_USER_KC' auth can-i \$v nodes 2>/dev/null)\" = yes ] || exit 1; done"
   refused "user: cannot list secrets" can list secrets -n "$ns"
   refused "user: cannot create namespaces" can create namespaces
   refused "user: cannot create pods" can create pods -n "$ns"

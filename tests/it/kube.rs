@@ -192,6 +192,15 @@ fn spec_file(dir: &std::path::Path, name: &str, nodes: u32) -> std::path::PathBu
 
 /// `hybridctl launch` as the batch step would run it, with the restricted identity.
 fn start_launch(p: &Plane, spec: &std::path::Path, job_id: &str, nodelist: &str) -> Child {
+    start_launch_as(&p.user, spec, job_id, nodelist)
+}
+
+fn start_launch_as(
+    kubeconfig: &str,
+    spec: &std::path::Path,
+    job_id: &str,
+    nodelist: &str,
+) -> Child {
     let script = hybridctl()
         .args(["render", "--only", "sbatch"])
         .arg(spec)
@@ -206,7 +215,7 @@ fn start_launch(p: &Plane, spec: &std::path::Path, job_id: &str, nodelist: &str)
         .expect("frozen spec")
         .to_string();
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("hybridctl"))
-        .args(["launch", "--kubeconfig", &p.user, "--frozen-spec=-"])
+        .args(["launch", "--kubeconfig", kubeconfig, "--frozen-spec=-"])
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HYBRIDCTL_SITE_CONFIG", "/dev/null")
@@ -304,8 +313,8 @@ fn launch_creates_the_pinned_job_follows_it_and_reports_success() {
     let dir = tempfile::tempdir().expect("tempdir");
     let spec = spec_file(dir.path(), "kube-ok", 2);
     let started = Instant::now();
-    let child = start_launch(&p, &spec, "5001", "node[1-2]");
-    let name = "kube-ok-5001";
+    let child = start_launch(&p, &spec, "905001", "node[1-2]");
+    let name = "kube-ok-905001";
     assert!(
         p.wait_for(Duration::from_secs(20), || p
             .kubectl_admin(&["get", "pytorchjob", name, "-n", &p.ns])
@@ -327,16 +336,16 @@ fn launch_creates_the_pinned_job_follows_it_and_reports_success() {
     );
     assert_eq!(
         job["metadata"]["labels"]["hybridctl.io/slurm-job-id"],
-        "5001"
+        "905001"
     );
-    p.create_pods(&job, "5001", "succeed");
+    p.create_pods(&job, "905001", "succeed");
     // Let launch see the pods run and print their logs, then report success.
     std::thread::sleep(Duration::from_millis(1500));
     p.set_condition(name, "Succeeded", "PyTorchJobSucceeded");
     let (code, out, err) = finish(child, Duration::from_secs(30));
     assert_eq!(code, Some(0), "launch: {out}\n{err}");
     assert!(
-        out.contains("created pytorchjob/kube-ok-5001 in namespace training on node[1-2]"),
+        out.contains("created pytorchjob/kube-ok-905001 in namespace training on node[1-2]"),
         "{out}"
     );
     assert!(
@@ -352,7 +361,7 @@ fn launch_creates_the_pinned_job_follows_it_and_reports_success() {
         "-n",
         &p.ns,
         "-l",
-        "hybridctl.io/slurm-job-id=5001",
+        "hybridctl.io/slurm-job-id=905001",
         "--wait=false",
     ]);
 }
@@ -362,8 +371,8 @@ fn launch_reports_a_failed_job_with_its_reason() {
     let Some(p) = plane() else { return };
     let dir = tempfile::tempdir().expect("tempdir");
     let spec = spec_file(dir.path(), "kube-fail", 1);
-    let child = start_launch(&p, &spec, "5002", "node3");
-    let name = "kube-fail-5002";
+    let child = start_launch(&p, &spec, "905002", "node3");
+    let name = "kube-fail-905002";
     assert!(p.wait_for(Duration::from_secs(20), || {
         p.kubectl_admin(&["get", "pytorchjob", name, "-n", &p.ns])
             .status
@@ -373,7 +382,7 @@ fn launch_reports_a_failed_job_with_its_reason() {
     let (code, out, err) = finish(child, Duration::from_secs(30));
     assert_eq!(code, Some(1), "{out}\n{err}");
     assert!(
-        err.contains("pytorchjob/kube-fail-5002 failed: PyTorchJobFailed"),
+        err.contains("pytorchjob/kube-fail-905002 failed: PyTorchJobFailed"),
         "{err}"
     );
     let _ = p.kubectl_admin(&["delete", "pytorchjob", name, "-n", &p.ns, "--wait=false"]);
@@ -384,16 +393,16 @@ fn launch_on_sigterm_deletes_everything_it_created() {
     let Some(p) = plane() else { return };
     let dir = tempfile::tempdir().expect("tempdir");
     let spec = spec_file(dir.path(), "kube-term", 2);
-    let child = start_launch(&p, &spec, "5003", "node[2-3]");
-    let name = "kube-term-5003";
+    let child = start_launch(&p, &spec, "905003", "node[2-3]");
+    let name = "kube-term-905003";
     assert!(p.wait_for(Duration::from_secs(20), || {
         p.kubectl_admin(&["get", "pytorchjob", name, "-n", &p.ns])
             .status
             .success()
     }));
     let job = p.json(&["get", "pytorchjob", name, "-n", &p.ns]);
-    p.create_pods(&job, "5003", "running");
-    assert_eq!(p.leftovers("5003"), 3, "the job and its two pods exist");
+    p.create_pods(&job, "905003", "running");
+    assert_eq!(p.leftovers("905003"), 3, "the job and its two pods exist");
     std::thread::sleep(Duration::from_millis(500));
     let start = Instant::now();
     let kill = Command::new("kill")
@@ -402,18 +411,18 @@ fn launch_on_sigterm_deletes_everything_it_created() {
         .expect("kill");
     assert!(kill.success());
     assert!(
-        p.wait_for(Duration::from_secs(30), || p.leftovers("5003") == 0),
+        p.wait_for(Duration::from_secs(30), || p.leftovers("905003") == 0),
         "objects left behind after SIGTERM"
     );
     let cleaned_in = start.elapsed();
     // launch then waits for Slurm's SIGKILL; play Slurm.
     let (_, out, err) = finish(child, Duration::from_secs(3));
     assert!(
-        out.contains("SIGTERM: deleting pytorchjob/kube-term-5003"),
+        out.contains("SIGTERM: deleting pytorchjob/kube-term-905003"),
         "{out}\n{err}"
     );
     assert!(
-        out.contains("deleted pytorchjob/kube-term-5003 and 2 pod(s)"),
+        out.contains("deleted pytorchjob/kube-term-905003 and 2 pod(s)"),
         "{out}\n{err}"
     );
     eprintln!("SIGTERM to zero objects: {cleaned_in:?}");
@@ -424,22 +433,28 @@ fn launch_refuses_nodes_that_kubernetes_does_not_have() {
     let Some(p) = plane() else { return };
     let dir = tempfile::tempdir().expect("tempdir");
     let spec = spec_file(dir.path(), "kube-nonode", 1);
-    let child = start_launch(&p, &spec, "5004", "node9");
+    let child = start_launch(&p, &spec, "905004", "node9");
     let (code, out, err) = finish(child, Duration::from_secs(20));
     assert_eq!(code, Some(2), "{out}\n{err}");
     assert!(err.contains("node `node9` does not exist"), "{err}");
-    assert_eq!(p.leftovers("5004"), 0);
+    assert_eq!(p.leftovers("905004"), 0);
 }
 
 #[test]
 fn status_shows_the_kubernetes_side_of_a_recorded_job() {
-    let Some(c) = crate::slurm::cluster() else { return };
+    let Some(c) = crate::slurm::cluster() else {
+        return;
+    };
     let Some(p) = plane() else { return };
     let dir = tempfile::tempdir().expect("tempdir");
     let spec = spec_file(dir.path(), "kube-status", 1);
     let id = "987700";
     // The job as `submit` would have recorded it (Slurm no longer knows it)...
-    let script = hybridctl().args(["render", "--only", "sbatch"]).arg(&spec).output().expect("render");
+    let script = hybridctl()
+        .args(["render", "--only", "sbatch"])
+        .arg(&spec)
+        .output()
+        .expect("render");
     let frozen = stdout(&script)
         .lines()
         .skip_while(|l| !l.contains("<<'HYBRIDCTL_FROZEN_SPEC'"))
@@ -456,25 +471,55 @@ fn status_shows_the_kubernetes_side_of_a_recorded_job() {
     .expect("record");
     // ...and its PyTorchJob, still there, Running.
     let manifest = hybridctl()
-        .args(["render", "--only", "pytorchjob", "-o", "json", "--job-id", id])
+        .args([
+            "render",
+            "--only",
+            "pytorchjob",
+            "-o",
+            "json",
+            "--job-id",
+            id,
+        ])
         .arg(&spec)
         .output()
         .expect("render");
     let out = p.kubectl_as(&p.admin, &["create", "-f", "-"], Some(&stdout(&manifest)));
     assert!(out.status.success(), "{}", stderr(&out));
     p.set_condition(&format!("kube-status-{id}"), "Running", "PyTorchJobRunning");
-    let out = c.hybridctl().args(["status", id, "-o", "json", "--kubeconfig", &p.user]).output().expect("runs");
+    let out = c
+        .hybridctl()
+        .args(["status", id, "-o", "json", "--kubeconfig", &p.user])
+        .output()
+        .expect("runs");
     assert!(out.status.success(), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(v[0]["kubernetes"]["pytorchjob"], format!("pytorchjob/kube-status-{id}"), "{v}");
+    assert_eq!(
+        v[0]["kubernetes"]["pytorchjob"],
+        format!("pytorchjob/kube-status-{id}"),
+        "{v}"
+    );
     assert_eq!(v[0]["kubernetes"]["condition"], "Running", "{v}");
     assert_eq!(v[0]["kubernetes"]["pods_total"], 0);
-    let table = c.hybridctl().args(["status", id, "--kubeconfig", &p.user]).output().expect("runs");
+    let table = c
+        .hybridctl()
+        .args(["status", id, "--kubeconfig", &p.user])
+        .output()
+        .expect("runs");
     assert!(stdout(&table).contains("PYTORCHJOB"), "{}", stdout(&table));
     assert!(stdout(&table).contains("Running"), "{}", stdout(&table));
-    let _ = p.kubectl_admin(&["delete", "pytorchjob", &format!("kube-status-{id}"), "-n", &p.ns]);
+    let _ = p.kubectl_admin(&[
+        "delete",
+        "pytorchjob",
+        &format!("kube-status-{id}"),
+        "-n",
+        &p.ns,
+    ]);
     // Without a kubeconfig the columns are simply left out.
-    let out = c.hybridctl().args(["status", id, "-o", "json"]).output().expect("runs");
+    let out = c
+        .hybridctl()
+        .args(["status", id, "-o", "json"])
+        .output()
+        .expect("runs");
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert!(v[0]["kubernetes"].is_null(), "{v}");
 }
@@ -484,16 +529,43 @@ fn launch_survives_an_api_server_restart() {
     let Some(p) = plane() else { return };
     let dir = tempfile::tempdir().expect("tempdir");
     let spec = spec_file(dir.path(), "kube-restart", 1);
-    let child = start_launch(&p, &spec, "5005", "node1");
-    let name = "kube-restart-5005";
-    assert!(p.wait_for(Duration::from_secs(20), || p.kubectl_admin(&["get", "pytorchjob", name, "-n", &p.ns]).status.success()));
+    let child = start_launch(&p, &spec, "905005", "node1");
+    let name = "kube-restart-905005";
+    assert!(p.wait_for(Duration::from_secs(20), || {
+        p.kubectl_admin(&["get", "pytorchjob", name, "-n", &p.ns])
+            .status
+            .success()
+    }));
     // launch is watching; restart the API server under it.
     let script = crate::util::root().join("testenv/kube/kube.sh");
-    let restart = Command::new(&script).arg("restart-apiserver").output().expect("kube.sh");
+    let restart = Command::new(&script)
+        .arg("restart-apiserver")
+        .output()
+        .expect("kube.sh");
     assert!(restart.status.success(), "{}", stderr(&restart));
     p.set_condition(name, "Succeeded", "PyTorchJobSucceeded");
     let (code, out, err) = finish(child, Duration::from_secs(60));
-    assert_eq!(code, Some(0), "launch did not resume its watch: {out}\n{err}");
+    assert_eq!(
+        code,
+        Some(0),
+        "launch did not resume its watch: {out}\n{err}"
+    );
     assert!(out.contains("succeeded"), "{out}");
     let _ = p.kubectl_admin(&["delete", "pytorchjob", name, "-n", &p.ns, "--wait=false"]);
+}
+
+#[test]
+fn launch_refuses_an_admin_identity() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = spec_file(dir.path(), "kube-admin", 1);
+    let child = start_launch_as(&p.admin, &spec, "905006", "node1");
+    let (code, out, err) = finish(child, Duration::from_secs(20));
+    assert_eq!(code, Some(2), "{out}\n{err}");
+    assert!(
+        err.contains("refusing to run with an admin identity"),
+        "{err}"
+    );
+    assert!(err.contains("allowAdminIdentity"), "{err}");
+    assert_eq!(p.leftovers("905006"), 0);
 }
