@@ -36,6 +36,17 @@ fn pod_ready(pod: &Pod) -> bool {
         .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
 }
 
+fn summary_for<'a>(
+    out: &'a mut BTreeMap<String, KubeSummary>,
+    id: String,
+    namespace: &str,
+) -> &'a mut KubeSummary {
+    out.entry(id).or_insert_with(|| KubeSummary {
+        namespace: namespace.to_string(),
+        ..KubeSummary::default()
+    })
+}
+
 /// `hybridctl.io/slurm-job-id in (1,2,3)`.
 pub fn selector(ids: &[String]) -> String {
     format!("{LABEL_JOB_ID} in ({})", ids.join(","))
@@ -63,10 +74,7 @@ pub async fn summarize(
         else {
             continue;
         };
-        let entry = out.entry(id).or_insert_with(|| KubeSummary {
-            namespace: namespace.to_string(),
-            ..KubeSummary::default()
-        });
+        let entry = summary_for(&mut out, id, namespace);
         entry.pytorchjob = job
             .metadata
             .name
@@ -89,10 +97,7 @@ pub async fn summarize(
         else {
             continue;
         };
-        let entry = out.entry(id).or_insert_with(|| KubeSummary {
-            namespace: namespace.to_string(),
-            ..KubeSummary::default()
-        });
+        let entry = summary_for(&mut out, id, namespace);
         entry.pods_total += 1;
         if pod_ready(&pod) {
             entry.pods_ready += 1;

@@ -242,10 +242,7 @@ fn world() -> Option<World> {
 
 impl World {
     fn json(&self, args: &[&str]) -> Value {
-        let mut a = args.to_vec();
-        a.extend(["-o", "json"]);
-        let out = self.p.kubectl_admin(&a);
-        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+        self.p.json(args)
     }
 
     /// `hybridctl submit` of a real job: the batch step runs the real `hybridctl launch`
@@ -390,63 +387,13 @@ impl World {
     }
 
     /// Play the training operator: one pod per replica on the pinned nodes.
+    /// Play the training operator (the shared helpers of tests/it/kube.rs).
     fn create_pods(&self, job: &Value, id: &str, outcome: &str) -> usize {
-        let name = job["metadata"]["name"].as_str().expect("name");
-        let nodes = pinned(job);
-        let mut i = 0;
-        for (rtype, spec) in job["spec"]["pytorchReplicaSpecs"]
-            .as_object()
-            .expect("replicas")
-        {
-            for idx in 0..spec["replicas"].as_u64().unwrap_or(1) {
-                let pod = serde_json::json!({
-                    "apiVersion": "v1", "kind": "Pod",
-                    "metadata": {
-                        "name": format!("{name}-{}-{idx}", rtype.to_lowercase()),
-                        "namespace": self.p.ns,
-                        "labels": {
-                            LABEL: id,
-                            "training.kubeflow.org/job-name": name,
-                            "training.kubeflow.org/replica-type": rtype.to_lowercase(),
-                            "training.kubeflow.org/replica-index": idx.to_string(),
-                            "hybridctl.test/outcome": outcome,
-                        },
-                        "annotations": {"hybridctl.test/run-duration": "1s"},
-                    },
-                    "spec": {
-                        "nodeName": nodes[i % nodes.len()],
-                        "containers": [{"name": "pytorch", "image": "registry.example/train:1"}],
-                    },
-                });
-                i += 1;
-                let out = self.p.kubectl_as(
-                    &self.p.admin,
-                    &["create", "-f", "-"],
-                    Some(&pod.to_string()),
-                );
-                assert!(out.status.success(), "create pod: {}", stderr(&out));
-            }
-        }
-        i
+        self.p.create_pods(job, id, outcome)
     }
 
     fn set_condition(&self, name: &str, kind: &str, reason: &str) {
-        let patch = serde_json::json!({"status": {"conditions": [
-            {"type": "Created", "status": "True", "reason": "PyTorchJobCreated", "message": "created"},
-            {"type": kind, "status": "True", "reason": reason, "message": format!("PyTorchJob {name} is {kind}.")},
-        ]}});
-        let out = self.p.kubectl_admin(&[
-            "patch",
-            "pytorchjob",
-            name,
-            "-n",
-            &self.p.ns,
-            "--subresource=status",
-            "--type=merge",
-            "-p",
-            &patch.to_string(),
-        ]);
-        assert!(out.status.success(), "patch status: {}", stderr(&out));
+        self.p.set_condition(name, kind, reason);
     }
 
     fn final_state(&self, id: &str) -> String {

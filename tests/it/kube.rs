@@ -84,7 +84,7 @@ impl Plane {
         self.kubectl_as(&self.admin, args, None)
     }
 
-    fn json(&self, args: &[&str]) -> Value {
+    pub fn json(&self, args: &[&str]) -> Value {
         let mut a = args.to_vec();
         a.extend(["-o", "json"]);
         let out = self.kubectl_admin(&a);
@@ -116,7 +116,7 @@ impl Plane {
     }
 
     /// Play the training operator: pods for each replica, on the pinned nodes.
-    fn create_pods(&self, job: &Value, job_id: &str, outcome: &str) {
+    pub fn create_pods(&self, job: &Value, job_id: &str, outcome: &str) -> usize {
         let name = job["metadata"]["name"].as_str().expect("name");
         let nodes: Vec<String> = job["spec"]["pytorchReplicaSpecs"]["Master"]["template"]["spec"]["affinity"]["nodeAffinity"]
             ["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"][0]["matchExpressions"][0]["values"]
@@ -156,9 +156,10 @@ impl Plane {
                 assert!(out.status.success(), "create pod: {}", stderr(&out));
             }
         }
+        i
     }
 
-    fn set_condition(&self, name: &str, kind: &str, reason: &str) {
+    pub fn set_condition(&self, name: &str, kind: &str, reason: &str) {
         let patch = serde_json::json!({"status": {"conditions": [
             {"type": "Created", "status": "True", "reason": "PyTorchJobCreated", "message": "created"},
             {"type": kind, "status": "True", "reason": reason, "message": format!("PyTorchJob {name} is {kind}.")},

@@ -164,10 +164,6 @@ impl Cluster {
     }
 }
 
-pub fn repo() -> PathBuf {
-    root()
-}
-
 /// A launcher for test jobs that behaves like `launch` does with Kubernetes: it plans (the
 /// real `hybridctl launch`, dry run), then stays up like a training job; on SIGTERM it
 /// cleans up (here: says so) and then waits to be killed, so Slurm records the job as
@@ -727,7 +723,6 @@ fn status_of_200_queued_jobs_uses_one_squeue_call() {
         .args(&ids)
         .env("SLURM_CONF", &c.conf)
         .status();
-    let _ = repo();
 }
 
 fn with_fake_mmlsquota(cmd: &mut assert_cmd::Command) {
