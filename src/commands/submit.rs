@@ -93,9 +93,12 @@ pub fn run(args: SubmitArgs, env: Env, out: &Output) -> Result<ExitStatus> {
         Some(records) => match records.save(&record, &plan.frozen_spec, &script) {
             Ok(dir) => Some(dir.display().to_string()),
             Err(e) => {
+                let why = std::error::Error::source(&e)
+                    .map(|s| format!(": {s}"))
+                    .unwrap_or_default();
                 eprintln!(
-                    "warning: job {} was submitted but not recorded: {e}",
-                    submitted.job_id
+                    "warning: job {} was submitted but not recorded: {e}{why}\n  hint: `hybridctl status {}` still finds it through Slurm; check $XDG_STATE_HOME",
+                    submitted.job_id, submitted.job_id
                 );
                 None
             }
