@@ -5,6 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# `scripts/test.sh --services` only starts the two test clusters (and leaves them running) so
+# single tests can be run by hand: eval "$(testenv/kube/kube.sh env)"; eval "$(testenv/slurm.sh env)".
+services_only=0
+if [ "${1:-}" = --services ]; then services_only=1; export HYBRIDCTL_KEEP_SLURM=1; fi
+
 log() { printf '[test] %s\n' "$*" >&2; }
 
 # --- Debian packages -------------------------------------------------------------------
@@ -21,12 +26,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # --- Rust checks -----------------------------------------------------------------------
+if [ "$services_only" = 0 ]; then
 log "cargo fmt --check"
 cargo fmt --all -- --check
 log "cargo clippy"
 cargo clippy --quiet --all-targets -- -D warnings
 log "shellcheck of the project's scripts"
 shellcheck scripts/*.sh benches/*.sh testenv/*.sh testenv/kube/*.sh testenv/kube/go/*.sh tests/fixtures/bin/* tests/fixtures/*/record.sh tests/fixtures/slurm-hooks/hook.sh examples/slurm/*.sh .ci/run
+fi
 
 # --- Real services the tests need --------------------------------------------------------
 # A real kube-apiserver + etcd + kwok with the Kubeflow PyTorchJob CRD, built from Go modules
@@ -70,6 +77,11 @@ hooks:
 EOF
 printf 'HYBRIDCTL_BIN=%q\nHYBRIDCTL_SITE_CONFIG=%q\nHYBRIDCTL_HOOK_TIMEOUT=20\n' \
   "$hook_bin" "$hook_dir/site.yaml" >"$hook_dir/hook.env"
+
+if [ "$services_only" = 1 ]; then
+  log "the test clusters are up; stop them with testenv/slurm.sh down; testenv/kube/kube.sh down"
+  exit 0
+fi
 
 # --- Tests -----------------------------------------------------------------------------
 export RUST_BACKTRACE=0
