@@ -37,6 +37,7 @@ fn render_8_node(c: &mut Criterion) {
             let opts = PlanOptions {
                 launcher: "hybridctl".into(),
                 spec_path: "llama.yaml".into(),
+                ..PlanOptions::default()
             };
             let plan = Plan::new(&spec, &alloc, &opts).expect("plan");
             let renderer = Renderer::new(None).expect("templates");

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod diag;
 pub mod error;
 pub mod hostlist;
+pub mod nodenames;
 pub mod kube;
 pub mod plan;
 pub mod preflight;

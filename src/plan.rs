@@ -25,12 +25,14 @@ pub struct Allocation {
 }
 
 /// Values from settings that shape the artifacts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PlanOptions {
     /// How compute nodes call hybridctl (site config `launcher`).
     pub launcher: String,
     /// Shown in the provenance header.
     pub spec_path: String,
+    /// Slurm node name -> Kubernetes node name (site config `nodeNames`).
+    pub node_names: crate::nodenames::NodeNames,
 }
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -41,7 +43,7 @@ pub enum PlanError {
     DuplicateNode(String),
     #[error("`{0}` is not a valid Slurm job id")]
     JobId(String),
-    #[error("node name `{0}` is not a valid Kubernetes node name")]
+    #[error("{0}")]
     NodeName(String),
     #[error("could not serialise the frozen spec: {0}")]
     Freeze(String),
@@ -102,7 +104,10 @@ pub struct Plan {
     pub k8s_name: String,
     pub namespace: String,
     pub context: Option<String>,
+    /// The allocated nodes as Slurm names them.
     pub nodes: Vec<String>,
+    /// The same nodes as Kubernetes names them (site config `nodeNames`; usually the same).
+    pub kube_nodes: Vec<String>,
     pub node_count: u32,
     pub gpus_per_node: u32,
     pub nproc_per_node: u32,
@@ -153,13 +158,14 @@ impl Plan {
             });
         }
         for (i, n) in alloc.nodes.iter().enumerate() {
-            if crate::spec::names::check_dns_subdomain(n).is_err() {
-                return Err(PlanError::NodeName(n.clone()));
-            }
             if alloc.nodes[..i].contains(n) {
                 return Err(PlanError::DuplicateNode(n.clone()));
             }
         }
+        let kube_nodes = opts
+            .node_names
+            .kube_names(&alloc.nodes)
+            .map_err(PlanError::NodeName)?;
         let frozen_spec =
             serde_json::to_string(spec).map_err(|e| PlanError::Freeze(e.to_string()))?;
         let node_count = spec.slurm.nodes;
@@ -318,6 +324,7 @@ impl Plan {
             namespace: spec.kubernetes.namespace.clone(),
             context: spec.kubernetes.context.clone(),
             nodes: alloc.nodes.clone(),
+            kube_nodes,
             node_count,
             gpus_per_node: gpus,
             nproc_per_node: nproc,

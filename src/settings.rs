@@ -93,6 +93,8 @@ pub struct ConfigFile {
     pub kubeconfig: Option<PathBuf>,
     /// Let `launch` run with an identity that has admin powers (site config only).
     pub allow_admin_identity: bool,
+    /// Slurm node name -> Kubernetes node name (site config `nodeNames`, only there).
+    pub node_names: crate::nodenames::NodeNames,
 }
 
 /// The site's GPFS settings (`gpfs:` in the site config).
@@ -296,6 +298,9 @@ fn load_config(
         cfg.kubeconfig = d.opt_string(&mut m, "kubeconfig").map(|p| base.join(p));
         if site {
             cfg.allow_admin_identity = d.opt_bool(&mut m, "allowAdminIdentity").unwrap_or(false);
+            if let Some(n) = m.field("nodeNames") {
+                cfg.node_names = decode_node_names(&mut d, n);
+            }
         }
         if let Some(s) = m.field("slurm")
             && let Some(mut sm) = d.map(s, "slurm")
@@ -350,6 +355,64 @@ fn decode_gpfs(d: &mut Decoder, node: &Node, base: &Path) -> GpfsConfig {
     }
     m.finish(d);
     cfg
+}
+
+fn decode_node_names(d: &mut Decoder, node: &Node) -> crate::nodenames::NodeNames {
+    use crate::nodenames::NodeNames;
+    let Some(mut m) = d.map(node, "nodeNames") else {
+        return NodeNames::identity();
+    };
+    let template = d.opt_string(&mut m, "template").and_then(|t| {
+        let ok = d.check(
+            "nodeNames.template",
+            &t,
+            "node-names",
+            "e.g. `{name}.cluster.example.com`: `{name}` is the Slurm node name",
+            |t| NodeNames::parse_template(t).map(|_| ()),
+        );
+        if ok {
+            NodeNames::parse_template(&t).ok()
+        } else {
+            None
+        }
+    });
+    let mut map = std::collections::BTreeMap::new();
+    if let Some(entries) = m.field("map") {
+        if let Value::Map(items) = &entries.value {
+            for (key, value) in items {
+                match &value.value {
+                    Value::Scalar { text, .. } => {
+                        let v = text.clone();
+                        if d.check(
+                            &format!("nodeNames.map.{}", key.name),
+                            &v,
+                            "node-names",
+                            "Kubernetes node names are DNS-1123 subdomains: lowercase letters, digits, `-` and `.`",
+                            crate::spec::names::check_dns_subdomain,
+                        ) {
+                            map.insert(key.name.clone(), v);
+                        }
+                    }
+                    _ => d.diags.error(
+                        &value.pos,
+                        "type",
+                        format!(
+                            "`nodeNames.map.{}` must be a Kubernetes node name",
+                            key.name
+                        ),
+                    ),
+                }
+            }
+        } else {
+            d.diags.error(
+                &entries.pos,
+                "type",
+                "`nodeNames.map` must map Slurm node names to Kubernetes node names",
+            );
+        }
+    }
+    m.finish(d);
+    NodeNames::new(template, map)
 }
 
 fn decode_hooks(d: &mut Decoder, node: &Node) -> HooksConfig {

@@ -223,12 +223,11 @@ fn verify_kubernetes(
         return;
     };
     let left = runtime.block_on(async {
-        let client =
-            match crate::kube::client::client(&conn, &settings.env, settings.kubeconfig()).await {
-                Ok(c) => c,
-                Err(crate::kube::client::ConnectError::Missing { .. }) => return Ok(None),
-                Err(e) => return Err(e.to_string()),
-            };
+        let client = match crate::kube::client::from_settings(&conn, settings).await {
+            Ok(c) => c,
+            Err(crate::kube::client::ConnectError::Missing { .. }) => return Ok(None),
+            Err(e) => return Err(e.to_string()),
+        };
         // The epilog runs right after the job ends; give it a bounded moment. One list per kind
         // and namespace each second, for the handful of jobs being cancelled.
         let deadline = Instant::now() + Duration::from_secs(30);

@@ -196,27 +196,6 @@ pub fn advertised(nodes: &[Node], resource: &str) -> Advertised {
     }
 }
 
-/// A kube error as one line: the server's message and code, or the error and its causes.
-fn describe_error(e: &kube::Error) -> String {
-    if let kube::Error::Api(s) = e {
-        return format!("{} (HTTP {})", s.message, s.code);
-    }
-    chain(e)
-}
-
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = s.source();
-    }
-    parts.join(": ")
-}
-
 fn status_code(e: &kube::Error) -> Option<u16> {
     match e {
         kube::Error::Api(s) => Some(s.code),
@@ -240,7 +219,7 @@ impl CallError {
 
     fn text(&self) -> String {
         match self {
-            Self::Api(e) => describe_error(e),
+            Self::Api(e) => crate::kube::client::brief(e),
             Self::Timeout => format!("no answer within {} s", CALL_TIMEOUT.as_secs()),
         }
     }
@@ -261,13 +240,7 @@ async fn call_access<T>(
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => {
             let hint = e.hint();
-            let text = match &e {
-                access::AccessError::Review { source, .. }
-                | access::AccessError::WhoAmI(source) => {
-                    format!("{e}: {}", describe_error(source))
-                }
-            };
-            Err((text, hint))
+            Err((e.to_string(), hint))
         }
         Err(_) => Err((
             format!(
@@ -320,7 +293,12 @@ async fn kube_checks(settings: &Settings, kube: &KubeArgs, ns: &str, report: &mu
     let client = match client(&conn, &settings.env, settings.kubeconfig()).await {
         Ok(c) => c,
         Err(e) => {
-            report.push_hint("kubeconfig", Verdict::Fail, chain(&e), e.hint());
+            report.push_hint(
+                "kubeconfig",
+                Verdict::Fail,
+                crate::kube::hooks::one_line(&e),
+                e.hint(),
+            );
             return;
         }
     };

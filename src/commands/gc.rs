@@ -67,11 +67,7 @@ pub fn run(args: GcArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
         .build()
         .context("could not start the async runtime")?;
     let client = runtime
-        .block_on(crate::kube::client::client(
-            &conn,
-            &settings.env,
-            settings.kubeconfig(),
-        ))
+        .block_on(crate::kube::client::from_settings(&conn, &settings))
         .map_err(|e| {
             let hint = e.hint();
             anyhow::Error::new(e)

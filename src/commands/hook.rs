@@ -74,7 +74,7 @@ fn hook(args: &HookArgs, env: Env, log: &mut Log<'_>) -> (ExitStatus, Option<Rep
         ExitStatus::Success
     };
     // The epilog finds everything by label: a node list it cannot read must not stop it.
-    let job = match HookJob::from_env(|k| {
+    let mut job = match HookJob::from_env(|k| {
         (prolog || k != "SLURM_JOB_NODELIST")
             .then(|| settings.env.get(k))
             .flatten()
@@ -103,6 +103,17 @@ fn hook(args: &HookArgs, env: Env, log: &mut Log<'_>) -> (ExitStatus, Option<Rep
                 "PrologSlurmctld gets the allocated nodes from Slurm; is this hook run as PrologSlurmctld?",
             );
             return (failed, None);
+        }
+        // Kubernetes may name the nodes differently (site config `nodeNames`).
+        match settings.site.node_names.kube_names(&job.nodes) {
+            Ok(names) => job.nodes = names,
+            Err(e) => {
+                log.error(
+                    e,
+                    "fix `nodeNames` in the site config (docs/spec.md, section Site config)",
+                );
+                return (failed, None);
+            }
         }
     }
     // The site config was checked when it was loaded; an invalid taint was reported above.
@@ -133,37 +144,41 @@ fn hook(args: &HookArgs, env: Env, log: &mut Log<'_>) -> (ExitStatus, Option<Rep
         }
     };
     let limit = Duration::from_secs(args.timeout.max(1));
-    let outcome =
-        runtime.block_on(async {
-            let deadline = tokio::time::Instant::now() + limit;
-            tokio::time::timeout_at(deadline, async {
-                let client =
-                    match crate::kube::client::client(&conn, &settings.env, settings.kubeconfig())
-                        .await
-                    {
-                        Ok(c) => c,
-                        Err(e) => {
-                            log.error(hooks::one_line(&e), e.hint());
-                            return None;
-                        }
-                    };
-                Some(if prolog {
-                    hooks::prolog(&client, &job, taint.as_ref(), log).await
-                } else {
-                    let wait_until = deadline.checked_sub(REPORT_MARGIN).unwrap_or(deadline);
-                    hooks::epilog(
-                        &client,
-                        &job.job_id,
-                        &namespaces,
-                        taint.as_ref(),
-                        wait_until,
-                        log,
-                    )
-                    .await
-                })
+    let outcome = runtime.block_on(async {
+        let deadline = tokio::time::Instant::now() + limit;
+        tokio::time::timeout_at(deadline, async {
+            let client = match crate::kube::client::from_settings(&conn, &settings).await {
+                Ok(c) => c,
+                Err(e) => {
+                    log.error(hooks::one_line(&e), e.hint());
+                    return None;
+                }
+            };
+            // Least privilege, as for `launch`: a hook holding admin credentials could do
+            // anything to the cluster.
+            if let Err(message) =
+                crate::kube::access::refuse_admin(&client, settings.site.allow_admin_identity).await
+            {
+                log.error(message, crate::kube::access::ADMIN_REFUSAL_HINT);
+                return None;
+            }
+            Some(if prolog {
+                hooks::prolog(&client, &job, taint.as_ref(), log).await
+            } else {
+                let wait_until = deadline.checked_sub(REPORT_MARGIN).unwrap_or(deadline);
+                hooks::epilog(
+                    &client,
+                    &job.job_id,
+                    &namespaces,
+                    taint.as_ref(),
+                    wait_until,
+                    log,
+                )
+                .await
             })
-            .await
-        });
+        })
+        .await
+    });
     match outcome {
         Ok(Some(report)) if report.errors.is_empty() => (ExitStatus::Success, Some(report)),
         Ok(Some(report)) => (failed, Some(report)),

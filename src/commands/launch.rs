@@ -82,6 +82,7 @@ pub fn run(args: LaunchArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
     let opts = PlanOptions {
         launcher: settings.launcher(),
         spec_path: args.spec_path.clone(),
+        node_names: settings.site.node_names.clone(),
     };
     let plan = Plan::new(&spec, &alloc, &opts).map_err(|e| {
         UserError::environment(
@@ -121,7 +122,7 @@ pub fn run(args: LaunchArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
         .build()
         .context("could not start the async runtime")?;
     let outcome = runtime.block_on(async {
-        let client = crate::kube::client::client(&conn, &settings.env, settings.kubeconfig())
+        let client = crate::kube::client::from_settings(&conn, &settings)
             .await
             .map_err(|e| {
                 let hint = e.hint();
@@ -129,15 +130,11 @@ pub fn run(args: LaunchArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
                     .context(UserError::environment("cannot connect to Kubernetes", hint))
             })?;
         // Least privilege: the Slurm-side identity must not be an admin (principle 4).
-        if !settings.site.allow_admin_identity {
-            let powers = crate::kube::access::admin_powers(&client).await.unwrap_or_default();
-            if let Some(first) = powers.first() {
-                return Err(anyhow::Error::new(UserError::environment(
-                    format!("refusing to run with an admin identity: it may {}", first.question.describe()),
-                    "use the least-privilege identity `hybridctl rbac` prints, or set `allowAdminIdentity: true` in the site config",
-                )));
-            }
-        }
+        crate::kube::access::refuse_admin(&client, settings.site.allow_admin_identity)
+            .await
+            .map_err(|message| {
+                UserError::environment(message, crate::kube::access::ADMIN_REFUSAL_HINT)
+            })?;
         let mut stdout = std::io::stdout();
         crate::kube::launch::run(client, &plan, &manifest.typed, &mut stdout)
             .await

@@ -33,6 +33,7 @@ pub fn run(args: RenderArgs, env: Env, out: &Output) -> Result<ExitStatus> {
     let opts = PlanOptions {
         launcher: settings.launcher(),
         spec_path: display,
+        node_names: settings.site.node_names.clone(),
     };
     let plan = Plan::new(&spec, &alloc, &opts).map_err(|e| {
         UserError::invalid(

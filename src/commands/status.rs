@@ -281,9 +281,7 @@ pub fn add_kubernetes(
         return;
     };
     let result = runtime.block_on(async {
-        let client = match crate::kube::client::client(&conn, &settings.env, settings.kubeconfig())
-            .await
-        {
+        let client = match crate::kube::client::from_settings(&conn, settings).await {
             Ok(c) => c,
             Err(crate::kube::client::ConnectError::Missing { .. }) => return Ok(BTreeMap::new()),
             Err(e) => return Err(e.to_string()),

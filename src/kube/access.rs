@@ -56,6 +56,12 @@ impl Question {
 
     /// `list pods/log in namespace training`, `patch nodes`, `list secrets in all namespaces`.
     pub fn describe(&self) -> String {
+        if self.verb == "*" && self.resource == "*" {
+            return match &self.namespace {
+                Some(ns) => format!("do anything to anything in namespace {ns}"),
+                None => "do anything to anything in the whole cluster".into(),
+            };
+        }
         let mut resource = self.resource.clone();
         if !self.group.is_empty() && self.group != "*" {
             resource = format!("{resource}.{}", self.group);
@@ -100,21 +106,20 @@ pub struct Answer {
 
 #[derive(Debug, Error)]
 pub enum AccessError {
-    #[error("could not ask the API server whether this identity may {what}")]
-    Review {
-        what: String,
-        #[source]
-        source: kube::Error,
-    },
-    #[error("could not ask the API server who this identity is")]
-    WhoAmI(#[source] kube::Error),
+    #[error(
+        "could not ask the API server whether this identity may {what}: {}",
+        super::client::brief(error)
+    )]
+    Review { what: String, error: kube::Error },
+    #[error("could not ask the API server who this identity is: {}", super::client::brief(.0))]
+    WhoAmI(kube::Error),
 }
 
 impl AccessError {
     pub fn hint(&self) -> &'static str {
         match self {
             Self::Review {
-                source: kube::Error::Api(s),
+                error: kube::Error::Api(s),
                 ..
             }
             | Self::WhoAmI(kube::Error::Api(s))
@@ -133,9 +138,9 @@ pub async fn ask(client: &Client, question: &Question) -> Result<Answer, AccessE
     let done = api
         .create(&PostParams::default(), &question.review())
         .await
-        .map_err(|source| AccessError::Review {
+        .map_err(|error| AccessError::Review {
             what: question.describe(),
-            source,
+            error,
         })?;
     let status = done.status.unwrap_or_default();
     let reason = status
@@ -217,6 +222,29 @@ pub async fn admin_powers(client: &Client) -> Result<Vec<Answer>, AccessError> {
     Ok(out)
 }
 
+/// What a Slurm-side command says when it refuses an admin identity.
+pub const ADMIN_REFUSAL_HINT: &str = "use the least-privilege identity `hybridctl rbac` prints, or set `allowAdminIdentity: true` in the site config";
+
+/// `Err(message)` when the identity has admin powers and the site does not allow that
+/// (`allowAdminIdentity`). Principle: a batch script or a Slurm hook holding admin credentials
+/// can do anything to the cluster. When the API server cannot answer the question, the
+/// command goes on (its own requests will fail with a clear error if the API is down).
+pub async fn refuse_admin(client: &Client, allowed: bool) -> Result<(), String> {
+    if allowed {
+        return Ok(());
+    }
+    match admin_powers(client).await {
+        Ok(powers) => match powers.first() {
+            Some(first) => Err(format!(
+                "refusing to run with an admin identity: it may {}",
+                first.question.describe()
+            )),
+            None => Ok(()),
+        },
+        Err(_) => Ok(()),
+    }
+}
+
 /// True when the identity may do anything on anything cluster-wide, or read every Secret.
 /// Slurm-side commands (`launch`, the hooks) should refuse such an identity unless the site
 /// allows it: a batch script holding admin credentials can do anything to the cluster.
@@ -286,7 +314,10 @@ mod tests {
             q.describe(),
             "create pytorchjobs.kubeflow.org in namespace ns"
         );
-        assert_eq!(admin_questions()[0].describe(), "* *");
+        assert_eq!(
+            admin_questions()[0].describe(),
+            "do anything to anything in the whole cluster"
+        );
         assert_eq!(admin_questions()[1].describe(), "list secrets");
     }
 

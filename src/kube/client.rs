@@ -102,6 +102,15 @@ pub fn no_proxy_matches(no_proxy: &str, host: &str) -> bool {
         })
 }
 
+/// A client for the settings' identity: `--kubeconfig`/`--context` (in `conn`), then
+/// `$KUBECONFIG`, then the site config's `kubeconfig`, then `~/.kube/config`.
+pub async fn from_settings(
+    conn: &Connection,
+    settings: &crate::settings::Settings,
+) -> Result<kube::Client, ConnectError> {
+    client(conn, &settings.env, settings.kubeconfig()).await
+}
+
 pub async fn client(
     conn: &Connection,
     env: &Env,
@@ -150,6 +159,25 @@ pub async fn client(
         config.proxy_url = None;
     }
     kube::Client::try_from(config).map_err(ConnectError::Client)
+}
+
+/// A Kubernetes error in one readable line: for an API error the server's own message and the
+/// HTTP code (kube's `Display` repeats the message and dumps the whole Status), otherwise the
+/// error and its causes, each said once.
+pub fn brief(e: &kube::Error) -> String {
+    if let kube::Error::Api(s) = e {
+        return format!("{} (HTTP {})", s.message, s.code);
+    }
+    let mut parts = vec![e.to_string()];
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
 }
 
 #[cfg(test)]

@@ -529,12 +529,11 @@ pub fn namespaces(flag: Option<&str>, configured: &[String], default: &str) -> V
 
 #[derive(Debug, Error)]
 pub enum HookError {
-    #[error("{verb} {what} failed")]
+    #[error("{verb} {what} failed: {}", super::client::brief(error))]
     Api {
         verb: &'static str,
         what: String,
-        #[source]
-        source: kube::Error,
+        error: kube::Error,
     },
     #[error("node `{0}` of the allocation is not a Kubernetes node")]
     NoSuchNode(String),
@@ -553,7 +552,7 @@ impl HookError {
     pub fn hint(&self) -> String {
         match self {
             Self::Api {
-                source: kube::Error::Api(s),
+                error: kube::Error::Api(s),
                 verb,
                 what,
             } if s.code == 403 => format!(
@@ -589,7 +588,7 @@ pub fn one_line(e: &dyn std::error::Error) -> String {
 
 fn api_err(verb: &'static str, what: impl Into<String>) -> impl FnOnce(kube::Error) -> HookError {
     let what = what.into();
-    move |source| HookError::Api { verb, what, source }
+    move |error| HookError::Api { verb, what, error }
 }
 
 fn is_status(e: &kube::Error, code: u16) -> bool {

@@ -36,12 +36,11 @@ pub enum Outcome {
 
 #[derive(Debug, Error)]
 pub enum LaunchError {
-    #[error("{verb} {what} failed: {source}")]
+    #[error("{verb} {what} failed: {}", super::client::brief(error))]
     Api {
         verb: &'static str,
         what: String,
-        #[source]
-        source: kube::Error,
+        error: kube::Error,
     },
     #[error("the allocated nodes are not usable on Kubernetes: {0}")]
     Nodes(String),
@@ -58,7 +57,7 @@ pub enum LaunchError {
 impl LaunchError {
     pub fn hint(&self) -> String {
         match self {
-            Self::Api { source: kube::Error::Api(s), verb, what } if s.code == 403 => format!(
+            Self::Api { error: kube::Error::Api(s), verb, what } if s.code == 403 => format!(
                 "the identity may not {verb} {what}; `hybridctl rbac` prints the role the Slurm-side identity needs"
             ),
             Self::Nodes(_) => {
@@ -72,7 +71,7 @@ impl LaunchError {
 
 fn api_err(verb: &'static str, what: impl Into<String>) -> impl FnOnce(kube::Error) -> LaunchError {
     let what = what.into();
-    move |source| LaunchError::Api { verb, what, source }
+    move |error| LaunchError::Api { verb, what, error }
 }
 
 /// The job's result from its conditions: the last `Succeeded` or `Failed` condition that is
@@ -105,17 +104,22 @@ fn quantity_value(q: &Quantity) -> Option<u64> {
 /// One list call for all nodes.
 pub fn check_nodes(plan: &Plan, nodes: &[Node]) -> Result<(), String> {
     let mut problems = Vec::new();
-    for name in &plan.nodes {
+    for (slurm_name, name) in plan.nodes.iter().zip(&plan.kube_nodes) {
+        let shown = if slurm_name == name {
+            format!("`{name}`")
+        } else {
+            format!("`{name}` (Slurm node `{slurm_name}`)")
+        };
         let Some(node) = nodes.iter().find(|n| {
-            n.metadata.name.as_deref() == Some(name)
+            n.metadata.name.as_deref() == Some(name.as_str())
                 || n.metadata
                     .labels
                     .as_ref()
                     .and_then(|l| l.get(HOSTNAME_LABEL))
                     .map(String::as_str)
-                    == Some(name)
+                    == Some(name.as_str())
         }) else {
-            problems.push(format!("node `{name}` does not exist"));
+            problems.push(format!("node {shown} does not exist"));
             continue;
         };
         let alloc = node.status.as_ref().and_then(|s| s.allocatable.as_ref());
@@ -130,7 +134,7 @@ pub fn check_nodes(plan: &Plan, nodes: &[Node]) -> Result<(), String> {
                 .unwrap_or(0);
             if have < want {
                 problems.push(format!(
-                    "node `{name}` has {have} `{}`, the job needs {want}",
+                    "node {shown} has {have} `{}`, the job needs {want}",
                     limit.name
                 ));
             }
@@ -334,7 +338,7 @@ pub async fn run(
     let mut int = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
     // 1. The allocated nodes: one list call.
     let nodes: Api<Node> = Api::all(client.clone());
-    let selector_nodes = format!("{HOSTNAME_LABEL} in ({})", plan.nodes.join(","));
+    let selector_nodes = format!("{HOSTNAME_LABEL} in ({})", plan.kube_nodes.join(","));
     let listed = nodes
         .list(&ListParams::default().labels(&selector_nodes))
         .await

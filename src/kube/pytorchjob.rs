@@ -3,6 +3,11 @@
 //! `common_types.go` of kubeflow/training-operator v1.9.
 //! `runPolicy` must sit under `spec` (not at the top of `spec`'s siblings), see
 //! training-operator issues #1241 and #1627.
+//!
+//! The types accept fields they do not know: objects read back from the API server may carry
+//! fields of a newer operator or of a mutating webhook, and reading them must not fail. The
+//! manifest hybridctl renders is held to the types strictly by a round trip instead
+//! (`render::Renderer::pytorchjob`): a field the types drop is an error there.
 
 use std::collections::BTreeMap;
 
@@ -20,7 +25,7 @@ use serde::{Deserialize, Serialize};
     status = "PyTorchJobStatus",
     schema = "disabled"
 )]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct PyTorchJobSpec {
     pub run_policy: RunPolicy,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31,7 +36,7 @@ pub struct PyTorchJobSpec {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct RunPolicy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clean_pod_policy: Option<String>,
@@ -50,7 +55,7 @@ pub struct RunPolicy {
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct ElasticPolicy {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_replicas: Option<i32>,
@@ -71,7 +76,7 @@ pub struct ElasticPolicy {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct ReplicaSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i32>,

@@ -197,7 +197,49 @@ impl Renderer {
                 name: self.origin(PYTORCHJOB_TEMPLATE),
                 message: e.to_string(),
             })?;
+        // Strict: every field of the rendered document must survive the typed round trip (a
+        // misspelt or misplaced field would otherwise be dropped without a word).
+        let back = serde_json::to_value(&typed).map_err(|e| RenderError::ManifestShape {
+            name: self.origin(PYTORCHJOB_TEMPLATE),
+            message: e.to_string(),
+        })?;
+        if let Some(path) = first_dropped(&value, &back, String::new()) {
+            return Err(RenderError::ManifestShape {
+                name: self.origin(PYTORCHJOB_TEMPLATE),
+                message: format!("`{path}` is not a field of a kubeflow.org/v1 PyTorchJob"),
+            });
+        }
         Ok(Manifest { value, typed })
+    }
+}
+
+/// The first field of `rendered` that is missing from `typed` (its typed round trip), as a
+/// dotted path. A `null` counts as absent: the types leave out what is not set.
+fn first_dropped(
+    rendered: &serde_json::Value,
+    typed: &serde_json::Value,
+    path: String,
+) -> Option<String> {
+    use serde_json::Value;
+    match (rendered, typed) {
+        (Value::Object(a), Value::Object(b)) => a.iter().find_map(|(k, v)| {
+            let here = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            match b.get(k) {
+                Some(w) => first_dropped(v, w, here),
+                None if v.is_null() => None,
+                None => Some(here),
+            }
+        }),
+        (Value::Array(a), Value::Array(b)) => a
+            .iter()
+            .zip(b)
+            .enumerate()
+            .find_map(|(i, (v, w))| first_dropped(v, w, format!("{path}[{i}]"))),
+        _ => None,
     }
 }
 

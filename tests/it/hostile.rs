@@ -179,6 +179,7 @@ fn check(
         &PlanOptions {
             launcher: launcher.display().to_string(),
             spec_path: "hostile.yaml".into(),
+            ..PlanOptions::default()
         },
     ) {
         Ok(p) => p,

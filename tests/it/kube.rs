@@ -202,7 +202,18 @@ fn start_launch_as(
     job_id: &str,
     nodelist: &str,
 ) -> Child {
+    start_launch_with(kubeconfig, "/dev/null", spec, job_id, nodelist)
+}
+
+fn start_launch_with(
+    kubeconfig: &str,
+    site: &str,
+    spec: &std::path::Path,
+    job_id: &str,
+    nodelist: &str,
+) -> Child {
     let script = hybridctl()
+        .env("HYBRIDCTL_SITE_CONFIG", site)
         .args(["render", "--only", "sbatch"])
         .arg(spec)
         .output()
@@ -219,7 +230,7 @@ fn start_launch_as(
         .args(["launch", "--kubeconfig", kubeconfig, "--frozen-spec=-"])
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HYBRIDCTL_SITE_CONFIG", "/dev/null")
+        .env("HYBRIDCTL_SITE_CONFIG", site)
         .env("HYBRIDCTL_CONFIG", "/dev/null")
         .env("RUST_BACKTRACE", "0")
         .env("SLURM_JOB_ID", job_id)
@@ -569,4 +580,133 @@ fn launch_refuses_an_admin_identity() {
     );
     assert!(err.contains("allowAdminIdentity"), "{err}");
     assert_eq!(p.leftovers("905006"), 0);
+}
+
+#[test]
+fn launch_maps_slurm_node_names_to_kubernetes_node_names() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = spec_file(dir.path(), "kube-map", 2);
+    // Slurm calls the machines gpu-a and gpu-b; Kubernetes knows them as node2 and node3.
+    let site = dir.path().join("site.yaml");
+    std::fs::write(&site, "nodeNames:\n  map: {gpu-a: node2, gpu-b: node3}\n").expect("site");
+    let site = site.display().to_string();
+    let child = start_launch_with(&p.user, &site, &spec, "905007", "gpu-a,gpu-b");
+    let name = "kube-map-905007";
+    assert!(
+        p.wait_for(Duration::from_secs(20), || p
+            .kubectl_admin(&["get", "pytorchjob", name, "-n", &p.ns])
+            .status
+            .success()),
+        "the PyTorchJob was not created"
+    );
+    let job = p.json(&["get", "pytorchjob", name, "-n", &p.ns]);
+    let worker = &job["spec"]["pytorchReplicaSpecs"]["Master"]["template"]["spec"];
+    assert_eq!(
+        worker["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
+            [0]["matchExpressions"][0]["values"],
+        serde_json::json!(["node2", "node3"])
+    );
+    p.set_condition(name, "Succeeded", "PyTorchJobSucceeded");
+    let (code, out, err) = finish(child, Duration::from_secs(30));
+    assert_eq!(code, Some(0), "{out}\n{err}");
+    let _ = p.kubectl_admin(&["delete", "pytorchjob", name, "-n", &p.ns, "--wait=false"]);
+
+    // A Slurm node the rule maps to a node Kubernetes does not have: both names are shown.
+    std::fs::write(
+        dir.path().join("site.yaml"),
+        "nodeNames:\n  template: \"{name}.cluster.example.com\"\n",
+    )
+    .expect("site");
+    let child = start_launch_with(&p.user, &site, &spec, "905008", "node[1-2]");
+    let (code, out, err) = finish(child, Duration::from_secs(20));
+    assert_eq!(code, Some(2), "{out}\n{err}");
+    assert!(
+        err.contains("node `node1.cluster.example.com` (Slurm node `node1`) does not exist"),
+        "{err}"
+    );
+    assert_eq!(p.leftovers("905008"), 0);
+}
+
+#[test]
+fn launch_outside_its_role_fails_naming_the_verb_and_the_resource() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The restricted identity may create PyTorchJobs only in the training namespace.
+    let spec = dir.path().join("kube-ns.yaml");
+    std::fs::write(
+        &spec,
+        "apiVersion: hybridctl.io/v1alpha1\nkind: TrainingJob\nname: kube-ns\nslurm: {nodes: 1, gpusPerNode: 8}\nkubernetes: {namespace: default}\ncontainer: {image: registry.example/train:1, command: [python, train.py]}\nnetwork: {fabric: roce, rdmaResource: rdma/rdma_shared_device_a}\n",
+    )
+    .expect("spec");
+    let child = start_launch(&p, &spec, "905009", "node1");
+    let (code, out, err) = finish(child, Duration::from_secs(20));
+    assert_eq!(code, Some(2), "{out}\n{err}");
+    assert!(
+        err.contains("create pytorchjobs in namespace default failed"),
+        "{err}"
+    );
+    assert!(err.contains("forbidden"), "the API server's reason: {err}");
+    assert!(
+        err.contains("the identity may not create pytorchjobs in namespace default")
+            && err.contains("hybridctl rbac"),
+        "{err}"
+    );
+}
+
+/// `hybridctl hook` as slurmctld runs it (the job's variables only), with a site config.
+fn run_hook(site: &std::path::Path, phase: &str, job_id: &str) -> (Option<i32>, String) {
+    let out = Command::new(assert_cmd::cargo::cargo_bin("hybridctl"))
+        .env_clear()
+        .env("HYBRIDCTL_SITE_CONFIG", site)
+        .env("SLURM_JOB_ID", job_id)
+        .env("SLURM_JOB_NODELIST", "node1")
+        .env("SLURM_JOB_STDOUT", "/home/u/hybridctl-x-%j.out")
+        .args(["hook", phase, "--timeout", "10"])
+        .output()
+        .expect("hook");
+    (out.status.code(), stdout(&out))
+}
+
+#[test]
+fn hooks_refuse_an_admin_identity_and_name_what_their_role_forbids() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let site = dir.path().join("site.yaml");
+    // An admin identity: the prolog refuses it, changes nothing, and the job goes on.
+    std::fs::write(
+        &site,
+        format!(
+            "kubeconfig: {}\nhooks:\n  namespaces: [training]\n",
+            p.admin
+        ),
+    )
+    .expect("site");
+    let (code, text) = run_hook(&site, "prolog", "905010");
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("error: refusing to run with an admin identity: it may do anything"),
+        "{text}"
+    );
+    assert!(text.contains("allowAdminIdentity"), "{text}");
+    let node = p.json(&["get", "node", "node1"]);
+    assert!(
+        node["metadata"]["labels"]["hybridctl.io/slurm-job-id"].is_null(),
+        "the refused prolog labelled the node: {node}"
+    );
+    // The restricted identity on a namespace outside its role: the error names the verb, the
+    // resource and the namespace, and points at `hybridctl rbac`.
+    std::fs::write(
+        &site,
+        format!("kubeconfig: {}\nhooks:\n  namespaces: [default]\n", p.user),
+    )
+    .expect("site");
+    let (code, text) = run_hook(&site, "epilog", "905010");
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("error: list pytorchjobs in namespace `default` failed"),
+        "{text}"
+    );
+    assert!(text.contains("forbidden"), "{text}");
+    assert!(text.contains("hybridctl rbac"), "{text}");
 }

@@ -151,6 +151,31 @@ fn site_template_override_is_used() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("undefined"), "{}", stderr(&out));
+
+    // A site PyTorchJob template with a misspelt field is refused, naming the field (the typed
+    // round trip would otherwise drop it without a word).
+    std::fs::remove_file(tdir.join("sbatch.sh.j2")).expect("rm");
+    let stock = std::fs::read_to_string(crate::util::root().join("templates/pytorchjob.yaml.j2"))
+        .expect("stock template");
+    assert!(stock.contains("runPolicy:"));
+    std::fs::write(
+        tdir.join("pytorchjob.yaml.j2"),
+        stock.replacen("runPolicy:", "runPolicy:\n    cleanPodPolicyy: All", 1),
+    )
+    .expect("write");
+    let out = hybridctl()
+        .env("HYBRIDCTL_SITE_CONFIG", &site)
+        .args(["render", "examples/single-node.yaml"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains(
+            "`spec.runPolicy.cleanPodPolicyy` is not a field of a kubeflow.org/v1 PyTorchJob"
+        ),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
