@@ -228,26 +228,24 @@ fn verify_kubernetes(
             Err(crate::kube::client::ConnectError::Missing { .. }) => return Ok(None),
             Err(e) => return Err(e.to_string()),
         };
-        // The epilog runs right after the job ends; give it a bounded moment. One list per kind
-        // and namespace each second, for the handful of jobs being cancelled.
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let mut left = std::collections::BTreeMap::new();
-            for (ns, ids) in &by_ns {
-                let found = crate::kube::state::summarize(&client, ns, ids)
-                    .await
-                    .map_err(|e| format!("listing PyTorchJobs in namespace `{ns}`: {e}"))?;
-                for (id, s) in found {
-                    if !s.is_empty() {
-                        left.insert(id, s);
-                    }
-                }
+        // The epilog runs right after the job ends; give it a bounded moment, watching (one
+        // watch per kind and namespace), then one list per kind says what is left.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        let waits = by_ns
+            .iter()
+            .map(|(ns, ids)| crate::kube::state::wait_gone(&client, ns, ids, deadline));
+        let gone = futures::future::join_all(waits).await;
+        let mut left = std::collections::BTreeMap::new();
+        for ((ns, ids), gone) in by_ns.iter().zip(gone) {
+            if gone {
+                continue;
             }
-            if left.is_empty() || Instant::now() >= deadline {
-                return Ok(Some(left));
-            }
-            tokio::time::sleep(Duration::from_secs(1)).await;
+            let found = crate::kube::state::summarize(&client, ns, ids)
+                .await
+                .map_err(|e| format!("listing PyTorchJobs in namespace `{ns}`: {e}"))?;
+            left.extend(found.into_iter().filter(|(_, s)| !s.is_empty()));
         }
+        Ok(Some(left))
     });
     match left {
         Ok(None) => {}

@@ -105,3 +105,82 @@ pub async fn summarize(
     }
     Ok(out)
 }
+
+/// Wait, until `deadline`, for every PyTorchJob and pod of the jobs to be gone from one
+/// namespace: one metadata watch per kind (no polling), done once both initial lists came in
+/// and nothing is left. True when everything is gone in time; watch errors are retried by the
+/// watcher's backoff until the deadline.
+pub async fn wait_gone(
+    client: &Client,
+    namespace: &str,
+    ids: &[String],
+    deadline: tokio::time::Instant,
+) -> bool {
+    use futures::StreamExt;
+    use kube::core::PartialObjectMeta;
+    use kube::runtime::{WatchStreamExt, watcher};
+    use std::collections::BTreeSet;
+    if ids.is_empty() {
+        return true;
+    }
+    /// A watch event reduced to what the wait needs, so both kinds fit one stream.
+    enum Change {
+        Restart,
+        Present(String),
+        Gone(String),
+        Listed,
+        Error,
+    }
+    fn change<K>(
+        kind: usize,
+        e: Result<watcher::Event<PartialObjectMeta<K>>, watcher::Error>,
+    ) -> (usize, Change) {
+        let name = |o: PartialObjectMeta<K>| o.metadata.name.unwrap_or_default();
+        let c = match e {
+            Ok(watcher::Event::Init) => Change::Restart,
+            Ok(watcher::Event::InitApply(o) | watcher::Event::Apply(o)) => Change::Present(name(o)),
+            Ok(watcher::Event::Delete(o)) => Change::Gone(name(o)),
+            Ok(watcher::Event::InitDone) => Change::Listed,
+            Err(_) => Change::Error,
+        };
+        (kind, c)
+    }
+    let config = watcher::Config::default().labels(&selector(ids));
+    let jobs: Api<PartialObjectMeta<PyTorchJob>> = Api::namespaced(client.clone(), namespace);
+    let pods: Api<PartialObjectMeta<Pod>> = Api::namespaced(client.clone(), namespace);
+    let jobs = watcher(jobs, config.clone())
+        .default_backoff()
+        .map(|e| change(0, e));
+    let pods = watcher(pods, config)
+        .default_backoff()
+        .map(|e| change(1, e));
+    let merged = futures::stream::select(jobs, pods);
+    futures::pin_mut!(merged);
+    let mut present: [BTreeSet<String>; 2] = Default::default();
+    let mut listed = [false, false];
+    let wait = async {
+        while let Some((kind, c)) = merged.next().await {
+            match c {
+                Change::Restart => {
+                    present[kind].clear();
+                    listed[kind] = false;
+                }
+                Change::Present(n) => {
+                    present[kind].insert(n);
+                }
+                Change::Gone(n) => {
+                    present[kind].remove(&n);
+                }
+                Change::Listed => listed[kind] = true,
+                Change::Error => continue,
+            }
+            if listed.iter().all(|l| *l) && present.iter().all(BTreeSet::is_empty) {
+                return true;
+            }
+        }
+        false
+    };
+    tokio::time::timeout_at(deadline, wait)
+        .await
+        .unwrap_or(false)
+}

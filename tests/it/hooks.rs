@@ -540,6 +540,31 @@ fn scancel_mid_run_leaves_nothing() {
 }
 
 #[test]
+fn hybridctl_cancel_mid_run_verifies_that_kubernetes_is_clean() {
+    let Some(w) = world() else { return };
+    let (id, nodes) = running_job(&w, "hook-hcancel", "");
+    let start = Instant::now();
+    let out =
+        w.c.hybridctl()
+            .env("HYBRIDCTL_SITE_CONFIG", &w.site)
+            .env("KUBECONFIG", &w.p.user)
+            .args(["cancel", &id, "-o", "json"])
+            .output()
+            .expect("cancel");
+    let took = start.elapsed();
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let job = &v.as_array().expect("a list of jobs")[0];
+    assert_eq!(job["job_id"], id.as_str(), "{v}");
+    assert_eq!(job["state"], "CANCELLED", "{v}");
+    assert_eq!(job["kubernetes_clean"], true, "{v}\n{}", w.hook_log());
+    assert_eq!(w.leftovers(&id), 0);
+    w.wait_hook("epilog", &id, Duration::from_secs(30));
+    w.assert_clean(&id, &nodes);
+    eprintln!("hybridctl cancel to a verified clean Kubernetes side: {took:?}");
+}
+
+#[test]
 fn a_job_killed_by_its_time_limit_leaves_nothing() {
     let Some(w) = world() else { return };
     let (id, nodes) = running_job(&w, "hook-timeout", "  time: \"1\"\n");
