@@ -31,6 +31,7 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Validate, render and submit a job spec with `sbatch`; prints the job id')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print or follow the logs of every pod of a job, one prefix (and colour) per pod')
             [CompletionResult]::new('quota', 'quota', [CompletionResultType]::ParameterValue, 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets')
             [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and afterwards delete every Kubernetes object of the job and release the nodes')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Find and remove Kubernetes objects and node labels whose Slurm job is gone')
@@ -133,6 +134,29 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hybridctl;logs' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only lines newer than this (e.g. `30s`, `10m`, `1h30m`)')
+            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Only the last N lines of each pod')
+            [CompletionResult]::new('--replica', '--replica', [CompletionResultType]::ParameterName, 'Only these replicas: `master`, `worker`, an index (`3`), or one pod (`worker-3`)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text, or one JSON object per line')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: text, or one JSON object per line')
+            [CompletionResult]::new('--max-streams', '--max-streams', [CompletionResultType]::ParameterName, 'Follow at most this many pods at once')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path of the kubeconfig [default: $KUBECONFIG, the site config''s `kubeconfig`, ~/.kube/config]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Follow the logs until the job finishes')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Follow the logs until the job finishes')
+            [CompletionResult]::new('--timestamps', '--timestamps', [CompletionResultType]::ParameterName, 'Show each line''s timestamp (RFC 3339, as the kubelet recorded it)')
+            [CompletionResult]::new('--no-prefix', '--no-prefix', [CompletionResultType]::ParameterName, 'Leave out the `[worker-3]` prefix')
+            [CompletionResult]::new('--nccl', '--nccl', [CompletionResultType]::ParameterName, 'Analyse the NCCL lines instead of printing them: a per-rank summary (live on a terminal) and the verdicts; exit code 1 when a verdict is bad')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -332,6 +356,7 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Validate, render and submit a job spec with `sbatch`; prints the job id')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print or follow the logs of every pod of a job, one prefix (and colour) per pod')
             [CompletionResult]::new('quota', 'quota', [CompletionResultType]::ParameterValue, 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets')
             [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and afterwards delete every Kubernetes object of the job and release the nodes')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Find and remove Kubernetes objects and node labels whose Slurm job is gone')
@@ -357,6 +382,9 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             break
         }
         'hybridctl;help;cancel' {
+            break
+        }
+        'hybridctl;help;logs' {
             break
         }
         'hybridctl;help;quota' {

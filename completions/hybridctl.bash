@@ -40,6 +40,9 @@ _hybridctl() {
             hybridctl,launch)
                 cmd="hybridctl__subcmd__launch"
                 ;;
+            hybridctl,logs)
+                cmd="hybridctl__subcmd__logs"
+                ;;
             hybridctl,man)
                 cmd="hybridctl__subcmd__man"
                 ;;
@@ -84,6 +87,9 @@ _hybridctl() {
                 ;;
             hybridctl__subcmd__help,launch)
                 cmd="hybridctl__subcmd__help__subcmd__launch"
+                ;;
+            hybridctl__subcmd__help,logs)
+                cmd="hybridctl__subcmd__help__subcmd__logs"
                 ;;
             hybridctl__subcmd__help,man)
                 cmd="hybridctl__subcmd__help__subcmd__man"
@@ -161,7 +167,7 @@ _hybridctl() {
 
     case "${cmd}" in
         hybridctl)
-            opts="-h -V --color --help --version render validate submit status cancel quota hook gc rbac doctor launch hostlist completions man help"
+            opts="-h -V --color --help --version render validate submit status cancel logs quota hook gc rbac doctor launch hostlist completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -339,7 +345,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__help)
-            opts="render validate submit status cancel quota hook gc rbac doctor launch hostlist completions man help"
+            opts="render validate submit status cancel logs quota hook gc rbac doctor launch hostlist completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -507,6 +513,20 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__help__subcmd__launch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__help__subcmd__logs)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -895,6 +915,64 @@ _hybridctl() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "yaml json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__logs)
+            opts="-f -o -n -h -V --follow --since --tail --replica --timestamps --no-prefix --output --nccl --max-streams --kubeconfig --context --namespace --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replica)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-streams)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)

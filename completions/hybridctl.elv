@@ -28,6 +28,7 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand submit 'Validate, render and submit a job spec with `sbatch`; prints the job id'
             cand status 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait'
             cand cancel 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel'
+            cand logs 'Print or follow the logs of every pod of a job, one prefix (and colour) per pod'
             cand quota 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets'
             cand hook 'Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and afterwards delete every Kubernetes object of the job and release the nodes'
             cand gc 'Find and remove Kubernetes objects and node labels whose Slurm job is gone'
@@ -125,6 +126,28 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand -n 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]'
             cand --namespace 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hybridctl;logs'= {
+            cand --since 'Only lines newer than this (e.g. `30s`, `10m`, `1h30m`)'
+            cand --tail 'Only the last N lines of each pod'
+            cand --replica 'Only these replicas: `master`, `worker`, an index (`3`), or one pod (`worker-3`)'
+            cand -o 'Output format: text, or one JSON object per line'
+            cand --output 'Output format: text, or one JSON object per line'
+            cand --max-streams 'Follow at most this many pods at once'
+            cand --kubeconfig 'Path of the kubeconfig [default: $KUBECONFIG, the site config''s `kubeconfig`, ~/.kube/config]'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]'
+            cand --namespace 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -f 'Follow the logs until the job finishes'
+            cand --follow 'Follow the logs until the job finishes'
+            cand --timestamps 'Show each line''s timestamp (RFC 3339, as the kubelet recorded it)'
+            cand --no-prefix 'Leave out the `[worker-3]` prefix'
+            cand --nccl 'Analyse the NCCL lines instead of printing them: a per-rank summary (live on a terminal) and the verdicts; exit code 1 when a verdict is bad'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -302,6 +325,7 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand submit 'Validate, render and submit a job spec with `sbatch`; prints the job id'
             cand status 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait'
             cand cancel 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel'
+            cand logs 'Print or follow the logs of every pod of a job, one prefix (and colour) per pod'
             cand quota 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets'
             cand hook 'Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and afterwards delete every Kubernetes object of the job and release the nodes'
             cand gc 'Find and remove Kubernetes objects and node labels whose Slurm job is gone'
@@ -322,6 +346,8 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
         &'hybridctl;help;status'= {
         }
         &'hybridctl;help;cancel'= {
+        }
+        &'hybridctl;help;logs'= {
         }
         &'hybridctl;help;quota'= {
         }

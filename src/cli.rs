@@ -81,6 +81,15 @@ pub enum Command {
     /// cancelled directly.
     Cancel(CancelArgs),
 
+    /// Print or follow the logs of every pod of a job, one prefix (and colour) per pod
+    ///
+    /// JOB is a Slurm job id or a job name from the job records. With -f, new pods (restarts,
+    /// elastic scale-up) are picked up as they start, a dropped connection or an API-server
+    /// restart resumes without repeating or losing lines, and the command ends when the
+    /// PyTorchJob finishes, with a footer giving its final state (exit code 1 when it failed).
+    /// Messages about streams and the footer go to stderr, log lines to stdout.
+    Logs(LogsArgs),
+
     /// GPFS / Storage Scale quotas of the user, the user's groups, or filesets
     ///
     /// Runs `mmlsquota -Y` and shows usage against soft and hard limits, in-doubt and grace,
@@ -396,6 +405,53 @@ pub struct DoctorArgs {
     /// Output format
     #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
     pub output: TextOrJson,
+
+    #[command(flatten)]
+    pub kube: KubeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// Job id or name (from the job records)
+    #[arg(value_name = "JOB")]
+    pub job: String,
+
+    /// Follow the logs until the job finishes
+    #[arg(short = 'f', long)]
+    pub follow: bool,
+
+    /// Only lines newer than this (e.g. `30s`, `10m`, `1h30m`)
+    #[arg(long, value_name = "DURATION")]
+    pub since: Option<String>,
+
+    /// Only the last N lines of each pod
+    #[arg(long, value_name = "N")]
+    pub tail: Option<u32>,
+
+    /// Only these replicas: `master`, `worker`, an index (`3`), or one pod (`worker-3`)
+    #[arg(long, value_name = "REPLICA")]
+    pub replica: Option<String>,
+
+    /// Show each line's timestamp (RFC 3339, as the kubelet recorded it)
+    #[arg(long)]
+    pub timestamps: bool,
+
+    /// Leave out the `[worker-3]` prefix
+    #[arg(long)]
+    pub no_prefix: bool,
+
+    /// Output format: text, or one JSON object per line
+    #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
+    pub output: TextOrJson,
+
+    /// Analyse the NCCL lines instead of printing them: a per-rank summary (live on a
+    /// terminal) and the verdicts; exit code 1 when a verdict is bad
+    #[arg(long)]
+    pub nccl: bool,
+
+    /// Follow at most this many pods at once
+    #[arg(long, value_name = "N", default_value_t = crate::kube::logs::DEFAULT_MAX_STREAMS)]
+    pub max_streams: usize,
 
     #[command(flatten)]
     pub kube: KubeArgs,

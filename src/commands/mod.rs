@@ -7,6 +7,7 @@ mod gc;
 mod hook;
 mod hostlist;
 mod launch;
+mod logs;
 mod man;
 mod quota;
 mod rbac;
@@ -47,6 +48,7 @@ pub fn run(cli: Cli, env: Env) -> Result<ExitStatus> {
         Command::Rbac(args) => rbac::run(args, env, &out),
         Command::Doctor(args) => doctor::run(args, env, &out),
         Command::Launch(args) => launch::run(args, env, &out),
+        Command::Logs(args) => logs::run(args, env, &out, cli.global.color),
         Command::Hostlist(args) => hostlist::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),

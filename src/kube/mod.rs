@@ -4,6 +4,7 @@ pub mod access;
 pub mod client;
 pub mod hooks;
 pub mod launch;
+pub mod logs;
 pub mod pytorchjob;
 pub mod rbac;
 pub mod state;

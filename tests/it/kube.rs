@@ -91,7 +91,7 @@ impl Plane {
         serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
     }
 
-    fn wait_for(&self, limit: Duration, mut f: impl FnMut() -> bool) -> bool {
+    pub fn wait_for(&self, limit: Duration, mut f: impl FnMut() -> bool) -> bool {
         let start = Instant::now();
         while start.elapsed() < limit {
             if f() {
@@ -103,7 +103,7 @@ impl Plane {
     }
 
     /// The objects hybridctl labelled for a Slurm job id.
-    fn leftovers(&self, job_id: &str) -> usize {
+    pub fn leftovers(&self, job_id: &str) -> usize {
         let sel = format!("hybridctl.io/slurm-job-id={job_id}");
         ["pytorchjobs", "pods"]
             .iter()
@@ -179,7 +179,7 @@ impl Plane {
     }
 }
 
-fn spec_file(dir: &std::path::Path, name: &str, nodes: u32) -> std::path::PathBuf {
+pub fn spec_file(dir: &std::path::Path, name: &str, nodes: u32) -> std::path::PathBuf {
     let path = dir.join(format!("{name}.yaml"));
     std::fs::write(
         &path,
@@ -247,7 +247,7 @@ fn start_launch_with(
     child
 }
 
-fn finish(mut child: Child, limit: Duration) -> (Option<i32>, String, String) {
+pub fn finish(mut child: Child, limit: Duration) -> (Option<i32>, String, String) {
     let start = Instant::now();
     let status = loop {
         if let Some(s) = child.try_wait().expect("wait") {

@@ -9,6 +9,7 @@ mod generated;
 mod hooks;
 mod hostile;
 mod kube;
+mod logs;
 mod quota;
 mod rbac;
 mod render;

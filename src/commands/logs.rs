@@ -1,0 +1,362 @@
+//! `hybridctl logs JOB`: every pod of a job, one prefix and colour per pod, through one
+//! writer. The engine is [`crate::kube::logs`]; this file resolves the job, watches the
+//! PyTorchJob for the end, and prints.
+
+use std::collections::BTreeSet;
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use futures::StreamExt;
+use kube::Api;
+use kube::api::ListParams;
+use kube::runtime::{WatchStreamExt, watcher};
+use serde::Serialize;
+use tokio::sync::mpsc;
+
+use super::{Output, load_settings};
+use crate::cli::{ColorChoice, LogsArgs, TextOrJson};
+use crate::error::{ExitStatus, UserError};
+use crate::kube::launch::{Outcome, outcome_of};
+use crate::kube::logs::{self, Event, Line, Options, ReplicaFilter};
+use crate::kube::pytorchjob::PyTorchJob;
+use crate::plan::LABEL_JOB_ID;
+use crate::records::Records;
+use crate::settings::Env;
+
+/// After the PyTorchJob finished: how long the streams may still deliver what the pods printed
+/// last (a kubelet ends them when the containers exit; this bounds a stream that does not end).
+const DRAIN: Duration = Duration::from_millis(1500);
+
+/// Lines in flight between the pod streams and the writer (backpressure beyond that).
+const CHANNEL: usize = 1024;
+
+/// Eight colours that read well on dark and light terminals; a pod keeps its colour.
+const COLOURS: [&str; 8] = ["36", "33", "32", "35", "34", "31", "96", "93"];
+
+fn colour_of(prefix: &str) -> &'static str {
+    // FNV-1a: stable across runs and platforms.
+    let mut h: u32 = 0x811c_9dc5;
+    for b in prefix.bytes() {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    COLOURS[(h as usize) % COLOURS.len()]
+}
+
+#[derive(Serialize)]
+struct JsonLine<'a> {
+    replica: &'a str,
+    pod: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time: Option<String>,
+    line: &'a str,
+}
+
+/// How lines are written.
+struct Printer {
+    json: bool,
+    prefix: bool,
+    timestamps: bool,
+    colour: bool,
+}
+
+impl Printer {
+    fn line(&self, out: &mut impl Write, line: &Line) -> std::io::Result<()> {
+        if self.json {
+            let j = JsonLine {
+                replica: &line.prefix,
+                pod: &line.pod,
+                time: line.time.map(logs::format_time),
+                line: &line.text,
+            };
+            serde_json::to_writer(&mut *out, &j)?;
+            return writeln!(out);
+        }
+        if self.prefix {
+            if self.colour {
+                write!(
+                    out,
+                    "\x1b[{}m[{}]\x1b[0m ",
+                    colour_of(&line.prefix),
+                    line.prefix
+                )?;
+            } else {
+                write!(out, "[{}] ", line.prefix)?;
+            }
+        }
+        if self.timestamps
+            && let Some(t) = line.time
+        {
+            write!(out, "{} ", logs::format_time(t))?;
+        }
+        writeln!(out, "{}", line.text)
+    }
+}
+
+/// The job's final state as the footer says it.
+enum End {
+    Finished(Outcome),
+    Deleted,
+}
+
+pub fn run(args: LogsArgs, env: Env, out: &Output, color: ColorChoice) -> Result<ExitStatus> {
+    let settings = load_settings(env)?;
+    let since = args
+        .since
+        .as_deref()
+        .map(logs::parse_since)
+        .transpose()
+        .map_err(|e| UserError::invalid(e, "`--since` takes kubectl's durations"))?;
+    let replica = match args.replica.as_deref() {
+        Some(r) => ReplicaFilter::parse(r).map_err(|e| {
+            UserError::invalid(e, "pods are named after their replica type and index")
+        })?,
+        None => ReplicaFilter::All,
+    };
+    if args.max_streams == 0 {
+        return Err(UserError::invalid(
+            "`--max-streams` must be at least 1",
+            "it is how many pods are followed at once",
+        )
+        .into());
+    }
+    // The job: an id, or a name from the records.
+    let records = Records::from_env(&settings.env);
+    let record = match &records {
+        Some(r) => r.find(&args.job)?,
+        None => None,
+    };
+    let job_id = match &record {
+        Some(r) => r.job_id.clone(),
+        None if !args.job.is_empty() && args.job.bytes().all(|b| b.is_ascii_digit()) => {
+            args.job.clone()
+        }
+        None => {
+            return Err(UserError::invalid(
+                format!("no job named `{}` in the job records", args.job),
+                "give the Slurm job id, or a name `hybridctl status` lists",
+            )
+            .into());
+        }
+    };
+    let spec = records.as_ref().and_then(|r| r.spec(&job_id));
+    let namespace = args
+        .kube
+        .namespace
+        .clone()
+        .or_else(|| spec.as_ref().map(|s| s.kubernetes.namespace.clone()))
+        .unwrap_or_else(|| crate::kube::hooks::default_namespace(&settings));
+    let colour = match color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => settings.color(std::io::stdout().is_terminal()),
+    };
+    let printer = Printer {
+        json: matches!(args.output, TextOrJson::Json),
+        prefix: !args.no_prefix,
+        timestamps: args.timestamps,
+        colour,
+    };
+    let opts = Options {
+        follow: args.follow,
+        since,
+        tail: args.tail.map(i64::from),
+        replica,
+        max_streams: args.max_streams,
+        container: logs::CONTAINER.into(),
+    };
+    let conn = crate::kube::client::Connection {
+        kubeconfig: args.kube.kubeconfig.clone(),
+        context: args.kube.context.clone(),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")?;
+    let notice = |text: &str| {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{}", out.paint("2", &format!("hybridctl: {text}")));
+    };
+    let end = runtime.block_on(async {
+        let client = crate::kube::client::from_settings(&conn, &settings)
+            .await
+            .map_err(|e| {
+                let hint = e.hint();
+                anyhow::Error::new(e)
+                    .context(UserError::environment("cannot connect to Kubernetes", hint))
+            })?;
+        let selector = format!("{LABEL_JOB_ID}={job_id}");
+        let jobs: Api<PyTorchJob> = Api::namespaced(client.clone(), &namespace);
+        let existing = jobs
+            .list(&ListParams::default().labels(&selector))
+            .await
+            .map_err(|e| {
+                UserError::environment(
+                    format!(
+                        "could not list PyTorchJobs in namespace `{namespace}`: {}",
+                        crate::kube::client::brief(&e)
+                    ),
+                    "check the namespace (-n) and that the identity may list pytorchjobs there",
+                )
+            })?;
+        if existing.items.is_empty() {
+            nothing_on_kubernetes(&settings, &job_id, &namespace, record.as_ref(), args.follow)?;
+            notice(&format!(
+                "waiting for the PyTorchJob of job {job_id} in namespace {namespace} (the job may still be pending)"
+            ));
+        }
+        let (tx, mut rx) = mpsc::channel::<Event>(CHANNEL);
+        let pods = Api::namespaced(client.clone(), &namespace);
+        let engine = tokio::spawn(logs::follow(pods, selector.clone(), opts, tx));
+        // The end of the job (only when following): a watch on its PyTorchJob.
+        let (end_tx, mut end_rx) = mpsc::channel::<End>(1);
+        let watch_end = args.follow.then(|| {
+            tokio::spawn(async move {
+                let stream = watcher(jobs, watcher::Config::default().labels(&selector))
+                    .default_backoff();
+                futures::pin_mut!(stream);
+                let mut seen = false;
+                while let Some(ev) = stream.next().await {
+                    let Ok(ev) = ev else { continue };
+                    match ev {
+                        watcher::Event::Apply(j) | watcher::Event::InitApply(j) => {
+                            seen = true;
+                            if let Some(o) = outcome_of(j.status.as_ref()) {
+                                let _ = end_tx.send(End::Finished(o)).await;
+                                return;
+                            }
+                        }
+                        watcher::Event::Delete(_) if seen => {
+                            let _ = end_tx.send(End::Deleted).await;
+                            return;
+                        }
+                        _ => {}
+                    }
+                }
+            })
+        });
+        let mut stdout = std::io::stdout().lock();
+        let mut active: BTreeSet<Arc<str>> = BTreeSet::new();
+        let mut end: Option<End> = None;
+        let drain = tokio::time::sleep(Duration::MAX / 4);
+        futures::pin_mut!(drain);
+        loop {
+            tokio::select! {
+                ev = rx.recv() => {
+                    let Some(ev) = ev else { break };
+                    match ev {
+                        Event::Line(line) => {
+                            if printer.line(&mut stdout, &line).is_err() {
+                                // stdout closed (`| head`): stop quietly.
+                                break;
+                            }
+                            if rx.is_empty() {
+                                let _ = stdout.flush();
+                            }
+                        }
+                        Event::Started { prefix, pod, resumed } => {
+                            if resumed {
+                                notice(&format!("{prefix}: resumed the log of pod {pod}"));
+                            }
+                            active.insert(pod);
+                        }
+                        Event::Ended { prefix, pod, why } => {
+                            active.remove(&pod);
+                            if args.follow {
+                                notice(&format!("{prefix}: {why}"));
+                            }
+                            if end.is_some() && active.is_empty() {
+                                break;
+                            }
+                        }
+                        Event::Notice(text) => notice(&text),
+                    }
+                }
+                e = end_rx.recv(), if end.is_none() && watch_end.is_some() => {
+                    let Some(e) = e else { continue };
+                    end = Some(e);
+                    if active.is_empty() {
+                        break;
+                    }
+                    drain.as_mut().reset(tokio::time::Instant::now() + DRAIN);
+                }
+                _ = &mut drain => break,
+            }
+        }
+        let _ = stdout.flush();
+        engine.abort();
+        if let Some(w) = watch_end {
+            w.abort();
+        }
+        Ok::<_, anyhow::Error>(end)
+    })?;
+    match end {
+        None => Ok(ExitStatus::Success),
+        Some(End::Finished(Outcome::Succeeded)) => {
+            notice(&format!("job {job_id}: the PyTorchJob succeeded"));
+            Ok(ExitStatus::Success)
+        }
+        Some(End::Finished(Outcome::Failed { reason, message })) => {
+            notice(&format!(
+                "job {job_id}: the PyTorchJob failed: {reason}: {message}"
+            ));
+            Ok(ExitStatus::Failure)
+        }
+        Some(End::Finished(Outcome::Interrupted { signal })) => {
+            notice(&format!("job {job_id}: interrupted by {signal}"));
+            Ok(ExitStatus::Failure)
+        }
+        Some(End::Deleted) => {
+            notice(&format!(
+                "job {job_id}: the PyTorchJob was deleted (the Slurm job ended or was cancelled; `hybridctl status {job_id}` says how)"
+            ));
+            Ok(ExitStatus::Success)
+        }
+    }
+}
+
+/// No PyTorchJob (yet): fine for a pending job when following; otherwise say where the output
+/// went. Asks Slurm once.
+fn nothing_on_kubernetes(
+    settings: &crate::settings::Settings,
+    job_id: &str,
+    namespace: &str,
+    record: Option<&crate::records::JobRecord>,
+    follow: bool,
+) -> Result<()> {
+    let slurm = crate::slurm::Slurm::new(settings.slurm_bin_dir());
+    let output = record
+        .map(|r| format!("; its batch output is `{}` in `{}`", r.output, r.submit_dir))
+        .unwrap_or_default();
+    match slurm.queue(&[job_id.to_string()]) {
+        Ok(v) if !v.is_empty() && follow => Ok(()),
+        Ok(v) if !v.is_empty() => Err(UserError::invalid(
+            format!(
+                "job {job_id} is {} and has no PyTorchJob in namespace `{namespace}` yet",
+                v[0].state
+            ),
+            format!("`hybridctl logs -f {job_id}` waits for it{output}"),
+        )
+        .into()),
+        Ok(_) => Err(UserError::invalid(
+            format!(
+                "job {job_id} has nothing on Kubernetes in namespace `{namespace}` and is not in the queue"
+            ),
+            format!(
+                "the epilog deletes the pods when a job ends{output}; `hybridctl status {job_id}` shows how it ended"
+            ),
+        )
+        .into()),
+        // Slurm cannot be asked: wait when following, else say what is known.
+        Err(_) if follow => Ok(()),
+        Err(e) => Err(UserError::invalid(
+            format!("job {job_id} has no PyTorchJob in namespace `{namespace}`"),
+            format!(
+                "is it still pending, or over? Slurm could not be asked ({}){output}",
+                crate::kube::hooks::one_line(&e)
+            ),
+        )
+        .into()),
+    }
+}

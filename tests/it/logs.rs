@@ -1,0 +1,360 @@
+//! `hybridctl logs` against the real API server: kwok serves each pod's log from a file of
+//! its own (a kwok `Logs` object named like the pod), through the API server, with `follow`.
+//! The tests append to those files to make pods "print", and restart the API server under a
+//! running `logs -f`.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::kube::{Plane, finish, plane, spec_file};
+use crate::util::{hybridctl, stderr};
+
+/// A CRI log line (what kwok reads): second `s` of the test's fixed clock, plus `ms`.
+fn cri(s: u32, ms: u32, text: &str) -> String {
+    format!(
+        "2026-11-29T05:{:02}:{:02}.{ms:03}000000Z stdout F {text}\n",
+        s / 60,
+        s % 60
+    )
+}
+
+fn append(path: &Path, lines: &[String]) {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .expect("log file");
+    for l in lines {
+        f.write_all(l.as_bytes()).expect("write");
+    }
+    f.flush().expect("flush");
+}
+
+/// Point kwok at a file of its own for one pod (before the pod exists).
+fn give_log(p: &Plane, pod: &str, file: &Path) {
+    let logs = serde_json::json!({
+        "apiVersion": "kwok.x-k8s.io/v1alpha1", "kind": "Logs",
+        "metadata": {"name": pod, "namespace": p.ns},
+        "spec": {"logs": [{"containers": ["pytorch"], "logsFile": file.display().to_string(), "follow": true}]},
+    });
+    let out = p.kubectl_as(&p.admin, &["create", "-f", "-"], Some(&logs.to_string()));
+    assert!(out.status.success(), "create Logs: {}", stderr(&out));
+}
+
+/// One pod of the job, as the training operator would create it.
+fn create_pod(p: &Plane, job: &str, job_id: &str, rtype: &str, idx: u32, node: &str) {
+    let pod = serde_json::json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {
+            "name": format!("{job}-{rtype}-{idx}"),
+            "namespace": p.ns,
+            "labels": {
+                "hybridctl.io/slurm-job-id": job_id,
+                "training.kubeflow.org/job-name": job,
+                "training.kubeflow.org/replica-type": rtype,
+                "training.kubeflow.org/replica-index": idx.to_string(),
+                "hybridctl.test/outcome": "running",
+            },
+        },
+        "spec": {
+            "nodeName": node,
+            "containers": [{"name": "pytorch", "image": "registry.example/train:1"}],
+        },
+    });
+    let out = p.kubectl_as(&p.admin, &["create", "-f", "-"], Some(&pod.to_string()));
+    assert!(out.status.success(), "create pod: {}", stderr(&out));
+}
+
+/// Create the PyTorchJob hybridctl would (rendered from a spec), as admin.
+fn create_job(p: &Plane, dir: &Path, name: &str, job_id: &str, nodes: u32) -> Value {
+    let spec = spec_file(dir, name, nodes);
+    let nodelist = if nodes == 1 {
+        "node1".to_string()
+    } else {
+        format!("node[1-{nodes}]")
+    };
+    let out = hybridctl()
+        .args([
+            "render",
+            "--only",
+            "pytorchjob",
+            "--job-id",
+            job_id,
+            "--nodelist",
+        ])
+        .arg(&nodelist)
+        .arg(&spec)
+        .output()
+        .expect("render");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let created = p.kubectl_as(
+        &p.admin,
+        &["create", "-f", "-"],
+        Some(&String::from_utf8_lossy(&out.stdout)),
+    );
+    assert!(created.status.success(), "{}", stderr(&created));
+    p.json(&[
+        "get",
+        "pytorchjob",
+        &format!("{name}-{job_id}"),
+        "-n",
+        &p.ns,
+    ])
+}
+
+fn cleanup(p: &Plane, job: &str, job_id: &str, pods: &[String]) {
+    let sel = format!("hybridctl.io/slurm-job-id={job_id}");
+    let _ = p.kubectl_admin(&["delete", "pytorchjob", job, "-n", &p.ns, "--wait=false"]);
+    let _ = p.kubectl_admin(&["delete", "pods", "-n", &p.ns, "-l", &sel, "--wait=false"]);
+    for pod in pods {
+        let _ = p.kubectl_admin(&["delete", "logs.kwok.x-k8s.io", pod, "-n", &p.ns]);
+    }
+}
+
+/// `hybridctl logs ARGS` as the restricted user, its stdout collected line by line.
+struct Follower {
+    child: Child,
+    lines: Arc<Mutex<Vec<String>>>,
+}
+
+impl Follower {
+    fn start(p: &Plane, state: &Path, args: &[&str]) -> Self {
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("hybridctl"))
+            .args(["logs", "--kubeconfig", &p.user, "-n", &p.ns])
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HYBRIDCTL_SITE_CONFIG", "/dev/null")
+            .env("HYBRIDCTL_CONFIG", "/dev/null")
+            .env("XDG_STATE_HOME", state)
+            .envs(std::env::vars().filter(|(k, _)| k == "SLURM_CONF"))
+            .env("RUST_BACKTRACE", "0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("hybridctl logs");
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let out = child.stdout.take().expect("stdout");
+        let sink = lines.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines() {
+                let Ok(line) = line else { break };
+                sink.lock().expect("lines").push(line);
+            }
+        });
+        Self { child, lines }
+    }
+
+    fn lines(&self) -> Vec<String> {
+        self.lines.lock().expect("lines").clone()
+    }
+
+    fn wait_lines(&self, want: &[&str], limit: Duration) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            let have = self.lines();
+            if want.iter().all(|w| have.iter().any(|l| l == w)) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    }
+}
+
+/// kwok picks `Logs` objects up through a watch of its own, which lags (for a while after an
+/// API-server restart, notably): wait until it serves the pod's own file.
+fn wait_kwok_serves(p: &Plane, pod: &str, first: &str) {
+    assert!(
+        p.wait_for(Duration::from_secs(60), || {
+            let out = p.kubectl_admin(&["logs", pod, "-n", &p.ns]);
+            String::from_utf8_lossy(&out.stdout).lines().next() == Some(first)
+        }),
+        "kwok does not serve the log file of pod {pod}"
+    );
+}
+
+fn files(dir: &Path, job: &str, names: &[&str]) -> Vec<(String, PathBuf)> {
+    names
+        .iter()
+        .map(|n| (format!("{job}-{n}"), dir.join(format!("{n}.log"))))
+        .collect()
+}
+
+#[test]
+fn logs_follow_every_pod_picks_up_new_pods_and_resumes_after_an_api_server_restart() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let id = "906001";
+    let job = create_job(&p, dir.path(), "logs-follow", id, 2);
+    let name = job["metadata"]["name"].as_str().expect("name").to_string();
+    let pods = files(dir.path(), &name, &["master-0", "worker-0", "worker-1"]);
+    for (pod, file) in &pods {
+        give_log(&p, pod, file);
+    }
+    // Three lines each; two of the master's share a timestamp (the resume must count them).
+    append(
+        &pods[0].1,
+        &[cri(0, 0, "m1"), cri(1, 500, "m2"), cri(1, 500, "m3")],
+    );
+    append(&pods[1].1, &[cri(0, 100, "w1"), cri(2, 0, "w2")]);
+    create_pod(&p, &name, id, "master", 0, "node1");
+    create_pod(&p, &name, id, "worker", 0, "node2");
+    wait_kwok_serves(&p, &pods[0].0, "m1");
+    wait_kwok_serves(&p, &pods[1].0, "w1");
+
+    let f = Follower::start(&p, dir.path(), &["-f", id]);
+    assert!(
+        f.wait_lines(
+            &[
+                "[master-0] m1",
+                "[master-0] m2",
+                "[master-0] m3",
+                "[worker-0] w1",
+                "[worker-0] w2"
+            ],
+            Duration::from_secs(20)
+        ),
+        "every pod's lines with their prefix: {:?}",
+        f.lines()
+    );
+    // The pods print more; a pod that starts later (a restart, a scale-up) is picked up.
+    append(&pods[0].1, &[cri(3, 0, "m4")]);
+    append(&pods[2].1, &[cri(3, 0, "x1")]);
+    create_pod(&p, &name, id, "worker", 1, "node2");
+    assert!(
+        f.wait_lines(&["[master-0] m4", "[worker-1] x1"], Duration::from_secs(20)),
+        "new lines and the new pod: {:?}",
+        f.lines()
+    );
+
+    // The API server restarts under the open streams; lines written meanwhile arrive once.
+    let script = crate::util::root().join("testenv/kube/kube.sh");
+    let restart = Command::new(&script)
+        .arg("restart-apiserver")
+        .output()
+        .expect("kube.sh");
+    assert!(restart.status.success(), "{}", stderr(&restart));
+    append(&pods[0].1, &[cri(3, 0, "m5"), cri(4, 0, "m6")]);
+    append(&pods[1].1, &[cri(5, 0, "w3")]);
+    assert!(
+        f.wait_lines(
+            &["[master-0] m5", "[master-0] m6", "[worker-0] w3"],
+            Duration::from_secs(40)
+        ),
+        "lines after the restart: {:?}",
+        f.lines()
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let mut seen = f.lines();
+    let total = seen.len();
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), total, "no line twice: {:?}", f.lines());
+    assert_eq!(total, 10, "no line lost or added: {:?}", f.lines());
+
+    // The job ends: `logs -f` ends too, with a footer.
+    p.set_condition(&name, "Succeeded", "PyTorchJobSucceeded");
+    let (code, _, err) = finish(f.child, Duration::from_secs(20));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains(&format!("job {id}: the PyTorchJob succeeded")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("master-0: resumed the log of pod {name}-master-0")),
+        "the streams were really cut and resumed: {err}"
+    );
+    let names: Vec<String> = pods.iter().map(|(n, _)| n.clone()).collect();
+    cleanup(&p, &name, id, &names);
+}
+
+#[test]
+fn logs_without_follow_filters_and_prints_json() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let id = "906002";
+    let job = create_job(&p, dir.path(), "logs-dump", id, 2);
+    let name = job["metadata"]["name"].as_str().expect("name").to_string();
+    let pods = files(dir.path(), &name, &["master-0", "worker-0"]);
+    for (pod, file) in &pods {
+        give_log(&p, pod, file);
+    }
+    append(
+        &pods[0].1,
+        &[cri(0, 0, "m1"), cri(1, 0, "m2"), cri(2, 0, "m3")],
+    );
+    append(&pods[1].1, &[cri(0, 0, "w1"), cri(1, 0, "w2")]);
+    create_pod(&p, &name, id, "master", 0, "node1");
+    create_pod(&p, &name, id, "worker", 0, "node2");
+    wait_kwok_serves(&p, &pods[0].0, "m1");
+    wait_kwok_serves(&p, &pods[1].0, "w1");
+    let run = |args: &[&str]| {
+        let f = Follower::start(&p, dir.path(), args);
+        let (code, _, err) = finish(f.child, Duration::from_secs(20));
+        assert_eq!(code, Some(0), "{args:?}: {err}");
+        std::thread::sleep(Duration::from_millis(100));
+        f.lines.lock().expect("lines").clone()
+    };
+    // Replica order, one pod after the other.
+    assert_eq!(
+        run(&[id]),
+        [
+            "[master-0] m1",
+            "[master-0] m2",
+            "[master-0] m3",
+            "[worker-0] w1",
+            "[worker-0] w2"
+        ]
+    );
+    assert_eq!(
+        run(&[id, "--replica", "worker", "--no-prefix"]),
+        ["w1", "w2"]
+    );
+    assert_eq!(
+        run(&[id, "--tail", "1"]),
+        ["[master-0] m3", "[worker-0] w2"]
+    );
+    assert_eq!(
+        run(&[id, "--replica", "master-0", "--timestamps", "--tail", "1"]),
+        ["[master-0] 2026-11-29T05:00:02.000000000Z m3"]
+    );
+    let json = run(&[id, "-o", "json", "--replica", "0", "--tail", "1"]);
+    let v: Vec<Value> = json
+        .iter()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(
+        v[0],
+        serde_json::json!({"replica": "master-0", "pod": format!("{name}-master-0"), "time": "2026-11-29T05:00:02.000000000Z", "line": "m3"})
+    );
+    assert_eq!(v[1]["replica"], "worker-0");
+    cleanup(&p, &name, id, &[pods[0].0.clone(), pods[1].0.clone()]);
+}
+
+#[test]
+fn logs_of_a_job_kubernetes_does_not_have_says_why() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Not in the queue either (the Slurm test cluster never had this id).
+    let f = Follower::start(&p, dir.path(), &["906099"]);
+    let (code, _, err) = finish(f.child, Duration::from_secs(20));
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("job 906099 has nothing on Kubernetes in namespace `training`"),
+        "{err}"
+    );
+    let f = Follower::start(&p, dir.path(), &["no-such-name"]);
+    let (code, _, err) = finish(f.child, Duration::from_secs(20));
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("no job named `no-such-name` in the job records"),
+        "{err}"
+    );
+}
