@@ -6,15 +6,16 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::time::Duration;
 
-use futures::{AsyncBufReadExt, StreamExt};
+use futures::StreamExt;
 use k8s_openapi::api::core::v1::{Node, Pod};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
-use kube::api::{DeleteParams, ListParams, LogParams, PostParams, PropagationPolicy};
+use kube::api::{DeleteParams, ListParams, PostParams, PropagationPolicy};
 use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Api, Client};
 use thiserror::Error;
 use tokio::sync::mpsc;
 
+use super::logs::Event;
 use super::pytorchjob::{PyTorchJob, PyTorchJobStatus};
 use crate::plan::{HOSTNAME_LABEL, LABEL_JOB_ID, Plan};
 
@@ -151,69 +152,6 @@ fn selector(plan: &Plan) -> String {
     format!("{LABEL_JOB_ID}={}", plan.job_id)
 }
 
-/// A short stable name for a pod's log lines: `master-0`, `worker-3`, else the pod name.
-fn pod_prefix(pod: &Pod) -> String {
-    let labels = pod.metadata.labels.as_ref();
-    let get = |k: &str| labels.and_then(|l| l.get(k)).cloned();
-    match (
-        get("training.kubeflow.org/replica-type"),
-        get("training.kubeflow.org/replica-index"),
-    ) {
-        (Some(t), Some(i)) => format!("{}-{i}", t.to_lowercase()),
-        _ => pod.metadata.name.clone().unwrap_or_default(),
-    }
-}
-
-fn pod_started(pod: &Pod) -> bool {
-    matches!(
-        pod.status.as_ref().and_then(|s| s.phase.as_deref()),
-        Some("Running" | "Succeeded" | "Failed")
-    )
-}
-
-/// Follow the logs of every pod of the job as it starts; lines go to one writer.
-async fn follow_logs(pods: Api<Pod>, label: String, lines: mpsc::UnboundedSender<String>) {
-    let mut followed = BTreeSet::new();
-    let stream = watcher(pods.clone(), watcher::Config::default().labels(&label))
-        .default_backoff()
-        .applied_objects();
-    futures::pin_mut!(stream);
-    while let Some(item) = stream.next().await {
-        let Ok(pod) = item else { continue };
-        let Some(name) = pod.metadata.name.clone() else {
-            continue;
-        };
-        if !pod_started(&pod) || !followed.insert(name.clone()) {
-            continue;
-        }
-        let prefix = pod_prefix(&pod);
-        let pods = pods.clone();
-        let lines = lines.clone();
-        tokio::spawn(async move {
-            let params = LogParams {
-                follow: true,
-                container: Some("pytorch".into()),
-                ..LogParams::default()
-            };
-            match pods.log_stream(&name, &params).await {
-                Ok(stream) => {
-                    let mut stream = stream.lines();
-                    while let Some(Ok(line)) = stream.next().await {
-                        if lines.send(format!("[{prefix}] {line}")).is_err() {
-                            break;
-                        }
-                    }
-                }
-                Err(e) => {
-                    let _ = lines.send(format!(
-                        "[{prefix}] hybridctl: cannot read the log of pod {name}: {e}"
-                    ));
-                }
-            }
-        });
-    }
-}
-
 /// How long the watch may keep failing (API server down) before `launch` gives up.
 pub const WATCH_OUTAGE_LIMIT: Duration = Duration::from_secs(300);
 
@@ -323,6 +261,20 @@ pub async fn cleanup(
     Ok(deleted)
 }
 
+/// A log line or a message about the streams, into the batch output.
+fn print_event(out: &mut (dyn Write + Send), ev: &Event) {
+    let _ = match ev {
+        Event::Line(l) => writeln!(out, "[{}] {}", l.prefix, l.text),
+        Event::Started {
+            prefix,
+            pod,
+            resumed: true,
+        } => writeln!(out, "hybridctl: {prefix}: resumed the log of pod {pod}"),
+        Event::Started { .. } | Event::Ended { .. } => Ok(()),
+        Event::Notice(n) => writeln!(out, "hybridctl: {n}"),
+    };
+}
+
 /// Create the job and see it through. Log lines and progress messages go to `out`.
 pub async fn run(
     client: Client,
@@ -383,17 +335,24 @@ pub async fn run(
     let _ = out.flush();
 
     // 3. Logs (one writer), result, and signals.
-    let (tx, mut rx) = mpsc::unbounded_channel::<String>();
+    let (tx, mut rx) = mpsc::channel::<Event>(1024);
     let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
-    let logs = tokio::spawn(follow_logs(pods, selector(plan), tx));
+    let logs = tokio::spawn(super::logs::follow(
+        pods,
+        selector(plan),
+        super::logs::Options::default(),
+        tx,
+    ));
     let result = wait_for_result(jobs, name);
     futures::pin_mut!(result);
     let outcome = loop {
         tokio::select! {
-            line = rx.recv() => {
-                if let Some(line) = line {
-                    let _ = writeln!(out, "{line}");
-                    let _ = out.flush();
+            ev = rx.recv() => {
+                if let Some(ev) = ev {
+                    print_event(out, &ev);
+                    if rx.is_empty() {
+                        let _ = out.flush();
+                    }
                 }
             }
             r = &mut result => break r?,
@@ -416,8 +375,8 @@ pub async fn run(
     futures::pin_mut!(drain);
     loop {
         tokio::select! {
-            line = rx.recv() => match line {
-                Some(line) => { let _ = writeln!(out, "{line}"); }
+            ev = rx.recv() => match ev {
+                Some(ev) => print_event(out, &ev),
                 None => break,
             },
             _ = &mut drain => break,
