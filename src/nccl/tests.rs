@@ -1,0 +1,3 @@
+//! Analyzer tests: the fixture corpus lives in `tests/fixtures/nccl/`.
+use super::*;
+
