@@ -111,7 +111,7 @@ impl Expectation {
 /// A line shown as evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Evidence {
-    /// The pod or file (with any pod label found in the line, after `/`).
+    /// The pod or file the line came from (as the caller labelled it; may be empty).
     pub source: String,
     /// 1-based line number within the source, when the caller counts lines.
     pub line: Option<u64>,
@@ -320,8 +320,10 @@ impl RankState {
         }
     }
 
+    /// Evidence is located by the caller's source (the file or pod); the line itself shows
+    /// any pod label.
     fn evidence(&self, line: Option<u64>, text: &str) -> Evidence {
-        Evidence::new(&self.source, line, text)
+        Evidence::new(&self.k.source_only, line, text)
     }
 
     /// The last NCCL line seen from this rank.

@@ -205,7 +205,7 @@ pub(super) fn build(a: &Analyzer) -> Report {
         .into_iter()
         .map(|r| {
             let mut r = r.clone();
-            r.gdr = r.gdr_now();
+            r.gdr = if r.uses_sockets() { None } else { r.gdr_now() };
             r
         })
         .collect();
@@ -311,11 +311,10 @@ fn socket_fallback(expect: &Expectation, procs: &[&RankState], observed_multi: b
     if hints.is_empty() {
         hints.push("the log does not say why: run with `NCCL_DEBUG=INFO NCCL_DEBUG_SUBSYS=INIT,NET` to see the `NET/IB` lines; `NCCL_NET=IB` makes NCCL fail at init instead of falling back silently");
     }
-    for r in &who {
+    lines.push(who[0].k.using_network.as_ref());
+    lines.push(who[0].k.first_socket_channel.as_ref());
+    for r in &who[1..] {
         lines.push(r.k.using_network.as_ref().or(r.k.first_socket_channel.as_ref()));
-    }
-    for r in &who {
-        lines.push(r.k.first_socket_channel.as_ref());
     }
     let expects = match expect.fabric {
         Fabric::Roce | Fabric::Ib => format!(" (the job expects {})", expect.fabric.words()),

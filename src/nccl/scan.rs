@@ -46,11 +46,13 @@ pub fn scan<R: Read>(mut reader: R, source: &str, analyzer: &mut Analyzer) -> io
             Err(e) => return Err(e),
         };
         stats.bytes += n as u64;
+        // buf[..filled] has no newline (an unfinished line): only the new bytes are searched.
+        let fresh = filled;
         filled += n;
         let eof = n == 0;
         let mut start = 0usize;
         if skipping {
-            match memchr(b'\n', &buf[..filled]) {
+            match memchr(b'\n', &buf[fresh..filled]).map(|i| fresh + i) {
                 Some(i) => {
                     skipping = false;
                     start = i + 1;
@@ -68,8 +70,9 @@ pub fn scan<R: Read>(mut reader: R, source: &str, analyzer: &mut Analyzer) -> io
         let end = if eof {
             filled
         } else {
-            match memrchr(b'\n', &buf[start..filled]) {
-                Some(i) => start + i + 1,
+            let from = fresh.max(start);
+            match memrchr(b'\n', &buf[from..filled]) {
+                Some(i) => from + i + 1,
                 None => start,
             }
         };
