@@ -9,6 +9,7 @@ mod generated;
 mod hooks;
 mod hostile;
 mod kube;
+mod nccl;
 mod quota;
 mod rbac;
 mod render;
