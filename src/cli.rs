@@ -97,6 +97,16 @@ pub enum Command {
     /// makes the exit code 1.
     Quota(QuotaArgs),
 
+    /// Analyse saved NCCL logs: transport per rank, GPUDirect RDMA, init, fabric errors
+    ///
+    /// Reads logs written with `NCCL_DEBUG=INFO` (Slurm output files, `kubectl logs` or stern
+    /// output, with or without timestamps and pod prefixes) and reports per rank which network
+    /// NCCL chose, whether GPUDirect RDMA is on and whether init completed, then verdicts with
+    /// their evidence lines and a hint: socket fallback, GDR off, init incomplete, fabric errors,
+    /// collective timeouts. Exit code 0 when no verdict is an error, 1 when one is, 2 when an
+    /// input could not be read.
+    NcclCheck(NcclCheckArgs),
+
     /// Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and
     /// afterwards delete every Kubernetes object of the job and release the nodes
     Hook(HookArgs),
@@ -408,6 +418,41 @@ pub struct DoctorArgs {
 
     #[command(flatten)]
     pub kube: KubeArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FabricArg {
+    /// RoCE (RDMA over Ethernet): a socket fallback is an error
+    Roce,
+    /// InfiniBand: a socket fallback is an error
+    Ib,
+    /// TCP sockets are intended
+    Socket,
+}
+
+#[derive(Debug, Args)]
+pub struct NcclCheckArgs {
+    /// Log files to analyse; `-` reads standard input
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<String>,
+
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
+    pub output: TextOrJson,
+
+    /// The fabric the job should use [default: unknown, a socket fallback between hosts is a warning]
+    #[arg(long, value_enum, conflicts_with = "spec")]
+    pub fabric: Option<FabricArg>,
+
+    /// Take the fabric and the node count from this job spec
+    #[arg(long, value_name = "SPEC")]
+    pub spec: Option<String>,
+
+    /// Report ranks that have not reached `Init COMPLETE` this long after their first NCCL
+    /// line (e.g. `90s`, `5m`; needs timestamps in the log) [default: only ranks that never
+    /// reach it]
+    #[arg(long, value_name = "DURATION")]
+    pub init_timeout: Option<String>,
 }
 
 #[derive(Debug, Args)]

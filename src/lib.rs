@@ -9,6 +9,7 @@ pub mod diag;
 pub mod error;
 pub mod hostlist;
 pub mod kube;
+pub mod nccl;
 pub mod nodenames;
 pub mod plan;
 pub mod preflight;

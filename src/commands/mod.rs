@@ -9,6 +9,7 @@ mod hostlist;
 mod launch;
 mod logs;
 mod man;
+mod nccl_check;
 mod quota;
 mod rbac;
 mod render;
@@ -43,6 +44,7 @@ pub fn run(cli: Cli, env: Env) -> Result<ExitStatus> {
         Command::Status(args) => status::run(args, env, &out),
         Command::Cancel(args) => cancel::run(args, env, &out),
         Command::Quota(args) => quota::run(args, env, &out),
+        Command::NcclCheck(args) => nccl_check::run(args, env, &out),
         Command::Hook(args) => hook::run(args, env, &out),
         Command::Gc(args) => gc::run(args, env, &out),
         Command::Rbac(args) => rbac::run(args, env, &out),

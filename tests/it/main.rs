@@ -10,6 +10,7 @@ mod hooks;
 mod hostile;
 mod kube;
 mod logs;
+mod nccl;
 mod quota;
 mod rbac;
 mod render;

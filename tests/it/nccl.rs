@@ -1,0 +1,112 @@
+//! `hybridctl nccl-check` through the binary: exit codes, the JSON shape, standard input.
+//! The verdicts themselves are tested on the fixture corpus in `src/nccl/tests.rs`.
+
+use crate::util::{hybridctl, stderr, stdout};
+
+const DIR: &str = "tests/fixtures/nccl";
+
+fn check(args: &[&str]) -> std::process::Output {
+    let mut all = vec!["nccl-check"];
+    all.extend_from_slice(args);
+    hybridctl().args(&all).output().expect("runs")
+}
+
+#[test]
+fn healthy_log_exits_0_with_a_table() {
+    let out = check(&["--fabric", "roce", &format!("{DIR}/roce-healthy-16.log")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("16 ranks on 2 hosts"), "{text}");
+    assert!(text.contains("ok: no problem found"), "{text}");
+}
+
+#[test]
+fn socket_fallback_exits_1_when_the_fabric_is_roce_and_0_when_unknown() {
+    let file = format!("{DIR}/socket-no-device.log");
+    let out = check(&["--fabric", "roce", &file]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("error[socket-fallback]: NCCL fell back to TCP sockets on all 4 ranks (the job expects RoCE)"), "{text}");
+    assert!(text.contains("21: node01:6100:6100 [0] NCCL INFO NET/IB : No device found."), "{text}");
+    assert!(text.contains("hint: "), "{text}");
+
+    let out = check(&[&file]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("warning[socket-fallback]"));
+}
+
+#[test]
+fn the_spec_gives_the_fabric() {
+    let out = check(&[
+        "--spec",
+        "examples/llama-8node-roce.yaml",
+        &format!("{DIR}/socket-ib-disabled-kubectl.log"),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stdout(&out).contains("NCCL_IB_DISABLE=1"), "{}", stdout(&out));
+}
+
+#[test]
+fn json_shape_is_stable() {
+    let out = check(&["-o", "json", "--fabric", "roce", &format!("{DIR}/fabric-errors.log")]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["schema"], 1);
+    assert_eq!(v["bad"], true);
+    assert_eq!(v["verdicts"][0]["kind"], "fabric_errors");
+    assert_eq!(v["verdicts"][0]["severity"], "error");
+    assert_eq!(v["ranks"][2]["warnings"][0]["class"], "ib_completion_error");
+    insta::assert_json_snapshot!("nccl_check_json", v);
+}
+
+#[test]
+fn reads_standard_input_and_several_files() {
+    let log = std::fs::read(format!("{DIR}/gdr-disabled.log")).expect("fixture");
+    let out = hybridctl()
+        .args(["nccl-check", "-o", "json", "-"])
+        .write_stdin(log)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "GDR off is a warning: {}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["verdicts"][0]["kind"], "gdr_off");
+    assert_eq!(v["lines"], 64);
+
+    let out = check(&[
+        "--fabric",
+        "roce",
+        &format!("{DIR}/roce-healthy-16.log"),
+        &format!("{DIR}/watchdog-timeout.log"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.contains("tests/fixtures/nccl/watchdog-timeout.log:75: [E ProcessGroupNCCL.cpp:475] [Rank 1] Watchdog caught"), "{text}");
+    assert!(text.contains("20 ranks on 2 hosts"), "{text}");
+}
+
+#[test]
+fn unreadable_input_exits_2() {
+    let out = check(&["tests/fixtures/nccl/no-such.log"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.starts_with("error: could not read `tests/fixtures/nccl/no-such.log`: "), "{err}");
+    assert!(err.contains("hint: "), "{err}");
+    let out = check(&[DIR]);
+    assert_eq!(out.status.code(), Some(2), "a directory: {}", stderr(&out));
+    let out = check(&["--init-timeout", "soon", DIR]);
+    assert_eq!(out.status.code(), Some(1), "a bad flag value: {}", stderr(&out));
+}
+
+#[test]
+fn a_log_without_nccl_lines_says_so() {
+    let out = hybridctl()
+        .args(["nccl-check", "-"])
+        .write_stdin("step 1\nstep 2\n")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stdout(&out),
+        "no NCCL lines found in 2 lines (is `NCCL_DEBUG=INFO` set?)\n"
+    );
+}
