@@ -136,12 +136,18 @@ pub fn run(args: LaunchArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
                 UserError::environment(message, crate::kube::access::ADMIN_REFUSAL_HINT)
             })?;
         let mut stdout = std::io::stdout();
-        crate::kube::launch::run(client, &plan, &manifest.typed, &mut stdout)
-            .await
-            .map_err(|e| {
-                let hint = e.hint();
-                anyhow::Error::new(UserError::environment(e.to_string(), hint))
-            })
+        crate::kube::launch::run(
+            client,
+            &plan,
+            &manifest.typed,
+            crate::nccl::Expectation::from_spec(&spec),
+            &mut stdout,
+        )
+        .await
+        .map_err(|e| {
+            let hint = e.hint();
+            anyhow::Error::new(UserError::environment(e.to_string(), hint))
+        })
     })?;
     use crate::kube::launch::Outcome;
     match outcome {

@@ -94,6 +94,35 @@ impl Printer {
     }
 }
 
+/// What NCCL should do, read from a PyTorchJob hybridctl rendered: its replica count and the
+/// NCCL variables of its first container (`NCCL_IB_DISABLE=1` = sockets on purpose,
+/// `NCCL_NET=IB` = RDMA; RoCE when a GID index is set or nothing says IB).
+fn expectation_from_job(job: &PyTorchJob) -> crate::nccl::Expectation {
+    use crate::nccl::Fabric;
+    let specs = &job.spec.pytorch_replica_specs;
+    let replicas: i32 = specs.values().map(|r| r.replicas.unwrap_or(1)).sum();
+    let env: Vec<(String, String)> = specs
+        .values()
+        .filter_map(|r| r.template.spec.as_ref())
+        .flat_map(|s| s.containers.first())
+        .flat_map(|c| c.env.iter().flatten())
+        .map(|e| (e.name.clone(), e.value.clone().unwrap_or_default()))
+        .collect();
+    let get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let fabric = if get("NCCL_IB_DISABLE") == Some("1") {
+        Fabric::Socket
+    } else if get("NCCL_NET") == Some("IB") {
+        Fabric::Roce
+    } else {
+        Fabric::Unknown
+    };
+    crate::nccl::Expectation {
+        fabric,
+        multi_node: replicas > 1,
+        init_threshold: None,
+    }
+}
+
 /// The job's final state as the footer says it.
 enum End {
     Finished(Outcome),
@@ -166,6 +195,7 @@ pub fn run(args: LogsArgs, env: Env, out: &Output, color: ColorChoice) -> Result
         max_streams: args.max_streams,
         container: logs::CONTAINER.into(),
     };
+    let live_table = args.nccl && args.follow && !printer.json && std::io::stdout().is_terminal();
     let conn = crate::kube::client::Connection {
         kubeconfig: args.kube.kubeconfig.clone(),
         context: args.kube.context.clone(),
@@ -178,6 +208,8 @@ pub fn run(args: LogsArgs, env: Env, out: &Output, color: ColorChoice) -> Result
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "{}", out.paint("2", &format!("hybridctl: {text}")));
     };
+    let mut nccl_bad = false;
+    let nccl_bad_ref = &mut nccl_bad;
     let end = runtime.block_on(async {
         let client = crate::kube::client::from_settings(&conn, &settings)
             .await
@@ -206,6 +238,19 @@ pub fn run(args: LogsArgs, env: Env, out: &Output, color: ColorChoice) -> Result
                 "waiting for the PyTorchJob of job {job_id} in namespace {namespace} (the job may still be pending)"
             ));
         }
+        // --nccl: the analyzer sees every line instead of the terminal. What the job expects
+        // comes from its spec (the job record), else from the PyTorchJob's NCCL variables.
+        let mut nccl = args.nccl.then(|| {
+            let mut expect = spec
+                .as_ref()
+                .map(crate::nccl::Expectation::from_spec)
+                .or_else(|| existing.items.first().map(expectation_from_job))
+                .unwrap_or_default();
+            if args.follow {
+                expect.init_threshold = Some(crate::kube::launch::NCCL_INIT_THRESHOLD);
+            }
+            crate::nccl::Analyzer::new(expect)
+        });
         let (tx, mut rx) = mpsc::channel::<Event>(CHANNEL);
         let pods = Api::namespaced(client.clone(), &namespace);
         let engine = tokio::spawn(logs::follow(pods, selector.clone(), opts, tx));
@@ -241,11 +286,20 @@ pub fn run(args: LogsArgs, env: Env, out: &Output, color: ColorChoice) -> Result
         let mut end: Option<End> = None;
         let drain = tokio::time::sleep(Duration::MAX / 4);
         futures::pin_mut!(drain);
+        let mut redraw = tokio::time::interval(Duration::from_secs(1));
         loop {
             tokio::select! {
                 ev = rx.recv() => {
                     let Some(ev) = ev else { break };
                     match ev {
+                        Event::Line(line) if nccl.is_some() => {
+                            if let Some(a) = nccl.as_mut() {
+                                a.feed_at(&line.prefix, &line.text, line.time.map(Into::into));
+                                for v in a.take_new_alerts() {
+                                    notice(&crate::kube::launch::nccl_alert(&v));
+                                }
+                            }
+                        }
                         Event::Line(line) => {
                             if printer.line(&mut stdout, &line).is_err() {
                                 // stdout closed (`| head`): stop quietly.
@@ -281,8 +335,35 @@ pub fn run(args: LogsArgs, env: Env, out: &Output, color: ColorChoice) -> Result
                     }
                     drain.as_mut().reset(tokio::time::Instant::now() + DRAIN);
                 }
+                _ = redraw.tick(), if nccl.is_some() => {
+                    if let Some(a) = nccl.as_mut() {
+                        a.tick(std::time::SystemTime::now());
+                        for v in a.take_new_alerts() {
+                            notice(&crate::kube::launch::nccl_alert(&v));
+                        }
+                        if live_table {
+                            // Clear the screen and draw the table again.
+                            let _ = write!(stdout, "\x1b[H\x1b[2J{}", a.report().summary_table(colour));
+                            let _ = stdout.flush();
+                        }
+                    }
+                }
                 _ = &mut drain => break,
             }
+        }
+        if let Some(a) = nccl.as_mut() {
+            a.finish();
+            let report = a.report();
+            if printer.json {
+                let _ = serde_json::to_writer_pretty(&mut stdout, &report);
+                let _ = writeln!(stdout);
+            } else {
+                if live_table {
+                    let _ = write!(stdout, "\x1b[H\x1b[2J");
+                }
+                let _ = write!(stdout, "{}", report.summary_table(colour));
+            }
+            *nccl_bad_ref = report.is_bad();
         }
         let _ = stdout.flush();
         engine.abort();
@@ -291,27 +372,36 @@ pub fn run(args: LogsArgs, env: Env, out: &Output, color: ColorChoice) -> Result
         }
         Ok::<_, anyhow::Error>(end)
     })?;
+    let status = footer(end, &job_id, &notice);
+    if nccl_bad {
+        return Ok(ExitStatus::Failure);
+    }
+    Ok(status)
+}
+
+/// The footer after the job ended, and the exit status it implies.
+fn footer(end: Option<End>, job_id: &str, notice: &dyn Fn(&str)) -> ExitStatus {
     match end {
-        None => Ok(ExitStatus::Success),
+        None => ExitStatus::Success,
         Some(End::Finished(Outcome::Succeeded)) => {
             notice(&format!("job {job_id}: the PyTorchJob succeeded"));
-            Ok(ExitStatus::Success)
+            ExitStatus::Success
         }
         Some(End::Finished(Outcome::Failed { reason, message })) => {
             notice(&format!(
                 "job {job_id}: the PyTorchJob failed: {reason}: {message}"
             ));
-            Ok(ExitStatus::Failure)
+            ExitStatus::Failure
         }
         Some(End::Finished(Outcome::Interrupted { signal })) => {
             notice(&format!("job {job_id}: interrupted by {signal}"));
-            Ok(ExitStatus::Failure)
+            ExitStatus::Failure
         }
         Some(End::Deleted) => {
             notice(&format!(
                 "job {job_id}: the PyTorchJob was deleted (the Slurm job ended or was cancelled; `hybridctl status {job_id}` says how)"
             ));
-            Ok(ExitStatus::Success)
+            ExitStatus::Success
         }
     }
 }

@@ -261,10 +261,32 @@ pub async fn cleanup(
     Ok(deleted)
 }
 
-/// A log line or a message about the streams, into the batch output.
-fn print_event(out: &mut (dyn Write + Send), ev: &Event) {
+/// How long a rank may take from its first NCCL line to `Init COMPLETE` while following.
+pub const NCCL_INIT_THRESHOLD: Duration = Duration::from_secs(600);
+
+/// The one-line early warning for an NCCL verdict (`launch` and `logs --nccl`).
+pub fn nccl_alert(v: &crate::nccl::Verdict) -> String {
+    format!(
+        "NCCL {}[{}]: {} (hint: {})",
+        v.severity.as_str(),
+        v.kind.name(),
+        v.message,
+        v.hint
+    )
+}
+
+/// A log line or a message about the streams, into the batch output; NCCL lines also go to
+/// the analyzer, whose new verdicts are printed at once.
+fn print_event(out: &mut (dyn Write + Send), ev: &Event, nccl: &mut crate::nccl::Analyzer) {
     let _ = match ev {
-        Event::Line(l) => writeln!(out, "[{}] {}", l.prefix, l.text),
+        Event::Line(l) => {
+            let _ = writeln!(out, "[{}] {}", l.prefix, l.text);
+            nccl.feed_at(&l.prefix, &l.text, l.time.map(Into::into));
+            for v in nccl.take_new_alerts() {
+                let _ = writeln!(out, "hybridctl: {}", nccl_alert(&v));
+            }
+            Ok(())
+        }
         Event::Started {
             prefix,
             pod,
@@ -280,8 +302,11 @@ pub async fn run(
     client: Client,
     plan: &Plan,
     job: &PyTorchJob,
+    mut nccl: crate::nccl::Expectation,
     out: &mut (dyn Write + Send),
 ) -> Result<Outcome, LaunchError> {
+    nccl.init_threshold = Some(NCCL_INIT_THRESHOLD);
+    let mut nccl = crate::nccl::Analyzer::new(nccl);
     let ns = plan.namespace.as_str();
     let name = plan.k8s_name.as_str();
     // Signals first: a job cancelled while the PyTorchJob is being created must still clean
@@ -349,7 +374,7 @@ pub async fn run(
         tokio::select! {
             ev = rx.recv() => {
                 if let Some(ev) = ev {
-                    print_event(out, &ev);
+                    print_event(out, &ev, &mut nccl);
                     if rx.is_empty() {
                         let _ = out.flush();
                     }
@@ -376,13 +401,20 @@ pub async fn run(
     loop {
         tokio::select! {
             ev = rx.recv() => match ev {
-                Some(ev) => print_event(out, &ev),
+                Some(ev) => print_event(out, &ev, &mut nccl),
                 None => break,
             },
             _ = &mut drain => break,
         }
     }
     logs.abort();
+    // What NCCL did, when the job printed NCCL lines (NCCL_DEBUG=INFO is the default).
+    nccl.finish();
+    let report = nccl.report();
+    if !report.ranks.is_empty() {
+        let _ = writeln!(out, "hybridctl: NCCL summary of pytorchjob/{name}:");
+        let _ = write!(out, "{}", report.summary_table(false));
+    }
     if let Outcome::Interrupted { signal } = &outcome {
         let _ = writeln!(
             out,

@@ -192,7 +192,7 @@ pub fn spec_file(dir: &std::path::Path, name: &str, nodes: u32) -> std::path::Pa
 }
 
 /// `hybridctl launch` as the batch step would run it, with the restricted identity.
-fn start_launch(p: &Plane, spec: &std::path::Path, job_id: &str, nodelist: &str) -> Child {
+pub fn start_launch(p: &Plane, spec: &std::path::Path, job_id: &str, nodelist: &str) -> Child {
     start_launch_as(&p.user, spec, job_id, nodelist)
 }
 

@@ -72,6 +72,18 @@ fn create_pod(p: &Plane, job: &str, job_id: &str, rtype: &str, idx: u32, node: &
 
 /// Create the PyTorchJob hybridctl would (rendered from a spec), as admin.
 fn create_job(p: &Plane, dir: &Path, name: &str, job_id: &str, nodes: u32) -> Value {
+    // What an earlier, failed run may have left (the tests hold the plane's lock).
+    let sel = format!("hybridctl.io/slurm-job-id={job_id}");
+    let _ = p.kubectl_admin(&[
+        "delete",
+        "pytorchjobs,pods",
+        "-n",
+        &p.ns,
+        "-l",
+        &sel,
+        "--wait=true",
+    ]);
+    let _ = p.kubectl_admin(&["delete", "logs.kwok.x-k8s.io", "-n", &p.ns, "--all"]);
     let spec = spec_file(dir, name, nodes);
     let nodelist = if nodes == 1 {
         "node1".to_string()
@@ -357,4 +369,93 @@ fn logs_of_a_job_kubernetes_does_not_have_says_why() {
         err.contains("no job named `no-such-name` in the job records"),
         "{err}"
     );
+}
+
+/// A recorded NCCL log (tests/fixtures/nccl) split by host into CRI lines stamped now.
+fn nccl_fixture_by_host(fixture: &str, host: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(
+        crate::util::root()
+            .join("tests/fixtures/nccl")
+            .join(fixture),
+    )
+    .expect("fixture");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    text.lines()
+        .filter(|l| l.starts_with(&format!("{host}:")))
+        .map(|l| {
+            let secs = now % 86400;
+            format!(
+                "2026-11-29T{:02}:{:02}:{:02}.000000000Z stdout F {l}\n",
+                secs / 3600,
+                secs / 60 % 60,
+                secs % 60
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_socket_fallback_is_reported_by_logs_nccl_and_by_launch_at_once() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let id = "906003";
+    let job = create_job(&p, dir.path(), "logs-nccl", id, 2);
+    let name = job["metadata"]["name"].as_str().expect("name").to_string();
+    let pods = files(dir.path(), &name, &["master-0", "worker-0"]);
+    for ((pod, file), host) in pods.iter().zip(["node01", "node02"]) {
+        give_log(&p, pod, file);
+        let lines = nccl_fixture_by_host("socket-no-device.log", host);
+        assert!(!lines.is_empty());
+        append(file, &lines);
+    }
+    create_pod(&p, &name, id, "master", 0, "node1");
+    create_pod(&p, &name, id, "worker", 0, "node2");
+    let first = |host: &str| {
+        let l = nccl_fixture_by_host("socket-no-device.log", host).remove(0);
+        l.split_once(" stdout F ")
+            .expect("cri")
+            .1
+            .trim_end()
+            .to_string()
+    };
+    wait_kwok_serves(&p, &pods[0].0, &first("node01"));
+    wait_kwok_serves(&p, &pods[1].0, &first("node02"));
+
+    // `logs --nccl`: the summary and the verdict instead of the lines; exit 1.
+    let f = Follower::start(&p, dir.path(), &[id, "--nccl"]);
+    let (code, _, err) = finish(f.child, Duration::from_secs(20));
+    std::thread::sleep(Duration::from_millis(100));
+    let text = f.lines.lock().expect("lines").join("\n");
+    assert_eq!(code, Some(1), "{text}\n{err}");
+    assert!(text.contains("socket-fallback"), "{text}");
+    assert!(text.contains("No device found"), "the evidence: {text}");
+    let f = Follower::start(&p, dir.path(), &[id, "--nccl", "-o", "json"]);
+    let (code, _, err) = finish(f.child, Duration::from_secs(20));
+    std::thread::sleep(Duration::from_millis(100));
+    let json = f.lines.lock().expect("lines").join("\n");
+    assert_eq!(code, Some(1), "{err}");
+    let v: Value = serde_json::from_str(&json).expect("json report");
+    assert_eq!(v["verdicts"][0]["kind"], "socket_fallback", "{v}");
+    assert_eq!(v["ranks"].as_array().map(Vec::len), Some(4), "{v}");
+
+    // `launch` (adopting the job, as after a restart of the batch step) warns as soon as the
+    // fallback shows, and prints the summary when the job ends.
+    let spec = spec_file(dir.path(), "logs-nccl", 2);
+    let child = crate::kube::start_launch(&p, &spec, id, "node[1-2]");
+    std::thread::sleep(Duration::from_secs(3));
+    p.set_condition(&name, "Succeeded", "PyTorchJobSucceeded");
+    let (code, out, err) = finish(child, Duration::from_secs(30));
+    assert_eq!(code, Some(0), "{out}\n{err}");
+    let warn = out
+        .find("hybridctl: NCCL error[socket-fallback]")
+        .unwrap_or_else(|| panic!("no early warning: {out}"));
+    let summary = out
+        .find("hybridctl: NCCL summary of pytorchjob/logs-nccl-906003:")
+        .unwrap_or_else(|| panic!("no summary: {out}"));
+    assert!(warn < summary, "{out}");
+    let names: Vec<String> = pods.iter().map(|(n, _)| n.clone()).collect();
+    cleanup(&p, &name, id, &names);
 }
