@@ -14,7 +14,7 @@
 //! name is a new stream), or when the container has terminated and the log is read to its end.
 //! Anything else (an error, a connection the server closed) is a reconnect with backoff.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -403,27 +403,62 @@ pub async fn follow(pods: Api<Pod>, selector: String, opts: Options, tx: mpsc::S
     }
     let permits = Arc::new(Semaphore::new(opts.max_streams.max(1)));
     let mut tasks = JoinSet::new();
-    let mut followed: HashSet<String> = HashSet::new();
+    // Followed pods by `name/uid`, with the handle that stops their stream.
+    let mut followed: HashMap<String, Followed> = HashMap::new();
     let mut waiting_told = false;
-    let stream = watcher(pods.clone(), watcher::Config::default().labels(&selector))
-        .default_backoff()
-        .applied_objects();
+    let mut relisted: Option<HashSet<String>> = None;
+    let stream =
+        watcher(pods.clone(), watcher::Config::default().labels(&selector)).default_backoff();
     futures::pin_mut!(stream);
     loop {
         tokio::select! {
             item = stream.next() => {
                 let Some(item) = item else { break };
-                let Ok(pod) = item else { continue };
+                let Ok(event) = item else { continue };
+                let pod = match event {
+                    watcher::Event::Apply(p) => p,
+                    watcher::Event::InitApply(p) => {
+                        if let Some(seen) = relisted.as_mut() {
+                            seen.insert(pod_key(&p));
+                        }
+                        p
+                    }
+                    watcher::Event::Delete(p) => {
+                        // A deleted pod's stream may never end by itself (the connection can
+                        // outlive the container): close it here.
+                        let key = pod_key(&p);
+                        close(&mut followed, &key, &tx, "the pod was deleted").await;
+                        continue;
+                    }
+                    watcher::Event::Init => {
+                        relisted = Some(HashSet::new());
+                        continue;
+                    }
+                    watcher::Event::InitDone => {
+                        // After a reconnect the watch lists again and says nothing about pods
+                        // deleted meanwhile: those are the followed ones the list lacks.
+                        if let Some(seen) = relisted.take() {
+                            let gone: Vec<String> =
+                                followed.keys().filter(|k| !seen.contains(*k)).cloned().collect();
+                            for key in gone {
+                                close(&mut followed, &key, &tx, "the pod was deleted").await;
+                            }
+                        }
+                        continue;
+                    }
+                };
                 let Some(name) = pod.metadata.name.clone() else { continue };
                 let prefix = pod_prefix(&pod);
                 if !pod_started(&pod) || !opts.replica.matches(&prefix) {
                     continue;
                 }
-                let key = format!("{name}/{}", pod.metadata.uid.clone().unwrap_or_default());
-                if !followed.insert(key) {
+                let key = pod_key(&pod);
+                if followed.contains_key(&key) {
                     continue;
                 }
-                if permits.available_permits() == 0 && !waiting_told {
+                // A stream slot now, or a wait for one (said once, naming the flag).
+                let permit = permits.clone().try_acquire_owned().ok();
+                if permit.is_none() && !waiting_told {
                     waiting_told = true;
                     let _ = tx.send(Event::Notice(format!(
                         "following {} pods at most at once; pod {name} waits for a free stream (raise --max-streams to follow more)",
@@ -435,15 +470,60 @@ pub async fn follow(pods: Api<Pod>, selector: String, opts: Options, tx: mpsc::S
                 let opts = opts.clone();
                 let tx = tx.clone();
                 let uid = pod.metadata.uid.clone();
-                tasks.spawn(async move {
-                    let Ok(_permit) = permits.acquire_owned().await else { return };
+                let shown: Arc<str> = Arc::from(prefix.as_str());
+                let pod_name: Arc<str> = Arc::from(name.as_str());
+                let handle = tasks.spawn(async move {
+                    let _permit = match permit {
+                        Some(p) => p,
+                        None => match permits.acquire_owned().await {
+                            Ok(p) => p,
+                            Err(_) => return,
+                        },
+                    };
                     stream_pod(pods, name, uid, Arc::from(prefix.as_str()), opts, tx).await;
                 });
+                followed.insert(key, Followed { handle, prefix: shown, pod: pod_name });
             }
             Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
             _ = tx.closed() => break,
         }
     }
+}
+
+/// Stop following a pod (if its stream still runs) and say why.
+async fn close(
+    followed: &mut HashMap<String, Followed>,
+    key: &str,
+    tx: &mpsc::Sender<Event>,
+    why: &str,
+) {
+    if let Some(f) = followed.remove(key)
+        && !f.handle.is_finished()
+    {
+        f.handle.abort();
+        let _ = tx
+            .send(Event::Ended {
+                prefix: f.prefix,
+                pod: f.pod,
+                why: why.into(),
+            })
+            .await;
+    }
+}
+
+/// A pod whose log is followed.
+struct Followed {
+    handle: tokio::task::AbortHandle,
+    prefix: Arc<str>,
+    pod: Arc<str>,
+}
+
+fn pod_key(pod: &Pod) -> String {
+    format!(
+        "{}/{}",
+        pod.metadata.name.as_deref().unwrap_or_default(),
+        pod.metadata.uid.as_deref().unwrap_or_default()
+    )
 }
 
 /// Every pod's log once, in replica order (`master-0`, `worker-0`, `worker-1`, ...): one list.

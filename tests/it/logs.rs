@@ -192,6 +192,24 @@ fn wait_kwok_serves(p: &Plane, pod: &str, first: &str) {
     );
 }
 
+/// Wait until kwok reports `n` pods of the job Running (`logs` reads started pods only).
+fn wait_running(p: &Plane, job_id: &str, n: usize) {
+    let sel = format!("hybridctl.io/slurm-job-id={job_id}");
+    assert!(
+        p.wait_for(Duration::from_secs(60), || {
+            p.json(&["get", "pods", "-n", &p.ns, "-l", &sel])["items"]
+                .as_array()
+                .is_some_and(|a| {
+                    a.iter()
+                        .filter(|i| i["status"]["phase"] == "Running")
+                        .count()
+                        == n
+                })
+        }),
+        "the pods of job {job_id} are not Running"
+    );
+}
+
 fn files(dir: &Path, job: &str, names: &[&str]) -> Vec<(String, PathBuf)> {
     names
         .iter()
@@ -218,6 +236,7 @@ fn logs_follow_every_pod_picks_up_new_pods_and_resumes_after_an_api_server_resta
     append(&pods[1].1, &[cri(0, 100, "w1"), cri(2, 0, "w2")]);
     create_pod(&p, &name, id, "master", 0, "node1");
     create_pod(&p, &name, id, "worker", 0, "node2");
+    wait_running(&p, id, 2);
     wait_kwok_serves(&p, &pods[0].0, "m1");
     wait_kwok_serves(&p, &pods[1].0, "w1");
 
@@ -271,6 +290,17 @@ fn logs_follow_every_pod_picks_up_new_pods_and_resumes_after_an_api_server_resta
     assert_eq!(seen.len(), total, "no line twice: {:?}", f.lines());
     assert_eq!(total, 10, "no line lost or added: {:?}", f.lines());
 
+    // A pod that goes away: its stream is closed (kwok's would stay open).
+    let _ = p.kubectl_admin(&[
+        "delete",
+        "pod",
+        &pods[2].0,
+        "-n",
+        &p.ns,
+        "--grace-period=0",
+        "--force",
+    ]);
+    std::thread::sleep(Duration::from_millis(1500));
     // The job ends: `logs -f` ends too, with a footer.
     p.set_condition(&name, "Succeeded", "PyTorchJobSucceeded");
     let (code, _, err) = finish(f.child, Duration::from_secs(20));
@@ -283,6 +313,7 @@ fn logs_follow_every_pod_picks_up_new_pods_and_resumes_after_an_api_server_resta
         err.contains(&format!("master-0: resumed the log of pod {name}-master-0")),
         "the streams were really cut and resumed: {err}"
     );
+    assert!(err.contains("worker-1: the pod was deleted"), "{err}");
     let names: Vec<String> = pods.iter().map(|(n, _)| n.clone()).collect();
     cleanup(&p, &name, id, &names);
 }
@@ -305,6 +336,7 @@ fn logs_without_follow_filters_and_prints_json() {
     append(&pods[1].1, &[cri(0, 0, "w1"), cri(1, 0, "w2")]);
     create_pod(&p, &name, id, "master", 0, "node1");
     create_pod(&p, &name, id, "worker", 0, "node2");
+    wait_running(&p, id, 2);
     wait_kwok_serves(&p, &pods[0].0, "m1");
     wait_kwok_serves(&p, &pods[1].0, "w1");
     let run = |args: &[&str]| {
@@ -347,6 +379,21 @@ fn logs_without_follow_filters_and_prints_json() {
         serde_json::json!({"replica": "master-0", "pod": format!("{name}-master-0"), "time": "2026-11-29T05:00:02.000000000Z", "line": "m3"})
     );
     assert_eq!(v[1]["replica"], "worker-0");
+
+    // More pods than `--max-streams`: the message names the flag; the first pod is followed.
+    let f = Follower::start(&p, dir.path(), &["-f", id, "--max-streams", "1"]);
+    assert!(
+        f.wait_lines(&["[master-0] m3"], Duration::from_secs(20)),
+        "{:?}",
+        f.lines()
+    );
+    p.set_condition(&name, "Succeeded", "PyTorchJobSucceeded");
+    let (code, _, err) = finish(f.child, Duration::from_secs(20));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("following 1 pods at most at once") && err.contains("raise --max-streams"),
+        "{err}"
+    );
     cleanup(&p, &name, id, &[pods[0].0.clone(), pods[1].0.clone()]);
 }
 
@@ -421,6 +468,7 @@ fn a_socket_fallback_is_reported_by_logs_nccl_and_by_launch_at_once() {
             .trim_end()
             .to_string()
     };
+    wait_running(&p, id, 2);
     wait_kwok_serves(&p, &pods[0].0, &first("node01"));
     wait_kwok_serves(&p, &pods[1].0, &first("node02"));
 
