@@ -451,9 +451,13 @@ fn decode_fabric(d: &mut Decoder, node: &Node, base: &Path) -> FabricConfig {
         match text.parse::<f64>() {
             Ok(f) if f > 0.0 && f <= 1.0 => cfg.min_bandwidth_fraction = Some(f),
             _ => {
-                d.check(path, &text, "range", "a fraction of the link rate, e.g. 0.8", |_| {
-                    Err("must be a number above 0 and at most 1".into())
-                });
+                d.check(
+                    path,
+                    &text,
+                    "range",
+                    "a fraction of the link rate, e.g. 0.8",
+                    |_| Err("must be a number above 0 and at most 1".into()),
+                );
             }
         }
     }
