@@ -211,7 +211,7 @@ fn check(args: FabricCheckArgs, env: Env, out: &Output) -> Result<(Report, TextO
             expect.lossless_priority,
             s,
         ));
-        secs = Some(s);
+        secs = (!snap1.values.is_empty()).then_some(s);
     }
     Ok((
         Report::new(root.0.display().to_string(), checks, deltas, secs, pairwise),

@@ -411,7 +411,14 @@ fn qos_checks(f: &Facts, e: &Expect, port: &str, netdev: &str, out: &mut Vec<Che
                             "pfc",
                             &subject,
                             level,
-                            format!("PFC on priorities {list}, expected only {prio}"),
+                            format!(
+                                "PFC on {} {list}, expected only {prio}",
+                                if on.len() == 1 {
+                                    "priority"
+                                } else {
+                                    "priorities"
+                                }
+                            ),
                         )
                         .evidence(format!("{source}: PFC enabled {}", row.join(" ")))
                         .hint(fix),

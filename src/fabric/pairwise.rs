@@ -57,6 +57,8 @@ pub struct PairResult {
     pub latency: Option<LatResult>,
     pub failure: Option<Failure>,
     pub seconds: f64,
+    /// A step did not finish in time (and both sides were stopped).
+    pub timed_out: bool,
     /// Output lines that back the verdict (the failure line, stderr of the steps).
     pub evidence: Vec<String>,
 }
@@ -89,6 +91,8 @@ impl PairwiseReport {
                 c.evidence = r.evidence.clone();
                 if let Some(f) = &r.failure {
                     c.hint = Some(f.kind.hint().to_string());
+                } else if r.timed_out {
+                    c.hint = Some("a test hung: check that perftest runs on both nodes (`srun -w NODE ib_write_bw -h`), the device and GID index, and raise `fabric.testTimeout` for long tests".into());
                 } else if r.level == Level::Fail {
                     c.hint = Some("low bandwidth between these nodes: check the counters of both ends, PFC/ECN and the switch ports on the path".into());
                 }
@@ -246,12 +250,14 @@ impl PairwiseConfig {
             latency: None,
             failure: None,
             seconds: took,
+            timed_out: false,
             evidence: Vec::new(),
         };
         let (srv, cli) = bw;
         match step_failure(&self.bw_test, &srv, &cli, self.test_timeout) {
             Some((reason, failure, ev)) => {
                 r.level = Level::Fail;
+                r.timed_out = cli.timed_out;
                 r.reason = reason;
                 r.failure = failure;
                 r.evidence = ev;
@@ -291,6 +297,7 @@ impl PairwiseConfig {
             match step_failure(prog, &srv, &cli, self.test_timeout) {
                 Some((reason, failure, ev)) => {
                     r.level = Level::Fail;
+                    r.timed_out = cli.timed_out;
                     r.reason = format!("{}; latency: {reason}", r.reason);
                     r.failure = failure;
                     r.evidence = ev;
@@ -316,7 +323,7 @@ fn tail(stdout: &str, stderr: &str) -> Vec<String> {
         .lines()
         .chain(stdout.lines())
         .map(str::trim)
-        .filter(|l| !l.is_empty())
+        .filter(|l| !l.is_empty() && !l.starts_with("---") && !l.starts_with("GID:"))
         .map(str::to_string)
         .collect();
     lines[lines.len().saturating_sub(4)..].to_vec()
@@ -332,7 +339,21 @@ fn step_failure(
     if cli.ok {
         return None;
     }
+    let sf = (!srv.ok && !srv.cancelled && !srv.timed_out)
+        .then(|| perftest::classify_failure(&srv.stdout, &srv.stderr));
     if cli.timed_out {
+        if let Some(sf) = sf.filter(|f| f.kind != FailureKind::Other) {
+            return Some((
+                format!(
+                    "{} (server): {}; the client hung until the {} s timeout",
+                    kind_text(sf.kind),
+                    sf.line,
+                    timeout.as_secs()
+                ),
+                Some(sf),
+                tail(&srv.stdout, &srv.stderr),
+            ));
+        }
         return Some((
             format!(
                 "`{program}` did not finish within {} s (timed out; both sides stopped)",
@@ -345,8 +366,6 @@ fn step_failure(
     let cf = perftest::classify_failure(&cli.stdout, &cli.stderr);
     // The server's own failure is the better reason when the client only saw a refused
     // connection (e.g. no device on the server node).
-    let sf =
-        (!srv.ok && !srv.cancelled).then(|| perftest::classify_failure(&srv.stdout, &srv.stderr));
     let (side, f, s) = match sf {
         Some(sf) if cf.kind == FailureKind::Connection && sf.kind != FailureKind::Other => {
             ("server", sf, srv)
@@ -409,6 +428,7 @@ pub fn run(cfg: &PairwiseConfig) -> PairwiseReport {
                         latency: None,
                         failure: None,
                         seconds: 0.0,
+                        timed_out: false,
                         evidence: Vec::new(),
                     })
                 })

@@ -137,7 +137,7 @@ pub fn text(r: &Report, color: bool) -> String {
             p.total_seconds
         ));
         if p.nodes.len() <= 16 && !p.results.is_empty() {
-            out.push_str("Average bandwidth, Gb/s (row: server, column: client)\n");
+            out.push_str("Average bandwidth, Gb/s (each pair tested once; blank: not tested)\n");
             let mut t = table();
             let mut header = vec![String::new()];
             header.extend(p.nodes.iter().cloned());
