@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel')
             [CompletionResult]::new('quota', 'quota', [CompletionResultType]::ParameterValue, 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets')
+            [CompletionResult]::new('fabric-check', 'fabric-check', [CompletionResultType]::ParameterValue, 'RoCEv2 / InfiniBand fabric audit of this host, and pairwise RDMA tests between nodes')
             [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and afterwards delete every Kubernetes object of the job and release the nodes')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Find and remove Kubernetes objects and node labels whose Slurm job is gone')
             [CompletionResult]::new('rbac', 'rbac', [CompletionResultType]::ParameterValue, 'Print the least-privilege RBAC for the Slurm-side Kubernetes identity')
@@ -154,6 +155,29 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'Only the groups'' quotas')
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Only the groups'' quotas')
             [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Exit with code 1 when any usage is at or above the threshold')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hybridctl;fabric-check' {
+            [CompletionResult]::new('--sysfs-root', '--sysfs-root', [CompletionResultType]::ParameterName, 'Read sysfs and /etc/nccl.conf under this directory (a copy or fixture of a host)')
+            [CompletionResult]::new('--spec', '--spec', [CompletionResultType]::ParameterName, 'Check the NCCL settings of this job spec (hcas, gidIndex, trafficClass, socketInterface)')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Watch the congestion and error counters for this long (e.g. `10s`, `2m`, `500ms`)')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'Run pairwise RDMA tests between these nodes (a Slurm hostlist, e.g. `gpu[01-16]`)')
+            [CompletionResult]::new('--pairs', '--pairs', [CompletionResultType]::ParameterName, 'How to pair nodes')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'RDMA device for the pairwise tests [default: the first active port of this host]')
+            [CompletionResult]::new('--gid-index', '--gid-index', [CompletionResultType]::ParameterName, 'GID index for the pairwise tests on RoCE [default: NCCL_IB_GID_INDEX, else the RoCE v2 IPv4 GID of the device]')
+            [CompletionResult]::new('--expected-rate', '--expected-rate', [CompletionResultType]::ParameterName, 'Link rate to compare bandwidth with, Gb/s [default: `fabric.expectedRateGbps`, else the device''s rate]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds one perftest may take [default: `fabric.testTimeout`, else 60]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('--pairwise', '--pairwise', [CompletionResultType]::ParameterName, 'Run pairwise RDMA tests between the nodes of this allocation ($SLURM_JOB_NODELIST)')
+            [CompletionResult]::new('--latency', '--latency', [CompletionResultType]::ParameterName, 'Also run the latency test (`ib_read_lat`) for each pair')
+            [CompletionResult]::new('--no-local', '--no-local', [CompletionResultType]::ParameterName, 'Skip the local audit (pairwise tests and counters only)')
+            [CompletionResult]::new('--health-check', '--health-check', [CompletionResultType]::ParameterName, 'Print nothing on success, one `ERROR: ...` line on failure (for Slurm''s HealthCheckProgram or NHC)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -333,6 +357,7 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel')
             [CompletionResult]::new('quota', 'quota', [CompletionResultType]::ParameterValue, 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets')
+            [CompletionResult]::new('fabric-check', 'fabric-check', [CompletionResultType]::ParameterValue, 'RoCEv2 / InfiniBand fabric audit of this host, and pairwise RDMA tests between nodes')
             [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and afterwards delete every Kubernetes object of the job and release the nodes')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Find and remove Kubernetes objects and node labels whose Slurm job is gone')
             [CompletionResult]::new('rbac', 'rbac', [CompletionResultType]::ParameterValue, 'Print the least-privilege RBAC for the Slurm-side Kubernetes identity')
@@ -360,6 +385,9 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             break
         }
         'hybridctl;help;quota' {
+            break
+        }
+        'hybridctl;help;fabric-check' {
             break
         }
         'hybridctl;help;hook' {

@@ -9,6 +9,7 @@ fn help_texts_are_snapshotted() {
         vec!["render", "--help"],
         vec!["validate", "--help"],
         vec!["launch", "--help"],
+        vec!["fabric-check", "--help"],
     ] {
         let out = hybridctl().args(&args).output().expect("runs");
         assert!(out.status.success());
