@@ -12,7 +12,10 @@ fn bench(c: &mut Criterion) {
     c.bench_function("schedule ring 1024 nodes", |b| {
         b.iter(|| schedule::ring(std::hint::black_box(1024)))
     });
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fabric/outputs/perftest");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/fabric/outputs/perftest"
+    );
     let bw = std::fs::read_to_string(format!("{dir}/write_bw-all-sizes-gbits.txt"))
         .expect("perftest fixture");
     let lat = std::fs::read_to_string(format!("{dir}/read_lat.txt")).expect("perftest fixture");

@@ -331,15 +331,14 @@ const FAILURES: &[(&str, FailureKind)] = &[
 
 /// Classify the output of a run that failed (or printed no result).
 pub fn classify_failure(stdout: &str, stderr: &str) -> Failure {
-    for text in [stderr, stdout] {
-        for line in text.lines() {
-            for (needle, kind) in FAILURES {
-                if line.contains(needle) {
-                    return Failure {
-                        kind: *kind,
-                        line: line.trim().to_string(),
-                    };
-                }
+    // The most specific message wins, wherever it is.
+    for (needle, kind) in FAILURES {
+        for text in [stderr, stdout] {
+            if let Some(line) = text.lines().find(|l| l.contains(needle)) {
+                return Failure {
+                    kind: *kind,
+                    line: line.trim().to_string(),
+                };
             }
         }
     }
@@ -389,8 +388,12 @@ mod tests {
 
     #[test]
     fn failures_are_classified() {
-        let f = classify_failure("", " Unable to find the Infiniband/RoCE device\n");
+        let f = classify_failure(
+            "",
+            " Did not detect devices \n If device exists, check if driver is up\n Unable to find the Infiniband/RoCE device\n",
+        );
         assert_eq!(f.kind, FailureKind::NoDevice);
+        assert_eq!(f.line, "Unable to find the Infiniband/RoCE device");
         let f = classify_failure("Couldn't connect to node1:18515\n", "");
         assert_eq!(f.kind, FailureKind::Connection);
         let f = classify_failure("", "weird\n");

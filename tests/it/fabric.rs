@@ -507,7 +507,13 @@ mod on_slurm {
             &[("HYBRIDCTL_FAKE_PERFTEST_MODES", "*=fail")],
             &[],
         );
-        assert_eq!(out.status.code(), Some(1), "{}{}", stdout(&out), stderr(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}{}",
+            stdout(&out),
+            stderr(&out)
+        );
         let r = &result(&out)["results"][0];
         assert_eq!(r["level"], "fail");
         assert!(
@@ -564,4 +570,46 @@ mod on_slurm {
         assert!(took < Duration::from_secs(20), "{took:?}");
         eprintln!("real ib_write_bw over srun: verdict in {took:?} (including salloc)");
     }
+}
+
+#[test]
+fn site_settings_set_the_expectations_and_bad_ones_are_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let site = dir.path().join("site.yaml");
+    // The site's lossless priority is 4: the "wrong" PFC is right, the DSCP map and ECN are not.
+    std::fs::write(
+        &site,
+        "fabric:\n  losslessPriority: 4\n  expectedRateGbps: 800\n",
+    )
+    .expect("site");
+    let out = fabric(&fixtures().join("roce-pfc-wrong-prio"))
+        .env("HYBRIDCTL_SITE_CONFIG", &site)
+        .args(["-o", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let f = failed(&v);
+    let kinds: std::collections::BTreeSet<&str> = f.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["dscp-map", "ecn", "nccl-ib-tc", "rate"]
+            .into_iter()
+            .collect(),
+        "{f:?}"
+    );
+    std::fs::write(
+        &site,
+        "fabric:\n  minBandwidthFraction: 2\n  losslessPriority: 9\n  typo: 1\n",
+    )
+    .expect("site");
+    let out = fabric(&fixtures().join("roce-healthy-8nic"))
+        .env("HYBRIDCTL_SITE_CONFIG", &site)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("fabric.minBandwidthFraction"), "{err}");
+    assert!(err.contains("fabric.losslessPriority"), "{err}");
+    assert!(err.contains("typo"), "{err}");
 }
