@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print or follow the logs of every pod of a job, one prefix (and colour) per pod')
             [CompletionResult]::new('quota', 'quota', [CompletionResultType]::ParameterValue, 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets')
             [CompletionResult]::new('nccl-check', 'nccl-check', [CompletionResultType]::ParameterValue, 'Analyse saved NCCL logs: transport per rank, GPUDirect RDMA, init, fabric errors')
+            [CompletionResult]::new('fabric-check', 'fabric-check', [CompletionResultType]::ParameterValue, 'RoCEv2 / InfiniBand fabric audit of this host, and pairwise RDMA tests between nodes')
             [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and afterwards delete every Kubernetes object of the job and release the nodes')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Find and remove Kubernetes objects and node labels whose Slurm job is gone')
             [CompletionResult]::new('rbac', 'rbac', [CompletionResultType]::ParameterValue, 'Print the least-privilege RBAC for the Slurm-side Kubernetes identity')
@@ -192,6 +193,29 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('--spec', '--spec', [CompletionResultType]::ParameterName, 'Take the fabric and the node count from this job spec')
             [CompletionResult]::new('--init-timeout', '--init-timeout', [CompletionResultType]::ParameterName, 'Report ranks that have not reached `Init COMPLETE` this long after their first NCCL line (e.g. `90s`, `5m`; needs timestamps in the log) [default: only ranks that never reach it]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hybridctl;fabric-check' {
+            [CompletionResult]::new('--sysfs-root', '--sysfs-root', [CompletionResultType]::ParameterName, 'Read sysfs and /etc/nccl.conf under this directory (a copy or fixture of a host)')
+            [CompletionResult]::new('--spec', '--spec', [CompletionResultType]::ParameterName, 'Check the NCCL settings of this job spec (hcas, gidIndex, trafficClass, socketInterface)')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Watch the congestion and error counters for this long (e.g. `10s`, `2m`, `500ms`)')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'Run pairwise RDMA tests between these nodes (a Slurm hostlist, e.g. `gpu[01-16]`)')
+            [CompletionResult]::new('--pairs', '--pairs', [CompletionResultType]::ParameterName, 'How to pair nodes')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'RDMA device for the pairwise tests [default: the first active port of this host]')
+            [CompletionResult]::new('--gid-index', '--gid-index', [CompletionResultType]::ParameterName, 'GID index for the pairwise tests on RoCE [default: NCCL_IB_GID_INDEX, else the RoCE v2 IPv4 GID of the device]')
+            [CompletionResult]::new('--expected-rate', '--expected-rate', [CompletionResultType]::ParameterName, 'Link rate to compare bandwidth with, Gb/s [default: `fabric.expectedRateGbps`, else the device''s rate]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds one perftest may take [default: `fabric.testTimeout`, else 60]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('--pairwise', '--pairwise', [CompletionResultType]::ParameterName, 'Run pairwise RDMA tests between the nodes of this allocation ($SLURM_JOB_NODELIST)')
+            [CompletionResult]::new('--latency', '--latency', [CompletionResultType]::ParameterName, 'Also run the latency test (`ib_read_lat`) for each pair')
+            [CompletionResult]::new('--no-local', '--no-local', [CompletionResultType]::ParameterName, 'Skip the local audit (pairwise tests and counters only)')
+            [CompletionResult]::new('--health-check', '--health-check', [CompletionResultType]::ParameterName, 'Print nothing on success, one `ERROR: ...` line on failure (for Slurm''s HealthCheckProgram or NHC)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -373,6 +397,7 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print or follow the logs of every pod of a job, one prefix (and colour) per pod')
             [CompletionResult]::new('quota', 'quota', [CompletionResultType]::ParameterValue, 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets')
             [CompletionResult]::new('nccl-check', 'nccl-check', [CompletionResultType]::ParameterValue, 'Analyse saved NCCL logs: transport per rank, GPUDirect RDMA, init, fabric errors')
+            [CompletionResult]::new('fabric-check', 'fabric-check', [CompletionResultType]::ParameterValue, 'RoCEv2 / InfiniBand fabric audit of this host, and pairwise RDMA tests between nodes')
             [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and afterwards delete every Kubernetes object of the job and release the nodes')
             [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Find and remove Kubernetes objects and node labels whose Slurm job is gone')
             [CompletionResult]::new('rbac', 'rbac', [CompletionResultType]::ParameterValue, 'Print the least-privilege RBAC for the Slurm-side Kubernetes identity')
@@ -406,6 +431,9 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             break
         }
         'hybridctl;help;nccl-check' {
+            break
+        }
+        'hybridctl;help;fabric-check' {
             break
         }
         'hybridctl;help;hook' {

@@ -25,6 +25,9 @@ _hybridctl() {
             hybridctl,doctor)
                 cmd="hybridctl__subcmd__doctor"
                 ;;
+            hybridctl,fabric-check)
+                cmd="hybridctl__subcmd__fabric__subcmd__check"
+                ;;
             hybridctl,gc)
                 cmd="hybridctl__subcmd__gc"
                 ;;
@@ -75,6 +78,9 @@ _hybridctl() {
                 ;;
             hybridctl__subcmd__help,doctor)
                 cmd="hybridctl__subcmd__help__subcmd__doctor"
+                ;;
+            hybridctl__subcmd__help,fabric-check)
+                cmd="hybridctl__subcmd__help__subcmd__fabric__subcmd__check"
                 ;;
             hybridctl__subcmd__help,gc)
                 cmd="hybridctl__subcmd__help__subcmd__gc"
@@ -173,7 +179,7 @@ _hybridctl() {
 
     case "${cmd}" in
         hybridctl)
-            opts="-h -V --color --help --version render validate submit status cancel logs quota nccl-check hook gc rbac doctor launch hostlist completions man help"
+            opts="-h -V --color --help --version render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -308,6 +314,68 @@ _hybridctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hybridctl__subcmd__fabric__subcmd__check)
+            opts="-o -h -V --sysfs-root --spec --watch --nodes --pairwise --pairs --latency --device --gid-index --expected-rate --timeout --no-local --health-check --output --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --sysfs-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --spec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --watch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pairs)
+                    COMPREPLY=($(compgen -W "all ring" -- "${cur}"))
+                    return 0
+                    ;;
+                --device)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gid-index)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expected-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hybridctl__subcmd__gc)
             opts="-o -n -h -V --dry-run --output --kubeconfig --context --namespace --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -351,7 +419,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__help)
-            opts="render validate submit status cancel logs quota nccl-check hook gc rbac doctor launch hostlist completions man help"
+            opts="render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -393,6 +461,20 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__help__subcmd__fabric__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

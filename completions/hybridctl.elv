@@ -31,6 +31,7 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand logs 'Print or follow the logs of every pod of a job, one prefix (and colour) per pod'
             cand quota 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets'
             cand nccl-check 'Analyse saved NCCL logs: transport per rank, GPUDirect RDMA, init, fabric errors'
+            cand fabric-check 'RoCEv2 / InfiniBand fabric audit of this host, and pairwise RDMA tests between nodes'
             cand hook 'Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and afterwards delete every Kubernetes object of the job and release the nodes'
             cand gc 'Find and remove Kubernetes objects and node labels whose Slurm job is gone'
             cand rbac 'Print the least-privilege RBAC for the Slurm-side Kubernetes identity'
@@ -181,6 +182,28 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand --spec 'Take the fabric and the node count from this job spec'
             cand --init-timeout 'Report ranks that have not reached `Init COMPLETE` this long after their first NCCL line (e.g. `90s`, `5m`; needs timestamps in the log) [default: only ranks that never reach it]'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hybridctl;fabric-check'= {
+            cand --sysfs-root 'Read sysfs and /etc/nccl.conf under this directory (a copy or fixture of a host)'
+            cand --spec 'Check the NCCL settings of this job spec (hcas, gidIndex, trafficClass, socketInterface)'
+            cand --watch 'Watch the congestion and error counters for this long (e.g. `10s`, `2m`, `500ms`)'
+            cand --nodes 'Run pairwise RDMA tests between these nodes (a Slurm hostlist, e.g. `gpu[01-16]`)'
+            cand --pairs 'How to pair nodes'
+            cand --device 'RDMA device for the pairwise tests [default: the first active port of this host]'
+            cand --gid-index 'GID index for the pairwise tests on RoCE [default: NCCL_IB_GID_INDEX, else the RoCE v2 IPv4 GID of the device]'
+            cand --expected-rate 'Link rate to compare bandwidth with, Gb/s [default: `fabric.expectedRateGbps`, else the device''s rate]'
+            cand --timeout 'Seconds one perftest may take [default: `fabric.testTimeout`, else 60]'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand --pairwise 'Run pairwise RDMA tests between the nodes of this allocation ($SLURM_JOB_NODELIST)'
+            cand --latency 'Also run the latency test (`ib_read_lat`) for each pair'
+            cand --no-local 'Skip the local audit (pairwise tests and counters only)'
+            cand --health-check 'Print nothing on success, one `ERROR: ...` line on failure (for Slurm''s HealthCheckProgram or NHC)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -341,6 +364,7 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand logs 'Print or follow the logs of every pod of a job, one prefix (and colour) per pod'
             cand quota 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets'
             cand nccl-check 'Analyse saved NCCL logs: transport per rank, GPUDirect RDMA, init, fabric errors'
+            cand fabric-check 'RoCEv2 / InfiniBand fabric audit of this host, and pairwise RDMA tests between nodes'
             cand hook 'Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and afterwards delete every Kubernetes object of the job and release the nodes'
             cand gc 'Find and remove Kubernetes objects and node labels whose Slurm job is gone'
             cand rbac 'Print the least-privilege RBAC for the Slurm-side Kubernetes identity'
@@ -366,6 +390,8 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
         &'hybridctl;help;quota'= {
         }
         &'hybridctl;help;nccl-check'= {
+        }
+        &'hybridctl;help;fabric-check'= {
         }
         &'hybridctl;help;hook'= {
             cand prolog 'For PrologSlurmctld: label the allocated nodes with the job id'

@@ -16,6 +16,8 @@ log() { printf '[test] %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+# perftest: fabric-check's tests run the real `ib_write_bw` (no RDMA device here: it must fail fast)
+command -v ib_write_bw >/dev/null 2>&1 || missing+=(perftest)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
   apt_opts=(-o DPkg::Lock::Timeout=300 -y -q --no-install-recommends)
@@ -32,7 +34,7 @@ cargo fmt --all -- --check
 log "cargo clippy"
 cargo clippy --quiet --all-targets -- -D warnings
 log "shellcheck of the project's scripts"
-shellcheck scripts/*.sh benches/*.sh testenv/*.sh testenv/kube/*.sh testenv/kube/go/*.sh tests/fixtures/bin/* tests/fixtures/*/record.sh tests/fixtures/slurm-hooks/hook.sh examples/slurm/*.sh .ci/run
+shellcheck scripts/*.sh benches/*.sh testenv/*.sh testenv/kube/*.sh testenv/kube/go/*.sh tests/fixtures/bin/* tests/fixtures/fabric/bin/* tests/fixtures/fabric/make-trees.sh tests/fixtures/*/record.sh tests/fixtures/slurm-hooks/hook.sh examples/slurm/*.sh .ci/run
 fi
 
 # --- Real services the tests need --------------------------------------------------------

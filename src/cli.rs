@@ -107,6 +107,19 @@ pub enum Command {
     /// input could not be read.
     NcclCheck(NcclCheckArgs),
 
+    /// RoCEv2 / InfiniBand fabric audit of this host, and pairwise RDMA tests between nodes
+    ///
+    /// The local audit reads sysfs (RDMA ports, GIDs, netdevs, ECN), `mlnx_qos` (trust, PFC,
+    /// DSCP map) and the NCCL settings, and says pass, warn, fail or unknown for each check,
+    /// with evidence and a hint. --watch adds counter deltas; --nodes (or --pairwise inside
+    /// an allocation) runs `ib_write_bw` (and with --latency `ib_read_lat`) between nodes,
+    /// in rounds of disjoint pairs. See docs/fabric-check.md.
+    ///
+    /// Exit codes: 0 no check failed (warnings and unknowns allowed); 1 a check failed;
+    /// 2 fabric-check could not run (bad arguments or settings). With --health-check, a
+    /// failure prints one line `ERROR: hybridctl fabric-check: <check> <subject>: <reason>`.
+    FabricCheck(FabricCheckArgs),
+
     /// Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and
     /// afterwards delete every Kubernetes object of the job and release the nodes
     Hook(HookArgs),
@@ -334,6 +347,76 @@ pub struct QuotaArgs {
     /// Exit with code 1 when any usage is at or above the threshold
     #[arg(long)]
     pub check: bool,
+
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
+    pub output: TextOrJson,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PairsMode {
+    /// Every pair once: N-1 rounds for even N, N for odd N
+    All,
+    /// Each node with the next one: N tests in 2 rounds (3 for odd N)
+    Ring,
+}
+
+#[derive(Debug, Args)]
+pub struct FabricCheckArgs {
+    /// Read sysfs and /etc/nccl.conf under this directory (a copy or fixture of a host)
+    #[arg(long, value_name = "DIR", default_value = "/")]
+    pub sysfs_root: PathBuf,
+
+    /// Check the NCCL settings of this job spec (hcas, gidIndex, trafficClass, socketInterface)
+    #[arg(long, value_name = "SPEC")]
+    pub spec: Option<String>,
+
+    /// Watch the congestion and error counters for this long (e.g. `10s`, `2m`, `500ms`)
+    #[arg(long, value_name = "DURATION")]
+    pub watch: Option<String>,
+
+    /// Run pairwise RDMA tests between these nodes (a Slurm hostlist, e.g. `gpu[01-16]`)
+    #[arg(long, value_name = "HOSTLIST")]
+    pub nodes: Option<String>,
+
+    /// Run pairwise RDMA tests between the nodes of this allocation ($SLURM_JOB_NODELIST)
+    #[arg(long, conflicts_with = "nodes")]
+    pub pairwise: bool,
+
+    /// How to pair nodes
+    #[arg(long, value_enum, default_value_t = PairsMode::All)]
+    pub pairs: PairsMode,
+
+    /// Also run the latency test (`ib_read_lat`) for each pair
+    #[arg(long)]
+    pub latency: bool,
+
+    /// RDMA device for the pairwise tests [default: the first active port of this host]
+    #[arg(long, value_name = "DEV")]
+    pub device: Option<String>,
+
+    /// GID index for the pairwise tests on RoCE [default: NCCL_IB_GID_INDEX, else the RoCE
+    /// v2 IPv4 GID of the device]
+    #[arg(long, value_name = "INDEX")]
+    pub gid_index: Option<u32>,
+
+    /// Link rate to compare bandwidth with, Gb/s [default: `fabric.expectedRateGbps`, else
+    /// the device's rate]
+    #[arg(long, value_name = "GBPS")]
+    pub expected_rate: Option<f64>,
+
+    /// Seconds one perftest may take [default: `fabric.testTimeout`, else 60]
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u32>,
+
+    /// Skip the local audit (pairwise tests and counters only)
+    #[arg(long)]
+    pub no_local: bool,
+
+    /// Print nothing on success, one `ERROR: ...` line on failure (for Slurm's
+    /// HealthCheckProgram or NHC)
+    #[arg(long, conflicts_with = "output")]
+    pub health_check: bool,
 
     /// Output format
     #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]

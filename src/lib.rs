@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod diag;
 pub mod error;
+pub mod fabric;
 pub mod hostlist;
 pub mod kube;
 pub mod nccl;

@@ -34,6 +34,8 @@ pub enum ProcessError {
         stdout: String,
         stderr: String,
     },
+    #[error("`{command}` was stopped: {why}")]
+    Cancelled { command: String, why: String },
     #[error("`{command}` was killed by signal {signal}")]
     Signal { command: String, signal: i32 },
     #[error("could not talk to `{program}`")]
@@ -77,6 +79,10 @@ pub struct Runner {
     pub timeout: Duration,
     /// Extra environment for every child (e.g. `SLURM_CONF` is inherited as usual).
     pub env: Vec<(String, String)>,
+    /// When set, a child that times out or is cancelled gets SIGTERM first and SIGKILL only
+    /// after this grace period (`srun` forwards SIGTERM to its remote tasks; SIGKILL would
+    /// leave them running).
+    pub term_grace: Option<Duration>,
 }
 
 impl Default for Runner {
@@ -85,6 +91,7 @@ impl Default for Runner {
             bin_dir: None,
             timeout: Duration::from_secs(60),
             env: Vec::new(),
+            term_grace: None,
         }
     }
 }
@@ -155,6 +162,18 @@ impl Runner {
         args: &[String],
         stdin: Option<&[u8]>,
     ) -> Result<(ExitStatus, Output), ProcessError> {
+        self.run_status_until(program, args, stdin, None)
+    }
+
+    /// Like [`Runner::run_status`], but the run is stopped (an error `Cancelled`) as soon as
+    /// `cancel` becomes true, e.g. a perftest server whose client has ended.
+    pub fn run_status_until(
+        &self,
+        program: &str,
+        args: &[String],
+        stdin: Option<&[u8]>,
+        cancel: Option<&std::sync::atomic::AtomicBool>,
+    ) -> Result<(ExitStatus, Output), ProcessError> {
         let path = self.resolve(program)?;
         let mut cmd = Command::new(&path);
         cmd.args(args)
@@ -224,20 +243,34 @@ impl Runner {
             }
         }
         let deadline = Instant::now() + self.timeout;
-        let timeout = |child: &mut std::process::Child| {
+        let stop = |child: &mut std::process::Child| {
+            if let Some(grace) = self.term_grace {
+                terminate(child, grace);
+            }
             let _ = child.kill();
             let _ = child.wait();
+        };
+        let timeout = |child: &mut std::process::Child| {
+            stop(child);
             ProcessError::Timeout {
                 command: display_command(program, args),
                 timeout: self.timeout,
             }
         };
+        let cancelled = || cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst));
         let (mut stdout, mut stderr) = (None, None);
         let mut exited_at: Option<Instant> = None;
         while stdout.is_none() || stderr.is_none() {
             let now = Instant::now();
             if now >= deadline {
                 return Err(timeout(&mut child));
+            }
+            if cancelled() {
+                stop(&mut child);
+                return Err(ProcessError::Cancelled {
+                    command: display_command(program, args),
+                    why: "its partner step ended".into(),
+                });
             }
             // A grandchild may keep the pipes open after the child exited: give it a moment,
             // then go on with what was read.
@@ -278,6 +311,26 @@ impl Runner {
                 stderr: String::from_utf8_lossy(&stderr).into_owned(),
             },
         ))
+    }
+}
+
+/// SIGTERM (through `kill`, std has only SIGKILL), then wait up to `grace` for the exit.
+fn terminate(child: &mut std::process::Child, grace: Duration) {
+    if matches!(child.try_wait(), Ok(Some(_))) {
+        return;
+    }
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    let end = Instant::now() + grace;
+    while Instant::now() < end {
+        if matches!(child.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -358,6 +411,29 @@ mod tests {
         let err = r.run("sleep", &args(&["5"]), None).unwrap_err();
         assert!(matches!(err, ProcessError::Timeout { .. }));
         assert!(t.elapsed() < Duration::from_secs(2));
+    }
+
+    #[test]
+    fn cancel_terminates_gracefully() {
+        let mut r = Runner::default().with_timeout(Duration::from_secs(20));
+        r.term_grace = Some(Duration::from_secs(2));
+        let flag = std::sync::atomic::AtomicBool::new(false);
+        let t = Instant::now();
+        let err = std::thread::scope(|s| {
+            s.spawn(|| {
+                std::thread::sleep(Duration::from_millis(200));
+                flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            });
+            r.run_status_until(
+                "sh",
+                &args(&["-c", "trap 'exit 7' TERM; while :; do sleep 0.05; done"]),
+                None,
+                Some(&flag),
+            )
+            .unwrap_err()
+        });
+        assert!(matches!(err, ProcessError::Cancelled { .. }), "{err:?}");
+        assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
     }
 
     #[test]

@@ -95,6 +95,35 @@ pub struct ConfigFile {
     pub allow_admin_identity: bool,
     /// Slurm node name -> Kubernetes node name (site config `nodeNames`, only there).
     pub node_names: crate::nodenames::NodeNames,
+    pub fabric: FabricConfig,
+}
+
+/// The site's expectations for `fabric-check` (`fabric:` in the config files); see
+/// docs/fabric-check.md.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FabricConfig {
+    /// The PFC/ECN priority of RoCE traffic (default 3).
+    pub lossless_priority: Option<u32>,
+    /// The DSCP of RoCE traffic (default 26).
+    pub roce_dscp: Option<u32>,
+    /// The rate every port should have, Gb/s (default: compare ports with each other).
+    pub expected_rate_gbps: Option<u32>,
+    /// Pairwise bandwidth below this fraction of the link rate fails (default 0.8).
+    pub min_bandwidth_fraction: Option<f64>,
+    /// How to run a program on a node, `{host}` replaced (default `srun ... --nodelist={host}`).
+    pub launcher: Option<Vec<String>>,
+    /// Looked up before PATH for `mlnx_qos`, `ethtool` (a directory).
+    pub tool_dir: Option<PathBuf>,
+    /// Bandwidth and latency test programs (default `ib_write_bw`, `ib_read_lat`).
+    pub bw_test: Option<String>,
+    pub lat_test: Option<String>,
+    /// Extra perftest arguments for both sides.
+    pub perftest_args: Option<Vec<String>>,
+    /// Seconds one perftest may take (default 60) and a local tool (default 10).
+    pub test_timeout: Option<u32>,
+    pub tool_timeout: Option<u32>,
+    /// Counter name -> (warn, fail) thresholds on its increase.
+    pub counters: Vec<(String, Option<u64>, Option<u64>)>,
 }
 
 /// The site's GPFS settings (`gpfs:` in the site config).
@@ -220,6 +249,25 @@ impl Settings {
         }
     }
 
+    /// The fabric-check settings: the user config's values where it sets them, else the site's.
+    pub fn fabric(&self) -> FabricConfig {
+        let (u, s) = (&self.user.fabric, &self.site.fabric);
+        FabricConfig {
+            lossless_priority: u.lossless_priority.or(s.lossless_priority),
+            roce_dscp: u.roce_dscp.or(s.roce_dscp),
+            expected_rate_gbps: u.expected_rate_gbps.or(s.expected_rate_gbps),
+            min_bandwidth_fraction: u.min_bandwidth_fraction.or(s.min_bandwidth_fraction),
+            launcher: u.launcher.clone().or_else(|| s.launcher.clone()),
+            tool_dir: u.tool_dir.clone().or_else(|| s.tool_dir.clone()),
+            bw_test: u.bw_test.clone().or_else(|| s.bw_test.clone()),
+            lat_test: u.lat_test.clone().or_else(|| s.lat_test.clone()),
+            perftest_args: u.perftest_args.clone().or_else(|| s.perftest_args.clone()),
+            test_timeout: u.test_timeout.or(s.test_timeout),
+            tool_timeout: u.tool_timeout.or(s.tool_timeout),
+            counters: s.counters.iter().chain(&u.counters).cloned().collect(),
+        }
+    }
+
     /// The hook settings: lists from both files, the user config's values where it sets them.
     pub fn hooks(&self) -> HooksConfig {
         let (u, s) = (&self.user.hooks, &self.site.hooks);
@@ -313,6 +361,9 @@ fn load_config(
         }
         if let Some(h) = m.field("hooks") {
             cfg.hooks = decode_hooks(&mut d, h);
+        }
+        if let Some(f) = m.field("fabric") {
+            cfg.fabric = decode_fabric(&mut d, f, base);
         }
         if site && let Some(p) = m.field("partitions") {
             cfg.partitions = decode_partitions(&mut d, p);
@@ -446,6 +497,68 @@ fn decode_hooks(d: &mut Decoder, node: &Node) -> HooksConfig {
         )
     });
     cfg.fail_prolog = d.opt_bool(&mut m, "failProlog");
+    m.finish(d);
+    cfg
+}
+
+fn decode_fabric(d: &mut Decoder, node: &Node, base: &Path) -> FabricConfig {
+    let mut cfg = FabricConfig::default();
+    let Some(mut m) = d.map(node, "fabric") else {
+        return cfg;
+    };
+    cfg.lossless_priority = d.opt_u32(&mut m, "losslessPriority", 0, 7);
+    cfg.roce_dscp = d.opt_u32(&mut m, "roceDscp", 0, 63);
+    cfg.expected_rate_gbps = d.opt_u32(&mut m, "expectedRateGbps", 1, 100_000);
+    if let Some(text) = d.opt_string(&mut m, "minBandwidthFraction") {
+        let path = "fabric.minBandwidthFraction";
+        match text.parse::<f64>() {
+            Ok(f) if f > 0.0 && f <= 1.0 => cfg.min_bandwidth_fraction = Some(f),
+            _ => {
+                d.check(
+                    path,
+                    &text,
+                    "range",
+                    "a fraction of the link rate, e.g. 0.8",
+                    |_| Err("must be a number above 0 and at most 1".into()),
+                );
+            }
+        }
+    }
+    if m_field_node(node, "launcher").is_some() {
+        cfg.launcher = Some(d.string_list(&mut m, "launcher"));
+    }
+    cfg.tool_dir = d.opt_string(&mut m, "toolDir").map(|p| base.join(p));
+    cfg.bw_test = d.opt_string(&mut m, "bwTest");
+    cfg.lat_test = d.opt_string(&mut m, "latTest");
+    if m_field_node(node, "perftestArgs").is_some() {
+        cfg.perftest_args = Some(d.string_list(&mut m, "perftestArgs"));
+    }
+    cfg.test_timeout = d.opt_u32(&mut m, "testTimeout", 1, 3600);
+    cfg.tool_timeout = d.opt_u32(&mut m, "toolTimeout", 1, 600);
+    if let Some(c) = m.field("counters") {
+        if let Value::Map(entries) = &c.value {
+            for (key, value) in entries {
+                let path = format!("fabric.counters.{}", key.name);
+                let Some(mut cm) = d.map(value, &path) else {
+                    continue;
+                };
+                let num = |d: &mut Decoder, cm: &mut crate::spec::decode::MapReader<'_>, name| {
+                    let n = cm.field(name)?;
+                    d.uint(n, &cm.path(name), 0, u64::MAX >> 1)
+                };
+                let warn = num(d, &mut cm, "warn");
+                let fail = num(d, &mut cm, "fail");
+                cm.finish(d);
+                cfg.counters.push((key.name.clone(), warn, fail));
+            }
+        } else {
+            d.diags.error(
+                &c.pos,
+                "type",
+                "`fabric.counters` must map counter names to `{warn, fail}`",
+            );
+        }
+    }
     m.finish(d);
     cfg
 }

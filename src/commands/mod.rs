@@ -3,6 +3,7 @@
 mod cancel;
 mod completions;
 mod doctor;
+mod fabric_check;
 mod gc;
 mod hook;
 mod hostlist;
@@ -45,6 +46,7 @@ pub fn run(cli: Cli, env: Env) -> Result<ExitStatus> {
         Command::Cancel(args) => cancel::run(args, env, &out),
         Command::Quota(args) => quota::run(args, env, &out),
         Command::NcclCheck(args) => nccl_check::run(args, env, &out),
+        Command::FabricCheck(args) => fabric_check::run(args, env, &out),
         Command::Hook(args) => hook::run(args, env, &out),
         Command::Gc(args) => gc::run(args, env, &out),
         Command::Rbac(args) => rbac::run(args, env, &out),

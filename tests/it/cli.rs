@@ -10,6 +10,7 @@ fn help_texts_are_snapshotted() {
         vec!["validate", "--help"],
         vec!["launch", "--help"],
         vec!["nccl-check", "--help"],
+        vec!["fabric-check", "--help"],
     ] {
         let out = hybridctl().args(&args).output().expect("runs");
         assert!(out.status.success());

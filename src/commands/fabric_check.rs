@@ -1,0 +1,304 @@
+//! `hybridctl fabric-check`
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+use super::{Output, load_settings, require_valid};
+use crate::cli::{FabricCheckArgs, PairsMode, TextOrJson};
+use crate::error::{ExitStatus, UserError};
+use crate::fabric::audit::{self, Expect};
+use crate::fabric::counters::{self, Threshold};
+use crate::fabric::pairwise::{self, PairMode, PairwiseConfig};
+use crate::fabric::report::{self, Report};
+use crate::fabric::sysfs::Root;
+use crate::fabric::{Check, probe};
+use crate::process::Runner;
+use crate::settings::{Env, FabricConfig, Overrides, load_spec};
+
+/// The default launcher: one task on the node, overlapping the allocation's other steps
+/// (`--overlap`, Slurm >= 20.11), quiet unless something fails.
+const SRUN: &[&str] = &[
+    "srun",
+    "--overlap",
+    "--nodes=1",
+    "--ntasks=1",
+    "--nodelist={host}",
+    "--job-name=fabric-check",
+    "--quiet",
+];
+
+/// `10s`, `2m`, `500ms`, `1h`, or plain seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let (num, mult) = if let Some(n) = t.strip_suffix("ms") {
+        (n, 0.001)
+    } else if let Some(n) = t.strip_suffix('s') {
+        (n, 1.0)
+    } else if let Some(n) = t.strip_suffix('m') {
+        (n, 60.0)
+    } else if let Some(n) = t.strip_suffix('h') {
+        (n, 3600.0)
+    } else {
+        (t, 1.0)
+    };
+    match num.trim().parse::<f64>() {
+        Ok(v) if v >= 0.0 && v.is_finite() => Ok(Duration::from_secs_f64(v * mult)),
+        _ => Err(format!("`{text}` is not a duration")),
+    }
+}
+
+fn thresholds(cfg: &FabricConfig) -> std::collections::BTreeMap<String, Threshold> {
+    let mut t = counters::default_thresholds();
+    for (name, warn, fail) in &cfg.counters {
+        t.insert(
+            name.clone(),
+            Threshold {
+                warn: *warn,
+                fail: *fail,
+            },
+        );
+    }
+    t
+}
+
+pub fn run(args: FabricCheckArgs, env: Env, out: &Output) -> Result<ExitStatus> {
+    let health = args.health_check;
+    match check(args, env, out) {
+        Ok((report, format)) => {
+            let mut stdout = std::io::stdout().lock();
+            if health {
+                if let Some(line) = report.health_line() {
+                    writeln!(stdout, "{line}")?;
+                }
+            } else if format == TextOrJson::Json {
+                serde_json::to_writer_pretty(&mut stdout, &report)?;
+                writeln!(stdout)?;
+            } else {
+                write!(stdout, "{}", report::text(&report, out.color))?;
+            }
+            Ok(if report.exit_code == 0 {
+                ExitStatus::Success
+            } else {
+                ExitStatus::Failure
+            })
+        }
+        Err(e) if health => {
+            let (text, _) = crate::error::report(&e);
+            let first = text
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ");
+            println!("ERROR: hybridctl fabric-check: setup: {first}");
+            Ok(ExitStatus::Error)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn check(args: FabricCheckArgs, env: Env, out: &Output) -> Result<(Report, TextOrJson)> {
+    let settings = load_settings(env)?;
+    out.diagnostics(&settings.config_diagnostics)?;
+    if settings
+        .config_diagnostics
+        .iter()
+        .any(|d| d.severity == crate::diag::Severity::Error)
+    {
+        return Err(UserError::environment(
+            "the hybridctl configuration has errors",
+            "fix the problems above in the config file",
+        )
+        .into());
+    }
+    let cfg = settings.fabric();
+    let expect = Expect {
+        lossless_priority: cfg.lossless_priority.unwrap_or(3) as u8,
+        roce_dscp: cfg.roce_dscp.unwrap_or(26) as u8,
+        rate_gbps: cfg.expected_rate_gbps.map(f64::from),
+    };
+    if !args.sysfs_root.is_dir() {
+        return Err(UserError::environment(
+            format!(
+                "the sysfs root `{}` is not a directory",
+                args.sysfs_root.display()
+            ),
+            "give --sysfs-root a directory that holds `sys/class/...` (default `/`)",
+        )
+        .into());
+    }
+    let root = Root(args.sysfs_root.clone());
+    let tools = Runner::new(cfg.tool_dir.as_deref())
+        .with_timeout(Duration::from_secs(cfg.tool_timeout.unwrap_or(10).into()));
+    let spec = match &args.spec {
+        Some(path) => {
+            let loaded = load_spec(&settings, path, &Overrides::default())?;
+            Some((require_valid(loaded, out)?, path.clone()))
+        }
+        None => None,
+    };
+    let (nccl, notes) = probe::nccl_config(
+        &settings.env,
+        &root,
+        spec.as_ref().map(|(s, p)| (&s.network, p.as_str())),
+    );
+    for n in notes {
+        eprintln!("warning: {n}");
+    }
+    let mut checks: Vec<Check> = Vec::new();
+    let facts = probe::gather(&root, &tools, nccl.clone());
+    if !args.no_local {
+        checks.extend(audit::audit(&facts, &expect));
+    }
+    let watch = match &args.watch {
+        Some(w) => Some(parse_duration(w).map_err(|e| {
+            UserError::invalid(e, "write a duration such as `10s`, `2m` or `500ms`")
+        })?),
+        None => None,
+    };
+    // Pairwise nodes.
+    let nodes = if let Some(list) = &args.nodes {
+        Some(crate::hostlist::expand(list).map_err(|e| {
+            UserError::invalid(
+                format!("--nodes `{list}`: {e}"),
+                "write a Slurm hostlist, e.g. `gpu[01-04]`",
+            )
+        })?)
+    } else if args.pairwise {
+        let list = settings.env.get("SLURM_JOB_NODELIST").ok_or_else(|| {
+            UserError::invalid(
+                "--pairwise needs an allocation, and $SLURM_JOB_NODELIST is not set",
+                "run inside `salloc`/`sbatch`, or name the nodes with --nodes",
+            )
+        })?;
+        Some(crate::hostlist::expand(list).map_err(|e| {
+            UserError::environment(
+                format!("$SLURM_JOB_NODELIST `{list}`: {e}"),
+                "is this a Slurm allocation?",
+            )
+        })?)
+    } else {
+        None
+    };
+    if let Some(n) = &nodes
+        && n.len() < 2
+    {
+        return Err(UserError::invalid(
+            format!("pairwise tests need at least two nodes, got {}", n.len()),
+            "name more nodes with --nodes, or allocate more",
+        )
+        .into());
+    }
+    let counting = watch.is_some() || nodes.is_some();
+    let before = counting.then(|| (probe::snapshot(&root, &tools), Instant::now()));
+    if let Some(w) = watch {
+        std::thread::sleep(w);
+    }
+    let pairwise = match nodes {
+        Some(nodes) => Some(pairwise::run(&pairwise_config(&args, &cfg, &facts, nodes)?)),
+        None => None,
+    };
+    let (mut deltas, mut secs) = (Vec::new(), None);
+    if let Some((snap0, t0)) = before {
+        let snap1 = probe::snapshot(&root, &tools);
+        let s = t0.elapsed().as_secs_f64();
+        deltas = counters::deltas(&snap0, &snap1);
+        checks.extend(counters::evaluate(
+            &snap1,
+            &deltas,
+            &thresholds(&cfg),
+            expect.lossless_priority,
+            s,
+        ));
+        secs = (!snap1.values.is_empty()).then_some(s);
+    }
+    Ok((
+        Report::new(root.0.display().to_string(), checks, deltas, secs, pairwise),
+        args.output,
+    ))
+}
+
+fn pairwise_config(
+    args: &FabricCheckArgs,
+    cfg: &FabricConfig,
+    facts: &audit::Facts,
+    nodes: Vec<String>,
+) -> Result<PairwiseConfig> {
+    // The device and port: the flag, else this host's first active port (nodes of one
+    // partition are alike), else perftest's own choice.
+    let ports = facts
+        .host
+        .devices
+        .iter()
+        .flat_map(|d| d.ports.iter().map(move |p| (d, p)));
+    let chosen = match &args.device {
+        Some(dev) => ports
+            .filter(|(d, _)| &d.name == dev)
+            .find(|(_, p)| p.is_active()),
+        None => ports.clone().find(|(_, p)| p.is_active()),
+    };
+    let mut perf: Vec<String> = vec!["-F".into()];
+    let dev = args
+        .device
+        .clone()
+        .or_else(|| chosen.map(|(d, _)| d.name.clone()));
+    if let Some(d) = &dev {
+        perf.extend(["-d".into(), d.clone()]);
+    }
+    if let Some((_, p)) = chosen {
+        perf.extend(["-i".into(), p.num.to_string()]);
+    }
+    let roce = chosen.is_none_or(|(_, p)| p.is_roce());
+    let nccl_gid = facts
+        .nccl
+        .gid_index
+        .as_ref()
+        .and_then(|s| s.value.trim().parse::<u32>().ok());
+    let gid = args
+        .gid_index
+        .or(nccl_gid)
+        .or_else(|| chosen.and_then(|(_, p)| p.auto_gid()).map(|g| g.index));
+    if roce && let Some(g) = gid {
+        perf.extend(["-x".into(), g.to_string()]);
+    }
+    perf.extend(cfg.perftest_args.clone().unwrap_or_default());
+    let rate = args
+        .expected_rate
+        .or(cfg.expected_rate_gbps.map(f64::from))
+        .or_else(|| chosen.and_then(|(_, p)| p.rate_gbps));
+    Ok(PairwiseConfig {
+        nodes,
+        mode: match args.pairs {
+            PairsMode::All => PairMode::All,
+            PairsMode::Ring => PairMode::Ring,
+        },
+        launcher: cfg
+            .launcher
+            .clone()
+            .unwrap_or_else(|| SRUN.iter().map(|s| s.to_string()).collect()),
+        bw_test: cfg.bw_test.clone().unwrap_or_else(|| "ib_write_bw".into()),
+        lat_test: args
+            .latency
+            .then(|| cfg.lat_test.clone().unwrap_or_else(|| "ib_read_lat".into())),
+        perftest_args: perf,
+        test_timeout: Duration::from_secs(args.timeout.or(cfg.test_timeout).unwrap_or(60).into()),
+        connect_window: Duration::from_secs(10),
+        rate_gbps: rate,
+        min_fraction: cfg.min_bandwidth_fraction.unwrap_or(0.8),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
+        assert!(parse_duration("soon").is_err());
+    }
+}

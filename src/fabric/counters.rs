@@ -1,0 +1,224 @@
+//! Congestion and error counters: snapshots, deltas and thresholds (pure).
+//!
+//! Port counters come from sysfs (`hw_counters/*`, `counters/port_xmit_wait`), pause
+//! counters from `ethtool -S`. Congestion counters (CNPs, ECN marks, xmit wait, pause on the
+//! lossless priority) are normal under load and only reported; retransmission and error
+//! counters have warn/fail thresholds on their increase (site config `fabric.counters`).
+//! Pause frames on any other priority mean PFC is active where it should not be: a warning.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{Check, Level, ethtool};
+
+/// Port counters followed by fabric-check (mlx5 names; kernel `drivers/infiniband/hw/mlx5/
+/// counters.c`, and `port_xmit_wait` of the standard port counters).
+pub const PORT_COUNTERS: &[&str] = &[
+    "np_cnp_sent",
+    "rp_cnp_handled",
+    "np_ecn_marked_roce_packets",
+    "out_of_sequence",
+    "packet_seq_err",
+    "local_ack_timeout_err",
+    "rnr_nak_retry_err",
+    "port_xmit_wait",
+];
+
+/// Thresholds on a counter's increase during the watch: at or above `warn` / `fail`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Threshold {
+    pub warn: Option<u64>,
+    pub fail: Option<u64>,
+}
+
+/// The built-in thresholds (the site config overrides them one counter at a time).
+pub fn default_thresholds() -> BTreeMap<String, Threshold> {
+    [
+        ("out_of_sequence", 1, 1000),
+        ("packet_seq_err", 1, 100),
+        ("local_ack_timeout_err", 1, 10),
+        ("rnr_nak_retry_err", 1, 10),
+    ]
+    .into_iter()
+    .map(|(n, w, f)| {
+        (
+            n.to_string(),
+            Threshold {
+                warn: Some(w),
+                fail: Some(f),
+            },
+        )
+    })
+    .collect()
+}
+
+/// Counter values by subject (`mlx5_0/1` for ports, the netdev name for pause counters).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Snapshot {
+    pub values: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+impl Snapshot {
+    /// The followed counters of each port, and the pause counters of each netdev's
+    /// `ethtool -S` output.
+    pub fn new(
+        ports: &BTreeMap<String, BTreeMap<String, u64>>,
+        ethtool: &BTreeMap<String, BTreeMap<String, u64>>,
+    ) -> Self {
+        let mut values = BTreeMap::new();
+        for (subject, counters) in ports {
+            let v: BTreeMap<String, u64> = counters
+                .iter()
+                .filter(|(k, _)| PORT_COUNTERS.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), *v))
+                .collect();
+            if !v.is_empty() {
+                values.insert(subject.clone(), v);
+            }
+        }
+        for (netdev, stats) in ethtool {
+            let v = ethtool::pause_counters(stats);
+            if !v.is_empty() {
+                values.insert(netdev.clone(), v);
+            }
+        }
+        Self { values }
+    }
+}
+
+/// A counter that changed between two snapshots.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Delta {
+    pub subject: String,
+    pub counter: String,
+    pub before: u64,
+    pub after: u64,
+    pub delta: u64,
+}
+
+/// The counters that increased (a counter that went down was reset: its new value counts).
+pub fn deltas(before: &Snapshot, after: &Snapshot) -> Vec<Delta> {
+    let mut out = Vec::new();
+    for (subject, values) in &after.values {
+        for (counter, &a) in values {
+            let b = before
+                .values
+                .get(subject)
+                .and_then(|v| v.get(counter))
+                .copied()
+                .unwrap_or(0);
+            let delta = if a >= b { a - b } else { a };
+            if delta > 0 {
+                out.push(Delta {
+                    subject: subject.clone(),
+                    counter: counter.clone(),
+                    before: b,
+                    after: a,
+                    delta,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// One `counters` check per subject of the snapshot: the worst level of its deltas.
+pub fn evaluate(
+    snapshot: &Snapshot,
+    deltas: &[Delta],
+    thresholds: &BTreeMap<String, Threshold>,
+    lossless_priority: u8,
+    seconds: f64,
+) -> Vec<Check> {
+    let mut out = Vec::new();
+    for subject in snapshot.values.keys() {
+        let mine: Vec<&Delta> = deltas.iter().filter(|d| &d.subject == subject).collect();
+        let mut level = Level::Pass;
+        let mut check = Check::new("counters", subject.clone(), Level::Pass, "");
+        let mut notes = Vec::new();
+        let mut hint = None;
+        for d in &mine {
+            let mut l = Level::Pass;
+            if let Some(t) = thresholds.get(&d.counter) {
+                if t.fail.is_some_and(|f| d.delta >= f) {
+                    l = Level::Fail;
+                } else if t.warn.is_some_and(|w| d.delta >= w) {
+                    l = Level::Warn;
+                }
+            }
+            if l > Level::Pass {
+                hint = Some(
+                    "retransmissions or transport errors: check the links between the nodes, PFC on the lossless priority and the switch counters",
+                );
+            }
+            if let Some(p) = ethtool::priority_of(&d.counter)
+                && p != lossless_priority
+            {
+                l = l.max(Level::Warn);
+                hint = Some(
+                    "pause frames on a priority other than the lossless one: PFC is enabled there on the NIC or the switch",
+                );
+            }
+            level = level.max(l);
+            notes.push(format!("+{} {}", d.delta, d.counter));
+            check = check.evidence(format!(
+                "{} {}: {} -> {} (+{})",
+                subject, d.counter, d.before, d.after, d.delta
+            ));
+        }
+        check.level = level;
+        check.detail = if notes.is_empty() {
+            format!("no followed counter increased in {seconds:.1} s")
+        } else {
+            format!("in {seconds:.1} s: {}", notes.join(", "))
+        };
+        check.hint = hint.map(str::to_string);
+        out.push(check);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snap(pairs: &[(&str, &str, u64)]) -> Snapshot {
+        let mut s = Snapshot::default();
+        for (subj, c, v) in pairs {
+            s.values
+                .entry(subj.to_string())
+                .or_default()
+                .insert(c.to_string(), *v);
+        }
+        s
+    }
+
+    #[test]
+    fn deltas_and_thresholds() {
+        let a = snap(&[
+            ("mlx5_0/1", "out_of_sequence", 10),
+            ("mlx5_0/1", "np_cnp_sent", 5),
+            ("eth2", "rx_prio0_pause", 0),
+            ("eth2", "rx_prio3_pause", 0),
+        ]);
+        let b = snap(&[
+            ("mlx5_0/1", "out_of_sequence", 2010),
+            ("mlx5_0/1", "np_cnp_sent", 6),
+            ("eth2", "rx_prio0_pause", 4),
+            ("eth2", "rx_prio3_pause", 9),
+        ]);
+        let d = deltas(&a, &b);
+        assert_eq!(d.len(), 4);
+        let checks = evaluate(&b, &d, &default_thresholds(), 3, 2.0);
+        let level = |s: &str| checks.iter().find(|c| c.subject == s).map(|c| c.level);
+        assert_eq!(level("mlx5_0/1"), Some(Level::Fail));
+        assert_eq!(level("eth2"), Some(Level::Warn));
+    }
+
+    #[test]
+    fn a_reset_counter_counts_its_new_value() {
+        let d = deltas(&snap(&[("p", "x", 100)]), &snap(&[("p", "x", 3)]));
+        assert_eq!(d[0].delta, 3);
+    }
+}

@@ -1,0 +1,112 @@
+//! `fabric-check`: a RoCEv2 / InfiniBand lossless-fabric audit of a host and pairwise RDMA
+//! tests between nodes.
+//!
+//! The core is pure: [`sysfs::discover`] reads a tree under a root directory into
+//! [`sysfs::Host`], the tool outputs (`mlnx_qos`, `ethtool -S`, perftest) have parsers
+//! ([`qos`], [`ethtool`], [`perftest`]), [`audit`] turns facts into [`Check`]s, [`counters`]
+//! compares snapshots, [`schedule`] pairs nodes in rounds and [`report`] prints. The edges
+//! are [`probe`] (tools through `process::Runner`) and [`pairwise`] (launching perftest on
+//! nodes through `srun` or a configured launcher, every step with a timeout).
+
+pub mod audit;
+pub mod counters;
+pub mod ethtool;
+pub mod pairwise;
+pub mod perftest;
+pub mod probe;
+pub mod qos;
+pub mod report;
+pub mod schedule;
+pub mod sysfs;
+
+use serde::Serialize;
+
+/// A verdict, ordered from best to worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Pass,
+    /// Could not be checked here (a tool or a sysfs file is missing); never a failure.
+    Unknown,
+    Warn,
+    Fail,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Unknown => "unknown",
+            Self::Warn => "warn",
+            Self::Fail => "fail",
+        }
+    }
+}
+
+/// One check of one subject (a device port, a netdev, the host) with its evidence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    /// Stable name, e.g. `pfc`; documented in docs/fabric-check.md.
+    pub check: &'static str,
+    /// `mlx5_0/1`, `ens1f0np0`, `mlx5_0/1 (ens1f0np0)` or `host`.
+    pub subject: String,
+    pub level: Level,
+    /// One line: what was found.
+    pub detail: String,
+    /// Where it was found: file paths with their values, tool output lines.
+    pub evidence: Vec<String>,
+    /// The next step, for anything but a pass.
+    pub hint: Option<String>,
+}
+
+impl Check {
+    pub fn new(
+        check: &'static str,
+        subject: impl Into<String>,
+        level: Level,
+        detail: impl Into<String>,
+    ) -> Self {
+        Self {
+            check,
+            subject: subject.into(),
+            level,
+            detail: detail.into(),
+            evidence: Vec::new(),
+            hint: None,
+        }
+    }
+
+    pub fn evidence(mut self, e: impl Into<String>) -> Self {
+        self.evidence.push(e.into());
+        self
+    }
+
+    pub fn hint(mut self, h: impl Into<String>) -> Self {
+        self.hint = Some(h.into());
+        self
+    }
+}
+
+/// Counts of each level.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub pass: usize,
+    pub warn: usize,
+    pub fail: usize,
+    pub unknown: usize,
+}
+
+impl Summary {
+    pub fn of<'a>(levels: impl IntoIterator<Item = &'a Level>) -> Self {
+        let mut s = Self::default();
+        for l in levels {
+            match l {
+                Level::Pass => s.pass += 1,
+                Level::Warn => s.warn += 1,
+                Level::Fail => s.fail += 1,
+                Level::Unknown => s.unknown += 1,
+            }
+        }
+        s
+    }
+}

@@ -1,0 +1,452 @@
+//! Pairwise RDMA tests between nodes: the pairs of each round run at the same time, each
+//! pair starts its perftest server, then its client (retried while the server is still
+//! starting), and every step has a timeout. A server is stopped (SIGTERM through the
+//! launcher, then SIGKILL) as soon as its client has ended, so nothing is left running.
+//!
+//! The remote command is wrapped in coreutils `timeout`, so a step whose launcher dies
+//! cannot leave perftest behind on the node either.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::perftest::{self, BwResult, Failure, FailureKind, LatResult};
+use super::schedule::{self, Pair};
+use super::{Check, Level};
+use crate::process::{ProcessError, Runner};
+
+/// How nodes are paired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PairMode {
+    /// Every pair once (round-robin tournament).
+    All,
+    /// Each node with its neighbour.
+    Ring,
+}
+
+#[derive(Debug, Clone)]
+pub struct PairwiseConfig {
+    pub nodes: Vec<String>,
+    pub mode: PairMode,
+    /// Launcher argv; `{host}` is replaced by the node. Empty: run on this host.
+    pub launcher: Vec<String>,
+    pub bw_test: String,
+    pub lat_test: Option<String>,
+    /// perftest arguments for both sides (device, GID index, units...).
+    pub perftest_args: Vec<String>,
+    /// Longest one perftest may take.
+    pub test_timeout: Duration,
+    /// How long the client retries connecting while its server starts.
+    pub connect_window: Duration,
+    /// The link rate to compare with (Gb/s) and the fraction that passes.
+    pub rate_gbps: Option<f64>,
+    pub min_fraction: f64,
+}
+
+/// What happened to one pair.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairResult {
+    pub round: usize,
+    pub server: String,
+    pub client: String,
+    pub level: Level,
+    pub reason: String,
+    pub bandwidth: Option<BwResult>,
+    pub latency: Option<LatResult>,
+    pub failure: Option<Failure>,
+    pub seconds: f64,
+    /// A step did not finish in time (and both sides were stopped).
+    pub timed_out: bool,
+    /// Output lines that back the verdict (the failure line, stderr of the steps).
+    pub evidence: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PairwiseReport {
+    pub nodes: Vec<String>,
+    pub mode: PairMode,
+    pub rounds: usize,
+    pub rate_gbps: Option<f64>,
+    pub min_fraction: f64,
+    pub results: Vec<PairResult>,
+    /// Wall time of each round, and of the longest test in it.
+    pub round_seconds: Vec<f64>,
+    pub round_longest_test_seconds: Vec<f64>,
+    pub total_seconds: f64,
+}
+
+impl PairwiseReport {
+    pub fn checks(&self) -> Vec<Check> {
+        self.results
+            .iter()
+            .map(|r| {
+                let mut c = Check::new(
+                    "pairwise",
+                    format!("{} <-> {}", r.server, r.client),
+                    r.level,
+                    r.reason.clone(),
+                );
+                c.evidence = r.evidence.clone();
+                if let Some(f) = &r.failure {
+                    c.hint = Some(f.kind.hint().to_string());
+                } else if r.timed_out {
+                    c.hint = Some("a test hung: check that perftest runs on both nodes (`srun -w NODE ib_write_bw -h`), the device and GID index, and raise `fabric.testTimeout` for long tests".into());
+                } else if r.level == Level::Fail {
+                    c.hint = Some("low bandwidth between these nodes: check the counters of both ends, PFC/ECN and the switch ports on the path".into());
+                }
+                c
+            })
+            .collect()
+    }
+}
+
+/// The schedule for a mode.
+pub fn schedule_for(mode: PairMode, n: usize) -> Vec<Vec<Pair>> {
+    match mode {
+        PairMode::All => schedule::round_robin(n),
+        PairMode::Ring => schedule::ring(n),
+    }
+}
+
+/// A step's result: its output, or how it failed.
+struct Step {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+    timed_out: bool,
+    cancelled: bool,
+}
+
+fn step(runner: &Runner, argv: &[String], cancel: Option<&AtomicBool>) -> Step {
+    let Some((program, args)) = argv.split_first() else {
+        return Step {
+            ok: false,
+            stdout: String::new(),
+            stderr: "empty command".into(),
+            timed_out: false,
+            cancelled: false,
+        };
+    };
+    match runner.run_status_until(program, args, None, cancel) {
+        Ok((status, out)) => Step {
+            ok: status.success(),
+            stdout: out.stdout,
+            stderr: out.stderr,
+            timed_out: false,
+            cancelled: false,
+        },
+        Err(e) => Step {
+            ok: false,
+            stdout: String::new(),
+            timed_out: matches!(e, ProcessError::Timeout { .. }),
+            cancelled: matches!(e, ProcessError::Cancelled { .. }),
+            stderr: e.to_string(),
+        },
+    }
+}
+
+impl PairwiseConfig {
+    /// argv that runs `program args` on `host`, bounded by `secs` there too.
+    fn remote(&self, host: &str, program: &str, extra: &[String], secs: u64) -> Vec<String> {
+        let mut argv: Vec<String> = self
+            .launcher
+            .iter()
+            .map(|a| a.replace("{host}", host))
+            .collect();
+        argv.extend([
+            "timeout".to_string(),
+            "--kill-after=2".into(),
+            secs.to_string(),
+            program.to_string(),
+        ]);
+        argv.extend(self.perftest_args.iter().cloned());
+        argv.extend(extra.iter().cloned());
+        argv
+    }
+
+    fn runner(&self, timeout: Duration) -> Runner {
+        let mut r = Runner::default().with_timeout(timeout);
+        r.term_grace = Some(Duration::from_secs(3));
+        r
+    }
+
+    /// One perftest between `server` and `client`: the server's and the client's step.
+    fn one_test(&self, program: &str, server: &str, client: &str) -> (Step, Step) {
+        let budget = self.test_timeout + self.connect_window;
+        let remote_secs = budget.as_secs() + 1;
+        let server_argv = self.remote(server, program, &[], remote_secs);
+        let client_argv = self.remote(client, program, &[server.to_string()], remote_secs);
+        let server_runner = self.runner(budget + Duration::from_secs(2));
+        let stop = AtomicBool::new(false);
+        let server_done = AtomicBool::new(false);
+        std::thread::scope(|s| {
+            let srv = s.spawn(|| {
+                let st = step(&server_runner, &server_argv, Some(&stop));
+                server_done.store(true, Ordering::SeqCst);
+                st
+            });
+            let start = Instant::now();
+            let client = loop {
+                let left = budget.saturating_sub(start.elapsed());
+                let st = step(
+                    &self.runner(left.min(self.test_timeout)),
+                    &client_argv,
+                    None,
+                );
+                let refused = !st.ok
+                    && !st.timed_out
+                    && perftest::classify_failure(&st.stdout, &st.stderr).kind
+                        == FailureKind::Connection;
+                if refused
+                    && !server_done.load(Ordering::SeqCst)
+                    && start.elapsed() + Duration::from_millis(200) < self.connect_window
+                {
+                    std::thread::sleep(Duration::from_millis(200));
+                    continue;
+                }
+                break st;
+            };
+            // A server whose client succeeded exits by itself; give it a moment, then stop it.
+            let wait_until = Instant::now()
+                + if client.ok {
+                    Duration::from_secs(2)
+                } else {
+                    Duration::ZERO
+                };
+            while !server_done.load(Ordering::SeqCst) && Instant::now() < wait_until {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            stop.store(true, Ordering::SeqCst);
+            let server = srv.join().unwrap_or_else(|_| Step {
+                ok: false,
+                stdout: String::new(),
+                stderr: "the server thread panicked".into(),
+                timed_out: false,
+                cancelled: false,
+            });
+            (server, client)
+        })
+    }
+
+    fn evaluate(
+        &self,
+        round: usize,
+        pair: &Pair,
+        took: f64,
+        bw: (Step, Step),
+        lat: Option<(Step, Step)>,
+    ) -> PairResult {
+        let server = self.nodes[pair.server].clone();
+        let client = self.nodes[pair.client].clone();
+        let mut r = PairResult {
+            round,
+            server,
+            client,
+            level: Level::Pass,
+            reason: String::new(),
+            bandwidth: None,
+            latency: None,
+            failure: None,
+            seconds: took,
+            timed_out: false,
+            evidence: Vec::new(),
+        };
+        let (srv, cli) = bw;
+        match step_failure(&self.bw_test, &srv, &cli, self.test_timeout) {
+            Some((reason, failure, ev)) => {
+                r.level = Level::Fail;
+                r.timed_out = cli.timed_out;
+                r.reason = reason;
+                r.failure = failure;
+                r.evidence = ev;
+                return r;
+            }
+            None => match perftest::parse_bw(&cli.stdout) {
+                Ok(b) => {
+                    let avg = b.average_gbps;
+                    match self.rate_gbps {
+                        Some(rate) => {
+                            let pct = 100.0 * avg / rate;
+                            r.reason = format!(
+                                "{avg:.1} Gb/s average = {pct:.0}% of {rate} Gb/s (minimum {:.0}%)",
+                                self.min_fraction * 100.0
+                            );
+                            if avg < self.min_fraction * rate {
+                                r.level = Level::Fail;
+                            }
+                        }
+                        None => {
+                            r.level = Level::Unknown;
+                            r.reason =
+                                format!("{avg:.1} Gb/s average; no link rate to compare with");
+                        }
+                    }
+                    r.bandwidth = Some(b);
+                }
+                Err(e) => {
+                    r.level = Level::Fail;
+                    r.reason = format!("`{}` printed no result: {e}", self.bw_test);
+                    r.evidence = tail(&cli.stdout, &cli.stderr);
+                    return r;
+                }
+            },
+        }
+        if let (Some((srv, cli)), Some(prog)) = (lat, &self.lat_test) {
+            match step_failure(prog, &srv, &cli, self.test_timeout) {
+                Some((reason, failure, ev)) => {
+                    r.level = Level::Fail;
+                    r.timed_out = cli.timed_out;
+                    r.reason = format!("{}; latency: {reason}", r.reason);
+                    r.failure = failure;
+                    r.evidence = ev;
+                }
+                None => match perftest::parse_lat(&cli.stdout) {
+                    Ok(l) => {
+                        r.reason = format!("{}; {:.2} us average latency", r.reason, l.t_avg_us);
+                        r.latency = Some(l);
+                    }
+                    Err(e) => {
+                        r.level = r.level.max(Level::Warn);
+                        r.reason = format!("{}; `{prog}` printed no result: {e}", r.reason);
+                    }
+                },
+            }
+        }
+        r
+    }
+}
+
+fn tail(stdout: &str, stderr: &str) -> Vec<String> {
+    let lines: Vec<String> = stderr
+        .lines()
+        .chain(stdout.lines())
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("---") && !l.starts_with("GID:"))
+        .map(str::to_string)
+        .collect();
+    lines[lines.len().saturating_sub(4)..].to_vec()
+}
+
+/// Why a test failed, from both steps; `None` when the client succeeded.
+fn step_failure(
+    program: &str,
+    srv: &Step,
+    cli: &Step,
+    timeout: Duration,
+) -> Option<(String, Option<Failure>, Vec<String>)> {
+    if cli.ok {
+        return None;
+    }
+    let sf = (!srv.ok && !srv.cancelled && !srv.timed_out)
+        .then(|| perftest::classify_failure(&srv.stdout, &srv.stderr));
+    if cli.timed_out {
+        if let Some(sf) = sf.filter(|f| f.kind != FailureKind::Other) {
+            return Some((
+                format!(
+                    "{} (server): {}; the client hung until the {} s timeout",
+                    kind_text(sf.kind),
+                    sf.line,
+                    timeout.as_secs()
+                ),
+                Some(sf),
+                tail(&srv.stdout, &srv.stderr),
+            ));
+        }
+        return Some((
+            format!(
+                "`{program}` did not finish within {} s (timed out; both sides stopped)",
+                timeout.as_secs()
+            ),
+            None,
+            tail(&srv.stdout, &srv.stderr),
+        ));
+    }
+    let cf = perftest::classify_failure(&cli.stdout, &cli.stderr);
+    // The server's own failure is the better reason when the client only saw a refused
+    // connection (e.g. no device on the server node).
+    let (side, f, s) = match sf {
+        Some(sf) if cf.kind == FailureKind::Connection && sf.kind != FailureKind::Other => {
+            ("server", sf, srv)
+        }
+        _ => ("client", cf, cli),
+    };
+    Some((
+        format!("{} ({side}): {}", kind_text(f.kind), f.line),
+        Some(f),
+        tail(&s.stdout, &s.stderr),
+    ))
+}
+
+fn kind_text(k: FailureKind) -> &'static str {
+    match k {
+        FailureKind::NoDevice => "no RDMA device",
+        FailureKind::Connection => "could not connect",
+        FailureKind::QueuePair => "queue pair setup failed",
+        FailureKind::Completion => "transport error",
+        FailureKind::Other => "perftest failed",
+    }
+}
+
+/// Run every round; the pairs of a round at the same time.
+pub fn run(cfg: &PairwiseConfig) -> PairwiseReport {
+    let rounds = schedule_for(cfg.mode, cfg.nodes.len());
+    let start = Instant::now();
+    let mut results = Vec::new();
+    let mut round_seconds = Vec::new();
+    let mut longest = Vec::new();
+    for (ri, round) in rounds.iter().enumerate() {
+        let t = Instant::now();
+        let mut rs: Vec<PairResult> = std::thread::scope(|s| {
+            let handles: Vec<_> = round
+                .iter()
+                .map(|pair| {
+                    s.spawn(move || {
+                        let t0 = Instant::now();
+                        let (server, client) = (&cfg.nodes[pair.server], &cfg.nodes[pair.client]);
+                        let bw = cfg.one_test(&cfg.bw_test, server, client);
+                        let lat = match &cfg.lat_test {
+                            Some(p) if bw.1.ok => Some(cfg.one_test(p, server, client)),
+                            _ => None,
+                        };
+                        cfg.evaluate(ri + 1, pair, t0.elapsed().as_secs_f64(), bw, lat)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .zip(round)
+                .map(|(h, pair)| {
+                    h.join().unwrap_or_else(|_| PairResult {
+                        round: ri + 1,
+                        server: cfg.nodes[pair.server].clone(),
+                        client: cfg.nodes[pair.client].clone(),
+                        level: Level::Fail,
+                        reason: "internal error: the test thread panicked".into(),
+                        bandwidth: None,
+                        latency: None,
+                        failure: None,
+                        seconds: 0.0,
+                        timed_out: false,
+                        evidence: Vec::new(),
+                    })
+                })
+                .collect()
+        });
+        round_seconds.push(t.elapsed().as_secs_f64());
+        longest.push(rs.iter().map(|r| r.seconds).fold(0.0, f64::max));
+        results.append(&mut rs);
+    }
+    PairwiseReport {
+        nodes: cfg.nodes.clone(),
+        mode: cfg.mode,
+        rounds: rounds.len(),
+        rate_gbps: cfg.rate_gbps,
+        min_fraction: cfg.min_fraction,
+        results,
+        round_seconds,
+        round_longest_test_seconds: longest,
+        total_seconds: start.elapsed().as_secs_f64(),
+    }
+}

@@ -1,0 +1,186 @@
+//! The local edges of the audit: tools through `process::Runner` and the NCCL settings from
+//! the environment, `nccl.conf` and a job spec.
+
+use std::collections::BTreeMap;
+
+use super::audit::{Facts, NcclConfig, QosFacts, Setting, parse_nccl_conf};
+use super::counters::Snapshot;
+use super::sysfs::{self, Host, Root};
+use super::{ethtool, qos};
+use crate::process::{ProcessError, Runner, display_command};
+use crate::settings::Env;
+use crate::spec::{GidIndex, Network};
+
+/// The RoCE netdevs of a host (the netdevs of its Ethernet-link-layer ports).
+pub fn roce_netdevs(host: &Host) -> Vec<String> {
+    let mut v: Vec<String> = host
+        .devices
+        .iter()
+        .flat_map(|d| {
+            d.ports.iter().filter(|p| p.is_roce()).filter_map(move |p| {
+                p.netdev()
+                    .map(str::to_string)
+                    .or_else(|| d.netdevs.first().cloned())
+            })
+        })
+        .collect();
+    v.dedup();
+    v
+}
+
+fn why_unknown(program: &str, e: &ProcessError) -> String {
+    match e {
+        ProcessError::NotFound { .. } => {
+            format!("`{program}` is not installed: cannot read the NIC's QoS")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// `mlnx_qos -i IF`, parsed, or why not.
+pub fn qos_of(runner: &Runner, netdev: &str) -> QosFacts {
+    let args = vec!["-i".to_string(), netdev.to_string()];
+    match runner.run("mlnx_qos", &args, None) {
+        Ok(out) => match qos::parse_mlnx_qos(&out.stdout) {
+            Some(q) => QosFacts::Known {
+                source: display_command("mlnx_qos", &args),
+                qos: q,
+            },
+            None => QosFacts::Unknown(format!(
+                "`{}` printed no trust state, PFC or dscp2prio block",
+                display_command("mlnx_qos", &args)
+            )),
+        },
+        Err(e) => QosFacts::Unknown(why_unknown("mlnx_qos", &e)),
+    }
+}
+
+/// `ethtool -S IF` of each netdev; netdevs whose statistics cannot be read are left out
+/// (with the reason in the second map).
+pub fn ethtool_stats(
+    runner: &Runner,
+    netdevs: &[String],
+) -> (
+    BTreeMap<String, BTreeMap<String, u64>>,
+    BTreeMap<String, String>,
+) {
+    let mut stats = BTreeMap::new();
+    let mut why = BTreeMap::new();
+    for n in netdevs {
+        match runner.run("ethtool", &["-S".to_string(), n.clone()], None) {
+            Ok(out) => {
+                stats.insert(n.clone(), ethtool::parse_stats(&out.stdout));
+            }
+            Err(e) => {
+                why.insert(n.clone(), why_unknown("ethtool", &e));
+            }
+        }
+    }
+    (stats, why)
+}
+
+/// A counter snapshot of this host: sysfs port counters and `ethtool -S` pause counters.
+pub fn snapshot(root: &Root, runner: &Runner) -> Snapshot {
+    let host = sysfs::discover(root);
+    let (stats, _) = ethtool_stats(runner, &roce_netdevs(&host));
+    Snapshot::new(&sysfs::port_counters(&host), &stats)
+}
+
+/// The NCCL settings as a job on this host would see them: a job spec's values first (they
+/// become the job's environment), then this environment, then `NCCL_CONF_FILE` or
+/// `<root>/etc/nccl.conf` (NCCL reads the file only for variables the environment lacks).
+pub fn nccl_config(
+    env: &Env,
+    root: &Root,
+    spec: Option<(&Network, &str)>,
+) -> (NcclConfig, Vec<String>) {
+    let mut notes = Vec::new();
+    let (conf_path, conf_label) = match env.get("NCCL_CONF_FILE") {
+        Some(p) => (std::path::PathBuf::from(p), p.to_string()),
+        None => (root.path("/etc/nccl.conf"), "/etc/nccl.conf".to_string()),
+    };
+    let conf = match std::fs::read_to_string(&conf_path) {
+        Ok(t) => parse_nccl_conf(&t),
+        Err(e) => {
+            if env.get("NCCL_CONF_FILE").is_some() {
+                notes.push(format!(
+                    "NCCL_CONF_FILE `{conf_label}` could not be read: {e}"
+                ));
+            }
+            BTreeMap::new()
+        }
+    };
+    let mut spec_vals: BTreeMap<&str, String> = BTreeMap::new();
+    if let Some((n, _)) = spec
+        && n.fabric.uses_rdma()
+    {
+        if !n.hcas.is_empty() {
+            spec_vals.insert("NCCL_IB_HCA", n.hcas.join(","));
+        }
+        spec_vals.insert(
+            "NCCL_IB_GID_INDEX",
+            match n.gid_index {
+                GidIndex::Auto => "-1".into(),
+                GidIndex::Index(i) => i.to_string(),
+            },
+        );
+        if let Some(tc) = n.traffic_class {
+            spec_vals.insert("NCCL_IB_TC", tc.to_string());
+        }
+        if let Some(i) = &n.socket_interface {
+            spec_vals.insert("NCCL_SOCKET_IFNAME", i.clone());
+        }
+        for v in &n.nccl_env {
+            for k in [
+                "NCCL_IB_HCA",
+                "NCCL_IB_GID_INDEX",
+                "NCCL_IB_TC",
+                "NCCL_SOCKET_IFNAME",
+            ] {
+                if v.name == k {
+                    spec_vals.insert(k, v.value.clone());
+                }
+            }
+        }
+    }
+    let get = |key: &str| -> Option<Setting> {
+        if let (Some(v), Some((_, path))) = (spec_vals.get(key), spec) {
+            return Some(Setting {
+                value: v.clone(),
+                source: format!("spec {path}"),
+            });
+        }
+        if let Some(v) = env.get(key) {
+            return Some(Setting {
+                value: v.to_string(),
+                source: "environment".into(),
+            });
+        }
+        conf.get(key).filter(|v| !v.is_empty()).map(|v| Setting {
+            value: v.clone(),
+            source: conf_label.clone(),
+        })
+    };
+    (
+        NcclConfig {
+            ib_hca: get("NCCL_IB_HCA"),
+            gid_index: get("NCCL_IB_GID_INDEX"),
+            ib_tc: get("NCCL_IB_TC"),
+            socket_ifname: get("NCCL_SOCKET_IFNAME"),
+        },
+        notes,
+    )
+}
+
+/// Everything the local audit needs.
+pub fn gather(root: &Root, runner: &Runner, nccl: NcclConfig) -> Facts {
+    let host = sysfs::discover(root);
+    let qos = roce_netdevs(&host)
+        .into_iter()
+        .map(|n| {
+            let q = qos_of(runner, &n);
+            (n, q)
+        })
+        .collect();
+    Facts { host, qos, nccl }
+}
