@@ -11,7 +11,7 @@
 use std::io::Write;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
@@ -62,17 +62,8 @@ pub fn run(args: GcArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
         kubeconfig: args.kube.kubeconfig.clone(),
         context: args.kube.context.clone(),
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("could not start the async runtime")?;
-    let client = runtime
-        .block_on(crate::kube::client::from_settings(&conn, &settings))
-        .map_err(|e| {
-            let hint = e.hint();
-            anyhow::Error::new(e)
-                .context(UserError::environment("cannot connect to Kubernetes", hint))
-        })?;
+    let runtime = super::runtime()?;
+    let client = runtime.block_on(super::kube_client(&conn, &settings))?;
     let items = runtime
         .block_on(hooks::inventory(&client, &namespaces))
         .map_err(|e| {

@@ -117,18 +117,9 @@ pub fn run(args: LaunchArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
             .clone()
             .or_else(|| spec.kubernetes.context.clone()),
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("could not start the async runtime")?;
+    let runtime = super::runtime()?;
     let outcome = runtime.block_on(async {
-        let client = crate::kube::client::from_settings(&conn, &settings)
-            .await
-            .map_err(|e| {
-                let hint = e.hint();
-                anyhow::Error::new(e)
-                    .context(UserError::environment("cannot connect to Kubernetes", hint))
-            })?;
+        let client = super::kube_client(&conn, &settings).await?;
         // Least privilege: the Slurm-side identity must not be an admin (principle 4).
         crate::kube::access::refuse_admin(&client, settings.site.allow_admin_identity)
             .await

@@ -7,7 +7,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use futures::StreamExt;
 use kube::Api;
 use kube::api::ListParams;
@@ -200,10 +200,7 @@ pub fn run(args: LogsArgs, env: Env, out: &Output, color: ColorChoice) -> Result
         kubeconfig: args.kube.kubeconfig.clone(),
         context: args.kube.context.clone(),
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("could not start the async runtime")?;
+    let runtime = super::runtime()?;
     let notice = |text: &str| {
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "{}", out.paint("2", &format!("hybridctl: {text}")));
@@ -211,13 +208,7 @@ pub fn run(args: LogsArgs, env: Env, out: &Output, color: ColorChoice) -> Result
     let mut nccl_bad = false;
     let nccl_bad_ref = &mut nccl_bad;
     let end = runtime.block_on(async {
-        let client = crate::kube::client::from_settings(&conn, &settings)
-            .await
-            .map_err(|e| {
-                let hint = e.hint();
-                anyhow::Error::new(e)
-                    .context(UserError::environment("cannot connect to Kubernetes", hint))
-            })?;
+        let client = super::kube_client(&conn, &settings).await?;
         let selector = format!("{LABEL_JOB_ID}={job_id}");
         let jobs: Api<PyTorchJob> = Api::namespaced(client.clone(), &namespace);
         let existing = jobs

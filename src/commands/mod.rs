@@ -60,6 +60,29 @@ pub fn run(cli: Cli, env: Env) -> Result<ExitStatus> {
 }
 
 /// How to write messages (colour or not).
+/// A single-threaded async runtime for a command's Kubernetes calls.
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    use anyhow::Context;
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")
+}
+
+/// The command's Kubernetes client, or an error that says what to check.
+async fn kube_client(
+    conn: &crate::kube::client::Connection,
+    settings: &Settings,
+) -> Result<kube::Client> {
+    crate::kube::client::from_settings(conn, settings)
+        .await
+        .map_err(|e| {
+            let hint = e.hint();
+            anyhow::Error::new(e)
+                .context(UserError::environment("cannot connect to Kubernetes", hint))
+        })
+}
+
 pub struct Output {
     pub color: bool,
 }
