@@ -43,6 +43,9 @@ _hybridctl() {
             hybridctl,man)
                 cmd="hybridctl__subcmd__man"
                 ;;
+            hybridctl,nccl-check)
+                cmd="hybridctl__subcmd__nccl__subcmd__check"
+                ;;
             hybridctl,quota)
                 cmd="hybridctl__subcmd__quota"
                 ;;
@@ -87,6 +90,9 @@ _hybridctl() {
                 ;;
             hybridctl__subcmd__help,man)
                 cmd="hybridctl__subcmd__help__subcmd__man"
+                ;;
+            hybridctl__subcmd__help,nccl-check)
+                cmd="hybridctl__subcmd__help__subcmd__nccl__subcmd__check"
                 ;;
             hybridctl__subcmd__help,quota)
                 cmd="hybridctl__subcmd__help__subcmd__quota"
@@ -161,7 +167,7 @@ _hybridctl() {
 
     case "${cmd}" in
         hybridctl)
-            opts="-h -V --color --help --version render validate submit status cancel quota hook gc rbac doctor launch hostlist completions man help"
+            opts="-h -V --color --help --version render validate submit status cancel quota nccl-check hook gc rbac doctor launch hostlist completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -339,7 +345,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__help)
-            opts="render validate submit status cancel quota hook gc rbac doctor launch hostlist completions man help"
+            opts="render validate submit status cancel quota nccl-check hook gc rbac doctor launch hostlist completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -521,6 +527,20 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__help__subcmd__nccl__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -916,6 +936,44 @@ _hybridctl() {
             fi
             case "${prev}" in
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__nccl__subcmd__check)
+            opts="-o -h -V --output --fabric --spec --init-timeout --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --fabric)
+                    COMPREPLY=($(compgen -W "roce ib socket" -- "${cur}"))
+                    return 0
+                    ;;
+                --spec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --init-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

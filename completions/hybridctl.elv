@@ -29,6 +29,7 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand status 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait'
             cand cancel 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel'
             cand quota 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets'
+            cand nccl-check 'Analyse saved NCCL logs: transport per rank, GPUDirect RDMA, init, fabric errors'
             cand hook 'Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and afterwards delete every Kubernetes object of the job and release the nodes'
             cand gc 'Find and remove Kubernetes objects and node labels whose Slurm job is gone'
             cand rbac 'Print the least-privilege RBAC for the Slurm-side Kubernetes identity'
@@ -145,6 +146,18 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand -g 'Only the groups'' quotas'
             cand --group 'Only the groups'' quotas'
             cand --check 'Exit with code 1 when any usage is at or above the threshold'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hybridctl;nccl-check'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --fabric 'The fabric the job should use [default: unknown, a socket fallback between hosts is a warning]'
+            cand --spec 'Take the fabric and the node count from this job spec'
+            cand --init-timeout 'Report ranks that have not reached `Init COMPLETE` this long after their first NCCL line (e.g. `90s`, `5m`; needs timestamps in the log) [default: only ranks that never reach it]'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -303,6 +316,7 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand status 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait'
             cand cancel 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel'
             cand quota 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets'
+            cand nccl-check 'Analyse saved NCCL logs: transport per rank, GPUDirect RDMA, init, fabric errors'
             cand hook 'Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and afterwards delete every Kubernetes object of the job and release the nodes'
             cand gc 'Find and remove Kubernetes objects and node labels whose Slurm job is gone'
             cand rbac 'Print the least-privilege RBAC for the Slurm-side Kubernetes identity'
@@ -324,6 +338,8 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
         &'hybridctl;help;cancel'= {
         }
         &'hybridctl;help;quota'= {
+        }
+        &'hybridctl;help;nccl-check'= {
         }
         &'hybridctl;help;hook'= {
             cand prolog 'For PrologSlurmctld: label the allocated nodes with the job id'

@@ -78,7 +78,10 @@ pub fn run(args: NcclCheckArgs, env: Env, out: &Output) -> Result<ExitStatus> {
         // One file: evidence lines need no file name; several: each line says its file.
         let (name, result) = if file == "-" {
             let label = if several { "<stdin>" } else { "" };
-            (label, scan::scan(std::io::stdin().lock(), label, &mut analyzer))
+            (
+                label,
+                scan::scan(std::io::stdin().lock(), label, &mut analyzer),
+            )
         } else {
             let label = if several { file.as_str() } else { "" };
             let f = std::fs::File::open(file).map_err(|e| read_error(file, e))?;

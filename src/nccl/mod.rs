@@ -248,7 +248,13 @@ struct Keep {
 }
 
 impl RankState {
-    fn new(source: &str, label: Option<&str>, host: &str, pid: Option<u32>, dev: Option<u32>) -> Self {
+    fn new(
+        source: &str,
+        label: Option<&str>,
+        host: &str,
+        pid: Option<u32>,
+        dev: Option<u32>,
+    ) -> Self {
         let display = match label {
             Some(l) if source.is_empty() => l.to_string(),
             Some(l) => format!("{source}/{l}"),
@@ -641,10 +647,7 @@ impl Analyzer {
                 if r.init_time_s.is_none()
                     && let (Some(first), Some(now)) = (r.k.first_at, at)
                 {
-                    r.init_time_s = now
-                        .duration_since(first)
-                        .ok()
-                        .map(|d| d.as_secs_f64());
+                    r.init_time_s = now.duration_since(first).ok().map(|d| d.as_secs_f64());
                 }
                 self.merge_early_lines(i);
             }
@@ -679,10 +682,7 @@ impl Analyzer {
             })
             .collect();
         for j in others {
-            let o = std::mem::replace(
-                &mut self.ranks[j],
-                RankState::new("", None, "", None, None),
-            );
+            let o = std::mem::replace(&mut self.ranks[j], RankState::new("", None, "", None, None));
             let r = &mut self.ranks[i];
             r.nccl_lines += o.nccl_lines;
             r.nccl_version = r.nccl_version.take().or(o.nccl_version);

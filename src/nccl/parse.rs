@@ -271,7 +271,10 @@ pub(crate) enum Msg<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Transport<'a> {
     /// `NET/<name>/<dev>[/GDRDMA]`; `name` is `IB`, `Socket` or a plugin's name.
-    Net { name: &'a str, gdr: bool },
+    Net {
+        name: &'a str,
+        gdr: bool,
+    },
     P2p,
     Shm,
     Other,
@@ -298,9 +301,15 @@ pub(crate) fn message(msg: &str) -> Msg<'_> {
             return Msg::PluginLoaded(name);
         }
         let l = msg.to_ascii_lowercase();
-        if ["could not find", "cannot open", "failed to open", "returned", "not found"]
-            .iter()
-            .any(|m| l.contains(m))
+        if [
+            "could not find",
+            "cannot open",
+            "failed to open",
+            "returned",
+            "not found",
+        ]
+        .iter()
+        .any(|m| l.contains(m))
             && !l.contains("using internal")
         {
             return Msg::PluginFailed;
@@ -530,9 +539,7 @@ pub(crate) fn watchdog(line: &str) -> Option<Watchdog<'_>> {
         op: field("OpType="),
         seq: field("SeqNum=").and_then(|v| v.parse().ok()),
         timeout_ms: field("Timeout(ms)=").and_then(|v| v.parse().ok()),
-        ran_ms: after
-            .find("ran for ")
-            .and_then(|i| digits(&after[i + 8..])),
+        ran_ms: after.find("ran for ").and_then(|i| digits(&after[i + 8..])),
         at,
     })
 }
@@ -585,10 +592,7 @@ mod tests {
     fn messages() {
         assert_eq!(
             message("NET/IB : Using [0]mlx5_0:1/RoCE [1]mlx5_1:1/IB [RO]; OOB eth0:10.0.0.1<0>"),
-            Msg::IbDevices(vec![
-                ("mlx5_0", Some(1), "RoCE"),
-                ("mlx5_1", Some(1), "IB")
-            ])
+            Msg::IbDevices(vec![("mlx5_0", Some(1), "RoCE"), ("mlx5_1", Some(1), "IB")])
         );
         assert_eq!(
             message("Channel 00/0 : 0[0] -> 8[0] [send] via NET/IB/0/GDRDMA"),

@@ -7,9 +7,7 @@ use std::time::Duration;
 use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
-use super::{
-    Analyzer, Evidence, Expectation, Fabric, MAX_EVIDENCE, RankState, WarnClass, cut,
-};
+use super::{Analyzer, Evidence, Expectation, Fabric, MAX_EVIDENCE, RankState, WarnClass, cut};
 
 /// How bad a verdict is. `Error` makes [`Report::is_bad`] true (and `nccl-check` exit 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -187,14 +185,22 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 fn sorted(a: &Analyzer) -> Vec<&RankState> {
     let mut v: Vec<&RankState> = a.ranks.iter().filter(|r| r.nccl_lines > 0).collect();
     v.sort_by(|x, y| {
-        (x.rank.is_none(), x.rank, &x.source, &x.host, x.pid, x.cuda_dev).cmp(&(
-            y.rank.is_none(),
-            y.rank,
-            &y.source,
-            &y.host,
-            y.pid,
-            y.cuda_dev,
-        ))
+        (
+            x.rank.is_none(),
+            x.rank,
+            &x.source,
+            &x.host,
+            x.pid,
+            x.cuda_dev,
+        )
+            .cmp(&(
+                y.rank.is_none(),
+                y.rank,
+                &y.source,
+                &y.host,
+                y.pid,
+                y.cuda_dev,
+            ))
     });
     v
 }
@@ -264,7 +270,11 @@ pub(super) fn verdicts(a: &Analyzer) -> Vec<Verdict> {
     out
 }
 
-fn socket_fallback(expect: &Expectation, procs: &[&RankState], observed_multi: bool) -> Option<Verdict> {
+fn socket_fallback(
+    expect: &Expectation,
+    procs: &[&RankState],
+    observed_multi: bool,
+) -> Option<Verdict> {
     let severity = match expect.fabric {
         Fabric::Socket => return None,
         Fabric::Roce | Fabric::Ib if expect.multi_node || observed_multi => Severity::Error,
@@ -279,7 +289,11 @@ fn socket_fallback(expect: &Expectation, procs: &[&RankState], observed_multi: b
     let disabled: Vec<&RankState> = who
         .iter()
         .copied()
-        .filter(|r| r.env.get("NCCL_IB_DISABLE").is_some_and(|v| v.trim() != "0"))
+        .filter(|r| {
+            r.env
+                .get("NCCL_IB_DISABLE")
+                .is_some_and(|v| v.trim() != "0")
+        })
         .collect();
     let plugin: Vec<&RankState> = who
         .iter()
@@ -287,7 +301,9 @@ fn socket_fallback(expect: &Expectation, procs: &[&RankState], observed_multi: b
         .filter(|r| {
             r.k.plugin_failed.is_some()
                 && (r.env.contains_key("NCCL_NET_PLUGIN")
-                    || r.env.get("NCCL_NET").is_some_and(|n| n != "IB" && n != "Socket"))
+                    || r.env
+                        .get("NCCL_NET")
+                        .is_some_and(|n| n != "IB" && n != "Socket"))
         })
         .collect();
     let mut reasons = Vec::new();
@@ -299,7 +315,10 @@ fn socket_fallback(expect: &Expectation, procs: &[&RankState], observed_multi: b
         lines.push(disabled[0].k.ib_disable.as_ref());
     }
     if !no_device.is_empty() {
-        reasons.push("NCCL found no IB/RoCE device in the container (`NET/IB : No device found.`)".to_string());
+        reasons.push(
+            "NCCL found no IB/RoCE device in the container (`NET/IB : No device found.`)"
+                .to_string(),
+        );
         hints.push("the pods see no RDMA device: request the RDMA resource (spec `network.rdmaResource`), check `ls /sys/class/infiniband` inside a pod, and run `hybridctl fabric-check` on the nodes");
         lines.push(no_device[0].k.ib_status.as_ref());
     }
@@ -314,7 +333,11 @@ fn socket_fallback(expect: &Expectation, procs: &[&RankState], observed_multi: b
     lines.push(who[0].k.using_network.as_ref());
     lines.push(who[0].k.first_socket_channel.as_ref());
     for r in &who[1..] {
-        lines.push(r.k.using_network.as_ref().or(r.k.first_socket_channel.as_ref()));
+        lines.push(
+            r.k.using_network
+                .as_ref()
+                .or(r.k.first_socket_channel.as_ref()),
+        );
     }
     let expects = match expect.fabric {
         Fabric::Roce | Fabric::Ib => format!(" (the job expects {})", expect.fabric.words()),
@@ -495,9 +518,17 @@ fn warnings(all: &[&RankState]) -> Vec<Verdict> {
         }
         let what: Vec<String> = counts
             .iter()
-            .map(|(k, n)| if *n == 1 { k.clone() } else { format!("{k} ({n}x)") })
+            .map(|(k, n)| {
+                if *n == 1 {
+                    k.clone()
+                } else {
+                    format!("{k} ({n}x)")
+                }
+            })
             .collect();
-        let mut hint = String::from("run `hybridctl fabric-check` on the job's nodes (RDMA devices, RoCE v2 GIDs, MTU, PFC/ECN, error counters)");
+        let mut hint = String::from(
+            "run `hybridctl fabric-check` on the job's nodes (RDMA devices, RoCE v2 GIDs, MTU, PFC/ECN, error counters)",
+        );
         if classes.contains(&WarnClass::IbCompletionError) {
             hint.push_str("; completion error 12 is a transport retry timeout: packets are lost on the way (wrong GID index or traffic class, PFC/ECN misconfigured, a link down)");
         }
@@ -524,12 +555,20 @@ fn warnings(all: &[&RankState]) -> Vec<Verdict> {
     let who: Vec<&RankState> = all
         .iter()
         .copied()
-        .filter(|r| r.warnings.iter().any(|w| w.class == WarnClass::NoSocketInterface))
+        .filter(|r| {
+            r.warnings
+                .iter()
+                .any(|w| w.class == WarnClass::NoSocketInterface)
+        })
         .collect();
     if !who.is_empty() {
         let mut lines = Lines::new();
         for r in &who {
-            for w in r.warnings.iter().filter(|w| w.class == WarnClass::NoSocketInterface) {
+            for w in r
+                .warnings
+                .iter()
+                .filter(|w| w.class == WarnClass::NoSocketInterface)
+            {
                 lines.push(Some(&w.evidence));
             }
         }
@@ -636,7 +675,10 @@ fn devices(r: &RankState) -> String {
             let link = &devs[0].link;
             let same = devs.iter().all(|d| &d.link == link);
             let names = if devs.len() <= 2 {
-                devs.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(",")
+                devs.iter()
+                    .map(|d| d.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
             } else {
                 format!("{}..{}", devs[0].name, devs[devs.len() - 1].name)
             };
@@ -691,7 +733,9 @@ fn table(rep: &Report, color: bool) -> String {
         if with_source {
             header.push("SOURCE");
         }
-        header.extend(["HOST", "DEV", "NCCL", "NETWORK", "DEVICES", "GDR", "INIT", "CHANNELS", "WARN"]);
+        header.extend([
+            "HOST", "DEV", "NCCL", "NETWORK", "DEVICES", "GDR", "INIT", "CHANNELS", "WARN",
+        ]);
         t.set_header(header);
         for r in &rep.ranks {
             let rank = match (r.rank, r.nranks) {
@@ -722,7 +766,11 @@ fn table(rep: &Report, color: bool) -> String {
                 row.push(r.source.clone());
             }
             row.extend([
-                if r.host.is_empty() { "-".into() } else { r.host.clone() },
+                if r.host.is_empty() {
+                    "-".into()
+                } else {
+                    r.host.clone()
+                },
                 r.cuda_dev.map_or_else(|| "-".into(), |d| d.to_string()),
                 r.nccl_version.clone().unwrap_or_else(|| "-".into()),
                 net,
@@ -730,7 +778,11 @@ fn table(rep: &Report, color: bool) -> String {
                 gdr,
                 init,
                 channels(r),
-                if warn == 0 { "-".into() } else { warn.to_string() },
+                if warn == 0 {
+                    "-".into()
+                } else {
+                    warn.to_string()
+                },
             ]);
             t.add_row(row);
         }
@@ -748,7 +800,11 @@ fn table(rep: &Report, color: bool) -> String {
         );
     }
     if rep.verdicts.is_empty() && !rep.ranks.is_empty() {
-        let _ = writeln!(out, "{}", paint(color, "1;32", "ok: no problem found in the NCCL lines"));
+        let _ = writeln!(
+            out,
+            "{}",
+            paint(color, "1;32", "ok: no problem found in the NCCL lines")
+        );
     }
     for v in &rep.verdicts {
         let code = match v.severity {
@@ -759,7 +815,11 @@ fn table(rep: &Report, color: bool) -> String {
         let _ = writeln!(
             out,
             "\n{}: {}",
-            paint(color, code, &format!("{}[{}]", v.severity.as_str(), v.kind.name())),
+            paint(
+                color,
+                code,
+                &format!("{}[{}]", v.severity.as_str(), v.kind.name())
+            ),
             v.message
         );
         for e in &v.evidence {

@@ -29,7 +29,11 @@ fn count_newlines(s: &[u8]) -> u64 {
 
 /// Feed every line of `reader` that contains `NCCL` to `analyzer` under `source`, with its
 /// 1-based line number; the others are only counted.
-pub fn scan<R: Read>(mut reader: R, source: &str, analyzer: &mut Analyzer) -> io::Result<ScanStats> {
+pub fn scan<R: Read>(
+    mut reader: R,
+    source: &str,
+    analyzer: &mut Analyzer,
+) -> io::Result<ScanStats> {
     let finder = memmem::Finder::new(b"NCCL");
     let mut buf = vec![0u8; BLOCK + MAX_LINE];
     let mut stats = ScanStats::default();

@@ -198,11 +198,7 @@ fn corpus_gives_the_expected_state_and_verdicts() {
         assert_eq!(kinds(&r), c.verdicts, "{ctx}");
         assert_eq!(r.ranks.len(), c.ranks, "{ctx}");
         assert_eq!(r.hosts, c.hosts, "{ctx}");
-        assert_eq!(
-            r.is_bad(),
-            c.verdicts.iter().any(|v| v.1 == Error),
-            "{ctx}"
-        );
+        assert_eq!(r.is_bad(), c.verdicts.iter().any(|v| v.1 == Error), "{ctx}");
         for rank in r.ranks.iter().filter(|r| r.pid.is_some()) {
             let who = format!("{ctx} {}", rank.name());
             assert_eq!(rank.network.as_deref(), c.network, "{who}");
@@ -238,7 +234,10 @@ fn healthy_roce_ranks_in_detail() {
     let ranks: Vec<u32> = r.ranks.iter().filter_map(|r| r.rank).collect();
     assert_eq!(ranks, (0..16).collect::<Vec<_>>());
     let r0 = &r.ranks[0];
-    assert_eq!((r0.host.as_str(), r0.cuda_dev, r0.nranks), ("node01", Some(0), Some(16)));
+    assert_eq!(
+        (r0.host.as_str(), r0.cuda_dev, r0.nranks),
+        ("node01", Some(0), Some(16))
+    );
     assert_eq!(
         r0.ib_devices,
         vec![
@@ -254,7 +253,10 @@ fn healthy_roce_ranks_in_detail() {
             }
         ]
     );
-    assert_eq!(r0.env.get("NCCL_IB_GID_INDEX").map(String::as_str), Some("3"));
+    assert_eq!(
+        r0.env.get("NCCL_IB_GID_INDEX").map(String::as_str),
+        Some("3")
+    );
     assert_eq!(r0.bootstrap_interface.as_deref(), Some("eth0:10.0.0.1<0>"));
     assert_eq!(r0.channels.net_rdma, 2);
     assert_eq!(r0.channels.net_rdma_gdr, 2);
@@ -271,7 +273,11 @@ fn socket_fallback_names_its_reason_and_shows_the_lines() {
     assert!(v.message.contains("No device found"), "{}", v.message);
     assert!(v.evidence[0].text.ends_with("NET/IB : No device found."));
     assert_eq!(v.evidence[0].line, Some(21));
-    assert!(v.evidence.iter().any(|e| e.text.ends_with("Using network Socket")));
+    assert!(
+        v.evidence
+            .iter()
+            .any(|e| e.text.ends_with("Using network Socket"))
+    );
     assert_eq!(v.ranks, vec![0, 1, 2, 3]);
 
     let r = analyse("socket-ib-disabled-kubectl.log", roce());
@@ -288,7 +294,11 @@ fn fabric_errors_are_classified_and_point_at_fabric_check() {
     let r = analyse("fabric-errors.log", roce());
     let v = &r.verdicts[0];
     assert_eq!(v.kind, FabricErrors);
-    assert!(v.message.contains("completion error 12 (2x)"), "{}", v.message);
+    assert!(
+        v.message.contains("completion error 12 (2x)"),
+        "{}",
+        v.message
+    );
     assert!(v.message.contains("network unreachable"));
     assert!(v.message.contains("GID read failure"));
     assert!(v.hint.contains("hybridctl fabric-check"));
@@ -303,7 +313,10 @@ fn watchdog_lines_land_on_their_ranks() {
     let v = &r.verdicts[0];
     assert_eq!(v.ranks, vec![1, 3]);
     let rank3 = r.ranks.iter().find(|r| r.rank == Some(3)).expect("rank 3");
-    assert_eq!(rank3.collective_timeouts[0].op.as_deref(), Some("ALLREDUCE"));
+    assert_eq!(
+        rank3.collective_timeouts[0].op.as_deref(),
+        Some("ALLREDUCE")
+    );
     assert_eq!(rank3.collective_timeouts[0].seq, Some(4711));
     assert_eq!(rank3.collective_timeouts[0].ran_ms, Some(600_014));
     assert_eq!(rank3.host, "node02", "joined to the rank's NCCL state");
@@ -336,7 +349,11 @@ fn init_threshold_uses_timestamps_and_alerts_once() {
     let alerts = a.take_new_alerts();
     assert_eq!(alerts.len(), 1);
     assert_eq!(alerts[0].kind, InitIncomplete);
-    assert!(alerts[0].message.contains("within 1m"), "{}", alerts[0].message);
+    assert!(
+        alerts[0].message.contains("within 1m"),
+        "{}",
+        alerts[0].message
+    );
     a.tick(t0 + Duration::from_secs(120));
     assert!(a.take_new_alerts().is_empty(), "each verdict once");
 }
@@ -344,17 +361,29 @@ fn init_threshold_uses_timestamps_and_alerts_once() {
 #[test]
 fn socket_fallback_alerts_as_soon_as_it_shows() {
     let mut a = Analyzer::new(roce());
-    a.feed("worker-1", "node02:77:77 [0] NCCL INFO NET/IB : No device found.");
+    a.feed(
+        "worker-1",
+        "node02:77:77 [0] NCCL INFO NET/IB : No device found.",
+    );
     assert!(a.take_new_alerts().is_empty());
-    a.feed("worker-1", "node02:77:77 [0] NCCL INFO Using network Socket");
+    a.feed(
+        "worker-1",
+        "node02:77:77 [0] NCCL INFO Using network Socket",
+    );
     let alerts = a.take_new_alerts();
     assert_eq!(alerts.len(), 1);
     assert_eq!(alerts[0].kind, SocketFallback);
     assert_eq!(alerts[0].evidence[0].source, "worker-1");
-    a.feed("worker-2", "node03:77:77 [0] NCCL INFO Using network Socket");
+    a.feed(
+        "worker-2",
+        "node03:77:77 [0] NCCL INFO Using network Socket",
+    );
     assert!(a.take_new_alerts().is_empty());
     // Same host:pid in two pods are two ranks.
-    a.feed("worker-3", "node02:77:77 [0] NCCL INFO Using network Socket");
+    a.feed(
+        "worker-3",
+        "node02:77:77 [0] NCCL INFO Using network Socket",
+    );
     assert_eq!(a.report().ranks.len(), 3);
 }
 
@@ -362,7 +391,11 @@ fn socket_fallback_alerts_as_soon_as_it_shows() {
 fn feed_at_gives_init_time() {
     let mut a = Analyzer::new(roce());
     let t = UNIX_EPOCH + Duration::from_secs(1000);
-    a.feed_at("w", "h:1:1 [0] NCCL INFO NCCL version 2.21.5+cuda12.4", Some(t));
+    a.feed_at(
+        "w",
+        "h:1:1 [0] NCCL INFO NCCL version 2.21.5+cuda12.4",
+        Some(t),
+    );
     a.feed_at(
         "w",
         "h:1:1 [0] NCCL INFO comm 0x1 rank 0 nranks 1 cudaDev 0 busId 1b000 - Init COMPLETE",
@@ -379,7 +412,10 @@ fn state_is_bounded() {
             "w",
             &format!("h:1:1 [0] misc/x.cc:{i} NCCL WARN NET/IB : Got completion with error 12, opcode {i}"),
         );
-        a.feed("w", &format!("h:1:1 [0] NCCL INFO NCCL_VAR_{i} set by environment to {i}."));
+        a.feed(
+            "w",
+            &format!("h:1:1 [0] NCCL INFO NCCL_VAR_{i} set by environment to {i}."),
+        );
     }
     let r = a.report();
     let rank = &r.ranks[0];

@@ -27,7 +27,10 @@ fn socket_fallback_exits_1_when_the_fabric_is_roce_and_0_when_unknown() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("error[socket-fallback]: NCCL fell back to TCP sockets on all 4 ranks (the job expects RoCE)"), "{text}");
-    assert!(text.contains("21: node01:6100:6100 [0] NCCL INFO NET/IB : No device found."), "{text}");
+    assert!(
+        text.contains("21: node01:6100:6100 [0] NCCL INFO NET/IB : No device found."),
+        "{text}"
+    );
     assert!(text.contains("hint: "), "{text}");
 
     let out = check(&[&file]);
@@ -43,12 +46,22 @@ fn the_spec_gives_the_fabric() {
         &format!("{DIR}/socket-ib-disabled-kubectl.log"),
     ]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stdout(&out).contains("NCCL_IB_DISABLE=1"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("NCCL_IB_DISABLE=1"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
 fn json_shape_is_stable() {
-    let out = check(&["-o", "json", "--fabric", "roce", &format!("{DIR}/fabric-errors.log")]);
+    let out = check(&[
+        "-o",
+        "json",
+        "--fabric",
+        "roce",
+        &format!("{DIR}/fabric-errors.log"),
+    ]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["schema"], 1);
@@ -56,7 +69,10 @@ fn json_shape_is_stable() {
     assert_eq!(v["verdicts"][0]["kind"], "fabric_errors");
     assert_eq!(v["verdicts"][0]["severity"], "error");
     assert_eq!(v["ranks"][2]["warnings"][0]["class"], "ib_completion_error");
-    insta::assert_json_snapshot!("nccl_check_json", v);
+    insta::assert_snapshot!(
+        "nccl_check_json",
+        serde_json::to_string_pretty(&v).expect("json")
+    );
 }
 
 #[test]
@@ -67,7 +83,12 @@ fn reads_standard_input_and_several_files() {
         .write_stdin(log)
         .output()
         .expect("runs");
-    assert_eq!(out.status.code(), Some(0), "GDR off is a warning: {}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "GDR off is a warning: {}",
+        stderr(&out)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["verdicts"][0]["kind"], "gdr_off");
     assert_eq!(v["lines"], 64);
@@ -89,12 +110,20 @@ fn unreadable_input_exits_2() {
     let out = check(&["tests/fixtures/nccl/no-such.log"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.starts_with("error: could not read `tests/fixtures/nccl/no-such.log`: "), "{err}");
+    assert!(
+        err.starts_with("error: could not read `tests/fixtures/nccl/no-such.log`: "),
+        "{err}"
+    );
     assert!(err.contains("hint: "), "{err}");
     let out = check(&[DIR]);
     assert_eq!(out.status.code(), Some(2), "a directory: {}", stderr(&out));
     let out = check(&["--init-timeout", "soon", DIR]);
-    assert_eq!(out.status.code(), Some(1), "a bad flag value: {}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a bad flag value: {}",
+        stderr(&out)
+    );
 }
 
 #[test]
