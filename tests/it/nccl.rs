@@ -139,3 +139,19 @@ fn a_log_without_nccl_lines_says_so() {
         "no NCCL lines found in 2 lines (is `NCCL_DEBUG=INFO` set?)\n"
     );
 }
+
+#[test]
+fn init_timeout_also_reports_slow_inits() {
+    let file = format!("{DIR}/init-incomplete-stern.log");
+    let out = check(&["-o", "json", "--init-timeout", "30s", &file]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["init_threshold_s"], 30.0);
+    let verdict = &v["verdicts"][0];
+    assert_eq!(verdict["kind"], "init_incomplete");
+    assert_eq!(
+        verdict["message"],
+        "3 of 4 ranks did not reach `Init COMPLETE` within 30s (their last NCCL lines are shown)"
+    );
+    assert_eq!(verdict["ranks"], serde_json::json!([0, 2]));
+}
