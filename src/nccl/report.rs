@@ -458,7 +458,7 @@ fn init_incomplete(a: &Analyzer, procs: &[&RankState]) -> Option<Verdict> {
 
 fn human_duration(d: Duration) -> String {
     let s = d.as_secs();
-    if s >= 60 && s % 60 == 0 {
+    if s >= 60 && s.is_multiple_of(60) {
         format!("{}m", s / 60)
     } else {
         format!("{}s", d.as_secs_f64())
