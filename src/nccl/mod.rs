@@ -37,7 +37,7 @@ pub use report::{Report, Severity, Verdict, VerdictKind};
 
 /// Evidence lines kept per verdict (the rest are counted).
 pub const MAX_EVIDENCE: usize = 8;
-/// Warnings kept per rank (the rest are counted).
+/// Warnings kept per rank and class (the rest are counted).
 pub const MAX_WARNINGS_PER_RANK: usize = 8;
 /// `NCCL_*` variables kept per rank.
 pub const MAX_ENV_PER_RANK: usize = 64;
@@ -215,6 +215,8 @@ pub struct RankState {
     pub env: BTreeMap<String, String>,
     pub warnings: Vec<NcclWarning>,
     pub warnings_total: u64,
+    /// Warnings by class, all of them (the kept ones are capped per class).
+    pub warning_counts: BTreeMap<WarnClass, u64>,
     pub collective_timeouts: Vec<CollectiveTimeout>,
     pub collective_timeouts_total: u64,
     pub nccl_lines: u64,
@@ -282,6 +284,7 @@ impl RankState {
             env: BTreeMap::new(),
             warnings: Vec::new(),
             warnings_total: 0,
+            warning_counts: BTreeMap::new(),
             collective_timeouts: Vec::new(),
             collective_timeouts_total: 0,
             nccl_lines: 0,
@@ -527,7 +530,9 @@ impl Analyzer {
         if l.level == parse::Level::Warn {
             let (class, code) = parse::warn_class(l.msg);
             r.warnings_total += 1;
-            if r.warnings.len() < MAX_WARNINGS_PER_RANK {
+            let seen = r.warning_counts.entry(class).or_default();
+            *seen += 1;
+            if *seen <= MAX_WARNINGS_PER_RANK as u64 {
                 let evidence = r.evidence(line_no, line);
                 r.warnings.push(NcclWarning {
                     class,
@@ -704,8 +709,12 @@ impl Analyzer {
                 r.env.entry(k).or_insert(v);
             }
             r.warnings_total += o.warnings_total;
+            for (class, n) in o.warning_counts {
+                *r.warning_counts.entry(class).or_default() += n;
+            }
             for w in o.warnings {
-                if r.warnings.len() < MAX_WARNINGS_PER_RANK {
+                let kept = r.warnings.iter().filter(|x| x.class == w.class).count();
+                if kept < MAX_WARNINGS_PER_RANK {
                     r.warnings.push(w);
                 }
             }

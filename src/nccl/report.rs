@@ -403,9 +403,13 @@ fn init_incomplete(a: &Analyzer, procs: &[&RankState]) -> Option<Verdict> {
         .filter(|r| r.init_complete)
         .map(|r| (r.source.as_str(), r.host.as_str(), r.pid))
         .collect();
+    let limit = a.expect.init_threshold;
     let late = |r: &RankState| -> bool {
         if r.init_complete {
-            return false;
+            // Completed, but slower than the threshold allows.
+            return limit
+                .zip(r.init_time_s)
+                .is_some_and(|(l, t)| t > l.as_secs_f64());
         }
         if !r.k.comm_lines && completed.contains(&(r.source.as_str(), r.host.as_str(), r.pid)) {
             return false;
@@ -413,7 +417,7 @@ fn init_incomplete(a: &Analyzer, procs: &[&RankState]) -> Option<Verdict> {
         if a.finished {
             return true;
         }
-        match (a.expect.init_threshold, a.clock, r.k.first_at) {
+        match (limit, a.clock, r.k.first_at) {
             (Some(limit), Some(now), Some(first)) => {
                 now.duration_since(first).unwrap_or(Duration::ZERO) > limit
             }
@@ -431,17 +435,21 @@ fn init_incomplete(a: &Analyzer, procs: &[&RankState]) -> Option<Verdict> {
         }
         lines.push(r.last_evidence().as_ref());
     }
-    let within = match a.expect.init_threshold {
-        Some(d) if !a.finished => format!(" within {}", human_duration(d)),
-        _ => String::new(),
+    let message = match limit {
+        Some(d) => format!(
+            "{} did not reach `Init COMPLETE` within {} (their last NCCL lines are shown)",
+            of(who.len(), procs.len(), "ranks"),
+            human_duration(d)
+        ),
+        None => format!(
+            "{} never reached `Init COMPLETE` (their last NCCL lines are shown)",
+            of(who.len(), procs.len(), "ranks")
+        ),
     };
     Some(verdict(
         VerdictKind::InitIncomplete,
         Severity::Error,
-        format!(
-            "{} never reached `Init COMPLETE`{within} (their last NCCL lines are shown)",
-            of(who.len(), procs.len(), "ranks")
-        ),
+        message,
         &who,
         lines,
         "these ranks stopped during NCCL setup: a `NCCL WARN` of theirs is usually the cause; otherwise check that every pod reaches the others on the bootstrap interface (`NCCL_SOCKET_IFNAME`) and that no rank crashed or waits for a rank that never started".into(),
@@ -450,7 +458,7 @@ fn init_incomplete(a: &Analyzer, procs: &[&RankState]) -> Option<Verdict> {
 
 fn human_duration(d: Duration) -> String {
     let s = d.as_secs();
-    if s >= 60 && s % 60 == 0 {
+    if s >= 60 && s.is_multiple_of(60) {
         format!("{}m", s / 60)
     } else {
         format!("{}s", d.as_secs_f64())
@@ -500,30 +508,37 @@ fn warnings(all: &[&RankState]) -> Vec<Verdict> {
         .filter(|r| r.warnings.iter().any(|w| w.class.is_fabric()))
         .collect();
     if !who.is_empty() {
-        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-        let mut classes = BTreeSet::new();
+        // Totals by class come from the uncapped counts; error codes from the kept lines.
+        let mut totals: BTreeMap<WarnClass, u64> = BTreeMap::new();
+        let mut codes: BTreeSet<u32> = BTreeSet::new();
         let mut lines = Lines::new();
         for r in &who {
+            for (class, n) in r.warning_counts.iter().filter(|(c, _)| c.is_fabric()) {
+                *totals.entry(*class).or_default() += n;
+            }
             for w in r.warnings.iter().filter(|w| w.class.is_fabric()) {
-                classes.insert(w.class);
-                let what = match (w.class, w.code) {
-                    (WarnClass::IbCompletionError, Some(c)) => format!("completion error {c}"),
-                    (WarnClass::IbCompletionError, None) => "completion error".into(),
-                    (WarnClass::NetworkUnreachable, _) => "network unreachable".into(),
-                    _ => "GID read failure".into(),
-                };
-                *counts.entry(what).or_default() += 1;
+                codes.extend(w.code);
                 lines.push(Some(&w.evidence));
             }
         }
-        let what: Vec<String> = counts
+        let classes: BTreeSet<WarnClass> = totals.keys().copied().collect();
+        let what: Vec<String> = totals
             .iter()
-            .map(|(k, n)| {
-                if *n == 1 {
-                    k.clone()
-                } else {
-                    format!("{k} ({n}x)")
-                }
+            .map(|(class, n)| {
+                let k = match class {
+                    WarnClass::IbCompletionError if codes.is_empty() => "completion error".into(),
+                    WarnClass::IbCompletionError => format!(
+                        "completion error {}",
+                        codes
+                            .iter()
+                            .map(u32::to_string)
+                            .collect::<Vec<_>>()
+                            .join("/")
+                    ),
+                    WarnClass::NetworkUnreachable => "network unreachable".into(),
+                    _ => "GID read failure".into(),
+                };
+                if *n == 1 { k } else { format!("{k} ({n}x)") }
             })
             .collect();
         let mut hint = String::from(
@@ -592,20 +607,20 @@ fn warnings(all: &[&RankState]) -> Vec<Verdict> {
     let who: Vec<&RankState> = all
         .iter()
         .copied()
-        .filter(|r| {
-            r.warnings.iter().any(|w| w.class == WarnClass::Other)
-                || r.warnings_total > r.warnings.len() as u64
-        })
+        .filter(|r| r.warning_counts.contains_key(&WarnClass::Other))
         .collect();
     if !who.is_empty() {
         let mut lines = Lines::new();
         let mut n = 0u64;
         for r in &who {
             for w in r.warnings.iter().filter(|w| w.class == WarnClass::Other) {
-                n += 1;
                 lines.push(Some(&w.evidence));
             }
-            n += r.warnings_total - r.warnings.len() as u64;
+            n += r
+                .warning_counts
+                .get(&WarnClass::Other)
+                .copied()
+                .unwrap_or(0);
         }
         out.push(verdict(
             VerdictKind::NcclWarnings,

@@ -1,6 +1,6 @@
-//! Reading a log fast: large blocks, a `NCCL` prefilter over the whole block, and only the
-//! lines that contain it handed to the analyzer. Lines are counted (for evidence line numbers)
-//! without being split. Memory is one buffer, whatever the input size; a line longer than
+//! Reading a log fast: blocks, a `CCL` prefilter over the whole block, and only the lines
+//! that contain it handed to the analyzer (which drops those without `NCCL`). Lines are
+//! counted (for evidence line numbers) without being split. Memory is one buffer, whatever the input size; a line longer than
 //! [`MAX_LINE`] is analysed by its first [`MAX_LINE`] bytes.
 
 use std::io::{self, Read};
@@ -9,8 +9,9 @@ use memchr::{memchr, memmem, memrchr};
 
 use super::Analyzer;
 
-/// Block size of each read.
-pub const BLOCK: usize = 1 << 20;
+/// Block size of each read: small enough that a block stays in the L2 cache between the read
+/// copy, the `CCL` search and the newline count.
+pub const BLOCK: usize = 128 << 10;
 /// Longest line kept whole; the rest of a longer line is skipped.
 pub const MAX_LINE: usize = 1 << 20;
 
@@ -23,8 +24,10 @@ pub struct ScanStats {
     pub fed: u64,
 }
 
+/// Newlines in `s`. memchr's SIMD search per newline measured about three times faster than
+/// a byte loop with lane counters (`cargo bench --bench nccl`), since lines are ~100 bytes.
 fn count_newlines(s: &[u8]) -> u64 {
-    s.iter().filter(|&&b| b == b'\n').count() as u64
+    memchr::memchr_iter(b'\n', s).count() as u64
 }
 
 /// Feed every line of `reader` that contains `NCCL` to `analyzer` under `source`, with its
@@ -34,7 +37,10 @@ pub fn scan<R: Read>(
     source: &str,
     analyzer: &mut Analyzer,
 ) -> io::Result<ScanStats> {
-    let finder = memmem::Finder::new(b"NCCL");
+    // `CCL`, not `NCCL`: memchr's prefilter looks for the needle's rarest bytes, and for `NCCL`
+    // that includes the `N` of every `INFO`/`WARN` in ordinary log lines; `C` and `L` are
+    // rarer. The analyzer checks for `NCCL` itself.
+    let finder = memmem::Finder::new(b"CCL");
     let mut buf = vec![0u8; BLOCK + MAX_LINE];
     let mut stats = ScanStats::default();
     // buf[..filled] holds data; buf[..carry] at the start of a round is an unfinished line.
@@ -43,7 +49,8 @@ pub fn scan<R: Read>(
     let mut skipping = false;
     let mut line_no: u64 = 0;
     loop {
-        let n = match reader.read(&mut buf[filled..]) {
+        let room = (filled + BLOCK).min(buf.len());
+        let n = match reader.read(&mut buf[filled..room]) {
             Ok(0) => 0,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -125,6 +132,20 @@ pub fn scan<R: Read>(
 mod tests {
     use super::*;
     use crate::nccl::Expectation;
+
+    #[test]
+    fn newline_count_matches_the_plain_one() {
+        let text: Vec<u8> = (0..100_000u32)
+            .map(|i| if i % 7 == 0 { b'\n' } else { b'x' })
+            .collect();
+        for len in [0, 1, 31, 32, 33, 8159, 8160, 8161, 100_000] {
+            let s = &text[..len];
+            assert_eq!(
+                count_newlines(s),
+                s.iter().filter(|&&b| b == b'\n').count() as u64
+            );
+        }
+    }
 
     #[test]
     fn counts_lines_and_feeds_only_nccl_lines() {

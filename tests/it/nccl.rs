@@ -69,7 +69,10 @@ fn json_shape_is_stable() {
     assert_eq!(v["verdicts"][0]["kind"], "fabric_errors");
     assert_eq!(v["verdicts"][0]["severity"], "error");
     assert_eq!(v["ranks"][2]["warnings"][0]["class"], "ib_completion_error");
-    insta::assert_json_snapshot!("nccl_check_json", v);
+    insta::assert_snapshot!(
+        "nccl_check_json",
+        serde_json::to_string_pretty(&v).expect("json")
+    );
 }
 
 #[test]
@@ -135,4 +138,20 @@ fn a_log_without_nccl_lines_says_so() {
         stdout(&out),
         "no NCCL lines found in 2 lines (is `NCCL_DEBUG=INFO` set?)\n"
     );
+}
+
+#[test]
+fn init_timeout_also_reports_slow_inits() {
+    let file = format!("{DIR}/init-incomplete-stern.log");
+    let out = check(&["-o", "json", "--init-timeout", "30s", &file]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["init_threshold_s"], 30.0);
+    let verdict = &v["verdicts"][0];
+    assert_eq!(verdict["kind"], "init_incomplete");
+    assert_eq!(
+        verdict["message"],
+        "3 of 4 ranks did not reach `Init COMPLETE` within 30s (their last NCCL lines are shown)"
+    );
+    assert_eq!(verdict["ranks"], serde_json::json!([0, 2]));
 }
