@@ -359,6 +359,8 @@ fn qos_checks(f: &Facts, e: &Expect, port: &str, netdev: &str, out: &mut Vec<Che
     let prio = e.lossless_priority;
     match f.qos.get(netdev) {
         Some(QosFacts::Known { source, qos }) => {
+            // From iproute2's `dcb` instead of `mlnx_qos`: other fixes, no trust state.
+            let dcb = source.starts_with("dcb");
             match qos.trust.as_deref() {
                 Some("dscp") => out.push(Check::new("trust", &subject, Level::Pass, "dscp")),
                 Some(t) => out.push(
@@ -371,6 +373,17 @@ fn qos_checks(f: &Facts, e: &Expect, port: &str, netdev: &str, out: &mut Vec<Che
                     .evidence(format!("{source}: Priority trust state: {t}"))
                     .hint(format!("`mlnx_qos -i {netdev} --trust dscp`")),
                 ),
+                None if dcb => out.push(
+                    Check::new(
+                        "trust",
+                        &subject,
+                        Level::Unknown,
+                        "`dcb` does not show the trust state",
+                    )
+                    .hint(format!(
+                        "iproute2 >= 6.2: `dcb apptrust show dev {netdev}` (want dscp first); or `mlnx_qos -i {netdev}`"
+                    )),
+                ),
                 None => out.push(Check::new(
                     "trust",
                     &subject,
@@ -381,7 +394,11 @@ fn qos_checks(f: &Facts, e: &Expect, port: &str, netdev: &str, out: &mut Vec<Che
             let want: Vec<String> = (0..8)
                 .map(|i| if i == prio { "1" } else { "0" }.to_string())
                 .collect();
-            let fix = format!("`mlnx_qos -i {netdev} --pfc {}`", want.join(","));
+            let fix = if dcb {
+                format!("`dcb pfc set dev {netdev} prio-pfc all:off {prio}:on`")
+            } else {
+                format!("`mlnx_qos -i {netdev} --pfc {}`", want.join(","))
+            };
             match qos.pfc_priorities() {
                 Some(on) if on == [prio] => out.push(Check::new(
                     "pfc",
@@ -420,7 +437,18 @@ fn qos_checks(f: &Facts, e: &Expect, port: &str, netdev: &str, out: &mut Vec<Che
                                 }
                             ),
                         )
-                        .evidence(format!("{source}: PFC enabled {}", row.join(" ")))
+                        .evidence(if dcb {
+                            let row: Vec<String> = qos
+                                .pfc
+                                .iter()
+                                .flatten()
+                                .enumerate()
+                                .map(|(i, on)| format!("{i}:{}", if *on { "on" } else { "off" }))
+                                .collect();
+                            format!("{source}: prio-pfc {}", row.join(" "))
+                        } else {
+                            format!("{source}: PFC enabled {}", row.join(" "))
+                        })
                         .hint(fix),
                     );
                 }
@@ -445,9 +473,36 @@ fn qos_checks(f: &Facts, e: &Expect, port: &str, netdev: &str, out: &mut Vec<Che
                         Level::Fail,
                         format!("DSCP {} -> priority {p}, expected {prio}", e.roce_dscp),
                     )
-                    .evidence(format!("{source}: prio:{p} dscp:...{}...", e.roce_dscp))
+                    .evidence(if dcb {
+                        format!("dcb -N app show dev {netdev} dscp-prio: {}:{p}", e.roce_dscp)
+                    } else {
+                        format!("{source}: prio:{p} dscp:...{}...", e.roce_dscp)
+                    })
+                    .hint(if dcb {
+                        format!(
+                            "`dcb app replace dev {netdev} dscp-prio {}:{prio}`",
+                            e.roce_dscp
+                        )
+                    } else {
+                        format!(
+                            "`mlnx_qos -i {netdev} --dscp2prio set,{},{prio}`",
+                            e.roce_dscp
+                        )
+                    }),
+                ),
+                None if dcb => out.push(
+                    Check::new(
+                        "dscp-map",
+                        &subject,
+                        Level::Unknown,
+                        format!(
+                            "no DSCP rule for {} in `dcb -N app show dev {netdev} dscp-prio`: the NIC's default map applies (DSCP/8 on mlx5, i.e. {})",
+                            e.roce_dscp,
+                            e.roce_dscp / 8
+                        ),
+                    )
                     .hint(format!(
-                        "`mlnx_qos -i {netdev} --dscp2prio set,{},{prio}`",
+                        "make it explicit: `dcb app add dev {netdev} dscp-prio {}:{prio}`",
                         e.roce_dscp
                     )),
                 ),
@@ -463,7 +518,7 @@ fn qos_checks(f: &Facts, e: &Expect, port: &str, netdev: &str, out: &mut Vec<Che
             for check in ["trust", "pfc", "dscp-map"] {
                 out.push(
                     Check::new(check, &subject, Level::Unknown, why.clone())
-                        .hint("install NVIDIA's `mlnx_qos` (MLNX_OFED/DOCA `mlnx-tools`) or set `fabric.toolDir`"),
+                        .hint("install NVIDIA's `mlnx_qos` (MLNX_OFED/DOCA `mlnx-tools`) or iproute2's `dcb`, or set `fabric.toolDir`"),
                 );
             }
         }

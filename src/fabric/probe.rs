@@ -37,22 +37,67 @@ fn why_unknown(program: &str, e: &ProcessError) -> String {
     }
 }
 
-/// `mlnx_qos -i IF`, parsed, or why not.
+/// `mlnx_qos -i IF`, parsed; else iproute2's `dcb` (PFC and the DSCP map, no trust state);
+/// else why neither could tell.
 pub fn qos_of(runner: &Runner, netdev: &str) -> QosFacts {
     let args = vec!["-i".to_string(), netdev.to_string()];
-    match runner.run("mlnx_qos", &args, None) {
+    let mlnx = match runner.run("mlnx_qos", &args, None) {
         Ok(out) => match qos::parse_mlnx_qos(&out.stdout) {
-            Some(q) => QosFacts::Known {
-                source: display_command("mlnx_qos", &args),
-                qos: q,
-            },
-            None => QosFacts::Unknown(format!(
+            Some(q) => {
+                return QosFacts::Known {
+                    source: display_command("mlnx_qos", &args),
+                    qos: q,
+                };
+            }
+            None => format!(
                 "`{}` printed no trust state, PFC or dscp2prio block",
                 display_command("mlnx_qos", &args)
-            )),
+            ),
         },
-        Err(e) => QosFacts::Unknown(why_unknown("mlnx_qos", &e)),
+        Err(e) => why_unknown("mlnx_qos", &e),
+    };
+    match dcb_qos(runner, netdev) {
+        Ok(facts) => facts,
+        Err(dcb) => QosFacts::Unknown(format!("{mlnx}; {dcb}")),
     }
+}
+
+/// `dcb pfc show dev IF` and `dcb -N app show dev IF dscp-prio`.
+fn dcb_qos(runner: &Runner, netdev: &str) -> Result<QosFacts, String> {
+    let pfc_args: Vec<String> = ["pfc", "show", "dev", netdev]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let app_args: Vec<String> = ["-N", "app", "show", "dev", netdev, "dscp-prio"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let fail = |args: &[String], e: &ProcessError| match e {
+        ProcessError::NotFound { .. } => "iproute2's `dcb` is not installed either".to_string(),
+        other => format!("`{}` failed: {other}", display_command("dcb", args)),
+    };
+    let pfc = runner
+        .run("dcb", &pfc_args, None)
+        .map_err(|e| fail(&pfc_args, &e))?;
+    let pfc = qos::parse_dcb_pfc(&pfc.stdout).ok_or_else(|| {
+        format!(
+            "`{}` printed no `prio-pfc` row",
+            display_command("dcb", &pfc_args)
+        )
+    })?;
+    let dscp2prio = runner
+        .run("dcb", &app_args, None)
+        .ok()
+        .and_then(|out| qos::parse_dcb_app_dscp(&out.stdout))
+        .unwrap_or_default();
+    Ok(QosFacts::Known {
+        source: display_command("dcb", &pfc_args),
+        qos: qos::MlnxQos {
+            trust: None,
+            pfc: Some(pfc),
+            dscp2prio,
+        },
+    })
 }
 
 /// `ethtool -S IF` of each netdev; netdevs whose statistics cannot be read are left out

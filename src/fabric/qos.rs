@@ -7,6 +7,13 @@
 //! of `prio:P dscp:D,D,...,` lines, and a `PFC configuration:` block whose `enabled` row lists
 //! one 0/1 per priority (newer releases add a `buffer` row and `Receive buffer size` lines,
 //! which are ignored).
+//!
+//! Without `mlnx_qos`, iproute2's `dcb` (any NIC with a DCB driver, iproute2 >= 5.11) gives
+//! the same PFC and DSCP facts, in the layout of its man pages dcb-pfc(8) and dcb-app(8):
+//! `dcb pfc show dev IF` prints `pfc-cap 8 macsec-bypass off delay 4096` and
+//! `prio-pfc 0:off 1:off ... 7:on`, and `dcb -N app show dev IF dscp-prio` prints
+//! `dscp-prio 0:0 24:3 26:3 48:6` (`-N`: DSCP as numbers, not `CS3`). It does not show the
+//! trust state.
 
 use std::collections::BTreeMap;
 
@@ -72,6 +79,47 @@ pub fn parse_mlnx_qos(text: &str) -> Option<MlnxQos> {
     (q.trust.is_some() || q.pfc.is_some() || !q.dscp2prio.is_empty()).then_some(q)
 }
 
+/// The `prio-pfc` row of `dcb pfc show dev IF`: PFC per priority 0..7.
+pub fn parse_dcb_pfc(text: &str) -> Option<Vec<bool>> {
+    let row = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("prio-pfc"))?;
+    let mut pfc = vec![false; 8];
+    let mut seen = 0;
+    for tok in row.split_whitespace() {
+        let (prio, state) = tok.split_once(':')?;
+        let prio: usize = prio.parse().ok().filter(|p| *p < 8)?;
+        pfc[prio] = match state {
+            "on" => true,
+            "off" => false,
+            _ => return None,
+        };
+        seen += 1;
+    }
+    (seen == 8).then_some(pfc)
+}
+
+/// The `dscp-prio` row of `dcb -N app show dev IF dscp-prio`: DSCP -> priority. An empty
+/// output (no rule) is an empty map. When a DSCP has several rules, the kernel uses the
+/// highest priority; so does this.
+pub fn parse_dcb_app_dscp(text: &str) -> Option<BTreeMap<u8, u8>> {
+    let mut map = BTreeMap::new();
+    let Some(row) = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("dscp-prio"))
+    else {
+        return text.trim().is_empty().then_some(map);
+    };
+    for tok in row.split_whitespace() {
+        let (dscp, prio) = tok.split_once(':')?;
+        let dscp: u8 = dscp.parse().ok().filter(|d| *d < 64)?;
+        let prio: u8 = prio.parse().ok().filter(|p| *p < 8)?;
+        let e = map.entry(dscp).or_insert(prio);
+        *e = (*e).max(prio);
+    }
+    Some(map)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,5 +133,23 @@ mod tests {
         assert_eq!(q.dscp2prio.get(&26), Some(&3));
         assert_eq!(q.dscp2prio.get(&0), Some(&0));
         assert!(parse_mlnx_qos("nothing here\n").is_none());
+    }
+
+    /// The examples of the dcb-pfc(8) and dcb-app(8) man pages (iproute2 6.1).
+    #[test]
+    fn dcb_pfc_and_app() {
+        let pfc = "pfc-cap 8 macsec-bypass off delay 4096\nprio-pfc 0:off 1:off 2:off 3:off 4:off 5:off 6:on 7:on\n";
+        assert_eq!(
+            parse_dcb_pfc(pfc),
+            Some(vec![false, false, false, false, false, false, true, true])
+        );
+        assert_eq!(parse_dcb_pfc("pfc-cap 8\n"), None);
+        assert_eq!(parse_dcb_pfc("prio-pfc 0:maybe\n"), None);
+        let app = parse_dcb_app_dscp("dscp-prio 0:0 24:2 24:3 48:6\n").expect("parses");
+        assert_eq!(app.get(&24), Some(&3));
+        assert_eq!(app.get(&48), Some(&6));
+        assert_eq!(parse_dcb_app_dscp(""), Some(BTreeMap::new()));
+        // Without -N, DSCP names like CS3 are not numbers: refused, not misread.
+        assert_eq!(parse_dcb_app_dscp("dscp-prio 0:0 CS3:2\n"), None);
     }
 }

@@ -613,3 +613,80 @@ fn site_settings_set_the_expectations_and_bad_ones_are_reported() {
     assert!(err.contains("fabric.losslessPriority"), "{err}");
     assert!(err.contains("typo"), "{err}");
 }
+
+/// Without `mlnx_qos`, PFC and the DSCP map come from iproute2's `dcb` (outputs in the layout
+/// of its man pages dcb-pfc(8) and dcb-app(8), iproute2 6.1), with `dcb` commands as fixes.
+#[test]
+fn without_mlnx_qos_pfc_and_the_dscp_map_come_from_dcb() {
+    let tree = fixtures().join("roce-healthy-8nic");
+    let tools = tempfile::tempdir().expect("tempdir");
+    let pfc = |on: u8| {
+        let row: Vec<String> = (0..8)
+            .map(|i| format!("{i}:{}", if i == on { "on" } else { "off" }))
+            .collect();
+        format!(
+            "pfc-cap 8 macsec-bypass off delay 0\nprio-pfc {}\n",
+            row.join(" ")
+        )
+    };
+    let write =
+        |name: &str, text: &str| std::fs::write(tools.path().join(name), text).expect("write");
+    write("dcb-pfc-ens1np0.txt", &pfc(3));
+    write("dcb-app-ens1np0.txt", "dscp-prio 26:3 48:6\n");
+    write("dcb-pfc-ens2np0.txt", &pfc(4));
+    write("dcb-app-ens2np0.txt", "dscp-prio 26:3\n");
+    write("dcb-pfc-ens3np0.txt", &pfc(3));
+    write("dcb-app-ens3np0.txt", "");
+    let out = fabric(&tree)
+        .env("HYBRIDCTL_FAKE_FABRIC_TOOLS", tools.path())
+        .args(["-o", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let check = |name: &str, netdev: &str| -> Value {
+        v["checks"]
+            .as_array()
+            .and_then(|c| {
+                c.iter().find(|c| {
+                    c["check"] == name && c["subject"].as_str().is_some_and(|s| s.contains(netdev))
+                })
+            })
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name} check for {netdev}: {v}"))
+    };
+    assert_eq!(check("pfc", "ens1np0")["level"], "pass");
+    assert_eq!(check("dscp-map", "ens1np0")["level"], "pass");
+    let trust = check("trust", "ens1np0");
+    assert_eq!(trust["level"], "unknown");
+    assert!(
+        trust["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("`dcb` does not show the trust state"),
+        "{trust}"
+    );
+    let wrong = check("pfc", "ens2np0");
+    assert_eq!(wrong["level"], "fail", "{wrong}");
+    assert!(
+        wrong["hint"]
+            .as_str()
+            .unwrap_or("")
+            .contains("dcb pfc set dev ens2np0 prio-pfc all:off 3:on"),
+        "{wrong}"
+    );
+    let default_map = check("dscp-map", "ens3np0");
+    assert_eq!(default_map["level"], "unknown");
+    assert!(
+        default_map["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("default map"),
+        "{default_map}"
+    );
+    // Neither tool answers for the other NICs: unknown, naming both.
+    let none = check("pfc", "ens4np0");
+    assert_eq!(none["level"], "unknown");
+    let why = none["detail"].as_str().unwrap_or("");
+    assert!(why.contains("mlnx_qos") && why.contains("dcb"), "{none}");
+}
