@@ -225,24 +225,30 @@ fn pairwise_config(
     facts: &audit::Facts,
     nodes: Vec<String>,
 ) -> Result<PairwiseConfig> {
-    // The device and port: the flag, else this host's first active port (nodes of one
-    // partition are alike), else perftest's own choice.
+    // The device and port: the flag, else the first HCA NCCL is told to use (NCCL_IB_HCA from
+    // the spec, the environment or nccl.conf), else this host's first active port (nodes of
+    // one partition are alike), else perftest's own choice.
     let ports = facts
         .host
         .devices
         .iter()
         .flat_map(|d| d.ports.iter().map(move |p| (d, p)));
-    let chosen = match &args.device {
-        Some(dev) => ports
-            .filter(|(d, _)| &d.name == dev)
+    // (name, exact): NCCL matches HCA names by prefix unless they start with `=`.
+    let wanted: Option<(String, bool)> = args
+        .device
+        .clone()
+        .map(|d| (d, true))
+        .or_else(|| facts.nccl.ib_hca.as_ref().and_then(|s| first_hca(&s.value)));
+    let chosen = match &wanted {
+        Some((dev, exact)) => ports
+            .filter(|(d, _)| &d.name == dev || (!exact && d.name.starts_with(dev.as_str())))
             .find(|(_, p)| p.is_active()),
         None => ports.clone().find(|(_, p)| p.is_active()),
     };
     let mut perf: Vec<String> = vec!["-F".into()];
-    let dev = args
-        .device
-        .clone()
-        .or_else(|| chosen.map(|(d, _)| d.name.clone()));
+    let dev = chosen
+        .map(|(d, _)| d.name.clone())
+        .or_else(|| wanted.map(|(d, _)| d));
     if let Some(d) = &dev {
         perf.extend(["-d".into(), d.clone()]);
     }
@@ -289,9 +295,34 @@ fn pairwise_config(
     })
 }
 
+/// The first device an `NCCL_IB_HCA` value names, and whether it must match exactly
+/// (`=mlx5_0:1,mlx5_1` -> `mlx5_0`, exact; `mlx5` -> a prefix); none for an exclusion list
+/// (`^mlx5_3`), which selects "all but".
+fn first_hca(value: &str) -> Option<(String, bool)> {
+    let v = value.trim();
+    if v.starts_with('^') {
+        return None;
+    }
+    let exact = v.starts_with('=');
+    let first = v.trim_start_matches('=').split(',').next()?.trim();
+    let dev = first.split(':').next()?.trim();
+    (!dev.is_empty()).then(|| (dev.to_string(), exact))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_hca_nccl_would_use() {
+        assert_eq!(first_hca("mlx5_2,mlx5_3"), Some(("mlx5_2".into(), false)));
+        assert_eq!(
+            first_hca("=mlx5_0:1,mlx5_1:1"),
+            Some(("mlx5_0".into(), true))
+        );
+        assert_eq!(first_hca("^mlx5_0"), None);
+        assert_eq!(first_hca(""), None);
+    }
 
     #[test]
     fn durations() {
