@@ -11,9 +11,10 @@ use crate::error::{ExitStatus, UserError};
 use crate::fabric::audit::{self, Expect};
 use crate::fabric::counters::{self, Threshold};
 use crate::fabric::pairwise::{self, PairMode, PairwiseConfig};
+use crate::fabric::probe;
 use crate::fabric::report::{self, Report};
 use crate::fabric::sysfs::Root;
-use crate::fabric::{Check, probe};
+use crate::fabric::{Check, Level};
 use crate::process::Runner;
 use crate::settings::{Env, FabricConfig, Overrides, load_spec};
 
@@ -190,14 +191,26 @@ fn check(args: FabricCheckArgs, env: Env, out: &Output) -> Result<(Report, TextO
         )
         .into());
     }
-    let counting = watch.is_some() || nodes.is_some();
+    // Counters: this host's over --watch; every tested node's around the pairwise tests.
+    let counting = watch.is_some() || (nodes.is_some() && !args.no_local);
     let before = counting.then(|| (probe::snapshot(&root, &tools), Instant::now()));
     if let Some(w) = watch {
         std::thread::sleep(w);
     }
-    let pairwise = match nodes {
-        Some(nodes) => Some(pairwise::run(&pairwise_config(&args, &cfg, &facts, nodes)?)),
-        None => None,
+    let root_text = root.0.display().to_string();
+    let (pairwise, remote) = match nodes {
+        Some(nodes) => {
+            let pcfg = pairwise_config(&args, &cfg, &facts, nodes)?;
+            let (r0, _) = pairwise::remote_counters(&pcfg, &root_text);
+            let t0 = Instant::now();
+            let report = pairwise::run(&pcfg);
+            let (r1, unread) = pairwise::remote_counters(&pcfg, &root_text);
+            (
+                Some(report),
+                Some((r0, r1, unread, t0.elapsed().as_secs_f64())),
+            )
+        }
+        None => (None, None),
     };
     let (mut deltas, mut secs) = (Vec::new(), None);
     if let Some((snap0, t0)) = before {
@@ -212,6 +225,33 @@ fn check(args: FabricCheckArgs, env: Env, out: &Output) -> Result<(Report, TextO
             s,
         ));
         secs = (!snap1.values.is_empty()).then_some(s);
+    }
+    if let Some((r0, r1, unread, s)) = remote {
+        let d = counters::deltas(&r0, &r1);
+        checks.extend(counters::evaluate(
+            &r1,
+            &d,
+            &thresholds(&cfg),
+            expect.lossless_priority,
+            s,
+        ));
+        for (node, why) in unread {
+            checks.push(
+                Check::new(
+                    "counters",
+                    node.as_str(),
+                    Level::Unknown,
+                    format!("could not read the node's port counters: {why}"),
+                )
+                .hint(
+                    "the counters are read with the same launcher as the tests (`fabric.launcher`)",
+                ),
+            );
+        }
+        if !r1.values.is_empty() {
+            secs = Some(secs.map_or(s, |w: f64| w.max(s)));
+        }
+        deltas.extend(d);
     }
     Ok((
         Report::new(root.0.display().to_string(), checks, deltas, secs, pairwise),

@@ -87,6 +87,38 @@ impl Snapshot {
     }
 }
 
+/// What a node prints for [`REMOTE_SCRIPT`]: `PATH VALUE` lines, PATH under
+/// `<root>/sys/class/infiniband/DEV/ports/P/{hw_counters,counters}/NAME`. The followed port
+/// counters of each `DEV/P`, under `<node> DEV/P`.
+pub fn parse_remote(node: &str, text: &str) -> Snapshot {
+    let mut values: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    for line in text.lines() {
+        let Some((path, value)) = line.rsplit_once(' ') else {
+            continue;
+        };
+        let Ok(value) = value.trim().parse::<u64>() else {
+            continue;
+        };
+        let Some((_, rest)) = path.split_once("/sys/class/infiniband/") else {
+            continue;
+        };
+        let parts: Vec<&str> = rest.split('/').collect();
+        if let [dev, "ports", port, "hw_counters" | "counters", name] = parts[..]
+            && PORT_COUNTERS.contains(&name)
+        {
+            values
+                .entry(format!("{node} {dev}/{port}"))
+                .or_default()
+                .insert(name.to_string(), value);
+        }
+    }
+    Snapshot { values }
+}
+
+/// Run on a node with `sh -c REMOTE_SCRIPT sh ROOT` (ROOT is an argument, never part of the
+/// script): prints `PATH VALUE` for every port counter file under ROOT's sysfs.
+pub const REMOTE_SCRIPT: &str = r#"for f in "$1"/sys/class/infiniband/*/ports/*/hw_counters/* "$1"/sys/class/infiniband/*/ports/*/counters/port_xmit_wait; do [ -f "$f" ] && printf '%s %s\n' "$f" "$(cat "$f" 2>/dev/null)"; done; exit 0"#;
+
 /// A counter that changed between two snapshots.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Delta {
@@ -182,6 +214,21 @@ pub fn evaluate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remote_snapshots_keep_the_followed_port_counters() {
+        let text = "/r/sys/class/infiniband/mlx5_0/ports/1/hw_counters/out_of_sequence 7\n\
+                    /r/sys/class/infiniband/mlx5_0/ports/1/hw_counters/duplicate_request 3\n\
+                    /r/sys/class/infiniband/mlx5_0/ports/1/counters/port_xmit_wait 1000\n\
+                    /r/sys/class/infiniband/mlx5_1/ports/1/hw_counters/np_cnp_sent x\n\
+                    garbage\n";
+        let s = parse_remote("node1", text);
+        let port = &s.values["node1 mlx5_0/1"];
+        assert_eq!(port.get("out_of_sequence"), Some(&7));
+        assert_eq!(port.get("port_xmit_wait"), Some(&1000));
+        assert_eq!(port.get("duplicate_request"), None, "not followed");
+        assert_eq!(s.values.len(), 1);
+    }
 
     fn snap(pairs: &[(&str, &str, u64)]) -> Snapshot {
         let mut s = Snapshot::default();

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use super::counters::Snapshot;
 use super::perftest::{self, BwResult, Failure, FailureKind, LatResult};
 use super::schedule::{self, Pair};
 use super::{Check, Level};
@@ -449,4 +450,75 @@ pub fn run(cfg: &PairwiseConfig) -> PairwiseReport {
         round_longest_test_seconds: longest,
         total_seconds: start.elapsed().as_secs_f64(),
     }
+}
+
+/// How long reading one node's counters may take.
+const COUNTER_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The port counters of every node, read through the launcher (all nodes at once; the
+/// script reads `<root>/sys/class/infiniband/...`, see [`super::counters::REMOTE_SCRIPT`]).
+/// Nodes that could not be read come back with the reason.
+pub fn remote_counters(cfg: &PairwiseConfig, root: &str) -> (Snapshot, Vec<(String, String)>) {
+    let answers: Vec<(String, Step)> = std::thread::scope(|s| {
+        let handles: Vec<_> = cfg
+            .nodes
+            .iter()
+            .map(|node| {
+                s.spawn(move || {
+                    let mut argv: Vec<String> = cfg
+                        .launcher
+                        .iter()
+                        .map(|a| a.replace("{host}", node))
+                        .collect();
+                    argv.extend([
+                        "timeout".to_string(),
+                        "--kill-after=2".into(),
+                        COUNTER_TIMEOUT.as_secs().to_string(),
+                        "sh".into(),
+                        "-c".into(),
+                        super::counters::REMOTE_SCRIPT.into(),
+                        "sh".into(),
+                        root.to_string(),
+                    ]);
+                    let runner = cfg.runner(COUNTER_TIMEOUT + Duration::from_secs(5));
+                    (node.clone(), step(&runner, &argv, None))
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .zip(&cfg.nodes)
+            .map(|(h, node)| {
+                h.join().unwrap_or_else(|_| {
+                    (
+                        node.clone(),
+                        Step {
+                            ok: false,
+                            stdout: String::new(),
+                            stderr: "internal error: the reading thread panicked".into(),
+                            timed_out: false,
+                            cancelled: false,
+                        },
+                    )
+                })
+            })
+            .collect()
+    });
+    let mut snapshot = Snapshot::default();
+    let mut failed = Vec::new();
+    for (node, step) in answers {
+        if step.ok {
+            snapshot
+                .values
+                .extend(super::counters::parse_remote(&node, &step.stdout).values);
+        } else {
+            let why = if step.timed_out {
+                format!("no answer within {} s", COUNTER_TIMEOUT.as_secs())
+            } else {
+                tail(&step.stdout, &step.stderr).join(" / ")
+            };
+            failed.push((node, why));
+        }
+    }
+    (snapshot, failed)
 }

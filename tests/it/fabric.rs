@@ -539,6 +539,60 @@ mod on_slurm {
         assert_nothing_left(dir3.path());
     }
 
+    /// The port counters of every tested node are read (through the launcher) before and
+    /// after the tests: retransmissions during the tests show up per node.
+    #[test]
+    fn counters_of_every_node_around_the_pairwise_tests() {
+        let Some(c) = cluster() else { return };
+        let dir = tempfile::tempdir().expect("tempdir");
+        let tree = dir.path().join("tree");
+        let cp = std::process::Command::new("cp")
+            .arg("-r")
+            .arg(fixtures().join("roce-healthy-8nic"))
+            .arg(&tree)
+            .status()
+            .expect("cp");
+        assert!(cp.success());
+        let counter = tree.join("sys/class/infiniband/mlx5_0/ports/1/hw_counters/out_of_sequence");
+        let before: u64 = std::fs::read_to_string(&counter)
+            .expect("counter")
+            .trim()
+            .parse()
+            .expect("number");
+        let pids = dir.path().join("pids");
+        std::fs::create_dir(&pids).expect("mkdir");
+        let out = pairwise(
+            &c.conf,
+            &pids,
+            &[(
+                "HYBRIDCTL_FAKE_PERFTEST_BUMP",
+                counter.to_str().expect("utf-8"),
+            )],
+            &["--sysfs-root", tree.to_str().expect("utf-8")],
+        );
+        let v: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("json ({e}): {}\n{}", stdout(&out), stderr(&out)));
+        assert_eq!(v["pairwise"]["results"][0]["level"], "pass", "{v}");
+        let delta = v["counter_deltas"]
+            .as_array()
+            .and_then(|d| {
+                d.iter()
+                    .find(|d| d["subject"] == "node1 mlx5_0/1" && d["counter"] == "out_of_sequence")
+            })
+            .unwrap_or_else(|| panic!("no delta for node1: {v}"));
+        assert_eq!(delta["before"], before);
+        assert_eq!(delta["delta"], 5);
+        let check = v["checks"]
+            .as_array()
+            .and_then(|c| {
+                c.iter()
+                    .find(|c| c["check"] == "counters" && c["subject"] == "node2 mlx5_0/1")
+            })
+            .unwrap_or_else(|| panic!("no counters check for node2: {v}"));
+        assert_eq!(check["level"], "warn", "{check}");
+        assert_nothing_left(&pids);
+    }
+
     #[test]
     fn real_ib_write_bw_through_srun_fails_fast() {
         let Some(c) = cluster() else { return };
