@@ -151,6 +151,15 @@ fn step(runner: &Runner, argv: &[String], cancel: Option<&AtomicBool>) -> Step {
 impl PairwiseConfig {
     /// argv that runs `program args` on `host`, bounded by `secs` there too.
     fn remote(&self, host: &str, program: &str, extra: &[String], secs: u64) -> Vec<String> {
+        let mut argv = self.on_node(host, secs, program);
+        argv.extend(self.perftest_args.iter().cloned());
+        argv.extend(extra.iter().cloned());
+        argv
+    }
+
+    /// argv that runs `program` (arguments to be appended) on `host` through the launcher,
+    /// inside coreutils `timeout secs` there.
+    fn on_node(&self, host: &str, secs: u64, program: &str) -> Vec<String> {
         let mut argv: Vec<String> = self
             .launcher
             .iter()
@@ -162,8 +171,6 @@ impl PairwiseConfig {
             secs.to_string(),
             program.to_string(),
         ]);
-        argv.extend(self.perftest_args.iter().cloned());
-        argv.extend(extra.iter().cloned());
         argv
     }
 
@@ -465,17 +472,9 @@ pub fn remote_counters(cfg: &PairwiseConfig, root: &str) -> (Snapshot, Vec<(Stri
             .iter()
             .map(|node| {
                 s.spawn(move || {
-                    let mut argv: Vec<String> = cfg
-                        .launcher
-                        .iter()
-                        .map(|a| a.replace("{host}", node))
-                        .collect();
+                    let mut argv = cfg.on_node(node, COUNTER_TIMEOUT.as_secs(), "sh");
                     argv.extend([
-                        "timeout".to_string(),
-                        "--kill-after=2".into(),
-                        COUNTER_TIMEOUT.as_secs().to_string(),
-                        "sh".into(),
-                        "-c".into(),
+                        "-c".to_string(),
                         super::counters::REMOTE_SCRIPT.into(),
                         "sh".into(),
                         root.to_string(),
