@@ -166,7 +166,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l wat
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l nodes -d 'Run pairwise RDMA tests between these nodes (a Slurm hostlist, e.g. `gpu[01-16]`)' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l pairs -d 'How to pair nodes' -r -f -a "all\t'Every pair once: N-1 rounds for even N, N for odd N'
 ring\t'Each node with the next one: N tests in 2 rounds (3 for odd N)'"
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l device -d 'RDMA device for the pairwise tests [default: the first active port of this host]' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l device -d 'RDMA device for the pairwise tests [default: the first device NCCL_IB_HCA names, else the first active port of this host]' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l gid-index -d 'GID index for the pairwise tests on RoCE [default: NCCL_IB_GID_INDEX, else the RoCE v2 IPv4 GID of the device]' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l expected-rate -d 'Link rate to compare bandwidth with, Gb/s [default: `fabric.expectedRateGbps`, else the device\'s rate]' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l timeout -d 'Seconds one perftest may take [default: `fabric.testTimeout`, else 60]' -r
@@ -177,6 +177,7 @@ always\t''
 never\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l pairwise -d 'Run pairwise RDMA tests between the nodes of this allocation ($SLURM_JOB_NODELIST)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l latency -d 'Also run the latency test (`ib_read_lat`) for each pair'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l rails -d 'Test every active RDMA port (rail) of this host\'s kind between each pair, one after the other, instead of one port: finds the one bad rail of an 8-NIC node'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l no-local -d 'Skip the local audit (pairwise tests and counters only)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l health-check -d 'Print nothing on success, one `ERROR: ...` line on failure (for Slurm\'s HealthCheckProgram or NHC)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -s h -l help -d 'Print help (see more with \'--help\')'

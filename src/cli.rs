@@ -391,9 +391,15 @@ pub struct FabricCheckArgs {
     #[arg(long)]
     pub latency: bool,
 
-    /// RDMA device for the pairwise tests [default: the first active port of this host]
-    #[arg(long, value_name = "DEV")]
+    /// RDMA device for the pairwise tests [default: the first device NCCL_IB_HCA names, else
+    /// the first active port of this host]
+    #[arg(long, value_name = "DEV", conflicts_with = "rails")]
     pub device: Option<String>,
+
+    /// Test every active RDMA port (rail) of this host's kind between each pair, one after
+    /// the other, instead of one port: finds the one bad rail of an 8-NIC node
+    #[arg(long)]
+    pub rails: bool,
 
     /// GID index for the pairwise tests on RoCE [default: NCCL_IB_GID_INDEX, else the RoCE
     /// v2 IPv4 GID of the device]

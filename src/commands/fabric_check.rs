@@ -286,27 +286,64 @@ fn pairwise_config(
         None => ports.clone().find(|(_, p)| p.is_active()),
     };
     let mut perf: Vec<String> = vec!["-F".into()];
-    let dev = chosen
-        .map(|(d, _)| d.name.clone())
-        .or_else(|| wanted.map(|(d, _)| d));
-    if let Some(d) = &dev {
-        perf.extend(["-d".into(), d.clone()]);
-    }
-    if let Some((_, p)) = chosen {
-        perf.extend(["-i".into(), p.num.to_string()]);
-    }
-    let roce = chosen.is_none_or(|(_, p)| p.is_roce());
     let nccl_gid = facts
         .nccl
         .gid_index
         .as_ref()
         .and_then(|s| s.value.trim().parse::<u32>().ok());
-    let gid = args
-        .gid_index
-        .or(nccl_gid)
-        .or_else(|| chosen.and_then(|(_, p)| p.auto_gid()).map(|g| g.index));
-    if roce && let Some(g) = gid {
-        perf.extend(["-x".into(), g.to_string()]);
+    // --rails: every active port, each with its own -d/-i/-x (nodes of a partition are alike).
+    let rails: Vec<pairwise::Rail> = if args.rails {
+        facts
+            .host
+            .devices
+            .iter()
+            .flat_map(|d| d.ports.iter().map(move |p| (d, p)))
+            .filter(|(_, p)| p.is_active())
+            .map(|(d, p)| pairwise::Rail {
+                device: d.name.clone(),
+                port: p.num,
+                gid: p
+                    .is_roce()
+                    .then(|| {
+                        args.gid_index
+                            .or(nccl_gid)
+                            .or_else(|| p.auto_gid().map(|g| g.index))
+                    })
+                    .flatten(),
+                rate_gbps: args
+                    .expected_rate
+                    .or(cfg.expected_rate_gbps.map(f64::from))
+                    .or(p.rate_gbps),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if args.rails && rails.is_empty() {
+        return Err(UserError::invalid(
+            "--rails: this host has no active RDMA port to take the list of rails from",
+            "run it on a node like the tested ones, or give one device with --device",
+        )
+        .into());
+    }
+    let dev = chosen
+        .map(|(d, _)| d.name.clone())
+        .or_else(|| wanted.map(|(d, _)| d));
+    if rails.is_empty() {
+        if let Some(d) = &dev {
+            perf.extend(["-d".into(), d.clone()]);
+        }
+        if let Some((_, p)) = chosen {
+            perf.extend(["-i".into(), p.num.to_string()]);
+        }
+        let roce = chosen.is_none_or(|(_, p)| p.is_roce());
+        let gid = args
+            .gid_index
+            .or(nccl_gid)
+            .or_else(|| chosen.and_then(|(_, p)| p.auto_gid()).map(|g| g.index));
+        if roce && let Some(g) = gid {
+            perf.extend(["-x".into(), g.to_string()]);
+        }
     }
     perf.extend(cfg.perftest_args.clone().unwrap_or_default());
     let rate = args
@@ -332,6 +369,7 @@ fn pairwise_config(
         connect_window: Duration::from_secs(10),
         rate_gbps: rate,
         min_fraction: cfg.min_bandwidth_fraction.unwrap_or(0.8),
+        rails,
     })
 }
 

@@ -44,6 +44,39 @@ pub struct PairwiseConfig {
     /// The link rate to compare with (Gb/s) and the fraction that passes.
     pub rate_gbps: Option<f64>,
     pub min_fraction: f64,
+    /// With `--rails`: every active port, tested one after the other in each pair (its
+    /// `-d`/`-i`/`-x` are then not in `perftest_args`). Empty: one test per pair.
+    pub rails: Vec<Rail>,
+}
+
+/// One RDMA port to test between every pair (nodes of a partition are alike).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rail {
+    pub device: String,
+    pub port: u32,
+    /// `-x` on RoCE.
+    pub gid: Option<u32>,
+    /// Its link rate, Gb/s.
+    pub rate_gbps: Option<f64>,
+}
+
+impl Rail {
+    fn name(&self) -> String {
+        format!("{}/{}", self.device, self.port)
+    }
+
+    fn args(&self) -> Vec<String> {
+        let mut a = vec![
+            "-d".to_string(),
+            self.device.clone(),
+            "-i".into(),
+            self.port.to_string(),
+        ];
+        if let Some(g) = self.gid {
+            a.extend(["-x".into(), g.to_string()]);
+        }
+        a
+    }
 }
 
 /// What happened to one pair.
@@ -58,6 +91,9 @@ pub struct PairResult {
     pub latency: Option<LatResult>,
     pub failure: Option<Failure>,
     pub seconds: f64,
+    /// The port tested (`mlx5_3/1`), with `--rails`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rail: Option<String>,
     /// A step did not finish in time (and both sides were stopped).
     pub timed_out: bool,
     /// Output lines that back the verdict (the failure line, stderr of the steps).
@@ -181,11 +217,20 @@ impl PairwiseConfig {
     }
 
     /// One perftest between `server` and `client`: the server's and the client's step.
-    fn one_test(&self, program: &str, server: &str, client: &str) -> (Step, Step) {
+    fn one_test(
+        &self,
+        program: &str,
+        server: &str,
+        client: &str,
+        rail: Option<&Rail>,
+    ) -> (Step, Step) {
         let budget = self.test_timeout + self.connect_window;
         let remote_secs = budget.as_secs() + 1;
-        let server_argv = self.remote(server, program, &[], remote_secs);
-        let client_argv = self.remote(client, program, &[server.to_string()], remote_secs);
+        let rail_args = rail.map(Rail::args).unwrap_or_default();
+        let server_argv = self.remote(server, program, &rail_args, remote_secs);
+        let mut to_server = rail_args.clone();
+        to_server.push(server.to_string());
+        let client_argv = self.remote(client, program, &to_server, remote_secs);
         let server_runner = self.runner(budget + Duration::from_secs(2));
         let stop = AtomicBool::new(false);
         let server_done = AtomicBool::new(false);
@@ -245,6 +290,7 @@ impl PairwiseConfig {
         took: f64,
         bw: (Step, Step),
         lat: Option<(Step, Step)>,
+        rail: Option<&Rail>,
     ) -> PairResult {
         let server = self.nodes[pair.server].clone();
         let client = self.nodes[pair.client].clone();
@@ -258,9 +304,11 @@ impl PairwiseConfig {
             latency: None,
             failure: None,
             seconds: took,
+            rail: rail.map(Rail::name),
             timed_out: false,
             evidence: Vec::new(),
         };
+        let rate_gbps = rail.and_then(|r| r.rate_gbps).or(self.rate_gbps);
         let (srv, cli) = bw;
         match step_failure(&self.bw_test, &srv, &cli, self.test_timeout) {
             Some((reason, failure, ev)) => {
@@ -274,7 +322,7 @@ impl PairwiseConfig {
             None => match perftest::parse_bw(&cli.stdout) {
                 Ok(b) => {
                     let avg = b.average_gbps;
-                    match self.rate_gbps {
+                    match rate_gbps {
                         Some(rate) => {
                             let pct = 100.0 * avg / rate;
                             r.reason = format!(
@@ -411,33 +459,56 @@ pub fn run(cfg: &PairwiseConfig) -> PairwiseReport {
                 .iter()
                 .map(|pair| {
                     s.spawn(move || {
-                        let t0 = Instant::now();
                         let (server, client) = (&cfg.nodes[pair.server], &cfg.nodes[pair.client]);
-                        let bw = cfg.one_test(&cfg.bw_test, server, client);
-                        let lat = match &cfg.lat_test {
-                            Some(p) if bw.1.ok => Some(cfg.one_test(p, server, client)),
-                            _ => None,
+                        let rails: Vec<Option<&Rail>> = if cfg.rails.is_empty() {
+                            vec![None]
+                        } else {
+                            cfg.rails.iter().map(Some).collect()
                         };
-                        cfg.evaluate(ri + 1, pair, t0.elapsed().as_secs_f64(), bw, lat)
+                        // One rail after the other: perftest's port and the NICs stay free.
+                        rails
+                            .into_iter()
+                            .map(|rail| {
+                                let t0 = Instant::now();
+                                let bw = cfg.one_test(&cfg.bw_test, server, client, rail);
+                                let lat = match &cfg.lat_test {
+                                    Some(p) if bw.1.ok => {
+                                        Some(cfg.one_test(p, server, client, rail))
+                                    }
+                                    _ => None,
+                                };
+                                cfg.evaluate(
+                                    ri + 1,
+                                    pair,
+                                    t0.elapsed().as_secs_f64(),
+                                    bw,
+                                    lat,
+                                    rail,
+                                )
+                            })
+                            .collect::<Vec<PairResult>>()
                     })
                 })
                 .collect();
             handles
                 .into_iter()
                 .zip(round)
-                .map(|(h, pair)| {
-                    h.join().unwrap_or_else(|_| PairResult {
-                        round: ri + 1,
-                        server: cfg.nodes[pair.server].clone(),
-                        client: cfg.nodes[pair.client].clone(),
-                        level: Level::Fail,
-                        reason: "internal error: the test thread panicked".into(),
-                        bandwidth: None,
-                        latency: None,
-                        failure: None,
-                        seconds: 0.0,
-                        timed_out: false,
-                        evidence: Vec::new(),
+                .flat_map(|(h, pair)| {
+                    h.join().unwrap_or_else(|_| {
+                        vec![PairResult {
+                            round: ri + 1,
+                            server: cfg.nodes[pair.server].clone(),
+                            client: cfg.nodes[pair.client].clone(),
+                            level: Level::Fail,
+                            reason: "internal error: the test thread panicked".into(),
+                            bandwidth: None,
+                            latency: None,
+                            failure: None,
+                            seconds: 0.0,
+                            rail: None,
+                            timed_out: false,
+                            evidence: Vec::new(),
+                        }]
                     })
                 })
                 .collect()

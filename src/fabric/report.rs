@@ -137,7 +137,15 @@ pub fn text(r: &Report, color: bool) -> String {
             p.total_seconds
         ));
         if p.nodes.len() <= 16 && !p.results.is_empty() {
-            out.push_str("Average bandwidth, Gb/s (each pair tested once; blank: not tested)\n");
+            if p.results.iter().any(|x| x.rail.is_some()) {
+                out.push_str(
+                    "Average bandwidth, Gb/s (the worst rail of each pair; blank: not tested)\n",
+                );
+            } else {
+                out.push_str(
+                    "Average bandwidth, Gb/s (each pair tested once; blank: not tested)\n",
+                );
+            }
             let mut t = table();
             let mut header = vec![String::new()];
             header.extend(p.nodes.iter().cloned());
@@ -145,11 +153,22 @@ pub fn text(r: &Report, color: bool) -> String {
             for a in &p.nodes {
                 let mut row = vec![a.clone()];
                 for b in &p.nodes {
+                    // With --rails a pair has one result per rail: show its worst.
                     let cell = p
                         .results
                         .iter()
-                        .find(|x| {
+                        .filter(|x| {
                             (&x.server == a && &x.client == b) || (&x.server == b && &x.client == a)
+                        })
+                        .max_by(|x, y| {
+                            x.level.cmp(&y.level).then(
+                                y.bandwidth
+                                    .as_ref()
+                                    .map_or(0.0, |b| b.average_gbps)
+                                    .total_cmp(
+                                        &x.bandwidth.as_ref().map_or(0.0, |b| b.average_gbps),
+                                    ),
+                            )
                         })
                         .map_or_else(
                             || {
@@ -187,15 +206,20 @@ pub fn text(r: &Report, color: bool) -> String {
         });
         out.push_str("Worst pairs\n");
         let mut t = table();
-        t.set_header(["ROUND", "SERVER", "CLIENT", "RESULT", "DETAIL"]);
+        let rails = p.results.iter().any(|x| x.rail.is_some());
+        let mut header = vec!["ROUND", "SERVER", "CLIENT"];
+        if rails {
+            header.push("RAIL");
+        }
+        header.extend(["RESULT", "DETAIL"]);
+        t.set_header(header);
         for x in sorted.iter().take(10) {
-            t.add_row([
-                x.round.to_string(),
-                x.server.clone(),
-                x.client.clone(),
-                paint(x.level, x.level.as_str()),
-                x.reason.clone(),
-            ]);
+            let mut row = vec![x.round.to_string(), x.server.clone(), x.client.clone()];
+            if rails {
+                row.push(x.rail.clone().unwrap_or_default());
+            }
+            row.extend([paint(x.level, x.level.as_str()), x.reason.clone()]);
+            t.add_row(row);
         }
         out.push_str(&trimmed(&t));
         out.push('\n');

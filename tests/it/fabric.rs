@@ -593,6 +593,58 @@ mod on_slurm {
         assert_nothing_left(&pids);
     }
 
+    /// `--rails`: every active port of the host's kind, one after the other in each pair, each
+    /// with its own `-d`/`-i`/`-x`; the matrix shows the worst rail.
+    #[test]
+    fn rails_test_every_active_port_between_the_pair() {
+        let Some(c) = cluster() else { return };
+        let dir = tempfile::tempdir().expect("tempdir");
+        let args_file = dir.path().join("args.txt");
+        let out = pairwise(
+            &c.conf,
+            dir.path(),
+            &[(
+                "HYBRIDCTL_FAKE_PERFTEST_ARGS",
+                args_file.to_str().expect("utf-8"),
+            )],
+            &[
+                "--rails",
+                "--sysfs-root",
+                fixtures()
+                    .join("roce-healthy-8nic")
+                    .to_str()
+                    .expect("utf-8"),
+            ],
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+        let results = result(&out)["results"]
+            .as_array()
+            .cloned()
+            .expect("results");
+        let rails: Vec<&str> = results.iter().filter_map(|r| r["rail"].as_str()).collect();
+        assert_eq!(
+            rails,
+            (0..8).map(|i| format!("mlx5_{i}/1")).collect::<Vec<_>>(),
+            "one test per active port, in order"
+        );
+        let args = std::fs::read_to_string(&args_file).expect("args");
+        for i in 0..8 {
+            assert!(
+                args.lines().any(
+                    |l| l.contains(" client ") && l.contains(&format!("-d mlx5_{i} -i 1 -x 3"))
+                ),
+                "mlx5_{i}: {args}"
+            );
+        }
+        assert_nothing_left(dir.path());
+    }
+
     #[test]
     fn real_ib_write_bw_through_srun_fails_fast() {
         let Some(c) = cluster() else { return };
