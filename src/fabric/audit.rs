@@ -134,6 +134,8 @@ pub struct Facts {
     /// By netdev name, for RoCE netdevs.
     pub qos: BTreeMap<String, QosFacts>,
     pub nccl: NcclConfig,
+    /// InfiniBand ports (`dev/port`): the active MTU from `ibv_devinfo`, or why not known.
+    pub ib_mtu: BTreeMap<String, Result<u32, String>>,
 }
 
 fn port_path(dev: &Device, p: &Port, file: &str) -> String {
@@ -272,19 +274,29 @@ fn port_checks(
         ),
     }
     if !p.is_roce() {
-        // InfiniBand: the active MTU is not in sysfs; QoS, GIDs and NCCL_IB_TC are RoCE things.
-        out.push(
-            Check::new(
+        // InfiniBand: the active MTU is not in sysfs (`ibv_devinfo` says it); QoS, GIDs and
+        // NCCL_IB_TC are RoCE things.
+        let how = format!("ibv_devinfo -d {} -i {}", d.name, p.num);
+        out.push(match f.ib_mtu.get(&format!("{}/{}", d.name, p.num)) {
+            Some(Ok(4096)) => Check::new("mtu", &subject, Level::Pass, "active IB MTU 4096"),
+            Some(Ok(m)) => Check::new(
+                "mtu",
+                &subject,
+                Level::Warn,
+                format!("active IB MTU {m}, expected 4096"),
+            )
+            .evidence(format!("`{how}`: active_mtu: {m}"))
+            .hint("the subnet manager sets the IB MTU: check the partition's MTU in the SM configuration (e.g. `mtu=5` in OpenSM partitions.conf)"),
+            Some(Err(why)) => Check::new("mtu", &subject, Level::Unknown, why.clone())
+                .hint(format!("`{how}` shows `active_mtu` (want 4096)")),
+            None => Check::new(
                 "mtu",
                 &subject,
                 Level::Unknown,
                 "the active IB MTU is not in sysfs for InfiniBand ports",
             )
-            .hint(format!(
-                "`ibv_devinfo -d {} -i {}` shows `active_mtu` (want 4096)",
-                d.name, p.num
-            )),
-        );
+            .hint(format!("`{how}` shows `active_mtu` (want 4096)")),
+        });
         return;
     }
     // MTU: the netdev's and the IB MTU RoCE derives from it.

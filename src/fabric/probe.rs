@@ -227,5 +227,44 @@ pub fn gather(root: &Root, runner: &Runner, nccl: NcclConfig) -> Facts {
             (n, q)
         })
         .collect();
-    Facts { host, qos, nccl }
+    let ib_mtu = host
+        .devices
+        .iter()
+        .flat_map(|d| d.ports.iter().map(move |p| (d, p)))
+        .filter(|(_, p)| !p.is_roce() && p.is_active())
+        .map(|(d, p)| {
+            (
+                format!("{}/{}", d.name, p.num),
+                ib_active_mtu(runner, &d.name, p.num),
+            )
+        })
+        .collect();
+    Facts {
+        host,
+        qos,
+        nccl,
+        ib_mtu,
+    }
+}
+
+/// `ibv_devinfo -d DEV -i PORT`'s `active_mtu`, or why not known.
+fn ib_active_mtu(runner: &Runner, dev: &str, port: u32) -> Result<u32, String> {
+    let args = vec![
+        "-d".to_string(),
+        dev.to_string(),
+        "-i".into(),
+        port.to_string(),
+    ];
+    match runner.run("ibv_devinfo", &args, None) {
+        Ok(out) => qos::parse_ibv_active_mtu(&out.stdout).ok_or_else(|| {
+            format!(
+                "`{}` printed no active_mtu",
+                display_command("ibv_devinfo", &args)
+            )
+        }),
+        Err(ProcessError::NotFound { .. }) => Err(
+            "the active IB MTU is not in sysfs, and `ibv_devinfo` (rdma-core's ibverbs-utils) is not installed".into(),
+        ),
+        Err(e) => Err(e.to_string()),
+    }
 }

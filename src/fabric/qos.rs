@@ -79,6 +79,17 @@ pub fn parse_mlnx_qos(text: &str) -> Option<MlnxQos> {
     (q.trust.is_some() || q.pfc.is_some() || !q.dscp2prio.is_empty()).then_some(q)
 }
 
+/// `active_mtu` of `ibv_devinfo -d DEV -i PORT` (rdma-core's libibverbs utils), e.g. the line
+/// `active_mtu:		4096 (5)` under `port:	1`: the MTU in bytes.
+pub fn parse_ibv_active_mtu(text: &str) -> Option<u32> {
+    text.lines().find_map(|l| {
+        l.trim()
+            .strip_prefix("active_mtu:")
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+    })
+}
+
 /// The `prio-pfc` row of `dcb pfc show dev IF`: PFC per priority 0..7.
 pub fn parse_dcb_pfc(text: &str) -> Option<Vec<bool>> {
     let row = text
@@ -133,6 +144,15 @@ mod tests {
         assert_eq!(q.dscp2prio.get(&26), Some(&3));
         assert_eq!(q.dscp2prio.get(&0), Some(&0));
         assert!(parse_mlnx_qos("nothing here\n").is_none());
+    }
+
+    /// The layout of rdma-core's `ibv_devinfo` (libibverbs/examples/devinfo.c prints
+    /// `active_mtu:\t\t%s (%d)` per port).
+    #[test]
+    fn ibv_devinfo_active_mtu() {
+        let text = "hca_id:\tmlx5_0\n\ttransport:\t\t\tInfiniBand (0)\n\tphys_port_cnt:\t\t\t1\n\t\tport:\t1\n\t\t\tstate:\t\t\tPORT_ACTIVE (4)\n\t\t\tmax_mtu:\t\t4096 (5)\n\t\t\tactive_mtu:\t\t2048 (4)\n\t\t\tsm_lid:\t\t\t1\n";
+        assert_eq!(parse_ibv_active_mtu(text), Some(2048));
+        assert_eq!(parse_ibv_active_mtu("No IB devices found\n"), None);
     }
 
     /// The examples of the dcb-pfc(8) and dcb-app(8) man pages (iproute2 6.1).

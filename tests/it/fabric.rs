@@ -331,6 +331,15 @@ fn recorded_perftest_outputs_parse() {
 }
 
 #[test]
+fn recorded_ibv_devinfo_outputs_parse() {
+    let dir = fixtures().join("outputs/ibv_devinfo");
+    for (f, mtu) in [("mtu4096.txt", 4096), ("mtu2048.txt", 2048)] {
+        let text = std::fs::read_to_string(dir.join(f)).expect("fixture");
+        assert_eq!(qos::parse_ibv_active_mtu(&text), Some(mtu), "{f}");
+    }
+}
+
+#[test]
 fn recorded_mlnx_qos_outputs_parse() {
     let dir = fixtures().join("outputs/mlnx_qos");
     let q = |f: &str| {
