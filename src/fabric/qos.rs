@@ -80,7 +80,7 @@ pub fn parse_mlnx_qos(text: &str) -> Option<MlnxQos> {
 }
 
 /// `active_mtu` of `ibv_devinfo -d DEV -i PORT` (rdma-core's libibverbs utils), e.g. the line
-/// `active_mtu:		4096 (5)` under `port:	1`: the MTU in bytes.
+/// `active_mtu:<tabs>4096 (5)` under `port:<tab>1`: the MTU in bytes.
 pub fn parse_ibv_active_mtu(text: &str) -> Option<u32> {
     text.lines().find_map(|l| {
         l.trim()
