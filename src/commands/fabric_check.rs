@@ -265,91 +265,26 @@ fn pairwise_config(
     facts: &audit::Facts,
     nodes: Vec<String>,
 ) -> Result<PairwiseConfig> {
-    // The device and port: the flag, else the first HCA NCCL is told to use (NCCL_IB_HCA from
-    // the spec, the environment or nccl.conf), else this host's first active port (nodes of
-    // one partition are alike), else perftest's own choice.
-    let ports = facts
-        .host
-        .devices
-        .iter()
-        .flat_map(|d| d.ports.iter().map(move |p| (d, p)));
-    // (name, exact): NCCL matches HCA names by prefix unless they start with `=`.
-    let wanted: Option<(String, bool)> = args
-        .device
-        .clone()
-        .map(|d| (d, true))
-        .or_else(|| facts.nccl.ib_hca.as_ref().and_then(|s| first_hca(&s.value)));
-    let chosen = match &wanted {
-        Some((dev, exact)) => ports
-            .filter(|(d, _)| &d.name == dev || (!exact && d.name.starts_with(dev.as_str())))
-            .find(|(_, p)| p.is_active()),
-        None => ports.clone().find(|(_, p)| p.is_active()),
-    };
-    let mut perf: Vec<String> = vec!["-F".into()];
-    let nccl_gid = facts
-        .nccl
-        .gid_index
-        .as_ref()
-        .and_then(|s| s.value.trim().parse::<u32>().ok());
-    // --rails: every active port, each with its own -d/-i/-x (nodes of a partition are alike).
-    let rails: Vec<pairwise::Rail> = if args.rails {
-        facts
-            .host
-            .devices
-            .iter()
-            .flat_map(|d| d.ports.iter().map(move |p| (d, p)))
-            .filter(|(_, p)| p.is_active())
-            .map(|(d, p)| pairwise::Rail {
-                device: d.name.clone(),
-                port: p.num,
-                gid: p
-                    .is_roce()
-                    .then(|| {
-                        args.gid_index
-                            .or(nccl_gid)
-                            .or_else(|| p.auto_gid().map(|g| g.index))
-                    })
-                    .flatten(),
-                rate_gbps: args
-                    .expected_rate
-                    .or(cfg.expected_rate_gbps.map(f64::from))
-                    .or(p.rate_gbps),
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    if args.rails && rails.is_empty() {
-        return Err(UserError::invalid(
-            "--rails: this host has no active RDMA port to take the list of rails from",
+    let rate = args.expected_rate.or(cfg.expected_rate_gbps.map(f64::from));
+    let ports = pairwise::choose_ports(
+        &facts.host,
+        &facts.nccl,
+        &pairwise::PortWish {
+            device: args.device.as_deref(),
+            gid_index: args.gid_index,
+            rate_gbps: rate,
+            rails: args.rails,
+        },
+    )
+    .map_err(|e| {
+        UserError::invalid(
+            e,
             "run it on a node like the tested ones, or give one device with --device",
         )
-        .into());
-    }
-    let dev = chosen
-        .map(|(d, _)| d.name.clone())
-        .or_else(|| wanted.map(|(d, _)| d));
-    if rails.is_empty() {
-        if let Some(d) = &dev {
-            perf.extend(["-d".into(), d.clone()]);
-        }
-        if let Some((_, p)) = chosen {
-            perf.extend(["-i".into(), p.num.to_string()]);
-        }
-        let roce = chosen.is_none_or(|(_, p)| p.is_roce());
-        let gid = args
-            .gid_index
-            .or(nccl_gid)
-            .or_else(|| chosen.and_then(|(_, p)| p.auto_gid()).map(|g| g.index));
-        if roce && let Some(g) = gid {
-            perf.extend(["-x".into(), g.to_string()]);
-        }
-    }
+    })?;
+    let mut perf: Vec<String> = vec!["-F".into()];
+    perf.extend(ports.args);
     perf.extend(cfg.perftest_args.clone().unwrap_or_default());
-    let rate = args
-        .expected_rate
-        .or(cfg.expected_rate_gbps.map(f64::from))
-        .or_else(|| chosen.and_then(|(_, p)| p.rate_gbps));
     Ok(PairwiseConfig {
         nodes,
         mode: match args.pairs {
@@ -367,40 +302,15 @@ fn pairwise_config(
         perftest_args: perf,
         test_timeout: Duration::from_secs(args.timeout.or(cfg.test_timeout).unwrap_or(60).into()),
         connect_window: Duration::from_secs(10),
-        rate_gbps: rate,
+        rate_gbps: ports.rate_gbps,
         min_fraction: cfg.min_bandwidth_fraction.unwrap_or(0.8),
-        rails,
+        rails: ports.rails,
     })
-}
-
-/// The first device an `NCCL_IB_HCA` value names, and whether it must match exactly
-/// (`=mlx5_0:1,mlx5_1` -> `mlx5_0`, exact; `mlx5` -> a prefix); none for an exclusion list
-/// (`^mlx5_3`), which selects "all but".
-fn first_hca(value: &str) -> Option<(String, bool)> {
-    let v = value.trim();
-    if v.starts_with('^') {
-        return None;
-    }
-    let exact = v.starts_with('=');
-    let first = v.trim_start_matches('=').split(',').next()?.trim();
-    let dev = first.split(':').next()?.trim();
-    (!dev.is_empty()).then(|| (dev.to_string(), exact))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_first_hca_nccl_would_use() {
-        assert_eq!(first_hca("mlx5_2,mlx5_3"), Some(("mlx5_2".into(), false)));
-        assert_eq!(
-            first_hca("=mlx5_0:1,mlx5_1:1"),
-            Some(("mlx5_0".into(), true))
-        );
-        assert_eq!(first_hca("^mlx5_0"), None);
-        assert_eq!(first_hca(""), None);
-    }
 
     #[test]
     fn durations() {

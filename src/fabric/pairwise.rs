@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use super::audit::{NameFilter, NcclConfig};
 use super::counters::Snapshot;
 use super::perftest::{self, BwResult, Failure, FailureKind, LatResult};
 use super::schedule::{self, Pair};
@@ -58,6 +59,120 @@ pub struct Rail {
     pub gid: Option<u32>,
     /// Its link rate, Gb/s.
     pub rate_gbps: Option<f64>,
+}
+
+/// What the user asked for, on top of what the host and NCCL's settings say.
+#[derive(Debug, Clone, Default)]
+pub struct PortWish<'a> {
+    /// `--device`.
+    pub device: Option<&'a str>,
+    /// `--gid-index`.
+    pub gid_index: Option<u32>,
+    /// `--expected-rate` or `fabric.expectedRateGbps`.
+    pub rate_gbps: Option<f64>,
+    /// `--rails`.
+    pub rails: bool,
+}
+
+/// The port(s) the pairwise tests use, read off this host (nodes of a partition are alike).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ports {
+    /// `-d DEV -i PORT [-x GID]` for the one port tested (empty with rails).
+    pub args: Vec<String>,
+    pub rails: Vec<Rail>,
+    /// The link rate the results are compared with.
+    pub rate_gbps: Option<f64>,
+}
+
+/// Choose the port: `--device`, else the first active port `NCCL_IB_HCA` selects (with NCCL's
+/// own matching, [`NameFilter`]), else the first active port, else perftest's own choice. The
+/// GID index on RoCE: `--gid-index`, else `NCCL_IB_GID_INDEX`, else the port's RoCE v2 IPv4
+/// GID. With `wish.rails`, every active port, each with its own GID and rate.
+pub fn choose_ports(
+    host: &super::sysfs::Host,
+    nccl: &NcclConfig,
+    wish: &PortWish,
+) -> Result<Ports, String> {
+    let active: Vec<(&super::sysfs::Device, &super::sysfs::Port)> = host
+        .devices
+        .iter()
+        .flat_map(|d| d.ports.iter().map(move |p| (d, p)))
+        .filter(|(_, p)| p.is_active())
+        .collect();
+    let nccl_gid = nccl
+        .gid_index
+        .as_ref()
+        .and_then(|s| s.value.trim().parse::<u32>().ok());
+    let gid_of = |p: &super::sysfs::Port| {
+        wish.gid_index
+            .or(nccl_gid)
+            .or_else(|| p.auto_gid().map(|g| g.index))
+    };
+    if wish.rails {
+        if active.is_empty() {
+            return Err(
+                "--rails: this host has no active RDMA port to take the list of rails from".into(),
+            );
+        }
+        let rails = active
+            .iter()
+            .map(|(d, p)| Rail {
+                device: d.name.clone(),
+                port: p.num,
+                gid: if p.is_roce() { gid_of(p) } else { None },
+                rate_gbps: wish.rate_gbps.or(p.rate_gbps),
+            })
+            .collect();
+        return Ok(Ports {
+            args: Vec::new(),
+            rails,
+            rate_gbps: wish.rate_gbps,
+        });
+    }
+    let chosen = match wish.device {
+        Some(dev) => active.iter().find(|(d, _)| d.name == dev),
+        None => nccl
+            .ib_hca
+            .as_ref()
+            .map(|s| NameFilter::parse(&s.value))
+            .and_then(|f| active.iter().find(|(d, p)| f.selects(&d.name, Some(p.num))))
+            .or(active.first()),
+    };
+    let mut args = Vec::new();
+    match (chosen, wish.device) {
+        (Some((d, p)), _) => {
+            args.extend([
+                "-d".to_string(),
+                d.name.clone(),
+                "-i".into(),
+                p.num.to_string(),
+            ]);
+            if p.is_roce()
+                && let Some(g) = gid_of(p)
+            {
+                args.extend(["-x".to_string(), g.to_string()]);
+            }
+        }
+        // A device this host lacks (or has no active port of): the user's word, as is.
+        (None, Some(dev)) => {
+            args.extend(["-d".to_string(), dev.to_string()]);
+            if let Some(g) = wish.gid_index.or(nccl_gid) {
+                args.extend(["-x".to_string(), g.to_string()]);
+            }
+        }
+        (None, None) => {
+            if let Some(g) = wish.gid_index.or(nccl_gid) {
+                args.extend(["-x".to_string(), g.to_string()]);
+            }
+        }
+    }
+    Ok(Ports {
+        args,
+        rails: Vec::new(),
+        rate_gbps: wish
+            .rate_gbps
+            .or_else(|| chosen.and_then(|(_, p)| p.rate_gbps)),
+    })
 }
 
 impl Rail {
@@ -591,4 +706,83 @@ pub fn remote_counters(cfg: &PairwiseConfig, root: &str) -> (Snapshot, Vec<(Stri
         }
     }
     (snapshot, failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fabric::audit::Setting;
+    use crate::fabric::sysfs::{Root, discover};
+
+    fn host(tree: &str) -> crate::fabric::sysfs::Host {
+        discover(&Root(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/fabric")
+                .join(tree),
+        ))
+    }
+
+    fn nccl(hca: Option<&str>, gid: Option<&str>) -> NcclConfig {
+        let set = |v: &str| Setting {
+            value: v.into(),
+            source: "environment".into(),
+        };
+        NcclConfig {
+            ib_hca: hca.map(set),
+            gid_index: gid.map(set),
+            ..NcclConfig::default()
+        }
+    }
+
+    fn args(h: &str, n: &NcclConfig, w: &PortWish) -> Vec<String> {
+        choose_ports(&host(h), n, w).expect("ports").args
+    }
+
+    #[test]
+    fn the_port_nccl_would_use_is_tested() {
+        let w = PortWish::default();
+        let healthy = "roce-healthy-8nic";
+        assert_eq!(
+            args(healthy, &nccl(Some("mlx5_3"), None), &w),
+            ["-d", "mlx5_3", "-i", "1", "-x", "3"]
+        );
+        // NCCL's own matching: an exclusion list selects the first port it does not exclude.
+        assert_eq!(
+            args(healthy, &nccl(Some("^mlx5_0"), None), &w)[..2],
+            ["-d", "mlx5_1"]
+        );
+        // NCCL_IB_GID_INDEX wins over the port's own RoCE v2 GID.
+        assert_eq!(
+            args(healthy, &nccl(None, Some("5")), &w),
+            ["-d", "mlx5_0", "-i", "1", "-x", "5"]
+        );
+        // A down port is skipped; a --device the host has no active port of is passed as is.
+        assert_eq!(
+            args("roce-port-down", &nccl(Some("mlx5_1"), None), &w)[..2],
+            ["-d", "mlx5_0"]
+        );
+        let dev = PortWish {
+            device: Some("mlx5_1"),
+            ..PortWish::default()
+        };
+        assert_eq!(
+            args("roce-port-down", &nccl(None, None), &dev),
+            ["-d", "mlx5_1"]
+        );
+        // No RDMA at all: perftest chooses.
+        assert!(args("no-rdma", &nccl(None, None), &w).is_empty());
+    }
+
+    #[test]
+    fn rails_are_every_active_port() {
+        let w = PortWish {
+            rails: true,
+            ..PortWish::default()
+        };
+        let p = choose_ports(&host("roce-port-down"), &nccl(None, None), &w).expect("rails");
+        assert!(p.args.is_empty());
+        let names: Vec<String> = p.rails.iter().map(Rail::name).collect();
+        assert_eq!(names, ["mlx5_0/1"], "the down port is not a rail");
+        assert!(choose_ports(&host("no-rdma"), &nccl(None, None), &w).is_err());
+    }
 }
