@@ -30,26 +30,6 @@ const SRUN: &[&str] = &[
     "--quiet",
 ];
 
-/// `10s`, `2m`, `500ms`, `1h`, or plain seconds.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let t = text.trim();
-    let (num, mult) = if let Some(n) = t.strip_suffix("ms") {
-        (n, 0.001)
-    } else if let Some(n) = t.strip_suffix('s') {
-        (n, 1.0)
-    } else if let Some(n) = t.strip_suffix('m') {
-        (n, 60.0)
-    } else if let Some(n) = t.strip_suffix('h') {
-        (n, 3600.0)
-    } else {
-        (t, 1.0)
-    };
-    match num.trim().parse::<f64>() {
-        Ok(v) if v >= 0.0 && v.is_finite() => Ok(Duration::from_secs_f64(v * mult)),
-        _ => Err(format!("`{text}` is not a duration")),
-    }
-}
-
 fn thresholds(cfg: &FabricConfig) -> std::collections::BTreeMap<String, Threshold> {
     let mut t = counters::default_thresholds();
     for (name, warn, fail) in &cfg.counters {
@@ -153,7 +133,7 @@ fn check(args: FabricCheckArgs, env: Env, out: &Output) -> Result<(Report, TextO
         checks.extend(audit::audit(&facts, &expect));
     }
     let watch = match &args.watch {
-        Some(w) => Some(parse_duration(w).map_err(|e| {
+        Some(w) => Some(crate::spec::units::parse_cli_duration(w).map_err(|e| {
             UserError::invalid(e, "write a duration such as `10s`, `2m` or `500ms`")
         })?),
         None => None,
@@ -306,18 +286,4 @@ fn pairwise_config(
         min_fraction: cfg.min_bandwidth_fraction.unwrap_or(0.8),
         rails: ports.rails,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
-        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
-        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
-        assert!(parse_duration("soon").is_err());
-    }
 }

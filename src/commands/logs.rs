@@ -134,7 +134,7 @@ pub fn run(args: LogsArgs, env: Env, out: &Output, color: ColorChoice) -> Result
     let since = args
         .since
         .as_deref()
-        .map(logs::parse_since)
+        .map(crate::spec::units::parse_cli_duration)
         .transpose()
         .map_err(|e| UserError::invalid(e, "`--since` takes kubectl's durations"))?;
     let replica = match args.replica.as_deref() {

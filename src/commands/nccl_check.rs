@@ -1,7 +1,6 @@
 //! `hybridctl nccl-check`: the NCCL analysis of saved logs (see `crate::nccl`, `docs/nccl.md`).
 
 use std::io::Write;
-use std::time::Duration;
 
 use anyhow::{Context, Result};
 
@@ -10,32 +9,6 @@ use crate::cli::{FabricArg, NcclCheckArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
 use crate::nccl::{Analyzer, Expectation, Fabric, scan};
 use crate::settings::{Env, Overrides, load_spec};
-
-/// `90s`, `5m`, `1h30m`, or plain seconds.
-fn parse_duration(text: &str) -> Option<Duration> {
-    let t = text.trim();
-    if let Ok(s) = t.parse::<u64>() {
-        return Some(Duration::from_secs(s));
-    }
-    let mut total = 0u64;
-    let mut digits = String::new();
-    for c in t.chars() {
-        if c.is_ascii_digit() {
-            digits.push(c);
-            continue;
-        }
-        let unit = match c {
-            'h' => 3600,
-            'm' => 60,
-            's' => 1,
-            _ => return None,
-        };
-        let n: u64 = digits.parse().ok()?;
-        total = total.checked_add(n.checked_mul(unit)?)?;
-        digits.clear();
-    }
-    (digits.is_empty() && total > 0).then(|| Duration::from_secs(total))
-}
 
 pub fn run(args: NcclCheckArgs, env: Env, out: &Output) -> Result<ExitStatus> {
     let mut expect = Expectation::default();
@@ -65,10 +38,10 @@ pub fn run(args: NcclCheckArgs, env: Env, out: &Output) -> Result<ExitStatus> {
         };
     }
     if let Some(t) = &args.init_timeout {
-        expect.init_threshold = Some(parse_duration(t).ok_or_else(|| {
+        expect.init_threshold = Some(crate::spec::units::parse_cli_duration(t).map_err(|e| {
             UserError::invalid(
-                format!("`{t}` is not a duration"),
-                "write it like `90s`, `5m` or `1h30m`",
+                e,
+                "`--init-timeout` is how long a rank may take to finish NCCL init",
             )
         })?);
     }

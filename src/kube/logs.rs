@@ -570,35 +570,6 @@ async fn dump(pods: Api<Pod>, selector: &str, opts: &Options, tx: &mpsc::Sender<
     }
 }
 
-/// `--since 10m` etc.: kubectl's durations (`s`, `m`, `h`, combined like `1h30m`).
-pub fn parse_since(s: &str) -> Result<Duration, String> {
-    let err = || format!("`{s}` is not a duration: use e.g. `30s`, `10m`, `2h`, `1h30m`");
-    let mut total = 0u64;
-    let mut num = String::new();
-    if s.is_empty() {
-        return Err(err());
-    }
-    for c in s.chars() {
-        if c.is_ascii_digit() {
-            num.push(c);
-            continue;
-        }
-        let n: u64 = num.parse().map_err(|_| err())?;
-        num.clear();
-        total += match c {
-            's' => n,
-            'm' => n * 60,
-            'h' => n * 3600,
-            'd' => n * 86400,
-            _ => return Err(err()),
-        };
-    }
-    if !num.is_empty() {
-        return Err(err());
-    }
-    Ok(Duration::from_secs(total))
-}
-
 /// A timestamp as kubectl prints it with `--timestamps` (RFC 3339, nanoseconds).
 pub fn format_time(t: Timestamp) -> String {
     // jiff prints the shortest exact form; kubectl pads to nanoseconds.
@@ -685,16 +656,6 @@ mod tests {
         assert!(f.matches("worker-3") && !f.matches("worker-30"));
         assert!(ReplicaFilter::parse("chief").is_err());
         assert!(ReplicaFilter::All.matches("anything"));
-    }
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_since("30s"), Ok(Duration::from_secs(30)));
-        assert_eq!(parse_since("1h30m"), Ok(Duration::from_secs(5400)));
-        assert!(parse_since("10").is_err());
-        assert!(parse_since("m").is_err());
-        assert!(parse_since("").is_err());
-        assert!(parse_since("5y").is_err());
     }
 
     #[test]

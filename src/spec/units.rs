@@ -75,6 +75,48 @@ pub fn parse_time(text: &str) -> Result<TimeLimit, String> {
     Ok(TimeLimit(Some(seconds)))
 }
 
+/// A command-line duration: `500ms`, `30s`, `10m`, `2h`, `1d`, combinations like `1h30m`,
+/// decimals like `1.5m`, or plain seconds (`90`). The one parser behind `logs --since`,
+/// `fabric-check --watch` and `nccl-check --init-timeout`.
+pub fn parse_cli_duration(text: &str) -> Result<std::time::Duration, String> {
+    let t = text.trim();
+    let err = || format!("`{text}` is not a duration: write e.g. `30s`, `10m`, `1h30m` or `500ms`");
+    let secs = if let Ok(v) = t.parse::<f64>() {
+        v
+    } else {
+        let mut total = 0.0f64;
+        let mut rest = t;
+        if rest.is_empty() {
+            return Err(err());
+        }
+        while !rest.is_empty() {
+            let n = rest
+                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .ok_or_else(err)?;
+            let value: f64 = rest[..n].parse().map_err(|_| err())?;
+            rest = &rest[n..];
+            let (unit, len) = if rest.starts_with("ms") {
+                (0.001, 2)
+            } else {
+                match rest.as_bytes()[0] {
+                    b's' => (1.0, 1),
+                    b'm' => (60.0, 1),
+                    b'h' => (3600.0, 1),
+                    b'd' => (86_400.0, 1),
+                    _ => return Err(err()),
+                }
+            };
+            total += value * unit;
+            rest = &rest[len..];
+        }
+        total
+    };
+    if !secs.is_finite() || secs < 0.0 {
+        return Err(err());
+    }
+    std::time::Duration::try_from_secs_f64(secs).map_err(|_| err())
+}
+
 fn parse_duration_units(t: &str) -> Result<u64, String> {
     let mut total: u64 = 0;
     let mut digits = String::new();
@@ -265,6 +307,22 @@ pub fn human_bytes(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn command_line_durations() {
+        use std::time::Duration;
+        let d = |t: &str| parse_cli_duration(t);
+        assert_eq!(d("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(d("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(d("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(d("1.5m"), Ok(Duration::from_secs(90)));
+        assert_eq!(d("2d"), Ok(Duration::from_secs(172_800)));
+        assert_eq!(d("90"), Ok(Duration::from_secs(90)));
+        for bad in ["", "m", "5y", "soon", "-3s", "1h30", "1e400", "10é"] {
+            let e = d(bad).unwrap_err();
+            assert!(e.contains("is not a duration"), "{bad}: {e}");
+        }
+    }
 
     #[test]
     fn slurm_time_forms() {

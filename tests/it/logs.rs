@@ -409,6 +409,16 @@ fn logs_of_a_job_kubernetes_does_not_have_says_why() {
         err.contains("job 906099 has nothing on Kubernetes in namespace `training`"),
         "{err}"
     );
+    // Flag values are checked before anything is asked.
+    for (args, want) in [
+        (["--since", "soon"], "`soon` is not a duration"),
+        (["--replica", "chief"], "`chief` is not a replica"),
+    ] {
+        let f = Follower::start(&p, dir.path(), &["906099", args[0], args[1]]);
+        let (code, _, err) = finish(f.child, Duration::from_secs(20));
+        assert_eq!(code, Some(1), "{err}");
+        assert!(err.contains(want) && err.contains("hint:"), "{err}");
+    }
     let f = Follower::start(&p, dir.path(), &["no-such-name"]);
     let (code, _, err) = finish(f.child, Duration::from_secs(20));
     assert_eq!(code, Some(1), "{err}");
