@@ -94,35 +94,6 @@ impl Printer {
     }
 }
 
-/// What NCCL should do, read from a PyTorchJob hybridctl rendered: its replica count and the
-/// NCCL variables of its first container (`NCCL_IB_DISABLE=1` = sockets on purpose,
-/// `NCCL_NET=IB` = RDMA; RoCE when a GID index is set or nothing says IB).
-fn expectation_from_job(job: &PyTorchJob) -> crate::nccl::Expectation {
-    use crate::nccl::Fabric;
-    let specs = &job.spec.pytorch_replica_specs;
-    let replicas: i32 = specs.values().map(|r| r.replicas.unwrap_or(1)).sum();
-    let env: Vec<(String, String)> = specs
-        .values()
-        .filter_map(|r| r.template.spec.as_ref())
-        .flat_map(|s| s.containers.first())
-        .flat_map(|c| c.env.iter().flatten())
-        .map(|e| (e.name.clone(), e.value.clone().unwrap_or_default()))
-        .collect();
-    let get = |k: &str| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-    let fabric = if get("NCCL_IB_DISABLE") == Some("1") {
-        Fabric::Socket
-    } else if get("NCCL_NET") == Some("IB") {
-        Fabric::Roce
-    } else {
-        Fabric::Unknown
-    };
-    crate::nccl::Expectation {
-        fabric,
-        multi_node: replicas > 1,
-        init_threshold: None,
-    }
-}
-
 /// The job's final state as the footer says it.
 enum End {
     Finished(Outcome),
@@ -152,23 +123,16 @@ pub fn run(args: LogsArgs, env: Env, out: &Output, color: ColorChoice) -> Result
     }
     // The job: an id, or a name from the records.
     let records = Records::from_env(&settings.env);
-    let record = match &records {
-        Some(r) => r.find(&args.job)?,
-        None => None,
+    let (ids, recs, unknown) =
+        super::status::resolve_jobs(records.as_ref(), std::slice::from_ref(&args.job))?;
+    let (Some(job_id), true) = (ids.into_iter().next(), unknown.is_empty()) else {
+        return Err(UserError::invalid(
+            format!("no job named `{}` in the job records", args.job),
+            "give the Slurm job id, or a name `hybridctl status` lists",
+        )
+        .into());
     };
-    let job_id = match &record {
-        Some(r) => r.job_id.clone(),
-        None if !args.job.is_empty() && args.job.bytes().all(|b| b.is_ascii_digit()) => {
-            args.job.clone()
-        }
-        None => {
-            return Err(UserError::invalid(
-                format!("no job named `{}` in the job records", args.job),
-                "give the Slurm job id, or a name `hybridctl status` lists",
-            )
-            .into());
-        }
-    };
+    let record = recs.into_iter().next();
     let spec = records.as_ref().and_then(|r| r.spec(&job_id));
     let namespace = args
         .kube
@@ -235,7 +199,7 @@ pub fn run(args: LogsArgs, env: Env, out: &Output, color: ColorChoice) -> Result
             let mut expect = spec
                 .as_ref()
                 .map(crate::nccl::Expectation::from_spec)
-                .or_else(|| existing.items.first().map(expectation_from_job))
+                .or_else(|| existing.items.first().map(PyTorchJob::nccl_expectation))
                 .unwrap_or_default();
             if args.follow {
                 expect.init_threshold = Some(crate::kube::launch::NCCL_INIT_THRESHOLD);

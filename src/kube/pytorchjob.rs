@@ -120,3 +120,68 @@ pub struct ReplicaStatus {
     #[serde(default)]
     pub failed: Option<i32>,
 }
+
+impl PyTorchJob {
+    /// What NCCL should do in this job, read off a PyTorchJob hybridctl rendered (for `logs
+    /// --nccl` when no job record has the spec): several replicas = several nodes;
+    /// `NCCL_IB_DISABLE=1` = sockets on purpose; `NCCL_NET=IB` = an RDMA fabric (the variables
+    /// cannot tell RoCE from InfiniBand: RoCE is assumed, which changes only the wording).
+    pub fn nccl_expectation(&self) -> crate::nccl::Expectation {
+        use crate::nccl::Fabric;
+        let specs = &self.spec.pytorch_replica_specs;
+        let replicas: i32 = specs.values().map(|r| r.replicas.unwrap_or(1)).sum();
+        let env: Vec<(&str, &str)> = specs
+            .values()
+            .filter_map(|r| r.template.spec.as_ref())
+            .filter_map(|s| s.containers.first())
+            .flat_map(|c| c.env.iter().flatten())
+            .map(|e| (e.name.as_str(), e.value.as_deref().unwrap_or_default()))
+            .collect();
+        let get = |k: &str| env.iter().find(|(n, _)| *n == k).map(|(_, v)| *v);
+        let fabric = if get("NCCL_IB_DISABLE") == Some("1") {
+            Fabric::Socket
+        } else if get("NCCL_NET") == Some("IB") {
+            Fabric::Roce
+        } else {
+            Fabric::Unknown
+        };
+        crate::nccl::Expectation {
+            fabric,
+            multi_node: replicas > 1,
+            init_threshold: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nccl::Fabric;
+
+    fn job(workers: i32, env: &[(&str, &str)]) -> PyTorchJob {
+        let env: Vec<serde_json::Value> = env
+            .iter()
+            .map(|(n, v)| serde_json::json!({"name": n, "value": v}))
+            .collect();
+        let template =
+            serde_json::json!({"spec": {"containers": [{"name": "pytorch", "env": env}]}});
+        serde_json::from_value(serde_json::json!({
+            "apiVersion": "kubeflow.org/v1", "kind": "PyTorchJob",
+            "metadata": {"name": "j"},
+            "spec": {"runPolicy": {}, "pytorchReplicaSpecs": {
+                "Master": {"replicas": 1, "template": template},
+                "Worker": {"replicas": workers, "template": template},
+            }},
+        }))
+        .expect("job")
+    }
+
+    #[test]
+    fn nccl_expectation_from_the_rendered_variables() {
+        let e = job(1, &[("NCCL_IB_DISABLE", "0"), ("NCCL_NET", "IB")]).nccl_expectation();
+        assert_eq!((e.fabric, e.multi_node), (Fabric::Roce, true));
+        let e = job(0, &[("NCCL_IB_DISABLE", "1")]).nccl_expectation();
+        assert_eq!((e.fabric, e.multi_node), (Fabric::Socket, false));
+        assert_eq!(job(3, &[]).nccl_expectation().fabric, Fabric::Unknown);
+    }
+}
