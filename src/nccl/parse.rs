@@ -222,6 +222,8 @@ fn parse_date_time(date: &str, time: &str, zone: &str) -> Option<SystemTime> {
     let secs = days_from_civil(y, m, day) * 86_400 + hh * 3600 + mm * 60 + ss - offset;
     let nanos: u32 = if frac.is_empty() {
         0
+    } else if !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     } else {
         let digits = &frac[..frac.len().min(9)];
         let n: u32 = digits.parse().ok()?;
@@ -552,6 +554,14 @@ fn digits(s: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A fraction with a multi-byte character where the 9-digit cut falls used to panic.
+    #[test]
+    fn timestamps_with_junk_in_the_fraction_are_not_timestamps() {
+        assert_eq!(parse_rfc3339("2026-11-29T05:00:00.12345678\u{e9}Z"), None);
+        assert_eq!(parse_rfc3339("2026-11-29T05:00:00.12x4Z"), None);
+        assert!(parse_rfc3339("2026-11-29T05:00:00.123456789123Z").is_some());
+    }
 
     #[test]
     fn nccl_prefix_variants() {
