@@ -710,3 +710,85 @@ fn hooks_refuse_an_admin_identity_and_name_what_their_role_forbids() {
     assert!(text.contains("forbidden"), "{text}");
     assert!(text.contains("hybridctl rbac"), "{text}");
 }
+
+/// `cancel`'s wait for the Kubernetes side (`kube::state::wait_gone`): it returns only once
+/// every labelled object is gone (a watch, not a sleep), and gives up at its deadline.
+#[test]
+fn waiting_for_a_jobs_objects_to_go_returns_when_they_are_gone_and_not_before() {
+    let Some(p) = plane() else { return };
+    let id = "905011";
+    let pod = |name: &str| {
+        serde_json::json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": name, "namespace": p.ns,
+                         "labels": {"hybridctl.io/slurm-job-id": id, "hybridctl.test/outcome": "running"}},
+            "spec": {"nodeName": "node1", "containers": [{"name": "pytorch", "image": "registry.example/train:1"}]},
+        })
+        .to_string()
+    };
+    let out = p.kubectl_as(&p.admin, &["create", "-f", "-"], Some(&pod("wait-gone-a")));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let client = runtime
+        .block_on(hybridctl::kube::client::client(
+            &hybridctl::kube::client::Connection {
+                kubeconfig: Some(p.user.clone().into()),
+                context: None,
+            },
+            &hybridctl::settings::Env::from_pairs([("HOME", "/nonexistent")]),
+            None,
+        ))
+        .expect("client");
+    let ids = vec![id.to_string()];
+    // Still there at the deadline: false, after waiting until it.
+    let start = Instant::now();
+    let gone = runtime.block_on(hybridctl::kube::state::wait_gone(
+        &client,
+        &p.ns,
+        &ids,
+        tokio::time::Instant::now() + Duration::from_secs(2),
+    ));
+    assert!(!gone, "the pod is still there");
+    assert!(
+        start.elapsed() >= Duration::from_millis(1900),
+        "{:?}",
+        start.elapsed()
+    );
+    // Deleted one second into the wait: true, soon after the deletion.
+    let admin = p.admin.clone();
+    let kubectl = p.kubectl.clone();
+    let ns = p.ns.clone();
+    let deleter = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(1));
+        Command::new(kubectl)
+            .args([
+                "--kubeconfig",
+                &admin,
+                "delete",
+                "pod",
+                "wait-gone-a",
+                "-n",
+                &ns,
+            ])
+            .args(["--grace-period=0", "--force"])
+            .output()
+            .expect("kubectl delete")
+    });
+    let start = Instant::now();
+    let gone = runtime.block_on(hybridctl::kube::state::wait_gone(
+        &client,
+        &p.ns,
+        &ids,
+        tokio::time::Instant::now() + Duration::from_secs(20),
+    ));
+    let took = start.elapsed();
+    let _ = deleter.join();
+    assert!(gone, "the pod was deleted");
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_secs(10),
+        "returned after {took:?}"
+    );
+}
