@@ -405,3 +405,63 @@ fn nothing_on_kubernetes(
         .into()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(prefix: &str, text: &str) -> Line {
+        Line {
+            prefix: Arc::from(prefix),
+            pod: Arc::from(format!("job-4242-{prefix}").as_str()),
+            time: Some("2026-11-29T05:00:01.5Z".parse().expect("time")),
+            text: text.into(),
+        }
+    }
+
+    fn print(p: &Printer, l: &Line) -> String {
+        let mut out = Vec::new();
+        p.line(&mut out, l).expect("write");
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn each_pod_keeps_its_colour_and_plain_output_has_none() {
+        let colour = Printer {
+            json: false,
+            prefix: true,
+            timestamps: false,
+            colour: true,
+        };
+        let a = print(&colour, &line("worker-3", "x"));
+        assert_eq!(
+            a,
+            print(&colour, &line("worker-3", "y")).replace("y\n", "x\n")
+        );
+        assert!(a.starts_with(&format!(
+            "\x1b[{}m[worker-3]\x1b[0m ",
+            colour_of("worker-3")
+        )));
+        let codes: std::collections::BTreeSet<&str> =
+            (0..16).map(|i| colour_of(&format!("worker-{i}"))).collect();
+        assert!(codes.len() > 4, "pods get different colours: {codes:?}");
+        let plain = Printer {
+            colour: false,
+            timestamps: true,
+            ..colour
+        };
+        assert_eq!(
+            print(&plain, &line("master-0", "step 1")),
+            "[master-0] 2026-11-29T05:00:01.500000000Z step 1\n"
+        );
+        let json = Printer {
+            json: true,
+            ..plain
+        };
+        let v: serde_json::Value =
+            serde_json::from_str(&print(&json, &line("master-0", "a \"quoted\" line")))
+                .expect("json");
+        assert_eq!(v["line"], "a \"quoted\" line");
+        assert_eq!(v["pod"], "job-4242-master-0");
+    }
+}
