@@ -159,6 +159,19 @@ impl Plane {
         i
     }
 
+    /// The PyTorchJob `name` once it exists (launch creates it); fails after 20 s.
+    pub fn wait_pytorchjob(&self, name: &str) -> Value {
+        let mut job = Value::Null;
+        assert!(
+            self.wait_for(Duration::from_secs(20), || {
+                job = self.json(&["get", "pytorchjob", name, "-n", &self.ns]);
+                !job.is_null()
+            }),
+            "pytorchjob/{name} was not created"
+        );
+        job
+    }
+
     pub fn set_condition(&self, name: &str, kind: &str, reason: &str) {
         let patch = serde_json::json!({"status": {"conditions": [
             {"type": "Created", "status": "True", "reason": "PyTorchJobCreated", "message": "created"},
@@ -327,15 +340,8 @@ fn launch_creates_the_pinned_job_follows_it_and_reports_success() {
     let started = Instant::now();
     let child = start_launch(&p, &spec, "905001", "node[1-2]");
     let name = "kube-ok-905001";
-    assert!(
-        p.wait_for(Duration::from_secs(20), || p
-            .kubectl_admin(&["get", "pytorchjob", name, "-n", &p.ns])
-            .status
-            .success()),
-        "the PyTorchJob was not created"
-    );
+    let job = p.wait_pytorchjob(name);
     let created_after = started.elapsed();
-    let job = p.json(&["get", "pytorchjob", name, "-n", &p.ns]);
     let master = &job["spec"]["pytorchReplicaSpecs"]["Master"]["template"]["spec"];
     assert_eq!(
         master["containers"][0]["resources"]["limits"]["nvidia.com/gpu"],
@@ -385,11 +391,7 @@ fn launch_reports_a_failed_job_with_its_reason() {
     let spec = spec_file(dir.path(), "kube-fail", 1);
     let child = start_launch(&p, &spec, "905002", "node3");
     let name = "kube-fail-905002";
-    assert!(p.wait_for(Duration::from_secs(20), || {
-        p.kubectl_admin(&["get", "pytorchjob", name, "-n", &p.ns])
-            .status
-            .success()
-    }));
+    p.wait_pytorchjob(name);
     p.set_condition(name, "Failed", "PyTorchJobFailed");
     let (code, out, err) = finish(child, Duration::from_secs(30));
     assert_eq!(code, Some(1), "{out}\n{err}");
@@ -407,12 +409,7 @@ fn launch_on_sigterm_deletes_everything_it_created() {
     let spec = spec_file(dir.path(), "kube-term", 2);
     let child = start_launch(&p, &spec, "905003", "node[2-3]");
     let name = "kube-term-905003";
-    assert!(p.wait_for(Duration::from_secs(20), || {
-        p.kubectl_admin(&["get", "pytorchjob", name, "-n", &p.ns])
-            .status
-            .success()
-    }));
-    let job = p.json(&["get", "pytorchjob", name, "-n", &p.ns]);
+    let job = p.wait_pytorchjob(name);
     p.create_pods(&job, "905003", "running");
     assert_eq!(p.leftovers("905003"), 3, "the job and its two pods exist");
     std::thread::sleep(Duration::from_millis(500));
@@ -543,11 +540,7 @@ fn launch_survives_an_api_server_restart() {
     let spec = spec_file(dir.path(), "kube-restart", 1);
     let child = start_launch(&p, &spec, "905005", "node1");
     let name = "kube-restart-905005";
-    assert!(p.wait_for(Duration::from_secs(20), || {
-        p.kubectl_admin(&["get", "pytorchjob", name, "-n", &p.ns])
-            .status
-            .success()
-    }));
+    p.wait_pytorchjob(name);
     // launch is watching; restart the API server under it.
     let script = crate::util::root().join("testenv/kube/kube.sh");
     let restart = Command::new(&script)
@@ -593,14 +586,7 @@ fn launch_maps_slurm_node_names_to_kubernetes_node_names() {
     let site = site.display().to_string();
     let child = start_launch_with(&p.user, &site, &spec, "905007", "gpu-a,gpu-b");
     let name = "kube-map-905007";
-    assert!(
-        p.wait_for(Duration::from_secs(20), || p
-            .kubectl_admin(&["get", "pytorchjob", name, "-n", &p.ns])
-            .status
-            .success()),
-        "the PyTorchJob was not created"
-    );
-    let job = p.json(&["get", "pytorchjob", name, "-n", &p.ns]);
+    let job = p.wait_pytorchjob(name);
     let worker = &job["spec"]["pytorchReplicaSpecs"]["Master"]["template"]["spec"];
     assert_eq!(
         worker["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
