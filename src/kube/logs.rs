@@ -247,6 +247,14 @@ async fn stream_pod(
     tx: mpsc::Sender<Event>,
 ) {
     let pod_name: Arc<str> = Arc::from(name.as_str());
+    // The stream's last word.
+    let ended = |why: &str| {
+        tx.send(Event::Ended {
+            prefix: prefix.clone(),
+            pod: pod_name.clone(),
+            why: why.into(),
+        })
+    };
     let mut resume = Resume::default();
     let mut first = true;
     let mut failures = 0u32;
@@ -316,13 +324,7 @@ async fn stream_pod(
                 }
             }
             Err(kube::Error::Api(s)) if s.code == 404 => {
-                let _ = tx
-                    .send(Event::Ended {
-                        prefix,
-                        pod: pod_name,
-                        why: "the pod is gone".into(),
-                    })
-                    .await;
+                let _ = ended("the pod is gone").await;
                 return;
             }
             Err(e) => {
@@ -338,45 +340,21 @@ async fn stream_pod(
             }
         }
         if !opts.follow && !first {
-            let _ = tx
-                .send(Event::Ended {
-                    prefix,
-                    pod: pod_name,
-                    why: "end of log".into(),
-                })
-                .await;
+            let _ = ended("end of log").await;
             return;
         }
         // The stream ended: the pod finished, went away, or the connection dropped.
         match pods.get_opt(&name).await {
             Ok(None) => {
-                let _ = tx
-                    .send(Event::Ended {
-                        prefix,
-                        pod: pod_name,
-                        why: "the pod was deleted".into(),
-                    })
-                    .await;
+                let _ = ended("the pod was deleted").await;
                 return;
             }
             Ok(Some(p)) if uid.is_some() && p.metadata.uid != uid => {
-                let _ = tx
-                    .send(Event::Ended {
-                        prefix,
-                        pod: pod_name,
-                        why: "the pod was replaced".into(),
-                    })
-                    .await;
+                let _ = ended("the pod was replaced").await;
                 return;
             }
             Ok(Some(p)) if pod_finished(&p) && !first && delivered_now == 0 => {
-                let _ = tx
-                    .send(Event::Ended {
-                        prefix,
-                        pod: pod_name,
-                        why: "the container has finished".into(),
-                    })
-                    .await;
+                let _ = ended("the container has finished").await;
                 return;
             }
             Ok(Some(_)) => failures = failures.min(1) + u32::from(delivered_now == 0),
