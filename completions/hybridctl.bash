@@ -179,7 +179,7 @@ _hybridctl() {
 
     case "${cmd}" in
         hybridctl)
-            opts="-h -V --color --help --version render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man help"
+            opts="-q -h -V --color --quiet --help --version render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -197,7 +197,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__cancel)
-            opts="-s -o -n -h -V --signal --grace --output --kubeconfig --context --namespace --color --help --version"
+            opts="-s -o -n -q -h -V --signal --grace --dry-run --output --kubeconfig --context --namespace --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -251,7 +251,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__completions)
-            opts="-h -V --dir --color --help --version bash zsh fish elvish powershell"
+            opts="-q -h -V --dir --color --quiet --help --version bash zsh fish elvish powershell"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -273,7 +273,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__doctor)
-            opts="-o -n -h -V --output --kubeconfig --context --namespace --color --help --version"
+            opts="-o -n -q -h -V --output --kubeconfig --context --namespace --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -315,7 +315,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__fabric__subcmd__check)
-            opts="-o -h -V --sysfs-root --spec --watch --nodes --pairwise --pairs --latency --device --rails --gid-index --expected-rate --timeout --no-local --health-check --output --color --help --version"
+            opts="-o -q -h -V --sysfs-root --spec --watch --nodes --pairwise --pairs --latency --device --rails --gid-index --expected-rate --timeout --no-local --health-check --output --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -377,7 +377,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__gc)
-            opts="-o -n -h -V --dry-run --output --kubeconfig --context --namespace --color --help --version"
+            opts="-o -n -q -h -V --dry-run --output --kubeconfig --context --namespace --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -741,7 +741,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__hook)
-            opts="-n -h -V --timeout --kubeconfig --context --namespace --color --help --version prolog epilog help"
+            opts="-n -q -h -V --timeout --kubeconfig --context --namespace --color --quiet --help --version prolog epilog help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -779,7 +779,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__hook__subcmd__epilog)
-            opts="-h -V --timeout --color --help --version"
+            opts="-q -h -V --timeout --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -857,7 +857,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__hook__subcmd__prolog)
-            opts="-h -V --timeout --color --help --version"
+            opts="-q -h -V --timeout --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -879,7 +879,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__hostlist)
-            opts="-h -V --color --help --version expand compress help"
+            opts="-q -h -V --color --quiet --help --version expand compress help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -897,12 +897,20 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__hostlist__subcmd__compress)
-            opts="-h -V --color --help --version"
+            opts="-o -q -h -V --output --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -915,12 +923,20 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__hostlist__subcmd__expand)
-            opts="-h -V --color --help --version"
+            opts="-o -q -h -V --output --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -989,7 +1005,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__launch)
-            opts="-o -h -V --frozen-spec --spec-path --dry-run --kubeconfig --context --output --color --help --version"
+            opts="-o -q -h -V --frozen-spec --spec-path --dry-run --kubeconfig --context --output --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1031,7 +1047,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__logs)
-            opts="-f -o -n -h -V --follow --since --tail --replica --timestamps --no-prefix --output --nccl --max-streams --kubeconfig --context --namespace --color --help --version"
+            opts="-f -o -n -q -h -V --follow --since --tail --replica --timestamps --no-prefix --output --nccl --max-streams --kubeconfig --context --namespace --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1089,7 +1105,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__man)
-            opts="-h -V --dir --color --help --version"
+            opts="-q -h -V --dir --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1111,7 +1127,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__nccl__subcmd__check)
-            opts="-o -h -V --output --fabric --spec --init-timeout --color --help --version"
+            opts="-o -q -h -V --output --fabric --spec --init-timeout --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1149,7 +1165,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__quota)
-            opts="-j -u -g -d -o -h -V --fileset --user --group --device --spec --threshold --check --output --color --help --version"
+            opts="-j -u -g -d -o -q -h -V --fileset --user --group --device --spec --threshold --check --output --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1199,7 +1215,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__rbac)
-            opts="-n -h -V --namespace --service-account --user --group --color --help --version"
+            opts="-n -q -h -V --namespace --service-account --user --group --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1237,7 +1253,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__render)
-            opts="-o -p -N -n -h -V --job-id --nodelist --out --output --only --set --partition --nodes --namespace --context --color --help --version"
+            opts="-o -p -N -n -q -h -V --job-id --nodelist --out --output --only --set --partition --nodes --namespace --context --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1311,7 +1327,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__status)
-            opts="-A -o -n -h -V --all --output --kubeconfig --context --namespace --color --help --version"
+            opts="-A -o -n -q -h -V --all --output --kubeconfig --context --namespace --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1353,7 +1369,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__submit)
-            opts="-f -o -p -N -n -h -V --dry-run --follow --output --strict --set --partition --nodes --namespace --context --color --help --version"
+            opts="-f -o -p -N -n -q -h -V --dry-run --follow --output --strict --set --partition --nodes --namespace --context --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1411,7 +1427,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__validate)
-            opts="-o -p -N -n -h -V --output --strict --set --partition --nodes --namespace --context --color --help --version"
+            opts="-o -p -N -n -q -h -V --output --strict --set --partition --nodes --namespace --context --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

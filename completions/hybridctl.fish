@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_hybridctl_global_optspecs
-    string join \n color= h/help V/version
+    string join \n color= q/quiet h/help V/version
 end
 
 function __fish_hybridctl_needs_command
@@ -27,6 +27,7 @@ end
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hybridctl -n "__fish_hybridctl_needs_command" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "render" -d 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)'
@@ -62,6 +63,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -l context -
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s o -l output -d 'Output format' -r -f -a "text\t''
@@ -75,6 +77,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -l color -
 always\t''
 never\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -l strict -d 'Treat warnings as errors'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s o -l output -d 'Output format of the result' -r -f -a "text\t''
@@ -90,6 +93,7 @@ never\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -l dry-run -d 'Print the script and the exact sbatch command instead of submitting'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s f -l follow -d 'Wait for the job: show its state while pending, stream its batch output, and exit with its result'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -l strict -d 'Refuse to submit when the GPFS fileset has too little room for the checkpoints (otherwise a warning; the site config can make this the default)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -s o -l output -d 'Output format: a table, a wider table, or JSON' -r -f -a "text\t''
@@ -102,6 +106,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -l color -d 
 always\t''
 never\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -s A -l all -d 'Every job in the queue, not only those hybridctl submitted'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -s s -l signal -d 'Signal sent to the batch step before scancel' -r
@@ -114,6 +119,8 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -s n -l name
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -l dry-run -d 'Print which jobs would be cancelled, cancel nothing'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -l since -d 'Only lines newer than this (e.g. `30s`, `10m`, `1h30m`)' -r
@@ -132,6 +139,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -s f -l follow
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -l timestamps -d 'Show each line\'s timestamp (RFC 3339, as the kubelet recorded it)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -l no-prefix -d 'Leave out the `[worker-3]` prefix'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -l nccl -d 'Analyse the NCCL lines instead of printing them: a per-rank summary (live on a terminal) and the verdicts; exit code 1 when a verdict is bad'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -s j -l fileset -d 'Filesets to show, as `DEVICE:FILESET` or `FILESET` (with --device)' -r
@@ -146,6 +154,7 @@ never\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -s u -l user -d 'Only the user\'s quota (default: the user and the user\'s groups)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -s g -l group -d 'Only the groups\' quotas'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -l check -d 'Exit with code 1 when any usage is at or above the threshold'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand nccl-check" -s o -l output -d 'Output format' -r -f -a "text\t''
@@ -158,6 +167,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand nccl-check" -l init-
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand nccl-check" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand nccl-check" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand nccl-check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand nccl-check" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l sysfs-root -d 'Read sysfs and /etc/nccl.conf under this directory (a copy or fixture of a host)' -r -F
@@ -180,6 +190,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l lat
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l rails -d 'Test every active RDMA port (rail) of this host\'s kind between each pair, one after the other, instead of one port: finds the one bad rail of an 8-NIC node'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l no-local -d 'Skip the local audit (pairwise tests and counters only)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l health-check -d 'Print nothing on success, one `ERROR: ...` line on failure (for Slurm\'s HealthCheckProgram or NHC)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and not __fish_seen_subcommand_from prolog epilog help" -l timeout -d 'Give up after this many seconds (the hook must not hold up Slurm)' -r
@@ -189,6 +200,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and not __fish
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and not __fish_seen_subcommand_from prolog epilog help" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and not __fish_seen_subcommand_from prolog epilog help" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and not __fish_seen_subcommand_from prolog epilog help" -s h -l help -d 'Print help'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and not __fish_seen_subcommand_from prolog epilog help" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and not __fish_seen_subcommand_from prolog epilog help" -f -a "prolog" -d 'For PrologSlurmctld: label the allocated nodes with the job id'
@@ -198,12 +210,14 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and __fish_see
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and __fish_seen_subcommand_from prolog" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and __fish_seen_subcommand_from prolog" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and __fish_seen_subcommand_from prolog" -s h -l help -d 'Print help'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and __fish_seen_subcommand_from prolog" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and __fish_seen_subcommand_from epilog" -l timeout -d 'Give up after this many seconds (the hook must not hold up Slurm)' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and __fish_seen_subcommand_from epilog" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and __fish_seen_subcommand_from epilog" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and __fish_seen_subcommand_from epilog" -s h -l help -d 'Print help'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and __fish_seen_subcommand_from epilog" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "prolog" -d 'For PrologSlurmctld: label the allocated nodes with the job id'
@@ -218,6 +232,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand gc" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand gc" -l dry-run -d 'Print what would be removed, remove nothing'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand gc" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand gc" -s h -l help -d 'Print help'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand gc" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -s n -l namespace -d 'The training namespace the Role is for' -r
@@ -227,6 +242,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -l group -d 'B
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -s h -l help -d 'Print help'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand doctor" -s o -l output -d 'Output format' -r -f -a "text\t''
@@ -237,6 +253,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand doctor" -s n -l name
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand doctor" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand doctor" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -l frozen-spec -d 'The frozen spec (JSON) written into the batch script; `-` reads standard input' -r
@@ -249,24 +266,32 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -l color -d 
 always\t''
 never\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -l dry-run -d 'Plan and print the PyTorchJob for this allocation without creating anything'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand launch" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and not __fish_seen_subcommand_from expand compress help" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and not __fish_seen_subcommand_from expand compress help" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and not __fish_seen_subcommand_from expand compress help" -s h -l help -d 'Print help'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and not __fish_seen_subcommand_from expand compress help" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and not __fish_seen_subcommand_from expand compress help" -f -a "expand" -d 'Print one host per line, like `scontrol show hostnames`'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and not __fish_seen_subcommand_from expand compress help" -f -a "compress" -d 'Print the compressed hostlist of the given hosts, like `scontrol show hostlist`'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and not __fish_seen_subcommand_from expand compress help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and __fish_seen_subcommand_from expand" -s o -l output -d 'Output format: one host per line, or a JSON document' -r -f -a "text\t''
+json\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and __fish_seen_subcommand_from expand" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and __fish_seen_subcommand_from expand" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and __fish_seen_subcommand_from expand" -s h -l help -d 'Print help'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and __fish_seen_subcommand_from expand" -s V -l version -d 'Print version'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and __fish_seen_subcommand_from compress" -s o -l output -d 'Output format: the hostlist, or a JSON document' -r -f -a "text\t''
+json\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and __fish_seen_subcommand_from compress" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and __fish_seen_subcommand_from compress" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and __fish_seen_subcommand_from compress" -s h -l help -d 'Print help'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and __fish_seen_subcommand_from compress" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand hostlist; and __fish_seen_subcommand_from help" -f -a "expand" -d 'Print one host per line, like `scontrol show hostnames`'
@@ -276,12 +301,14 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand completions" -l dir 
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand completions" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand completions" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand man" -l dir -d 'Directory to write `hybridctl.1` and `hybridctl-<command>.1` into' -r -F
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand man" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand man" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand man" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man help" -f -a "render" -d 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)'

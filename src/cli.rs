@@ -35,6 +35,10 @@ pub struct GlobalArgs {
     /// When to use colour: auto (a terminal and no NO_COLOR), always, never
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// No progress spinners or notes on stderr (warnings and errors are still printed)
+    #[arg(short = 'q', long, global = true)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -308,6 +312,10 @@ pub struct CancelArgs {
     /// Seconds between the signal and scancel [default: the cluster's KillWait]
     #[arg(long, value_name = "SECONDS")]
     pub grace: Option<u64>,
+
+    /// Print which jobs would be cancelled, cancel nothing
+    #[arg(long)]
+    pub dry_run: bool,
 
     /// Output format of the final states
     #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
@@ -628,15 +636,24 @@ pub struct HostlistArgs {
 pub enum HostlistAction {
     /// Print one host per line, like `scontrol show hostnames`
     Expand {
-        /// Hostlist such as `gpu[001-004,010],cpu1`
+        /// Hostlist such as `gpu[001-004,010],cpu1`; `-` reads hostlists from standard input
+        /// (one per line)
         #[arg(value_name = "HOSTLIST")]
         list: String,
+
+        /// Output format: one host per line, or a JSON document
+        #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
+        output: TextOrJson,
     },
     /// Print the compressed hostlist of the given hosts, like `scontrol show hostlist`
     Compress {
-        /// Host names (or comma-separated lists)
+        /// Host names (or comma-separated lists); `-` reads them from standard input
         #[arg(value_name = "HOST", required = true)]
         hosts: Vec<String>,
+
+        /// Output format: the hostlist, or a JSON document
+        #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
+        output: TextOrJson,
     },
 }
 

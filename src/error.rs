@@ -6,18 +6,38 @@
 
 use std::fmt;
 
-/// Exit codes (documented in the README and `--help`).
+/// Exit statuses: the one list, documented in README ("Exit status"), in every man page's
+/// EXIT STATUS section and in `--help` ([`EXIT_STATUS_HELP`]). Scripts and wrappers can tell
+/// the cases apart: 3 is worth retrying, 4 means the input held nothing to judge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
-    /// Everything worked.
+    /// 0: everything worked (a valid spec may still have warnings).
     Success,
-    /// The spec, the input or a check failed.
+    /// 1: the spec, the input or a check failed; a job, node or fileset named matched nothing.
     Failure,
-    /// The environment or hybridctl itself failed.
+    /// 2: the environment (a file that cannot be read, a missing `SLURM_*` variable, a
+    /// permission), hybridctl itself, or the command line is wrong.
     Error,
-    /// A child's own exit code, passed through.
+    /// 3: an external system could not be reached, timed out or refused for now (the Slurm
+    /// controller, the API server, the GPFS tools): a retry may succeed.
+    Unavailable,
+    /// 4: nothing to judge: the input holds nothing the check reads (e.g. a log without a
+    /// single NCCL line), so it is neither healthy nor failed.
+    NothingToJudge,
+    /// A child's own exit code, passed through (`launch` ended by a signal: 128+N).
     External(u8),
 }
+
+/// The table of exit statuses, for `--help` and the man pages (README says the same).
+pub const EXIT_STATUS_HELP: &str = "\
+Exit status:
+  0  success (a valid spec may still have warnings)
+  1  the spec, the input or a check failed, or a job, node or fileset named matched nothing
+  2  an environment, usage or internal error (a file that cannot be read, a missing SLURM_*
+     variable, a permission, a bad flag)
+  3  an external system could not be reached or timed out (Slurm controller, API server,
+     GPFS tools): retrying may help
+  4  nothing to judge (e.g. nccl-check of a log without a single NCCL line)";
 
 impl ExitStatus {
     pub fn code(self) -> u8 {
@@ -25,9 +45,63 @@ impl ExitStatus {
             Self::Success => 0,
             Self::Failure => 1,
             Self::Error => 2,
+            Self::Unavailable => 3,
+            Self::NothingToJudge => 4,
             Self::External(c) => c,
         }
     }
+
+    /// The status of a program that could not be run or did not answer as asked. A timeout
+    /// or a controller that cannot be reached is [`ExitStatus::Unavailable`]; a program that
+    /// is missing or cannot be started is the environment's fault.
+    pub fn of_process(e: &crate::process::ProcessError) -> Self {
+        use crate::process::ProcessError as P;
+        match e {
+            P::Timeout { .. } => Self::Unavailable,
+            P::Failed { stderr, .. } if unreachable_in(stderr) => Self::Unavailable,
+            _ => Self::Error,
+        }
+    }
+
+    /// The status of a Slurm failure: refused by policy is the input's fault (1), a
+    /// controller that does not answer is worth a retry (3).
+    pub fn of_slurm(e: &crate::slurm::SlurmError) -> Self {
+        use crate::slurm::SlurmError as S;
+        use crate::slurm::parse::SbatchErrorKind as K;
+        match e {
+            S::Refused {
+                kind: K::ControllerUnreachable,
+                ..
+            } => Self::Unavailable,
+            S::Refused { .. } => Self::Failure,
+            S::Process(p) => Self::of_process(p),
+            S::Parse { .. } => Self::Error,
+        }
+    }
+
+    /// The status of a failed Kubernetes call: the API server unreachable or overloaded is
+    /// worth a retry (3); a refusal (401/403), a missing namespace or CRD is the setup's (2).
+    pub fn of_kube(e: &kube::Error) -> Self {
+        match e {
+            kube::Error::Api(s) if s.code >= 500 || s.code == 429 => Self::Unavailable,
+            kube::Error::Api(_) => Self::Error,
+            kube::Error::HyperError(_) | kube::Error::Service(_) => Self::Unavailable,
+            _ => Self::Error,
+        }
+    }
+}
+
+/// Words with which Slurm's and GPFS's tools say the service is not there right now.
+fn unreachable_in(stderr: &str) -> bool {
+    [
+        "Unable to contact slurm controller",
+        "Socket timed out on send/recv operation",
+        "Slurm backup controller in standby mode",
+        "GPFS is down on this node",
+        "The GPFS daemon is not running",
+    ]
+    .iter()
+    .any(|w| stderr.contains(w))
 }
 
 /// An error with a next step for the user.
@@ -56,6 +130,21 @@ impl UserError {
             status: ExitStatus::Error,
         }
     }
+
+    /// An external system did not answer: exit 3.
+    pub fn unavailable(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            hint: Some(hint.into()),
+            status: ExitStatus::Unavailable,
+        }
+    }
+
+    /// With the status another error maps to.
+    pub fn with_status(mut self, status: ExitStatus) -> Self {
+        self.status = status;
+        self
+    }
 }
 
 impl fmt::Display for UserError {
@@ -83,6 +172,15 @@ pub fn report(err: &anyhow::Error) -> (String, ExitStatus) {
             }
         }
     }
+    // An environment error caused by a system that did not answer is worth a retry: the
+    // typed cause decides (the one mapping above), whoever wrapped it.
+    if status == ExitStatus::Error
+        && err
+            .chain()
+            .any(|c| cause_status(c) == ExitStatus::Unavailable)
+    {
+        status = ExitStatus::Unavailable;
+    }
     for cause in err.chain().skip(1) {
         out.push_str(&format!("\n  caused by: {cause}"));
     }
@@ -90,6 +188,23 @@ pub fn report(err: &anyhow::Error) -> (String, ExitStatus) {
         out.push_str(&format!("\nhint: {h}"));
     }
     (out, status)
+}
+
+/// The status a typed cause maps to (environment when it is not one of ours).
+fn cause_status(c: &(dyn std::error::Error + 'static)) -> ExitStatus {
+    if let Some(e) = c.downcast_ref::<crate::process::ProcessError>() {
+        ExitStatus::of_process(e)
+    } else if let Some(e) = c.downcast_ref::<crate::slurm::SlurmError>() {
+        ExitStatus::of_slurm(e)
+    } else if let Some(e) = c.downcast_ref::<kube::Error>() {
+        ExitStatus::of_kube(e)
+    } else if let Some(crate::kube::hooks::HookError::Api { error, .. }) =
+        c.downcast_ref::<crate::kube::hooks::HookError>()
+    {
+        ExitStatus::of_kube(error)
+    } else {
+        ExitStatus::Error
+    }
 }
 
 /// True when the error is a closed stdout (`hybridctl render x | head`), which is not an error.

@@ -9,9 +9,11 @@ pub mod diag;
 pub mod error;
 pub mod fabric;
 pub mod hostlist;
+pub mod jobs;
 pub mod kube;
 pub mod nccl;
 pub mod nodenames;
+pub mod output;
 pub mod plan;
 pub mod preflight;
 pub mod process;
@@ -22,6 +24,9 @@ pub mod settings;
 pub mod slurm;
 pub mod spec;
 pub mod yaml;
+
+/// The `apiVersion` of every document hybridctl prints (and of the job spec).
+pub const API_VERSION: &str = "hybridctl.io/v1alpha1";
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -41,13 +46,15 @@ pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> u8 {
         }
     };
     let env = settings::Env::capture();
-    match commands::run(cli, env) {
+    let printer = output::Printer::new(cli.global.color, cli.global.quiet);
+    match commands::run_with(cli, env, &printer) {
         Ok(status) => status.code(),
+        // A write that bypassed the printer found stdout closed: the reader went away.
         Err(err) if error::is_broken_pipe(&err) => 0,
         Err(err) => {
             let (text, status) = error::report(&err);
-            let _ = std::io::stdout().flush();
-            let _ = writeln!(std::io::stderr(), "{text}");
+            let _ = printer.out().flush();
+            printer.error_report(&text);
             if status == ExitStatus::Success {
                 2
             } else {

@@ -754,6 +754,24 @@ pub struct FilesetRef {
     pub fileset: String,
 }
 
+/// The requested filesets that no `FILESET` row answered for: `mmlsquota -j` of an unknown
+/// fileset may print nothing, and nothing must not read as "no quota problem".
+pub fn missing_filesets<'a>(
+    requested: &'a [FilesetRef],
+    entries: &[QuotaEntry],
+) -> Vec<&'a FilesetRef> {
+    requested
+        .iter()
+        .filter(|r| {
+            !entries.iter().any(|e| {
+                e.kind == QuotaKind::Fileset
+                    && e.device == r.device
+                    && e.fileset.as_deref().unwrap_or(&e.name) == r.fileset
+            })
+        })
+        .collect()
+}
+
 /// Whose quotas to ask for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QueryKind {

@@ -147,12 +147,20 @@ impl Records {
         Ok(out)
     }
 
-    /// A job by id, or the newest job with that name.
+    /// A job by id, or the newest job with that name. Only a job id is looked up as a
+    /// directory name, so a name such as `../x` never reads outside the records.
     pub fn find(&self, id_or_name: &str) -> Result<Option<JobRecord>, RecordError> {
-        if let Some(r) = self.load(id_or_name)? {
+        if crate::jobs::JobId::parse(id_or_name).is_ok()
+            && let Some(r) = self.load(id_or_name)?
+        {
             return Ok(Some(r));
         }
-        Ok(self.list()?.into_iter().find(|r| r.name == id_or_name))
+        self.find_by_name(id_or_name)
+    }
+
+    /// The newest job with that name.
+    pub fn find_by_name(&self, name: &str) -> Result<Option<JobRecord>, RecordError> {
+        Ok(self.list()?.into_iter().find(|r| r.name == name))
     }
 }
 

@@ -6,10 +6,11 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use serde::Serialize;
 
-use super::status::{lookup, resolve_jobs};
-use super::{Output, load_settings, slurm_error};
+use super::status::{lookup, unknown_jobs};
+use super::{Printer, load_settings, slurm_error};
 use crate::cli::{CancelArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
+use crate::jobs::{self, JobId, JobIds};
 use crate::records::Records;
 use crate::settings::Env;
 use crate::slurm::{Slurm, Source};
@@ -28,6 +29,12 @@ struct Outcome {
     kubernetes_clean: Option<bool>,
 }
 
+/// A job that cancel acts on: in the queue and not finished.
+fn will_cancel(v: &crate::slurm::JobView) -> bool {
+    let finished = crate::slurm::parse::JobState::parse(&v.state).is_ok_and(|s| s.is_finished());
+    v.source == Source::Queue && !finished
+}
+
 fn is_active(state: &str) -> bool {
     matches!(
         state,
@@ -42,27 +49,78 @@ fn is_active(state: &str) -> bool {
     )
 }
 
-pub fn run(args: CancelArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
+pub fn run(args: CancelArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let settings = load_settings(env)?;
     let slurm = Slurm::new(settings.slurm_bin_dir());
     let records = Records::from_env(&settings.env);
-    let (ids, recs, unknown_names) = resolve_jobs(records.as_ref(), &args.jobs)?;
-    let (views, mut unknown) = lookup(&slurm, &ids, &recs)?;
-    unknown.extend(unknown_names);
+    // Resolve every argument before acting on any: a name that matches nothing cancels
+    // nothing, and Slurm is never asked with an empty (whole-queue) filter.
+    let resolved = jobs::resolve(records.as_ref(), &args.jobs)?;
+    if !resolved.unknown.is_empty() {
+        return Err(unknown_jobs(&resolved.unknown));
+    }
+    let Some(ids) = JobIds::new(resolved.ids.iter().cloned()) else {
+        return Err(unknown_jobs(&args.jobs));
+    };
+    let (views, unknown) = lookup(&slurm, &ids, &resolved.records)?;
+    if !unknown.is_empty() {
+        return Err(unknown_jobs(&unknown));
+    }
+    let mut targets = Vec::new();
+    for v in views {
+        let id = JobId::parse(&v.job_id).map_err(|e| {
+            UserError::environment(
+                format!("Slurm answered with a job id hybridctl cannot act on: {e}"),
+                "please report the `squeue` output of this job",
+            )
+        })?;
+        targets.push((id, v));
+    }
+    let acting = targets.iter().filter(|(_, v)| will_cancel(v)).count();
+    if acting > 1 || args.dry_run {
+        let mut err = std::io::stderr().lock();
+        let verb = if args.dry_run {
+            "would cancel"
+        } else {
+            "cancelling"
+        };
+        writeln!(err, "{verb} {acting} job(s):")?;
+        for (_, v) in targets.iter().filter(|(_, v)| will_cancel(v)) {
+            writeln!(err, "  job {} ({}) {}", v.job_id, v.name, v.state)?;
+        }
+    }
+    if args.dry_run {
+        let outcomes: Vec<Outcome> = targets
+            .into_iter()
+            .map(|(_, v)| Outcome {
+                action: if will_cancel(&v) {
+                    "would cancel"
+                } else {
+                    "none"
+                },
+                job_id: v.job_id,
+                name: v.name,
+                state: v.state,
+                kubernetes_clean: None,
+            })
+            .collect();
+        if args.output == TextOrJson::Json {
+            out.json(&outcomes)?;
+        }
+        return Ok(ExitStatus::Success);
+    }
     let grace = match args.grace {
         Some(s) => Duration::from_secs(s),
         None => slurm.kill_wait().ok().flatten().unwrap_or(DEFAULT_GRACE),
     };
-    let spinner = indicatif::ProgressBar::new_spinner();
+    let spinner = out.spinner("");
     let mut outcomes = Vec::new();
-    for v in views {
-        let finished =
-            crate::slurm::parse::JobState::parse(&v.state).is_ok_and(|s| s.is_finished());
-        if v.source != Source::Queue || finished {
-            eprintln!(
+    for (id, v) in targets {
+        if !will_cancel(&v) {
+            out.note(&format!(
                 "job {} ({}) already finished: {}",
                 v.job_id, v.name, v.state
-            );
+            ));
             outcomes.push(Outcome {
                 job_id: v.job_id,
                 name: v.name,
@@ -75,21 +133,16 @@ pub fn run(args: CancelArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
         let action = if is_active(&v.state) {
             // TERM to the batch step first, so `launch` deletes what it created; scancel after
             // the grace period (Slurm's own TERM..KILL window is KillWait as well).
-            spinner.enable_steady_tick(Duration::from_millis(120));
             spinner.set_message(format!(
                 "job {}: sent SIG{} to the batch step, waiting up to {} s",
                 v.job_id,
                 args.signal.trim_start_matches("SIG"),
                 grace.as_secs()
             ));
-            slurm
-                .signal_batch(&v.job_id, &args.signal)
-                .map_err(slurm_error)?;
+            slurm.signal_batch(&id, &args.signal).map_err(slurm_error)?;
             let start = Instant::now();
             while start.elapsed() < grace {
-                let now = slurm
-                    .queue(std::slice::from_ref(&v.job_id))
-                    .map_err(slurm_error)?;
+                let now = slurm.queue(&JobIds::one(id.clone())).map_err(slurm_error)?;
                 if now
                     .first()
                     .is_none_or(|n| !is_active(&n.state) || n.state == "COMPLETING")
@@ -103,15 +156,13 @@ pub fn run(args: CancelArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
             "cancelled"
         };
         spinner.set_message(format!("job {}: scancel", v.job_id));
-        slurm.cancel(&v.job_id).map_err(slurm_error)?;
+        slurm.cancel(&id).map_err(slurm_error)?;
         // Wait until it has left RUNNING/COMPLETING (bounded).
         let limit = grace + Duration::from_secs(60);
         let start = Instant::now();
         let mut state = v.state.clone();
         loop {
-            let now = slurm
-                .queue(std::slice::from_ref(&v.job_id))
-                .map_err(slurm_error)?;
+            let now = slurm.queue(&JobIds::one(id.clone())).map_err(slurm_error)?;
             match now.first() {
                 None => break,
                 Some(n) if !is_active(&n.state) && n.state != "PENDING" => {
@@ -121,7 +172,7 @@ pub fn run(args: CancelArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
                 Some(n) => state.clone_from(&n.state),
             }
             if start.elapsed() > limit {
-                spinner.finish_and_clear();
+                spinner.finish();
                 return Err(UserError::environment(
                     format!(
                         "job {} is still {} {} s after scancel",
@@ -135,10 +186,7 @@ pub fn run(args: CancelArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
             }
             std::thread::sleep(Duration::from_millis(300));
         }
-        if let Some(acct) = slurm
-            .accounting(std::slice::from_ref(&v.job_id))
-            .ok()
-            .flatten()
+        if let Some(acct) = slurm.accounting(&JobIds::one(id.clone())).ok().flatten()
             && let Some(a) = acct.into_iter().next()
         {
             state = a.state;
@@ -146,7 +194,7 @@ pub fn run(args: CancelArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
         if is_active(&state) || state == "PENDING" {
             state = "CANCELLED".into();
         }
-        spinner.finish_and_clear();
+        spinner.finish();
         outcomes.push(Outcome {
             job_id: v.job_id,
             name: v.name,
@@ -155,8 +203,8 @@ pub fn run(args: CancelArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
             kubernetes_clean: None,
         });
     }
-    verify_kubernetes(&settings, &args.kube, records.as_ref(), &mut outcomes);
-    let mut stdout = std::io::stdout().lock();
+    verify_kubernetes(&settings, &args.kube, records.as_ref(), &mut outcomes, out);
+    let mut stdout = out.out();
     match args.output {
         TextOrJson::Text => {
             for o in outcomes.iter().filter(|o| o.action != "none") {
@@ -177,16 +225,6 @@ pub fn run(args: CancelArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
             writeln!(stdout)?;
         }
     }
-    if !unknown.is_empty() {
-        return Err(UserError::invalid(
-            format!(
-                "not known to Slurm or to hybridctl's job records: {}",
-                unknown.join(", ")
-            ),
-            "check the id with `hybridctl status --all`",
-        )
-        .into());
-    }
     Ok(ExitStatus::Success)
 }
 
@@ -197,18 +235,16 @@ fn verify_kubernetes(
     kube: &crate::cli::KubeArgs,
     records: Option<&Records>,
     outcomes: &mut [Outcome],
+    out: &Printer,
 ) {
-    let mut by_ns: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-    for o in outcomes.iter().filter(|o| o.action != "none") {
-        let ns = kube.namespace.clone().or_else(|| {
-            records
-                .and_then(|r| r.spec(&o.job_id))
-                .map(|s| s.kubernetes.namespace)
-        });
-        if let Some(ns) = ns {
-            by_ns.entry(ns).or_default().push(o.job_id.clone());
-        }
-    }
+    let by_ns = super::status::kube_targets(
+        outcomes
+            .iter()
+            .filter(|o| o.action != "none")
+            .map(|o| o.job_id.as_str()),
+        records,
+        kube,
+    );
     if by_ns.is_empty() {
         return;
     }
@@ -258,17 +294,20 @@ fn verify_kubernetes(
                     None => o.kubernetes_clean = Some(true),
                     Some(s) => {
                         o.kubernetes_clean = Some(false);
-                        eprintln!(
-                            "warning: job {} left {} and {} pod(s) in namespace `{}`\n  hint: `hybridctl gc` removes what belongs to finished jobs",
-                            o.job_id,
-                            s.pytorchjob.as_deref().unwrap_or("no PyTorchJob"),
-                            s.pods_total,
-                            s.namespace
+                        out.warn(
+                            &format!(
+                                "job {} left {} and {} pod(s) in namespace `{}`",
+                                o.job_id,
+                                s.pytorchjob.as_deref().unwrap_or("no PyTorchJob"),
+                                s.pods_total,
+                                s.namespace
+                            ),
+                            Some("`hybridctl gc` removes what belongs to finished jobs"),
                         );
                     }
                 }
             }
         }
-        Err(e) => eprintln!("warning: could not check the Kubernetes side: {e}"),
+        Err(e) => out.warn(&format!("could not check the Kubernetes side: {e}"), None),
     }
 }

@@ -4,10 +4,11 @@ use anyhow::{Context, Result};
 use clap::CommandFactory;
 use clap_complete::Shell as CShell;
 
+use super::Printer;
 use crate::cli::{Cli, CompletionsArgs, Shell};
 use crate::error::ExitStatus;
 
-pub fn run(args: CompletionsArgs) -> Result<ExitStatus> {
+pub fn run(args: CompletionsArgs, out: &Printer) -> Result<ExitStatus> {
     let shell = match args.shell {
         Shell::Bash => CShell::Bash,
         Shell::Zsh => CShell::Zsh,
@@ -22,9 +23,15 @@ pub fn run(args: CompletionsArgs) -> Result<ExitStatus> {
                 .with_context(|| format!("could not create `{}`", dir.display()))?;
             let path = clap_complete::generate_to(shell, &mut cmd, "hybridctl", &dir)
                 .with_context(|| format!("could not write completions into `{}`", dir.display()))?;
-            eprintln!("wrote {}", path.display());
+            out.note(&format!("wrote {}", path.display()));
         }
-        None => clap_complete::generate(shell, &mut cmd, "hybridctl", &mut std::io::stdout()),
+        // Generated into memory first: clap_complete panics when its writer fails, and a
+        // closed pipe (`completions bash | head -1`) is not a failure.
+        None => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "hybridctl", &mut buf);
+            std::io::Write::write_all(&mut out.out(), &buf)?;
+        }
     }
     Ok(ExitStatus::Success)
 }

@@ -21,7 +21,7 @@ use kube::api::ListParams;
 use kube::{Api, Client};
 use serde::Serialize;
 
-use super::{Output, load_settings};
+use super::{Printer, load_settings};
 use crate::cli::{DoctorArgs, KubeArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
 use crate::kube::access::{self, Answer};
@@ -615,8 +615,8 @@ async fn rbac_checks(client: &Client, ns: &str, report: &mut Report) {
     }
 }
 
-fn print(report: &Report, format: TextOrJson, out: &Output) -> Result<()> {
-    let mut stdout = std::io::stdout().lock();
+fn print(report: &Report, format: TextOrJson, out: &Printer) -> Result<()> {
+    let mut stdout = out.out();
     if format == TextOrJson::Json {
         serde_json::to_writer_pretty(&mut stdout, report)?;
         writeln!(stdout)?;
@@ -627,12 +627,13 @@ fn print(report: &Report, format: TextOrJson, out: &Output) -> Result<()> {
     table.set_content_arrangement(ContentArrangement::Disabled);
     table.set_header(["CHECK", "RESULT", "DETAIL"]);
     for c in &report.checks {
-        let result = match (out.color, c.result) {
-            (false, r) => r.as_str().to_string(),
-            (true, Verdict::Pass) => format!("\x1b[32m{}\x1b[0m", c.result.as_str()),
-            (true, Verdict::Warn) => format!("\x1b[1;33m{}\x1b[0m", c.result.as_str()),
-            (true, Verdict::Fail) => format!("\x1b[1;31m{}\x1b[0m", c.result.as_str()),
+        use crate::output::styles;
+        let style = match c.result {
+            Verdict::Pass => styles::PASS,
+            Verdict::Warn => styles::WARNING,
+            Verdict::Fail => styles::ERROR,
         };
+        let result = crate::output::paint(out.out_color(), style, c.result.as_str());
         table.add_row([c.check.clone(), result, c.detail.clone()]);
     }
     writeln!(stdout, "{}", super::table_text(&table))?;
@@ -661,7 +662,7 @@ fn hints<'a>(checks: impl Iterator<Item = &'a Check>) -> Vec<(&'a str, Vec<&'a s
     out
 }
 
-pub fn run(args: DoctorArgs, env: Env, out: &Output) -> Result<ExitStatus> {
+pub fn run(args: DoctorArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let settings = load_settings(env)?;
     let ns = namespace(&settings, &args.kube);
     let mut report = Report {

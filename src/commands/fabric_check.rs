@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use super::{Output, load_settings, require_valid};
+use super::{Printer, load_settings, require_valid};
 use crate::cli::{FabricCheckArgs, PairsMode, TextOrJson};
 use crate::error::{ExitStatus, UserError};
 use crate::fabric::audit::{self, Expect};
@@ -44,11 +44,11 @@ fn thresholds(cfg: &FabricConfig) -> std::collections::BTreeMap<String, Threshol
     t
 }
 
-pub fn run(args: FabricCheckArgs, env: Env, out: &Output) -> Result<ExitStatus> {
+pub fn run(args: FabricCheckArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let health = args.health_check;
     match check(args, env, out) {
         Ok((report, format)) => {
-            let mut stdout = std::io::stdout().lock();
+            let mut stdout = out.out();
             if health {
                 if let Some(line) = report.health_line() {
                     writeln!(stdout, "{line}")?;
@@ -57,7 +57,7 @@ pub fn run(args: FabricCheckArgs, env: Env, out: &Output) -> Result<ExitStatus> 
                 serde_json::to_writer_pretty(&mut stdout, &report)?;
                 writeln!(stdout)?;
             } else {
-                write!(stdout, "{}", report::text(&report, out.color))?;
+                write!(stdout, "{}", report::text(&report, out.out_color()))?;
             }
             Ok(if report.exit_code == 0 {
                 ExitStatus::Success
@@ -72,14 +72,15 @@ pub fn run(args: FabricCheckArgs, env: Env, out: &Output) -> Result<ExitStatus> 
                 .next()
                 .unwrap_or("")
                 .trim_start_matches("error: ");
-            println!("ERROR: hybridctl fabric-check: setup: {first}");
+            // The line Slurm's HealthCheckProgram / NHC reads, on stdout.
+            out.line(&format!("ERROR: hybridctl fabric-check: setup: {first}"))?;
             Ok(ExitStatus::Error)
         }
         Err(e) => Err(e),
     }
 }
 
-fn check(args: FabricCheckArgs, env: Env, out: &Output) -> Result<(Report, TextOrJson)> {
+fn check(args: FabricCheckArgs, env: Env, out: &Printer) -> Result<(Report, TextOrJson)> {
     let settings = load_settings(env)?;
     out.diagnostics(&settings.config_diagnostics)?;
     if settings
@@ -125,7 +126,7 @@ fn check(args: FabricCheckArgs, env: Env, out: &Output) -> Result<(Report, TextO
         spec.as_ref().map(|(s, p)| (&s.network, p.as_str())),
     );
     for n in notes {
-        eprintln!("warning: {n}");
+        out.warn(&n, None);
     }
     let mut checks: Vec<Check> = Vec::new();
     let facts = probe::gather(&root, &tools, nccl.clone());

@@ -15,7 +15,7 @@ use anyhow::Result;
 use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
-use super::{Output, load_settings, slurm_error};
+use super::{Printer, load_settings, slurm_error};
 use crate::cli::{GcArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
 use crate::kube::client::Connection;
@@ -46,7 +46,7 @@ struct GcReport<'a> {
     kept: usize,
 }
 
-pub fn run(args: GcArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
+pub fn run(args: GcArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let settings = load_settings(env)?;
     let config = settings.hooks();
     let taint = config
@@ -74,13 +74,14 @@ pub fn run(args: GcArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
             ))
         })?;
 
-    let ids = hooks::job_ids(&items);
-    let queue = if ids.is_empty() {
-        QueueAnswer::from_rows([])
-    } else {
-        let slurm = Slurm::new(settings.slurm_bin_dir());
-        let views = slurm.queue(&ids).map_err(slurm_error)?;
-        QueueAnswer::from_rows(views.iter().map(|v| (v.job_id.as_str(), v.state.as_str())))
+    // No labelled object with a valid id: nothing to ask Slurm (never the whole queue).
+    let queue = match hooks::job_ids(&items) {
+        None => QueueAnswer::from_rows([]),
+        Some(ids) => {
+            let slurm = Slurm::new(settings.slurm_bin_dir());
+            let views = slurm.queue(&ids).map_err(slurm_error)?;
+            QueueAnswer::from_rows(views.iter().map(|v| (v.job_id.as_str(), v.state.as_str())))
+        }
     };
     let mut orphans: Vec<Orphan> = items
         .iter()
@@ -116,13 +117,16 @@ pub fn run(args: GcArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
         });
     }
 
-    print(&args, &namespaces, &orphans, kept)?;
+    print(&args, &namespaces, &orphans, kept, out)?;
     if !left.is_empty() {
-        eprintln!(
-            "warning: {} deleted pod(s) still exist after {} s: {}\n  hint: they are terminating; run `hybridctl gc` again later",
-            left.len(),
-            POD_WAIT.as_secs(),
-            left.join(", ")
+        out.warn(
+            &format!(
+                "{} deleted pod(s) still exist after {} s: {}",
+                left.len(),
+                POD_WAIT.as_secs(),
+                left.join(", ")
+            ),
+            Some("they are terminating; run `hybridctl gc` again later"),
         );
     }
     let failed = orphans.iter().filter(|o| o.action == "failed").count();
@@ -136,8 +140,14 @@ pub fn run(args: GcArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-fn print(args: &GcArgs, namespaces: &[String], orphans: &[Orphan], kept: usize) -> Result<()> {
-    let mut stdout = std::io::stdout().lock();
+fn print(
+    args: &GcArgs,
+    namespaces: &[String],
+    orphans: &[Orphan],
+    kept: usize,
+    out: &Printer,
+) -> Result<()> {
+    let mut stdout = out.out();
     match args.output {
         TextOrJson::Json => {
             let report = GcReport {
@@ -187,10 +197,10 @@ fn print(args: &GcArgs, namespaces: &[String], orphans: &[Orphan], kept: usize) 
                     jobs.len()
                 )
             };
-            eprintln!(
+            out.note(&format!(
                 "{summary}; kept {kept} object(s) of jobs still in the Slurm queue (namespaces: {})",
                 namespaces.join(", ")
-            );
+            ));
         }
     }
     Ok(())

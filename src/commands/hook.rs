@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use super::Output;
+use super::Printer;
 use crate::cli::{HookArgs, HookPhase};
 use crate::error::ExitStatus;
 use crate::kube::client::Connection;
@@ -23,7 +23,7 @@ use crate::settings::{Env, Settings};
 /// instead of waiting for pods.
 const REPORT_MARGIN: Duration = Duration::from_millis(500);
 
-pub fn run(args: HookArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
+pub fn run(args: HookArgs, env: Env, _out: &Printer) -> Result<ExitStatus> {
     let started = Instant::now();
     let phase = match args.phase {
         HookPhase::Prolog => "prolog",

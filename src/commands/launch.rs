@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 
 use anyhow::{Context, Result};
 
-use super::Output;
+use super::Printer;
 use crate::cli::{LaunchArgs, RenderFormat};
 use crate::error::{ExitStatus, UserError};
 use crate::plan::{Allocation, Plan, PlanOptions};
@@ -52,7 +52,7 @@ pub fn allocation_from_env(env: &Env, spec: &Spec) -> Result<Allocation> {
     Ok(Allocation { job_id, nodes })
 }
 
-pub fn run(args: LaunchArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
+pub fn run(args: LaunchArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let text = if args.frozen_spec == "-" {
         let mut s = String::new();
         std::io::stdin()
@@ -92,7 +92,7 @@ pub fn run(args: LaunchArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
     })?;
     let renderer = Renderer::new(settings.templates_dir())?;
     let manifest = renderer.pytorchjob(&plan)?;
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = out.out();
     match args.output {
         RenderFormat::Yaml => stdout.write_all(
             manifest_yaml(&plan, &manifest)
@@ -143,7 +143,7 @@ pub fn run(args: LaunchArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
     use crate::kube::launch::Outcome;
     match outcome {
         Outcome::Succeeded => {
-            println!("hybridctl: pytorchjob/{} succeeded", plan.k8s_name);
+            out.line(&format!("hybridctl: pytorchjob/{} succeeded", plan.k8s_name))?;
             Ok(ExitStatus::Success)
         }
         Outcome::Failed { reason, message } => Err(UserError {

@@ -3,7 +3,7 @@
 //! PyTorchJob for the end, and prints.
 
 use std::collections::BTreeSet;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,9 +15,10 @@ use kube::runtime::{WatchStreamExt, watcher};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use super::{Output, load_settings};
-use crate::cli::{ColorChoice, LogsArgs, TextOrJson};
+use super::{Printer, load_settings};
+use crate::cli::{LogsArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
+use crate::jobs::{JobId, JobIds};
 use crate::kube::launch::{Outcome, outcome_of};
 use crate::kube::logs::{self, Event, Line, Options, ReplicaFilter};
 use crate::kube::pytorchjob::PyTorchJob;
@@ -33,9 +34,9 @@ const DRAIN: Duration = Duration::from_millis(1500);
 const CHANNEL: usize = 1024;
 
 /// Eight colours that read well on dark and light terminals; a pod keeps its colour.
-const COLOURS: [&str; 8] = ["36", "33", "32", "35", "34", "31", "96", "93"];
+const COLOURS: [u8; 8] = [36, 33, 32, 35, 34, 31, 96, 93];
 
-fn colour_of(prefix: &str) -> &'static str {
+fn colour_of(prefix: &str) -> u8 {
     // FNV-1a: stable across runs and platforms.
     let mut h: u32 = 0x811c_9dc5;
     for b in prefix.bytes() {
@@ -54,14 +55,14 @@ struct JsonLine<'a> {
 }
 
 /// How lines are written.
-struct Printer {
+struct LinePrinter {
     json: bool,
     prefix: bool,
     timestamps: bool,
     colour: bool,
 }
 
-impl Printer {
+impl LinePrinter {
     fn line(&self, out: &mut impl Write, line: &Line) -> std::io::Result<()> {
         if self.json {
             let j = JsonLine {
@@ -74,16 +75,13 @@ impl Printer {
             return writeln!(out);
         }
         if self.prefix {
-            if self.colour {
-                write!(
-                    out,
-                    "\x1b[{}m[{}]\x1b[0m ",
-                    colour_of(&line.prefix),
-                    line.prefix
-                )?;
-            } else {
-                write!(out, "[{}] ", line.prefix)?;
-            }
+            let prefix = format!("[{}]", line.prefix);
+            let style = crate::output::ansi(colour_of(&line.prefix));
+            write!(
+                out,
+                "{} ",
+                crate::output::paint(self.colour, style, &prefix)
+            )?;
         }
         if self.timestamps
             && let Some(t) = line.time
@@ -100,7 +98,7 @@ enum End {
     Deleted,
 }
 
-pub fn run(args: LogsArgs, env: Env, out: &Output, color: ColorChoice) -> Result<ExitStatus> {
+pub fn run(args: LogsArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let settings = load_settings(env)?;
     let since = args
         .since
@@ -123,16 +121,23 @@ pub fn run(args: LogsArgs, env: Env, out: &Output, color: ColorChoice) -> Result
     }
     // The job: an id, or a name from the records.
     let records = Records::from_env(&settings.env);
-    let (ids, recs, unknown) =
-        super::status::resolve_jobs(records.as_ref(), std::slice::from_ref(&args.job))?;
-    let (Some(job_id), true) = (ids.into_iter().next(), unknown.is_empty()) else {
+    let resolved = crate::jobs::resolve(records.as_ref(), std::slice::from_ref(&args.job))?;
+    // Only a plain job id can be a label value: an array task `ID_TASK` has its own id.
+    let Some(job_id) = resolved
+        .ids
+        .first()
+        .and_then(|id| JobId::parse_plain(id.as_str()).ok())
+    else {
         return Err(UserError::invalid(
-            format!("no job named `{}` in the job records", args.job),
+            format!(
+                "no job matches `{}`: not a Slurm job id, nor the name of a job hybridctl submitted",
+                args.job
+            ),
             "give the Slurm job id, or a name `hybridctl status` lists",
         )
         .into());
     };
-    let record = recs.into_iter().next();
+    let record = resolved.records.into_iter().next();
     let spec = records.as_ref().and_then(|r| r.spec(&job_id));
     let namespace = args
         .kube
@@ -140,12 +145,8 @@ pub fn run(args: LogsArgs, env: Env, out: &Output, color: ColorChoice) -> Result
         .clone()
         .or_else(|| spec.as_ref().map(|s| s.kubernetes.namespace.clone()))
         .unwrap_or_else(|| crate::kube::hooks::default_namespace(&settings));
-    let colour = match color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => settings.color(std::io::stdout().is_terminal()),
-    };
-    let printer = Printer {
+    let colour = out.out_color();
+    let printer = LinePrinter {
         json: matches!(args.output, TextOrJson::Json),
         prefix: !args.no_prefix,
         timestamps: args.timestamps,
@@ -159,7 +160,7 @@ pub fn run(args: LogsArgs, env: Env, out: &Output, color: ColorChoice) -> Result
         max_streams: args.max_streams,
         container: logs::CONTAINER.into(),
     };
-    let live_table = args.nccl && args.follow && !printer.json && std::io::stdout().is_terminal();
+    let live_table = args.nccl && args.follow && !printer.json && out.stdout_is_terminal();
     let conn = crate::kube::client::Connection {
         kubeconfig: args.kube.kubeconfig.clone(),
         context: args.kube.context.clone(),
@@ -167,7 +168,15 @@ pub fn run(args: LogsArgs, env: Env, out: &Output, color: ColorChoice) -> Result
     let runtime = super::runtime()?;
     let notice = |text: &str| {
         let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "{}", out.paint("2", &format!("hybridctl: {text}")));
+        let _ = writeln!(
+            err,
+            "{}",
+            crate::output::paint(
+                out.err_color(),
+                crate::output::styles::DIM,
+                &format!("hybridctl: {text}")
+            )
+        );
     };
     let mut nccl_bad = false;
     let nccl_bad_ref = &mut nccl_bad;
@@ -236,7 +245,7 @@ pub fn run(args: LogsArgs, env: Env, out: &Output, color: ColorChoice) -> Result
                 }
             })
         });
-        let mut stdout = std::io::stdout().lock();
+        let mut stdout = out.out();
         let mut active: BTreeSet<Arc<str>> = BTreeSet::new();
         let mut end: Option<End> = None;
         let drain = tokio::time::sleep(Duration::MAX / 4);
@@ -365,7 +374,7 @@ fn footer(end: Option<End>, job_id: &str, notice: &dyn Fn(&str)) -> ExitStatus {
 /// went. Asks Slurm once.
 fn nothing_on_kubernetes(
     settings: &crate::settings::Settings,
-    job_id: &str,
+    job_id: &JobId,
     namespace: &str,
     record: Option<&crate::records::JobRecord>,
     follow: bool,
@@ -374,7 +383,7 @@ fn nothing_on_kubernetes(
     let output = record
         .map(|r| format!("; its batch output is `{}` in `{}`", r.output, r.submit_dir))
         .unwrap_or_default();
-    match slurm.queue(&[job_id.to_string()]) {
+    match slurm.queue(&JobIds::one(job_id.clone())) {
         Ok(v) if !v.is_empty() && follow => Ok(()),
         Ok(v) if !v.is_empty() => Err(UserError::invalid(
             format!(
@@ -419,7 +428,7 @@ mod tests {
         }
     }
 
-    fn print(p: &Printer, l: &Line) -> String {
+    fn print(p: &LinePrinter, l: &Line) -> String {
         let mut out = Vec::new();
         p.line(&mut out, l).expect("write");
         String::from_utf8(out).expect("utf-8")
@@ -427,7 +436,7 @@ mod tests {
 
     #[test]
     fn each_pod_keeps_its_colour_and_plain_output_has_none() {
-        let colour = Printer {
+        let colour = LinePrinter {
             json: false,
             prefix: true,
             timestamps: false,
@@ -442,10 +451,10 @@ mod tests {
             "\x1b[{}m[worker-3]\x1b[0m ",
             colour_of("worker-3")
         )));
-        let codes: std::collections::BTreeSet<&str> =
+        let codes: std::collections::BTreeSet<u8> =
             (0..16).map(|i| colour_of(&format!("worker-{i}"))).collect();
         assert!(codes.len() > 4, "pods get different colours: {codes:?}");
-        let plain = Printer {
+        let plain = LinePrinter {
             colour: false,
             timestamps: true,
             ..colour
@@ -454,7 +463,7 @@ mod tests {
             print(&plain, &line("master-0", "step 1")),
             "[master-0] 2026-11-29T05:00:01.500000000Z step 1\n"
         );
-        let json = Printer {
+        let json = LinePrinter {
             json: true,
             ..plain
         };

@@ -3,6 +3,7 @@
 use anyhow::{Context, Result};
 use clap::CommandFactory;
 
+use super::Printer;
 use crate::cli::{Cli, ManArgs};
 use crate::error::ExitStatus;
 
@@ -23,14 +24,14 @@ pub fn pages() -> Result<Vec<(String, Vec<u8>)>> {
     Ok(pages)
 }
 
-pub fn run(args: ManArgs) -> Result<ExitStatus> {
+pub fn run(args: ManArgs, out: &Printer) -> Result<ExitStatus> {
     std::fs::create_dir_all(&args.dir)
         .with_context(|| format!("could not create `{}`", args.dir.display()))?;
     for (name, text) in pages()? {
         let path = args.dir.join(&name);
         std::fs::write(&path, text)
             .with_context(|| format!("could not write `{}`", path.display()))?;
-        eprintln!("wrote {}", path.display());
+        out.note(&format!("wrote {}", path.display()));
     }
     Ok(ExitStatus::Success)
 }

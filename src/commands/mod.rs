@@ -18,48 +18,41 @@ mod status;
 mod submit;
 mod validate;
 
-use std::io::{IsTerminal, Write};
-
 use anyhow::Result;
 
-use crate::cli::{Cli, ColorChoice, Command};
-use crate::diag::{Diagnostic, Severity};
+use crate::cli::{Cli, Command};
+use crate::diag::Severity;
 use crate::error::{ExitStatus, UserError};
 use crate::settings::{Env, LoadedSpec, Overrides, Settings};
 
 pub fn run(cli: Cli, env: Env) -> Result<ExitStatus> {
-    let color = match cli.global.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            env.get("NO_COLOR").is_none()
-                && env.get("TERM") != Some("dumb")
-                && std::io::stderr().is_terminal()
-        }
-    };
-    let out = Output { color };
+    let out = Printer::new(cli.global.color, cli.global.quiet);
+    run_with(cli, env, &out)
+}
+
+/// Run a command with the printer `main` made (it prints the error report through it too).
+pub fn run_with(cli: Cli, env: Env, out: &Printer) -> Result<ExitStatus> {
     match cli.command {
-        Command::Render(args) => render::run(args, env, &out),
-        Command::Validate(args) => validate::run(args, env, &out),
-        Command::Submit(args) => submit::run(args, env, &out),
-        Command::Status(args) => status::run(args, env, &out),
-        Command::Cancel(args) => cancel::run(args, env, &out),
-        Command::Quota(args) => quota::run(args, env, &out),
-        Command::NcclCheck(args) => nccl_check::run(args, env, &out),
-        Command::FabricCheck(args) => fabric_check::run(args, env, &out),
-        Command::Hook(args) => hook::run(args, env, &out),
-        Command::Gc(args) => gc::run(args, env, &out),
-        Command::Rbac(args) => rbac::run(args, env, &out),
-        Command::Doctor(args) => doctor::run(args, env, &out),
-        Command::Launch(args) => launch::run(args, env, &out),
-        Command::Logs(args) => logs::run(args, env, &out, cli.global.color),
-        Command::Hostlist(args) => hostlist::run(args),
-        Command::Completions(args) => completions::run(args),
-        Command::Man(args) => man::run(args),
+        Command::Render(args) => render::run(args, env, out),
+        Command::Validate(args) => validate::run(args, env, out),
+        Command::Submit(args) => submit::run(args, env, out),
+        Command::Status(args) => status::run(args, env, out),
+        Command::Cancel(args) => cancel::run(args, env, out),
+        Command::Quota(args) => quota::run(args, env, out),
+        Command::NcclCheck(args) => nccl_check::run(args, env, out),
+        Command::FabricCheck(args) => fabric_check::run(args, env, out),
+        Command::Hook(args) => hook::run(args, env, out),
+        Command::Gc(args) => gc::run(args, env, out),
+        Command::Rbac(args) => rbac::run(args, env, out),
+        Command::Doctor(args) => doctor::run(args, env, out),
+        Command::Launch(args) => launch::run(args, env, out),
+        Command::Logs(args) => logs::run(args, env, out),
+        Command::Hostlist(args) => hostlist::run(args, out),
+        Command::Completions(args) => completions::run(args, out),
+        Command::Man(args) => man::run(args, out),
     }
 }
 
-/// How to write messages (colour or not).
 /// A single-threaded async runtime for a command's Kubernetes calls.
 fn runtime() -> Result<tokio::runtime::Runtime> {
     use anyhow::Context;
@@ -81,46 +74,6 @@ async fn kube_client(
             anyhow::Error::new(e)
                 .context(UserError::environment("cannot connect to Kubernetes", hint))
         })
-}
-
-pub struct Output {
-    pub color: bool,
-}
-
-impl Output {
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    }
-
-    pub fn diagnostic(&self, d: &Diagnostic) -> String {
-        let (label, code) = match d.severity {
-            Severity::Error => ("error", "1;31"),
-            Severity::Warning => ("warning", "1;33"),
-        };
-        let mut s = format!(
-            "{}: {}: {}",
-            d.file,
-            self.paint(code, &format!("{label}[{}]", d.rule)),
-            d.message
-        );
-        if let Some(h) = &d.hint {
-            s.push_str(&format!("\n  {} {h}", self.paint("1;36", "hint:")));
-        }
-        s
-    }
-
-    /// Print diagnostics to stderr.
-    pub fn diagnostics(&self, diags: &[Diagnostic]) -> std::io::Result<()> {
-        let mut err = std::io::stderr().lock();
-        for d in diags {
-            writeln!(err, "{}", self.diagnostic(d))?;
-        }
-        Ok(())
-    }
 }
 
 impl crate::cli::SpecOverrides {
@@ -145,21 +98,11 @@ impl crate::cli::SpecOverrides {
     }
 }
 
-/// A table as text, without the trailing blanks comfy-table pads lines with.
-pub fn table_text(table: &comfy_table::Table) -> String {
-    table
-        .lines()
-        .map(|l| l.trim_end().to_string())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+pub use crate::output::{Printer, table_text};
 
 /// A Slurm error as the user sees it: the sentence and the next step.
 pub fn slurm_error(e: crate::slurm::SlurmError) -> anyhow::Error {
-    let status = match &e {
-        crate::slurm::SlurmError::Refused { .. } => crate::error::ExitStatus::Failure,
-        _ => crate::error::ExitStatus::Error,
-    };
+    let status = ExitStatus::of_slurm(&e);
     let hint = e.hint();
     anyhow::Error::new(UserError {
         message: e.to_string(),
@@ -179,7 +122,7 @@ pub fn load_settings(env: Env) -> Result<Settings> {
 }
 
 /// Print the diagnostics of a loaded spec and return the spec, or fail with exit code 1.
-pub fn require_valid(loaded: LoadedSpec, out: &Output) -> Result<crate::spec::Spec> {
+pub fn require_valid(loaded: LoadedSpec, out: &Printer) -> Result<crate::spec::Spec> {
     out.diagnostics(&loaded.diagnostics)?;
     match loaded.spec {
         Some(spec) => Ok(spec),

@@ -4,13 +4,13 @@ use std::io::Write;
 
 use anyhow::{Context, Result};
 
-use super::{Output, load_settings, require_valid};
+use super::{Printer, load_settings, require_valid};
 use crate::cli::{FabricArg, NcclCheckArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
 use crate::nccl::{Analyzer, Expectation, Fabric, scan};
 use crate::settings::{Env, Overrides, load_spec};
 
-pub fn run(args: NcclCheckArgs, env: Env, out: &Output) -> Result<ExitStatus> {
+pub fn run(args: NcclCheckArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let mut expect = Expectation::default();
     if let Some(path) = &args.spec {
         if path == "-" && args.files.iter().any(|f| f == "-") {
@@ -64,14 +64,14 @@ pub fn run(args: NcclCheckArgs, env: Env, out: &Output) -> Result<ExitStatus> {
     }
     analyzer.finish();
     let report = analyzer.report();
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = out.out();
     match args.output {
         TextOrJson::Json => {
             serde_json::to_writer_pretty(&mut stdout, &report).context("writing the report")?;
             writeln!(stdout)?;
         }
         TextOrJson::Text => {
-            let color = out.color && std::io::IsTerminal::is_terminal(&std::io::stdout());
+            let color = out.out_color();
             write!(stdout, "{}", report.summary_table(color))?;
         }
     }

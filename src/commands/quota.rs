@@ -8,7 +8,7 @@ use anyhow::Result;
 use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
-use super::{Output, load_settings, require_valid};
+use super::{Printer, load_settings, require_valid};
 use crate::cli::{QuotaArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
 use crate::process::{ProcessError, Runner};
@@ -134,7 +134,7 @@ fn current_groups() -> Vec<String> {
         .unwrap_or_default()
 }
 
-pub fn run(args: QuotaArgs, env: Env, out: &Output) -> Result<ExitStatus> {
+pub fn run(args: QuotaArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let settings = load_settings(env)?;
     let gpfs = settings.gpfs();
     let threshold = args
@@ -213,8 +213,26 @@ pub fn run(args: QuotaArgs, env: Env, out: &Output) -> Result<ExitStatus> {
     let entries = query(&gpfs, &kind, &args.devices).map_err(quota_error)?;
     let over = entries.iter().any(|e| e.is_over_threshold(threshold));
     print(&entries, threshold, args.output, out)?;
+    if let QueryKind::Filesets(requested) = &kind {
+        let missing = crate::quota::missing_filesets(requested, &entries);
+        if !missing.is_empty() {
+            let list = missing
+                .iter()
+                .map(|f| format!("`{}:{}`", f.device, f.fileset))
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(UserError::invalid(
+                format!("GPFS reported no quota for fileset {list}"),
+                "check the names with `mmlsfileset DEVICE`; a fileset without its own quota has no FILESET row",
+            )
+            .into());
+        }
+    }
     if over && args.output == TextOrJson::Text {
-        eprintln!("warning: usage at or above {threshold}% of a quota limit (marked `!`)");
+        out.warn(
+            &format!("usage at or above {threshold}% of a quota limit (marked `!`)"),
+            None,
+        );
     }
     Ok(if over && args.check {
         ExitStatus::Failure
@@ -239,8 +257,8 @@ fn count(n: i64) -> String {
     if n == 0 { "none".into() } else { n.to_string() }
 }
 
-fn print(entries: &[QuotaEntry], threshold: f64, format: TextOrJson, out: &Output) -> Result<()> {
-    let mut stdout = std::io::stdout().lock();
+fn print(entries: &[QuotaEntry], threshold: f64, format: TextOrJson, out: &Printer) -> Result<()> {
+    let mut stdout = out.out();
     if format == TextOrJson::Json {
         let rows: Vec<Row<'_>> = entries
             .iter()
@@ -321,10 +339,10 @@ fn print(entries: &[QuotaEntry], threshold: f64, format: TextOrJson, out: &Outpu
             pct(e.files_percent_of_limit()),
             e.files_grace.to_string(),
         ];
-        if out.color && !flag.is_empty() {
+        if !flag.is_empty() {
             row = row
                 .into_iter()
-                .map(|c| format!("\x1b[1;31m{c}\x1b[0m"))
+                .map(|c| crate::output::paint(out.out_color(), crate::output::styles::ERROR, &c))
                 .collect();
         }
         table.add_row(row);

@@ -4,13 +4,13 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::Output;
+use super::Printer;
 use crate::cli::RbacArgs;
 use crate::error::{ExitStatus, UserError};
 use crate::kube::rbac::{Subject, manifest};
 use crate::settings::Env;
 
-pub fn run(args: RbacArgs, _env: Env, _out: &Output) -> Result<ExitStatus> {
+pub fn run(args: RbacArgs, _env: Env, out: &Printer) -> Result<ExitStatus> {
     // clap makes the three flags exclusive.
     let subject = match (args.service_account, args.user, args.group) {
         (Some(sa), _, _) => Subject::ServiceAccount(sa),
@@ -20,7 +20,7 @@ pub fn run(args: RbacArgs, _env: Env, _out: &Output) -> Result<ExitStatus> {
     };
     let text = manifest(&args.namespace, &subject)
         .map_err(|e| UserError::invalid(e.to_string(), e.hint()))?;
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = out.out();
     stdout.write_all(text.as_bytes())?;
     stdout.flush()?;
     Ok(ExitStatus::Success)

@@ -5,14 +5,14 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::{Output, load_settings, require_valid};
+use super::{Printer, load_settings, require_valid};
 use crate::cli::{Artifact, RenderArgs, RenderFormat};
 use crate::error::{ExitStatus, UserError};
 use crate::plan::{Allocation, Plan, PlanOptions, simulated_nodes};
 use crate::render::{Rendered, Renderer, manifest_yaml};
 use crate::settings::{Env, load_spec};
 
-pub fn run(args: RenderArgs, env: Env, out: &Output) -> Result<ExitStatus> {
+pub fn run(args: RenderArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let settings = load_settings(env)?;
     let loaded = load_spec(&settings, &args.spec, &args.overrides.to_overrides())?;
     let display = loaded.display_path.clone();
@@ -54,7 +54,7 @@ pub fn run(args: RenderArgs, env: Env, out: &Output) -> Result<ExitStatus> {
         write_out(dir, &plan, &script, &manifest_text, args.output, args.only)?;
         return Ok(ExitStatus::Success);
     }
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = out.out();
     match (args.only, args.output) {
         (Some(Artifact::Sbatch), _) => stdout.write_all(script.as_bytes())?,
         (Some(Artifact::Pytorchjob), _) => stdout.write_all(manifest_text.as_bytes())?,

@@ -6,9 +6,10 @@ use std::io::Write;
 use anyhow::Result;
 use comfy_table::{ContentArrangement, Table, presets};
 
-use super::{Output, load_settings, slurm_error};
+use super::{Printer, load_settings, slurm_error};
 use crate::cli::{StatusArgs, TextOrJsonOrWide};
 use crate::error::{ExitStatus, UserError};
+use crate::jobs::{self, JobId, JobIds};
 use crate::records::{JobRecord, Records};
 use crate::settings::Env;
 use crate::slurm::{JobView, Slurm, Source};
@@ -16,57 +17,25 @@ use crate::slurm::{JobView, Slurm, Source};
 /// How many recent records `status` shows without arguments.
 const RECENT: usize = 20;
 
-/// Resolve JOB arguments (ids or names) to ids, with their records when there are any.
-pub fn resolve_jobs(
-    records: Option<&Records>,
-    jobs: &[String],
-) -> Result<(Vec<String>, Vec<JobRecord>, Vec<String>)> {
-    let mut ids = Vec::new();
-    let mut recs = Vec::new();
-    let mut unknown = Vec::new();
-    for job in jobs {
-        let rec = match records {
-            Some(r) => r.find(job)?,
-            None => None,
-        };
-        match rec {
-            Some(r) => {
-                ids.push(r.job_id.clone());
-                recs.push(r);
-            }
-            None if !job.is_empty() && job.bytes().all(|b| b.is_ascii_digit()) => {
-                ids.push(job.clone())
-            }
-            None => unknown.push(job.clone()),
-        }
-    }
-    Ok((ids, recs, unknown))
-}
-
 /// State of each id: queue first, then accounting, then the record. Ids nobody knows are
-/// returned separately.
+/// returned separately. Every Slurm call is filtered by the ids given (never the whole queue).
 pub fn lookup(
     slurm: &Slurm,
-    ids: &[String],
+    ids: &JobIds,
     recs: &[JobRecord],
 ) -> Result<(Vec<JobView>, Vec<String>)> {
     let mut found = slurm.queue(ids).map_err(slurm_error)?;
-    let missing: Vec<String> = ids
-        .iter()
-        .filter(|id| !found.iter().any(|v| &v.job_id == *id))
-        .cloned()
-        .collect();
-    if !missing.is_empty()
+    if let Some(missing) = ids.missing_from(|id| found.iter().any(|v| v.job_id == id))
         && let Some(acct) = slurm.accounting(&missing).map_err(slurm_error)?
     {
         found.extend(acct);
     }
     let mut unknown = Vec::new();
     for id in ids {
-        if found.iter().any(|v| &v.job_id == id) {
+        if found.iter().any(|v| v.job_id == id.as_str()) {
             continue;
         }
-        match recs.iter().find(|r| &r.job_id == id) {
+        match recs.iter().find(|r| r.job_id == id.as_str()) {
             Some(r) => found.push(JobView {
                 job_id: r.job_id.clone(),
                 name: r.name.clone(),
@@ -86,60 +55,70 @@ pub fn lookup(
                 source: Source::Record,
                 kubernetes: None,
             }),
-            None => unknown.push(id.clone()),
+            None => unknown.push(id.to_string()),
         }
     }
     // Keep the order the user asked for.
-    found.sort_by_key(|v| {
-        ids.iter()
-            .position(|i| *i == v.job_id)
-            .unwrap_or(usize::MAX)
-    });
+    found.sort_by_key(|v| ids.position(&v.job_id).unwrap_or(usize::MAX));
     Ok((found, unknown))
 }
 
-pub fn run(args: StatusArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
+/// The error for JOB arguments that matched no job: names them, exit status 1.
+pub fn unknown_jobs(unknown: &[String]) -> anyhow::Error {
+    let list = unknown
+        .iter()
+        .map(|j| format!("`{j}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    UserError::invalid(
+        format!(
+            "no job matches {list}: not a job id known to Slurm, nor the name of a job hybridctl submitted"
+        ),
+        "`hybridctl status` lists the jobs hybridctl submitted; `hybridctl status --all` the whole queue",
+    )
+    .into()
+}
+
+pub fn run(args: StatusArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let settings = load_settings(env)?;
     let slurm = Slurm::new(settings.slurm_bin_dir());
     let records = Records::from_env(&settings.env);
     let (mut views, unknown) = if args.all {
-        (slurm.queue(&[]).map_err(slurm_error)?, Vec::new())
+        (slurm.queue_all().map_err(slurm_error)?, Vec::new())
     } else if args.jobs.is_empty() {
         let recs: Vec<JobRecord> = match &records {
             Some(r) => r.list()?.into_iter().take(RECENT).collect(),
             None => Vec::new(),
         };
-        let ids: Vec<String> = recs.iter().map(|r| r.job_id.clone()).collect();
-        if ids.is_empty() {
-            eprintln!(
-                "no jobs submitted with hybridctl yet; `hybridctl status --all` shows the whole queue"
+        let ids = JobIds::new(recs.iter().filter_map(|r| JobId::parse(&r.job_id).ok()));
+        let Some(ids) = ids else {
+            out.note(
+                "no jobs submitted with hybridctl yet; `hybridctl status --all` shows the whole queue",
             );
+            print(&[], args.output, out)?;
             return Ok(ExitStatus::Success);
-        }
+        };
         lookup(&slurm, &ids, &recs)?
     } else {
-        let (ids, recs, mut unknown_names) = resolve_jobs(records.as_ref(), &args.jobs)?;
-        let (views, mut unknown) = lookup(&slurm, &ids, &recs)?;
-        unknown.append(&mut unknown_names);
+        let resolved = jobs::resolve(records.as_ref(), &args.jobs)?;
+        // Nothing matched: say so, and ask Slurm nothing (an empty filter would be the queue).
+        let Some(ids) = JobIds::new(resolved.ids.iter().cloned()) else {
+            return Err(unknown_jobs(&resolved.unknown));
+        };
+        let (views, mut unknown) = lookup(&slurm, &ids, &resolved.records)?;
+        unknown.extend(resolved.unknown);
         (views, unknown)
     };
-    add_kubernetes(&settings, &args.kube, records.as_ref(), &mut views);
-    print(&views, args.output)?;
+    add_kubernetes(&settings, &args.kube, records.as_ref(), &mut views, out);
+    print(&views, args.output, out)?;
     if !unknown.is_empty() {
-        return Err(UserError::invalid(
-            format!(
-                "{} not known to Slurm or to hybridctl's job records",
-                unknown.iter().map(|j| format!("job `{j}`")).collect::<Vec<_>>().join(", ") + if unknown.len() == 1 { " is" } else { " are" }
-            ),
-            "`hybridctl status` lists the jobs hybridctl submitted; `hybridctl status --all` the whole queue",
-        )
-        .into());
+        return Err(unknown_jobs(&unknown));
     }
     Ok(ExitStatus::Success)
 }
 
-fn print(views: &[JobView], format: TextOrJsonOrWide) -> Result<()> {
-    let mut stdout = std::io::stdout().lock();
+fn print(views: &[JobView], format: TextOrJsonOrWide, out: &Printer) -> Result<()> {
+    let mut stdout = out.out();
     if format == TextOrJsonOrWide::Json {
         serde_json::to_writer_pretty(&mut stdout, views)?;
         writeln!(stdout)?;
@@ -230,24 +209,31 @@ fn print(views: &[JobView], format: TextOrJsonOrWide) -> Result<()> {
     Ok(())
 }
 
-/// The namespace and context of each job's PyTorchJob, from its record (or the flags).
-fn kube_targets(
-    views: &[JobView],
+/// The namespace of each job's PyTorchJob, from its record (or the flag), with the jobs to ask
+/// about there. Only plain job ids can be label values; others are left out.
+pub fn kube_targets<'a>(
+    jobs: impl IntoIterator<Item = &'a str>,
     records: Option<&Records>,
     kube: &crate::cli::KubeArgs,
-) -> BTreeMap<String, Vec<String>> {
-    let mut by_ns: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for v in views {
+) -> BTreeMap<String, JobIds> {
+    let mut by_ns: BTreeMap<String, Vec<JobId>> = BTreeMap::new();
+    for job in jobs {
+        let Ok(id) = JobId::parse_plain(job) else {
+            continue;
+        };
         let ns = kube.namespace.clone().or_else(|| {
             records
-                .and_then(|r| r.spec(&v.job_id))
+                .and_then(|r| r.spec(job))
                 .map(|s| s.kubernetes.namespace)
         });
         if let Some(ns) = ns {
-            by_ns.entry(ns).or_default().push(v.job_id.clone());
+            by_ns.entry(ns).or_default().push(id);
         }
     }
     by_ns
+        .into_iter()
+        .filter_map(|(ns, ids)| JobIds::new(ids).map(|ids| (ns, ids)))
+        .collect()
 }
 
 /// Fill in the Kubernetes side of each job (PyTorchJob condition, pods ready/total) when a
@@ -258,8 +244,9 @@ pub fn add_kubernetes(
     kube: &crate::cli::KubeArgs,
     records: Option<&Records>,
     views: &mut [JobView],
+    out: &Printer,
 ) {
-    let targets = kube_targets(views, records, kube);
+    let targets = kube_targets(views.iter().map(|v| v.job_id.as_str()), records, kube);
     if targets.is_empty() {
         return;
     }
@@ -296,15 +283,13 @@ pub fn add_kubernetes(
             .map_err(|_| format!("listing PyTorchJobs in namespace `{ns}` timed out"))?
             .map_err(|e| format!("listing PyTorchJobs in namespace `{ns}`: {e}"))?;
             for id in ids {
-                let summary =
-                    found
-                        .get(id)
-                        .cloned()
-                        .unwrap_or_else(|| crate::kube::state::KubeSummary {
-                            namespace: ns.clone(),
-                            ..Default::default()
-                        });
-                all.insert(id.clone(), summary);
+                let summary = found.get(id.as_str()).cloned().unwrap_or_else(|| {
+                    crate::kube::state::KubeSummary {
+                        namespace: ns.clone(),
+                        ..Default::default()
+                    }
+                });
+                all.insert(id.to_string(), summary);
             }
         }
         Ok(all)
@@ -317,6 +302,6 @@ pub fn add_kubernetes(
                 }
             }
         }
-        Err(e) => eprintln!("warning: the Kubernetes side is not shown: {e}"),
+        Err(e) => out.warn(&format!("the Kubernetes side is not shown: {e}"), None),
     }
 }

@@ -6,9 +6,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{Output, load_settings, require_valid, slurm_error};
+use super::{Printer, load_settings, require_valid, slurm_error};
 use crate::cli::{SubmitArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
+use crate::jobs::{JobId, JobIds};
 use crate::plan::{Allocation, Plan, PlanOptions, simulated_nodes};
 use crate::process::display_command;
 use crate::records::{JobRecord, Records};
@@ -24,7 +25,7 @@ struct SubmitReport<'a> {
     record: Option<String>,
 }
 
-pub fn run(args: SubmitArgs, env: Env, out: &Output) -> Result<ExitStatus> {
+pub fn run(args: SubmitArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let settings = load_settings(env)?;
     let loaded = load_spec(&settings, &args.spec, &args.overrides.to_overrides())?;
     let display = loaded.display_path.clone();
@@ -48,18 +49,18 @@ pub fn run(args: SubmitArgs, env: Env, out: &Output) -> Result<ExitStatus> {
     })?;
     let script = Renderer::new(settings.templates_dir())?.sbatch(&plan)?;
     let sbatch_args = vec!["--parsable".to_string()];
-    quota_preflight(&settings, &spec, args.strict)?;
+    quota_preflight(&settings, &spec, args.strict, out)?;
 
     if args.dry_run {
-        let mut stdout = std::io::stdout().lock();
+        let mut stdout = out.out();
         match args.output {
             TextOrJson::Text => {
                 stdout.write_all(script.as_bytes())?;
-                eprintln!(
+                out.note(&format!(
                     "would run: {} < script (in {})",
                     display_command("sbatch", &sbatch_args),
                     cwd()
-                );
+                ));
             }
             TextOrJson::Json => {
                 let v = serde_json::json!({
@@ -97,23 +98,32 @@ pub fn run(args: SubmitArgs, env: Env, out: &Output) -> Result<ExitStatus> {
                 let why = std::error::Error::source(&e)
                     .map(|s| format!(": {s}"))
                     .unwrap_or_default();
-                eprintln!(
-                    "warning: job {} was submitted but not recorded: {e}{why}\n  hint: `hybridctl status {}` still finds it through Slurm; check $XDG_STATE_HOME",
-                    submitted.job_id, submitted.job_id
+                out.warn(
+                    &format!(
+                        "job {} was submitted but not recorded: {e}{why}",
+                        submitted.job_id
+                    ),
+                    Some(&format!(
+                        "`hybridctl status {}` still finds it through Slurm; check $XDG_STATE_HOME",
+                        submitted.job_id
+                    )),
                 );
                 None
             }
         },
         None => {
-            eprintln!(
-                "warning: job {} was submitted but not recorded: neither $XDG_STATE_HOME nor $HOME is set",
-                submitted.job_id
+            out.warn(
+                &format!(
+                    "job {} was submitted but not recorded: neither $XDG_STATE_HOME nor $HOME is set",
+                    submitted.job_id
+                ),
+                None,
             );
             None
         }
     };
     {
-        let mut stdout = std::io::stdout().lock();
+        let mut stdout = out.out();
         match args.output {
             TextOrJson::Text => writeln!(stdout, "{}", submitted.job_id)?,
             TextOrJson::Json => {
@@ -132,7 +142,13 @@ pub fn run(args: SubmitArgs, env: Env, out: &Output) -> Result<ExitStatus> {
         stdout.flush()?;
     }
     if args.follow {
-        return follow(&slurm, &submitted.job_id, &record);
+        let id = JobId::parse(&submitted.job_id).map_err(|e| {
+            UserError::environment(
+                format!("sbatch answered with a job id hybridctl cannot follow: {e}"),
+                "`hybridctl status` finds the job by its name",
+            )
+        })?;
+        return follow(&slurm, &id, &record, out);
     }
     Ok(ExitStatus::Success)
 }
@@ -143,6 +159,7 @@ fn quota_preflight(
     settings: &crate::settings::Settings,
     spec: &crate::spec::Spec,
     strict_flag: bool,
+    out: &Printer,
 ) -> Result<()> {
     let gpfs = settings.gpfs();
     let Some(need) = crate::preflight::need(spec, &gpfs) else {
@@ -163,7 +180,7 @@ fn quota_preflight(
     let entries = match super::quota::query(&gpfs, &kind, &[]) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("note: GPFS quota preflight skipped: {e}");
+            out.note(&format!("note: GPFS quota preflight skipped: {e}"));
             return Ok(());
         }
     };
@@ -176,11 +193,14 @@ fn quota_preflight(
         )
         .into()),
         crate::preflight::Verdict::Short { .. } => {
-            eprintln!("warning: {text}\n  hint: the job may fail when it writes a checkpoint; `--strict` refuses to submit");
+            out.warn(
+                &text,
+                Some("the job may fail when it writes a checkpoint; `--strict` refuses to submit"),
+            );
             Ok(())
         }
         crate::preflight::Verdict::NotReported => {
-            eprintln!("note: {text}");
+            out.note(&format!("note: {text}"));
             Ok(())
         }
         _ => Ok(()),
@@ -194,13 +214,12 @@ fn cwd() -> String {
 }
 
 /// Wait for the job, stream its batch output, and map its end to an exit code.
-fn follow(slurm: &Slurm, id: &str, record: &JobRecord) -> Result<ExitStatus> {
-    let spinner = indicatif::ProgressBar::new_spinner();
-    spinner.enable_steady_tick(Duration::from_millis(120));
+fn follow(slurm: &Slurm, id: &JobId, record: &JobRecord, out: &Printer) -> Result<ExitStatus> {
+    let spinner = out.spinner("");
     let mut last_state = String::new();
     let mut output_path: Option<String> = None;
     let mut offset: u64 = 0;
-    let ids = vec![id.to_string()];
+    let ids = JobIds::one(id.clone());
     loop {
         let view = slurm.queue(&ids).map_err(slurm_error)?.into_iter().next();
         if let Some(v) = &view {
@@ -222,7 +241,7 @@ fn follow(slurm: &Slurm, id: &str, record: &JobRecord) -> Result<ExitStatus> {
             }
         }
         if let Some(path) = &output_path {
-            offset = spinner.suspend(|| copy_new_bytes(path, offset));
+            offset = spinner.suspend(|| copy_new_bytes(path, offset, out));
         }
         // squeue --states=all keeps finished jobs until MinJobAge: finished is finished.
         let finished = view.as_ref().is_none_or(|v| {
@@ -234,24 +253,24 @@ fn follow(slurm: &Slurm, id: &str, record: &JobRecord) -> Result<ExitStatus> {
         std::thread::sleep(Duration::from_secs(1));
     }
     if let Some(path) = &output_path {
-        spinner.suspend(|| copy_new_bytes(path, offset));
+        spinner.suspend(|| copy_new_bytes(path, offset, out));
     }
-    spinner.finish_and_clear();
+    spinner.finish();
     let final_view = slurm
-        .accounting(std::slice::from_ref(&record.job_id))
+        .accounting(&ids)
         .map_err(slurm_error)?
         .and_then(|v| v.into_iter().next());
     let (state, exit) = match &final_view {
         Some(v) => (v.state.clone(), v.exit_code.clone()),
         None => ("UNKNOWN".to_string(), None),
     };
-    eprintln!(
+    out.note(&format!(
         "job {id} ({}) finished: {state}{}",
         record.name,
         exit.as_deref()
             .map(|e| format!(", exit code {e}"))
             .unwrap_or_default()
-    );
+    ));
     Ok(match state.as_str() {
         "COMPLETED" => ExitStatus::Success,
         "FAILED" => exit
@@ -264,7 +283,7 @@ fn follow(slurm: &Slurm, id: &str, record: &JobRecord) -> Result<ExitStatus> {
     })
 }
 
-fn copy_new_bytes(path: &str, offset: u64) -> u64 {
+fn copy_new_bytes(path: &str, offset: u64, out: &Printer) -> u64 {
     use std::io::{Read, Seek, SeekFrom};
     let Ok(mut f) = std::fs::File::open(path) else {
         return offset;
@@ -274,7 +293,7 @@ fn copy_new_bytes(path: &str, offset: u64) -> u64 {
     }
     let mut buf = Vec::new();
     let n = f.read_to_end(&mut buf).unwrap_or(0);
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = out.out();
     let _ = stdout.write_all(&buf);
     let _ = stdout.flush();
     offset + n as u64

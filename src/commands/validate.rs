@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{Output, load_settings};
+use super::{Printer, load_settings};
 use crate::cli::{TextOrJson, ValidateArgs};
 use crate::diag::{Diagnostic, Severity};
 use crate::error::{ExitStatus, UserError};
@@ -18,7 +18,7 @@ struct Report<'a> {
     diagnostics: &'a [Diagnostic],
 }
 
-pub fn run(args: ValidateArgs, env: Env, out: &Output) -> Result<ExitStatus> {
+pub fn run(args: ValidateArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let settings = load_settings(env)?;
     let overrides = args.overrides.to_overrides();
     let mut status = ExitStatus::Success;
@@ -30,7 +30,7 @@ pub fn run(args: ValidateArgs, env: Env, out: &Output) -> Result<ExitStatus> {
             Err(e) => unreadable.push(anyhow::Error::new(e)),
         }
     }
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = out.out();
     for loaded in &reports {
         let failed = loaded.spec.is_none()
             || (args.strict
@@ -72,11 +72,11 @@ pub fn run(args: ValidateArgs, env: Env, out: &Output) -> Result<ExitStatus> {
     if status == ExitStatus::Failure && args.output == TextOrJson::Text {
         let n = reports.iter().filter(|l| l.spec.is_none()).count();
         if n > 0 {
-            eprintln!(
+            out.note(&format!(
                 "{n} of {} spec{} invalid",
                 reports.len(),
                 if reports.len() == 1 { " is" } else { "s are" }
-            );
+            ));
         }
     }
     Ok(status)

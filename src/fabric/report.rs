@@ -92,16 +92,14 @@ fn trimmed(t: &Table) -> String {
 /// The text report.
 pub fn text(r: &Report, color: bool) -> String {
     let paint = |l: Level, s: &str| {
-        if !color {
-            return s.to_string();
-        }
-        let code = match l {
-            Level::Pass => "32",
-            Level::Unknown => "2",
-            Level::Warn => "1;33",
-            Level::Fail => "1;31",
+        use crate::output::styles;
+        let style = match l {
+            Level::Pass => styles::PASS,
+            Level::Unknown => styles::DIM,
+            Level::Warn => styles::WARNING,
+            Level::Fail => styles::ERROR,
         };
-        format!("\x1b[{code}m{s}\x1b[0m")
+        crate::output::paint(color, style, s)
     };
     let mut out = String::new();
     let local: Vec<&Check> = r.checks.iter().filter(|c| c.check != "pairwise").collect();

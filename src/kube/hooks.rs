@@ -55,6 +55,7 @@ use thiserror::Error;
 use tokio::time::Instant;
 
 use super::pytorchjob::PyTorchJob;
+use crate::jobs::{JobId, JobIds};
 use crate::plan::{HOSTNAME_LABEL, LABEL_JOB_ID};
 use crate::settings::Settings;
 use crate::slurm::parse::JobState;
@@ -74,7 +75,7 @@ const PATCH_ATTEMPTS: usize = 5;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HookJob {
     /// `SLURM_JOB_ID`.
-    pub job_id: String,
+    pub job_id: JobId,
     /// `SLURM_JOB_NODELIST`, expanded; empty when it is not set.
     pub nodes: Vec<String>,
     /// `SLURM_JOB_PARTITION`.
@@ -106,19 +107,12 @@ impl JobEnvError {
     }
 }
 
-/// A Slurm job id as the hooks see it: digits only (array tasks and heterogeneous job
-/// components have their own numeric ids there).
-pub fn is_job_id(text: &str) -> bool {
-    !text.is_empty() && text.len() <= 10 && text.bytes().all(|b| b.is_ascii_digit())
-}
-
 impl HookJob {
     /// Read the job from the hook's variables (`get` looks one up; empty means unset).
     pub fn from_env<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<Self, JobEnvError> {
-        let job_id = get("SLURM_JOB_ID").ok_or(JobEnvError::MissingJobId)?;
-        if !is_job_id(job_id) {
-            return Err(JobEnvError::BadJobId(job_id.to_string()));
-        }
+        let raw = get("SLURM_JOB_ID").ok_or(JobEnvError::MissingJobId)?;
+        // Digits only: array tasks and heterogeneous components have their own numeric ids here.
+        let job_id = JobId::parse_plain(raw).map_err(|_| JobEnvError::BadJobId(raw.to_string()))?;
         let nodes = match get("SLURM_JOB_NODELIST") {
             Some(list) => crate::hostlist::expand(list).map_err(|e| JobEnvError::NodeList {
                 list: list.to_string(),
@@ -127,7 +121,7 @@ impl HookJob {
             None => Vec::new(),
         };
         Ok(Self {
-            job_id: job_id.to_string(),
+            job_id,
             nodes,
             partition: get("SLURM_JOB_PARTITION").map(str::to_string),
             stdout: get("SLURM_JOB_STDOUT").map(str::to_string),
@@ -537,6 +531,8 @@ pub enum HookError {
     },
     #[error("node `{0}` of the allocation is not a Kubernetes node")]
     NoSuchNode(String),
+    #[error("the job has no allocated nodes")]
+    NoNodes,
     #[error("node `{0}` kept changing while it was being patched ({PATCH_ATTEMPTS} conflicts)")]
     Conflict(String),
     #[error("{count} pod(s) of job {job_id} in namespace `{namespace}` still exist: {names}")]
@@ -560,6 +556,9 @@ impl HookError {
             ),
             Self::Api { .. } => {
                 "check that the API server answers with the site config's `kubeconfig` (`kubectl --kubeconfig PATH get nodes`)".into()
+            }
+            Self::NoNodes => {
+                "PrologSlurmctld gets the allocated nodes in `SLURM_JOB_NODELIST`; is this hook run as PrologSlurmctld?".into()
             }
             Self::NoSuchNode(_) => {
                 "Slurm node names must be Kubernetes node names (or their `kubernetes.io/hostname` labels)".into()
@@ -705,6 +704,12 @@ pub async fn prolog(
     log: &mut Log<'_>,
 ) -> Report {
     let mut report = Report::default();
+    // An empty `in ()` would be refused by the API server; never send a selector that is not
+    // exactly the allocation.
+    if job.nodes.is_empty() {
+        report.fail(log, HookError::NoNodes);
+        return report;
+    }
     let api: Api<Node> = Api::all(client.clone());
     let selector = format!("{HOSTNAME_LABEL} in ({})", job.nodes.join(","));
     let listed = match api.list(&ListParams::default().labels(&selector)).await {
@@ -863,7 +868,7 @@ async fn wait_pods_gone(
 /// release its nodes (one list), then wait until its pods are gone, until `deadline`.
 pub async fn epilog(
     client: &Client,
-    job_id: &str,
+    job_id: &JobId,
     namespaces: &[String],
     taint: Option<&TaintSpec>,
     deadline: Instant,
@@ -885,7 +890,7 @@ pub async fn epilog(
             let held = list
                 .items
                 .into_iter()
-                .filter(|n| node_jobs(n).iter().any(|j| j == job_id));
+                .filter(|n| node_jobs(n).iter().any(|j| j == job_id.as_str()));
             for node in held {
                 let name = node.metadata.name.clone().unwrap_or_default();
                 match patch_node(&api, node, |n| release(n, job_id, taint)).await {
@@ -1032,16 +1037,17 @@ pub async fn inventory(client: &Client, namespaces: &[String]) -> Result<Vec<Lab
     Ok(out)
 }
 
-/// The ids to ask Slurm about: the distinct valid job ids, in order.
-pub fn job_ids(items: &[Labelled]) -> Vec<String> {
-    let ids: BTreeSet<&str> = items
+/// The ids to ask Slurm about: the distinct valid job ids, in numeric order; `None` when no
+/// item carries a valid one (then there is nothing to ask).
+pub fn job_ids(items: &[Labelled]) -> Option<JobIds> {
+    let mut ids: Vec<JobId> = items
         .iter()
-        .map(|i| i.job_id.as_str())
-        .filter(|id| is_job_id(id))
+        .filter_map(|i| JobId::parse_plain(&i.job_id).ok())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
         .collect();
-    let mut ids: Vec<String> = ids.into_iter().map(str::to_string).collect();
-    ids.sort_by_key(|id| id.parse::<u64>().unwrap_or(u64::MAX));
-    ids
+    ids.sort_by_key(|id| id.as_str().parse::<u64>().unwrap_or(u64::MAX));
+    JobIds::new(ids)
 }
 
 /// What Slurm's queue says about the ids gc asked for.
@@ -1064,7 +1070,7 @@ impl QueueAnswer {
         };
         for (id, state) in rows {
             let base = id.split_once('+').map_or(id, |(b, _)| b);
-            if is_job_id(base) {
+            if JobId::parse_plain(base).is_ok() {
                 answer.states.insert(base.to_string(), state.to_string());
             } else {
                 answer.complete = false;
@@ -1077,7 +1083,7 @@ impl QueueAnswer {
 /// Why the objects of `job_id` are orphans, or `None` when they must stay: the job is in the
 /// queue and has not finished (pending, running, completing), or the answer cannot tell.
 pub fn orphan_reason(job_id: &str, queue: &QueueAnswer) -> Option<String> {
-    if !is_job_id(job_id) {
+    if JobId::parse_plain(job_id).is_err() {
         return Some(format!("`{job_id}` is not a Slurm job id"));
     }
     match queue.states.get(job_id) {
@@ -1148,7 +1154,12 @@ pub async fn wait_removed(
     }
     let mut left = Vec::new();
     for (ns, ids) in by_ns {
-        let ids: Vec<String> = ids.into_iter().map(str::to_string).collect();
+        // Pods of an item whose label is not a job id were deleted by name; only valid ids
+        // can be watched by label.
+        let Some(ids) = JobIds::new(ids.into_iter().filter_map(|i| JobId::parse_plain(i).ok()))
+        else {
+            continue;
+        };
         let selector = super::state::selector(&ids);
         for name in wait_pods_gone(client, ns, &selector, deadline).await {
             left.push(format!("{ns}/{name}"));
@@ -1219,7 +1230,7 @@ mod tests {
             ("SLURM_JOB_STDOUT", "/home/u/hybridctl-%x-%j.out"),
         ];
         let job = HookJob::from_env(env(&vars)).expect("valid");
-        assert_eq!(job.job_id, "12");
+        assert_eq!(job.job_id.as_str(), "12");
         assert_eq!(job.nodes, ["node1", "node2"]);
         assert_eq!(
             recognise(&job, &[]),
@@ -1245,7 +1256,7 @@ mod tests {
     #[test]
     fn recognition_by_output_name_or_listed_partition() {
         let mut job = HookJob {
-            job_id: "3".into(),
+            job_id: JobId::parse_plain("3").expect("id"),
             nodes: vec![],
             partition: Some("gpu".into()),
             stdout: Some("/w/slurm-%j.out".into()),
@@ -1439,7 +1450,12 @@ mod tests {
             item("12", Kind::PyTorchJob),
             item("x", Kind::Pod),
         ];
-        assert_eq!(job_ids(&items), ["9", "12"]);
+        assert_eq!(job_ids(&items).map(|ids| ids.joined()), Some("9,12".into()));
+        assert_eq!(
+            job_ids(&[item("x", Kind::Pod)]),
+            None,
+            "nothing valid: nothing to ask"
+        );
         let q =
             QueueAnswer::from_rows([("12", "RUNNING"), ("13", "COMPLETED"), ("14+0", "PENDING")]);
         assert!(q.complete);

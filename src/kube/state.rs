@@ -10,6 +10,7 @@ use kube::{Api, Client};
 use serde::Serialize;
 
 use super::pytorchjob::PyTorchJob;
+use crate::jobs::JobIds;
 use crate::plan::LABEL_JOB_ID;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -48,20 +49,17 @@ fn summary_for<'a>(
 }
 
 /// `hybridctl.io/slurm-job-id in (1,2,3)`.
-pub fn selector(ids: &[String]) -> String {
-    format!("{LABEL_JOB_ID} in ({})", ids.join(","))
+pub fn selector(ids: &JobIds) -> String {
+    format!("{LABEL_JOB_ID} in ({})", ids.joined())
 }
 
 /// Summaries by Slurm job id, for jobs in one namespace.
 pub async fn summarize(
     client: &Client,
     namespace: &str,
-    ids: &[String],
+    ids: &JobIds,
 ) -> Result<BTreeMap<String, KubeSummary>, kube::Error> {
     let mut out: BTreeMap<String, KubeSummary> = BTreeMap::new();
-    if ids.is_empty() {
-        return Ok(out);
-    }
     let lp = ListParams::default().labels(&selector(ids));
     let jobs: Api<PyTorchJob> = Api::namespaced(client.clone(), namespace);
     for job in jobs.list(&lp).await?.items {
@@ -113,16 +111,13 @@ pub async fn summarize(
 pub async fn wait_gone(
     client: &Client,
     namespace: &str,
-    ids: &[String],
+    ids: &JobIds,
     deadline: tokio::time::Instant,
 ) -> bool {
     use futures::StreamExt;
     use kube::core::PartialObjectMeta;
     use kube::runtime::{WatchStreamExt, watcher};
     use std::collections::BTreeSet;
-    if ids.is_empty() {
-        return true;
-    }
     /// A watch event reduced to what the wait needs, so both kinds fit one stream.
     enum Change {
         Restart,

@@ -675,11 +675,16 @@ fn collective_timeout(all: &[&RankState]) -> Option<Verdict> {
 }
 
 fn paint(color: bool, code: &str, text: &str) -> String {
-    if color {
-        format!("\x1b[{code}m{text}\x1b[0m")
-    } else {
-        text.to_string()
-    }
+    use crate::output::styles;
+    let style = match code {
+        "32" | "1;32" => styles::PASS,
+        "1;33" | "33" => styles::WARNING,
+        "1;31" | "31" => styles::ERROR,
+        "1;36" | "36" => styles::HINT,
+        "1" => styles::BOLD,
+        _ => styles::DIM,
+    };
+    crate::output::paint(color, style, text)
 }
 
 fn devices(r: &RankState) -> String {

@@ -12,6 +12,7 @@ use std::time::Duration;
 use serde::Serialize;
 use thiserror::Error;
 
+use crate::jobs::{JobId, JobIds};
 use crate::process::{ProcessError, Runner};
 
 #[derive(Debug, Error)]
@@ -135,15 +136,22 @@ impl Slurm {
         }
     }
 
-    /// Jobs in the queue: the given ids, or every job when `ids` is empty. One call.
-    pub fn queue(&self, ids: &[String]) -> Result<Vec<JobView>, SlurmError> {
+    /// The given jobs in the queue (any state). One call; never widens to other jobs.
+    pub fn queue(&self, ids: &JobIds) -> Result<Vec<JobView>, SlurmError> {
+        self.squeue(vec![
+            "--states=all".into(),
+            format!("--jobs={}", ids.joined()),
+        ])
+    }
+
+    /// Every job in the queue the user may see (`squeue --all`): only for `status --all`.
+    pub fn queue_all(&self) -> Result<Vec<JobView>, SlurmError> {
+        self.squeue(vec!["--all".into()])
+    }
+
+    fn squeue(&self, filter: Vec<String>) -> Result<Vec<JobView>, SlurmError> {
         let mut a = args(&["--noheader", "--array", "-o", parse::SQUEUE_FORMAT]);
-        if ids.is_empty() {
-            a.push("--all".into());
-        } else {
-            a.push("--states=all".into());
-            a.push(format!("--jobs={}", ids.join(",")));
-        }
+        a.extend(filter);
         let out = match self.runner.run("squeue", &a, None) {
             Ok(o) => o.stdout,
             // `squeue -j` of ids that all left the queue is an error, not an empty list.
@@ -161,11 +169,8 @@ impl Slurm {
 
     /// Finished jobs from accounting: `sacct`, or `sacct -c` (jobcomp) when the accounting
     /// database is disabled. `Ok(None)` when neither is available.
-    pub fn accounting(&self, ids: &[String]) -> Result<Option<Vec<JobView>>, SlurmError> {
-        if ids.is_empty() {
-            return Ok(Some(Vec::new()));
-        }
-        let jobs = format!("--jobs={}", ids.join(","));
+    pub fn accounting(&self, ids: &JobIds) -> Result<Option<Vec<JobView>>, SlurmError> {
+        let jobs = format!("--jobs={}", ids.joined());
         let mut a = args(&[
             "--noheader",
             "--parsable2",
@@ -194,7 +199,7 @@ impl Slurm {
         }
     }
 
-    fn accounting_views(&self, text: &str, ids: &[String]) -> Result<Vec<JobView>, SlurmError> {
+    fn accounting_views(&self, text: &str, ids: &JobIds) -> Result<Vec<JobView>, SlurmError> {
         // Lenient: with jobcomp/filetxt a space in one job's name spoils that job's record
         // (see tests/fixtures/slurm), which must not hide the others.
         let (entries, _spoiled) = parse::parse_sacct_lenient(text);
@@ -216,10 +221,10 @@ impl Slurm {
     }
 
     /// `scontrol show job -o ID`, or `None` when Slurm no longer knows the job.
-    pub fn show_job(&self, id: &str) -> Result<Option<parse::ScontrolJob>, SlurmError> {
+    pub fn show_job(&self, id: &JobId) -> Result<Option<parse::ScontrolJob>, SlurmError> {
         match self
             .runner
-            .run("scontrol", &args(&["show", "job", "-o", id]), None)
+            .run("scontrol", &args(&["show", "job", "-o", id.as_str()]), None)
         {
             Ok(out) => parse::parse_scontrol_job(&out.stdout)
                 .map(Some)
@@ -243,7 +248,7 @@ impl Slurm {
     }
 
     /// Send a signal to the batch step only (where `hybridctl launch` runs).
-    pub fn signal_batch(&self, id: &str, signal: &str) -> Result<(), SlurmError> {
+    pub fn signal_batch(&self, id: &JobId, signal: &str) -> Result<(), SlurmError> {
         let a = vec![
             "--batch".to_string(),
             format!("--signal={signal}"),
@@ -253,8 +258,9 @@ impl Slurm {
         Ok(())
     }
 
-    pub fn cancel(&self, id: &str) -> Result<(), SlurmError> {
-        self.runner.run("scancel", &args(&[id]), None)?;
+    /// `scancel ID`: exactly one job, never a filter.
+    pub fn cancel(&self, id: &JobId) -> Result<(), SlurmError> {
+        self.runner.run("scancel", &args(&[id.as_str()]), None)?;
         Ok(())
     }
 }

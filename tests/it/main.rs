@@ -5,6 +5,7 @@ mod util;
 
 mod agreement;
 mod cli;
+mod contract;
 mod fabric;
 mod generated;
 mod hooks;
