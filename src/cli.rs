@@ -13,14 +13,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Configuration is layered: built-in defaults < site config (/etc/hybridctl/config.yaml or
 /// $HYBRIDCTL_SITE_CONFIG) < user config (~/.config/hybridctl/config.yaml or
 /// $HYBRIDCTL_CONFIG) < the spec < command-line flags.
-///
-/// Exit codes: 0 success; 1 the spec or check failed; 2 an environment or internal error.
 #[derive(Debug, Parser)]
 #[command(
     name = "hybridctl",
     version,
     propagate_version = true,
-    max_term_width = 100
+    max_term_width = 100,
+    after_help = crate::error::EXIT_STATUS_HELP
 )]
 pub struct Cli {
     #[command(subcommand)]

@@ -75,11 +75,18 @@ pub fn run(args: NcclCheckArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
             write!(stdout, "{}", report.summary_table(color))?;
         }
     }
-    Ok(if report.is_bad() {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    })
+    if report.is_bad() {
+        return Ok(ExitStatus::Failure);
+    }
+    // Not a single NCCL line: neither healthy nor failed.
+    if report.nccl_lines == 0 {
+        out.warn(
+            "nothing to judge: the input has no NCCL line",
+            Some("run the job with `NCCL_DEBUG=INFO` (every spec sets it by default) and check the log that holds its output"),
+        );
+        return Ok(ExitStatus::NothingToJudge);
+    }
+    Ok(ExitStatus::Success)
 }
 
 fn read_error(file: &str, e: std::io::Error) -> anyhow::Error {

@@ -425,3 +425,227 @@ fn launch_on_nodes_kubernetes_does_not_know_creates_nothing() {
     assert!(err.contains("nosuch1"), "{err}");
     assert_eq!(p.leftovers("424203"), 0, "launch left objects behind");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Exit statuses: one taxonomy (src/error.rs), each status reached for real.
+
+/// A fake Slurm tool that answers as a tool does when slurmctld is down.
+fn controller_down_path(dir: &Path) -> String {
+    let bin = dir.join("down-bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    for prog in ["squeue", "sacct", "sbatch", "scontrol", "scancel"] {
+        let p = bin.join(prog);
+        std::fs::write(
+            &p,
+            format!(
+                "#!/bin/sh\necho '{prog}: error: Unable to contact slurm controller (connect failure)' >&2\nexit 1\n"
+            ),
+        )
+        .expect("fake");
+        std::process::Command::new("chmod")
+            .arg("+x")
+            .arg(&p)
+            .status()
+            .expect("chmod");
+    }
+    format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+#[test]
+fn every_exit_status_is_reachable_and_means_what_the_help_says() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let code = |args: &[&str], path: Option<&str>| {
+        let mut cmd = hybridctl();
+        if let Some(p) = path {
+            cmd.env("PATH", p);
+        }
+        let out = cmd.args(args).output().expect("runs");
+        (out.status.code(), stderr(&out))
+    };
+    // 0: success.
+    assert_eq!(
+        code(&["render", "examples/single-node.yaml"], None).0,
+        Some(0)
+    );
+    // 1: the input failed.
+    assert_eq!(
+        code(&["validate", "tests/fixtures/bad-specs/typos.yaml"], None).0,
+        Some(1)
+    );
+    // 2: the environment (a file that is not there) and usage.
+    let (c, err) = code(&["render", "no/such/spec.yaml"], None);
+    assert_eq!(c, Some(2), "{err}");
+    assert!(!err.contains("error: error:"), "{err}");
+    assert_eq!(code(&["render", "--no-such-flag"], None).0, Some(2));
+    // 3: an external system that does not answer, here the Slurm controller.
+    let down = controller_down_path(dir.path());
+    let (c, err) = code(&["status", "4242"], Some(&down));
+    assert_eq!(c, Some(3), "{err}");
+    assert!(err.contains("Unable to contact slurm controller"), "{err}");
+    // ... and an API server nobody listens on.
+    let kubeconfig = dir.path().join("dead.kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\n    insecure-skip-tls-verify: true\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\nusers:\n- name: u\n  user: {token: x}\n",
+    )
+    .expect("kubeconfig");
+    let (c, err) = code(
+        &[
+            "gc",
+            "-n",
+            "training",
+            "--kubeconfig",
+            &kubeconfig.display().to_string(),
+        ],
+        None,
+    );
+    assert_eq!(c, Some(3), "{err}");
+    // 4: nothing to judge.
+    let log = dir.path().join("plain.log");
+    std::fs::write(&log, "epoch 1 loss 2.3\nepoch 2 loss 2.1\n").expect("log");
+    let (c, err) = code(&["nccl-check", &log.display().to_string()], None);
+    assert_eq!(c, Some(4), "{err}");
+    assert!(err.contains("nothing to judge"), "{err}");
+    // The help says the same.
+    let out = hybridctl().arg("--help").output().expect("runs");
+    let help = stdout(&out);
+    for line in [
+        "0  success",
+        "1  the spec",
+        "2  an environment",
+        "3  an external",
+        "4  nothing to judge",
+    ] {
+        assert!(help.contains(line), "--help lacks `{line}`:\n{help}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output streams: colour per stream, closed pipes.
+
+fn has_ansi(bytes: &[u8]) -> bool {
+    bytes.windows(2).any(|w| w == b"\x1b[")
+}
+
+/// Run `hybridctl ARGS` inside a pseudo-terminal (util-linux `script`), with stdout or stderr
+/// redirected to a file; returns (the file, what the terminal showed).
+fn in_terminal(args: &str, redirect: &str, env: &[(&str, &str)]) -> (Vec<u8>, Vec<u8>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("redirected");
+    let bin = assert_cmd::cargo::cargo_bin("hybridctl");
+    let inner = format!("{} {args} {redirect}'{}'", bin.display(), file.display());
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", &inner, "/dev/null"])
+        .current_dir(root())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HYBRIDCTL_SITE_CONFIG", "/dev/null")
+        .env("HYBRIDCTL_CONFIG", "/dev/null")
+        .env("TERM", "xterm-256color");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("script");
+    (std::fs::read(&file).unwrap_or_default(), out.stdout)
+}
+
+#[test]
+fn colour_is_decided_per_stream() {
+    let check = "fabric-check --sysfs-root tests/fixtures/fabric/roce-ecn-off";
+    // stdout to a file, stderr on the terminal: the file has no ANSI, the table is intact.
+    let (file, _) = in_terminal(check, ">", &[]);
+    assert!(!file.is_empty());
+    assert!(!has_ansi(&file), "ANSI in redirected stdout");
+    let text = String::from_utf8_lossy(&file);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with(" ecn ") && l.contains("fail")),
+        "{text}"
+    );
+    // stdout on the terminal: coloured.
+    let (_, screen) = in_terminal(check, "2>", &[]);
+    assert!(has_ansi(&screen), "no colour on a terminal stdout");
+    // NO_COLOR and --color never win over a terminal; CLICOLOR_FORCE and --color always
+    // colour a pipe.
+    let (_, screen) = in_terminal(check, "2>", &[("NO_COLOR", "1")]);
+    assert!(!has_ansi(&screen), "NO_COLOR ignored");
+    let (_, screen) = in_terminal(&format!("--color never {check}"), "2>", &[]);
+    assert!(!has_ansi(&screen), "--color never ignored");
+    for (args, env) in [
+        (format!("--color always {check}"), vec![]),
+        (check.to_string(), vec![("CLICOLOR_FORCE", "1")]),
+        (
+            "--color always nccl-check --fabric roce tests/fixtures/nccl/socket-no-device.log"
+                .to_string(),
+            vec![],
+        ),
+    ] {
+        let (file, _) = in_terminal(&args, ">", &env);
+        assert!(
+            has_ansi(&file),
+            "`{args}` {env:?} did not colour a redirected stdout"
+        );
+    }
+    // The default test environment (a pipe, NO_COLOR) has no ANSI anywhere.
+    let out = hybridctl().args(check.split(' ')).output().expect("runs");
+    assert!(!has_ansi(&out.stdout) && !has_ansi(&out.stderr));
+}
+
+/// Read `n` bytes of the command's stdout, close it, and return the exit status and stderr.
+fn closed_after(args: &[&std::ffi::OsStr], n: usize) -> (Option<i32>, String) {
+    use std::io::Read;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("hybridctl"))
+        .args(args)
+        .current_dir(root())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HYBRIDCTL_SITE_CONFIG", "/dev/null")
+        .env("HYBRIDCTL_CONFIG", "/dev/null")
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut buf = vec![0; n];
+    stdout.read_exact(&mut buf).expect("first bytes");
+    drop(stdout);
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error_and_keeps_the_status() {
+    // Success stays 0, quietly.
+    fn os(a: &[&'static str]) -> Vec<&'static std::ffi::OsStr> {
+        a.iter().map(|s| std::ffi::OsStr::new(*s)).collect()
+    }
+    let (code, err) = closed_after(&os(&["hostlist", "expand", "node[1-60000]"]), 10);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.is_empty(), "{err}");
+    let (code, err) = closed_after(&os(&["completions", "bash"]), 10);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    // A failed check still exits 1 when its reader went away.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = std::fs::read_to_string(root().join("tests/fixtures/bad-specs/typos.yaml"))
+        .expect("fixture");
+    let mut specs = Vec::new();
+    for i in 0..300 {
+        let p = dir.path().join(format!("bad-{i}.yaml"));
+        std::fs::write(&p, &bad).expect("spec");
+        specs.push(p);
+    }
+    let mut args = os(&["validate", "-o", "json"]);
+    args.extend(specs.iter().map(|p| p.as_os_str()));
+    let (code, err) = closed_after(&args, 10);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(!err.contains("Broken pipe"), "{err}");
+}
