@@ -61,6 +61,9 @@ _hybridctl() {
             hybridctl,render)
                 cmd="hybridctl__subcmd__render"
                 ;;
+            hybridctl,schema)
+                cmd="hybridctl__subcmd__schema"
+                ;;
             hybridctl,status)
                 cmd="hybridctl__subcmd__status"
                 ;;
@@ -69,6 +72,9 @@ _hybridctl() {
                 ;;
             hybridctl,validate)
                 cmd="hybridctl__subcmd__validate"
+                ;;
+            hybridctl,version)
+                cmd="hybridctl__subcmd__version"
                 ;;
             hybridctl__subcmd__help,cancel)
                 cmd="hybridctl__subcmd__help__subcmd__cancel"
@@ -115,6 +121,9 @@ _hybridctl() {
             hybridctl__subcmd__help,render)
                 cmd="hybridctl__subcmd__help__subcmd__render"
                 ;;
+            hybridctl__subcmd__help,schema)
+                cmd="hybridctl__subcmd__help__subcmd__schema"
+                ;;
             hybridctl__subcmd__help,status)
                 cmd="hybridctl__subcmd__help__subcmd__status"
                 ;;
@@ -123,6 +132,9 @@ _hybridctl() {
                 ;;
             hybridctl__subcmd__help,validate)
                 cmd="hybridctl__subcmd__help__subcmd__validate"
+                ;;
+            hybridctl__subcmd__help,version)
+                cmd="hybridctl__subcmd__help__subcmd__version"
                 ;;
             hybridctl__subcmd__help__subcmd__hook,epilog)
                 cmd="hybridctl__subcmd__help__subcmd__hook__subcmd__epilog"
@@ -179,7 +191,7 @@ _hybridctl() {
 
     case "${cmd}" in
         hybridctl)
-            opts="-q -h -V --color --quiet --help --version render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man help"
+            opts="-q -h -V --color --quiet --help --version render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -419,7 +431,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__help)
-            opts="render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man help"
+            opts="render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -698,6 +710,20 @@ _hybridctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hybridctl__subcmd__help__subcmd__schema)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hybridctl__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -727,6 +753,20 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__help__subcmd__validate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__help__subcmd__version)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1215,7 +1255,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__rbac)
-            opts="-n -q -h -V --namespace --service-account --user --group --color --quiet --help --version"
+            opts="-n -o -q -h -V --namespace --service-account --user --group --output --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1239,6 +1279,14 @@ _hybridctl() {
                     ;;
                 --group)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "yaml json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "yaml json" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1315,6 +1363,24 @@ _hybridctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__schema)
+            opts="-q -h -V --list --color --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1427,12 +1493,16 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__validate)
-            opts="-o -p -N -n -q -h -V --output --strict --set --partition --nodes --namespace --context --color --quiet --help --version"
+            opts="-o -p -N -n -q -h -V --config --output --strict --set --partition --nodes --namespace --context --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -1471,6 +1541,32 @@ _hybridctl() {
                     ;;
                 --context)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__version)
+            opts="-o -q -h -V --output --color --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --color)

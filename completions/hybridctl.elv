@@ -42,6 +42,8 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand hostlist 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)'
             cand completions 'Print shell completions'
             cand man 'Write man pages (one per subcommand)'
+            cand schema 'Print the JSON Schema of the job spec, the config file or an output document'
+            cand version 'Print the version (`-o json`: version, target, TLS backend)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hybridctl;render'= {
@@ -68,6 +70,7 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand --version 'Print version'
         }
         &'hybridctl;validate'= {
+            cand --config 'Check FILE as a site or user config file (repeatable)'
             cand -o 'Output format'
             cand --output 'Output format'
             cand --set 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)'
@@ -301,6 +304,8 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand --service-account 'Bind the roles to this ServiceAccount (in the training namespace)'
             cand --user 'Bind the roles to this user (e.g. a client certificate''s CN)'
             cand --group 'Bind the roles to this group'
+            cand -o 'Output format: YAML for `kubectl apply -f -`, or a JSON `List` (also for kubectl)'
+            cand --output 'Output format: YAML for `kubectl apply -f -`, or a JSON `List` (also for kubectl)'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand -q 'No progress spinners or notes on stderr (warnings and errors are still printed)'
             cand --quiet 'No progress spinners or notes on stderr (warnings and errors are still printed)'
@@ -405,6 +410,27 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'hybridctl;schema'= {
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand --list 'List the schema names'
+            cand -q 'No progress spinners or notes on stderr (warnings and errors are still printed)'
+            cand --quiet 'No progress spinners or notes on stderr (warnings and errors are still printed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hybridctl;version'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -q 'No progress spinners or notes on stderr (warnings and errors are still printed)'
+            cand --quiet 'No progress spinners or notes on stderr (warnings and errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'hybridctl;help'= {
             cand render 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)'
             cand validate 'Check job specs and report every problem with file:line:col, the rule and a hint'
@@ -423,6 +449,8 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand hostlist 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)'
             cand completions 'Print shell completions'
             cand man 'Write man pages (one per subcommand)'
+            cand schema 'Print the JSON Schema of the job spec, the config file or an output document'
+            cand version 'Print the version (`-o json`: version, target, TLS backend)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'hybridctl;help;render'= {
@@ -470,6 +498,10 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
         &'hybridctl;help;completions'= {
         }
         &'hybridctl;help;man'= {
+        }
+        &'hybridctl;help;schema'= {
+        }
+        &'hybridctl;help;version'= {
         }
         &'hybridctl;help;help'= {
         }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerate the committed shell completions and man pages from the clap definitions.
+# Regenerate the committed shell completions, man pages and JSON Schemas from the code.
 # tests/it/generated.rs fails when these files drift from the code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,3 +10,8 @@ for shell in bash zsh fish elvish powershell; do
   "$bin" completions "$shell" --dir completions
 done
 "$bin" man --dir man
+rm -rf docs/schema
+mkdir -p docs/schema
+for name in $("$bin" schema --list); do
+  "$bin" schema "$name" >"docs/schema/$name.json"
+done

@@ -18,6 +18,8 @@ missing=()
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 # perftest: fabric-check's tests run the real `ib_write_bw` (no RDMA device here: it must fail fast)
 command -v ib_write_bw >/dev/null 2>&1 || missing+=(perftest)
+# groff: the man-page test renders every page with warnings on
+command -v groff >/dev/null 2>&1 || missing+=(groff-base)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
   apt_opts=(-o DPkg::Lock::Timeout=300 -y -q --no-install-recommends)

@@ -150,6 +150,35 @@ pub enum Command {
 
     /// Write man pages (one per subcommand)
     Man(ManArgs),
+
+    /// Print the JSON Schema of the job spec, the config file or an output document
+    ///
+    /// `spec` and `config` are for editors: yaml-language-server checks and completes a file
+    /// that starts with `# yaml-language-server: $schema=PATH` (the schemas are also shipped
+    /// in docs/schema/). The other names are the documents `-o json` prints; `--list` names
+    /// them all.
+    Schema(SchemaArgs),
+
+    /// Print the version (`-o json`: version, target, TLS backend)
+    Version(VersionArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// `spec`, `config`, or a document such as `job-status-list` (see --list)
+    #[arg(value_name = "NAME", required_unless_present = "list")]
+    pub name: Option<String>,
+
+    /// List the schema names
+    #[arg(long)]
+    pub list: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VersionArgs {
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
+    pub output: TextOrJson,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -229,9 +258,14 @@ pub enum TextOrJson {
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Job specs to check; `-` reads standard input
-    #[arg(value_name = "SPEC", required = true)]
+    /// Job specs to check; `-` reads standard input. A file shaped like a site or user
+    /// config (no apiVersion/kind; `defaults:`, `partitions:`, ...) is checked as one
+    #[arg(value_name = "SPEC", required_unless_present = "config")]
     pub specs: Vec<String>,
+
+    /// Check FILE as a site or user config file (repeatable)
+    #[arg(long = "config", value_name = "FILE")]
+    pub config: Vec<String>,
 
     /// Output format
     #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
@@ -504,6 +538,16 @@ pub struct RbacArgs {
     /// Bind the roles to this group
     #[arg(long)]
     pub group: Option<String>,
+
+    /// Output format: YAML for `kubectl apply -f -`, or a JSON `List` (also for kubectl)
+    #[arg(short = 'o', long, value_enum, default_value_t = YamlOrJson::Yaml)]
+    pub output: YamlOrJson,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum YamlOrJson {
+    Yaml,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -7,23 +7,34 @@ use serde::Serialize;
 
 use crate::yaml::Pos;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// Where: `{path, line, column}` (1-based).
     #[serde(serialize_with = "ser_file")]
+    #[schemars(with = "FilePos")]
     pub file: Pos,
     /// A short stable name of the rule, e.g. `unknown-field`.
     pub rule: &'static str,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+}
+
+/// The JSON shape of a position.
+#[derive(schemars::JsonSchema)]
+#[allow(dead_code)]
+struct FilePos {
+    path: String,
+    line: u32,
+    column: u32,
 }
 
 fn ser_file<S: serde::Serializer>(pos: &Pos, s: S) -> Result<S::Ok, S::Error> {

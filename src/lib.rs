@@ -6,9 +6,11 @@
 pub mod cli;
 pub mod commands;
 pub mod diag;
+pub mod document;
 pub mod error;
 pub mod fabric;
 pub mod hostlist;
+pub mod input;
 pub mod jobs;
 pub mod kube;
 pub mod nccl;

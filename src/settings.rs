@@ -308,15 +308,56 @@ fn load_config(
             });
         }
     };
+    Ok(decode_config(path, &text, what, site, diags))
+}
+
+/// Whether YAML text has the shape of a site or user config file rather than a job spec: no
+/// `apiVersion`/`kind` at the top, and a key only config files have.
+pub fn is_config_shaped(text: &str) -> bool {
+    const CONFIG_ONLY: &[&str] = &[
+        "defaults",
+        "partitions",
+        "launcher",
+        "templates",
+        "kubeconfig",
+        "allowAdminIdentity",
+        "nodeNames",
+        "gpfs",
+        "hooks",
+        "fabric",
+    ];
+    let Ok(root) = yaml::parse(&Arc::from("<check>"), text) else {
+        return false;
+    };
+    root.get("apiVersion").is_none()
+        && root.get("kind").is_none()
+        && CONFIG_ONLY.iter().any(|k| root.get(k).is_some())
+}
+
+/// Check a config file's text as the site config (a superset of the user config): every
+/// problem, with positions in `display`.
+pub fn check_config_text(display: &str, text: &str) -> Vec<Diagnostic> {
+    let mut diags = Diagnostics::default();
+    decode_config(Path::new(display), text, "site config", true, &mut diags);
+    diags.sorted()
+}
+
+fn decode_config(
+    path: &Path,
+    text: &str,
+    what: &'static str,
+    site: bool,
+    diags: &mut Diagnostics,
+) -> ConfigFile {
     let file: Arc<str> = Arc::from(path.display().to_string());
-    let root = match yaml::parse(&file, &text) {
+    let root = match yaml::parse(&file, text) {
         Ok(root) => root,
         Err(e) => {
             diags.error(&e.pos, "yaml-syntax", e.message);
-            return Ok(ConfigFile {
+            return ConfigFile {
                 path: Some(path.to_path_buf()),
                 ..ConfigFile::default()
-            });
+            };
         }
     };
     let base = path.parent().unwrap_or(Path::new("."));
@@ -371,7 +412,7 @@ fn load_config(
         m.finish(&mut d);
     }
     diags.items.extend(d.diags.items);
-    Ok(cfg)
+    cfg
 }
 
 fn decode_gpfs(d: &mut Decoder, node: &Node, base: &Path) -> GpfsConfig {
@@ -652,15 +693,17 @@ pub fn load_spec(
     path: &str,
     overrides: &Overrides,
 ) -> Result<LoadedSpec, LoadError> {
+    let (text, display) = read_input(path)?;
+    Ok(resolve_spec(settings, display, &text, overrides))
+}
+
+/// The text of a spec or config file (`-` = stdin) and the name diagnostics give it.
+pub fn read_input(path: &str) -> Result<(String, &str), LoadError> {
     let text = if path == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map_err(|source| {
-            LoadError::Read {
-                path: "<stdin>".into(),
-                source,
-            }
-        })?;
-        s
+        crate::input::stdin_text("a job spec", 16 << 20).map_err(|e| LoadError::Read {
+            path: "<stdin>".into(),
+            source: std::io::Error::other(e.to_string()),
+        })?
     } else {
         std::fs::read_to_string(path).map_err(|source| LoadError::Read {
             path: path.to_string(),
@@ -668,7 +711,7 @@ pub fn load_spec(
         })?
     };
     let display = if path == "-" { "<stdin>" } else { path };
-    Ok(resolve_spec(settings, display, &text, overrides))
+    Ok((text, display))
 }
 
 /// Resolve spec text through every layer (pure apart from what `settings` holds).

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::status::{lookup, unknown_jobs};
 use super::{Printer, load_settings, slurm_error};
 use crate::cli::{CancelArgs, TextOrJson};
+use crate::document::{self, Document, List};
 use crate::error::{ExitStatus, UserError};
 use crate::jobs::{self, JobId, JobIds};
 use crate::records::Records;
@@ -18,8 +19,9 @@ use crate::slurm::{Slurm, Source};
 /// KillWait when the controller does not say (Slurm's default is 30 s).
 const DEFAULT_GRACE: Duration = Duration::from_secs(30);
 
-#[derive(Serialize)]
-struct Outcome {
+#[derive(Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Outcome {
     job_id: String,
     name: String,
     action: &'static str,
@@ -27,6 +29,10 @@ struct Outcome {
     /// Whether nothing of the job is left on Kubernetes; absent when it was not checked.
     #[serde(skip_serializing_if = "Option::is_none")]
     kubernetes_clean: Option<bool>,
+}
+
+impl Document for List<Outcome> {
+    const KIND: &'static str = "CancelReport";
 }
 
 /// A job that cancel acts on: in the queue and not finished.
@@ -105,7 +111,7 @@ pub fn run(args: CancelArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
             })
             .collect();
         if args.output == TextOrJson::Json {
-            out.json(&outcomes)?;
+            out.print(&document::to_string_pretty(&List::new(outcomes)))?;
         }
         return Ok(ExitStatus::Success);
     }
@@ -221,8 +227,7 @@ pub fn run(args: CancelArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
             }
         }
         TextOrJson::Json => {
-            serde_json::to_writer_pretty(&mut stdout, &outcomes)?;
-            writeln!(stdout)?;
+            stdout.write_all(document::to_string_pretty(&List::new(outcomes)).as_bytes())?;
         }
     }
     Ok(ExitStatus::Success)

@@ -39,7 +39,7 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(15);
 
 const RBAC_HINT: &str = "`hybridctl rbac` prints the roles the Slurm-side identity needs; a cluster admin applies them with `kubectl apply -f -`";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Pass,
@@ -57,7 +57,8 @@ impl Verdict {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Check {
     pub check: String,
     pub result: Verdict,
@@ -65,20 +66,25 @@ pub struct Check {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
     /// The SelfSubjectAccessReviews behind an RBAC row.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub access: Vec<Answer>,
     /// For an RBAC row: what needs the rule.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub needed_by: Option<&'static str>,
 }
 
-#[derive(Debug, Default, Serialize)]
-struct Report {
+#[derive(Debug, Default, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
     namespace: String,
     checks: Vec<Check>,
     passed: usize,
     warnings: usize,
     failed: usize,
+}
+
+impl crate::document::Document for Report {
+    const KIND: &'static str = "DoctorReport";
 }
 
 impl Report {
@@ -618,8 +624,7 @@ async fn rbac_checks(client: &Client, ns: &str, report: &mut Report) {
 fn print(report: &Report, format: TextOrJson, out: &Printer) -> Result<()> {
     let mut stdout = out.out();
     if format == TextOrJson::Json {
-        serde_json::to_writer_pretty(&mut stdout, report)?;
-        writeln!(stdout)?;
+        stdout.write_all(crate::document::to_string_pretty(report).as_bytes())?;
         return Ok(());
     }
     let mut table = Table::new();

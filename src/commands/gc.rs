@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use super::{Printer, load_settings, slurm_error};
 use crate::cli::{GcArgs, TextOrJson};
+use crate::document::{self, Document};
 use crate::error::{ExitStatus, UserError};
 use crate::kube::client::Connection;
 use crate::kube::hooks::{self, Labelled, QueueAnswer, TaintSpec};
@@ -26,8 +27,9 @@ use crate::slurm::Slurm;
 /// How long gc waits for the pods it deleted to be gone.
 const POD_WAIT: Duration = Duration::from_secs(30);
 
-#[derive(Serialize)]
-struct Orphan {
+#[derive(Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Orphan {
     #[serde(flatten)]
     item: Labelled,
     reason: String,
@@ -37,13 +39,18 @@ struct Orphan {
     error: Option<String>,
 }
 
-#[derive(Serialize)]
-struct GcReport<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct GcReport<'a> {
     dry_run: bool,
     namespaces: &'a [String],
     orphans: &'a [Orphan],
     /// Labelled objects of jobs that are still in the queue.
     kept: usize,
+}
+
+impl Document for GcReport<'_> {
+    const KIND: &'static str = "GcReport";
 }
 
 pub fn run(args: GcArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
@@ -156,8 +163,7 @@ fn print(
                 orphans,
                 kept,
             };
-            serde_json::to_writer_pretty(&mut stdout, &report)?;
-            writeln!(stdout)?;
+            stdout.write_all(document::to_string_pretty(&report).as_bytes())?;
         }
         TextOrJson::Text => {
             if !orphans.is_empty() {

@@ -1,7 +1,5 @@
 //! `hybridctl hostlist expand|compress`
 
-use std::io::Read;
-
 use anyhow::Result;
 use serde::Serialize;
 
@@ -12,18 +10,18 @@ use crate::error::{ExitStatus, UserError};
 /// Standard input holds hostlists, not a data set: a few MiB is far more than any cluster.
 const STDIN_CAP: u64 = 16 << 20;
 
-/// The `hostlist` JSON document.
+/// The `hostlist -o json` document.
 #[derive(Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct HostlistDoc {
-    /// `hybridctl.io/v1alpha1`
-    pub api_version: &'static str,
-    /// `Hostlist`
-    pub kind: &'static str,
     /// The compressed hostlist (Slurm's ranged form).
     pub hostlist: String,
     /// Every host, in order.
     pub hosts: Vec<String>,
+}
+
+impl crate::document::Document for HostlistDoc {
+    const KIND: &'static str = "Hostlist";
 }
 
 /// The arguments, with `-` replaced by the lines of standard input.
@@ -34,27 +32,8 @@ fn inputs(args: &[String]) -> Result<Vec<String>> {
             out.push(a.clone());
             continue;
         }
-        let mut text = String::new();
-        std::io::stdin()
-            .lock()
-            .take(STDIN_CAP + 1)
-            .read_to_string(&mut text)
-            .map_err(|e| {
-                UserError::environment(
-                    format!("could not read standard input: {e}"),
-                    "pipe hostlists in as text, one per line",
-                )
-            })?;
-        if text.len() as u64 > STDIN_CAP {
-            return Err(UserError::invalid(
-                format!(
-                    "standard input holds more than {} MiB of hostlists",
-                    STDIN_CAP >> 20
-                ),
-                "give the hostlists as arguments, or pipe fewer",
-            )
-            .into());
-        }
+        let text = crate::input::stdin_text("hostlists", STDIN_CAP)
+            .map_err(|e| UserError::invalid(e.to_string(), e.hint()))?;
         out.extend(
             text.lines()
                 .map(str::trim)
@@ -82,12 +61,10 @@ pub fn run(args: HostlistArgs, out: &Printer) -> Result<ExitStatus> {
     }
     let compressed = crate::hostlist::compress(&hosts);
     match output {
-        TextOrJson::Json => out.json(&HostlistDoc {
-            api_version: crate::API_VERSION,
-            kind: "Hostlist",
+        TextOrJson::Json => out.print(&crate::document::to_string_pretty(&HostlistDoc {
             hostlist: compressed,
             hosts,
-        })?,
+        }))?,
         TextOrJson::Text if expand => {
             let mut text = String::new();
             for h in &hosts {

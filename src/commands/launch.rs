@@ -1,7 +1,7 @@
 //! `hybridctl launch`: inside the allocation, turn the frozen spec and the Slurm environment
 //! into the PyTorchJob pinned to the allocated nodes.
 
-use std::io::{Read, Write};
+use std::io::Write;
 
 use anyhow::{Context, Result};
 
@@ -54,11 +54,13 @@ pub fn allocation_from_env(env: &Env, spec: &Spec) -> Result<Allocation> {
 
 pub fn run(args: LaunchArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let text = if args.frozen_spec == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .context("could not read the frozen spec from standard input")?;
-        s
+        crate::input::stdin_text("the frozen spec", 16 << 20).map_err(|e| {
+            let hint = e.hint();
+            UserError::invalid(
+                format!("{e}: `hybridctl launch` runs in the batch script, which pipes in the frozen spec"),
+                format!("{hint}; `--frozen-spec FILE` reads a file"),
+            )
+        })?
     } else {
         std::fs::read_to_string(&args.frozen_spec)
             .with_context(|| format!("could not read the frozen spec `{}`", args.frozen_spec))?

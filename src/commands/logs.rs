@@ -45,13 +45,19 @@ fn colour_of(prefix: &str) -> u8 {
     COLOURS[(h as usize) % COLOURS.len()]
 }
 
-#[derive(Serialize)]
-struct JsonLine<'a> {
+/// One log line as `logs -o json` prints it (one document per line).
+#[derive(Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct JsonLine<'a> {
     replica: &'a str,
     pod: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     time: Option<String>,
     line: &'a str,
+}
+
+impl crate::document::Document for JsonLine<'_> {
+    const KIND: &'static str = "LogLine";
 }
 
 /// How lines are written.
@@ -71,8 +77,7 @@ impl LinePrinter {
                 time: line.time.map(logs::format_time),
                 line: &line.text,
             };
-            serde_json::to_writer(&mut *out, &j)?;
-            return writeln!(out);
+            return out.write_all(crate::document::to_line(&j).as_bytes());
         }
         if self.prefix {
             let prefix = format!("[{}]", line.prefix);

@@ -14,9 +14,11 @@ mod nccl_check;
 mod quota;
 mod rbac;
 mod render;
+mod schema;
 mod status;
 mod submit;
 mod validate;
+mod version;
 
 use anyhow::Result;
 
@@ -50,7 +52,36 @@ pub fn run_with(cli: Cli, env: Env, out: &Printer) -> Result<ExitStatus> {
         Command::Hostlist(args) => hostlist::run(args, out),
         Command::Completions(args) => completions::run(args, out),
         Command::Man(args) => man::run(args, out),
+        Command::Schema(args) => schema::run(args, out),
+        Command::Version(args) => version::run(args, out),
     }
+}
+
+/// The man pages' EXAMPLES: (page, what, command).
+pub fn man_examples() -> &'static [(&'static str, &'static str, &'static str)] {
+    man::EXAMPLES
+}
+
+/// The JSON Schema of every document a command prints, by kind (see `crate::document`).
+pub fn document_schemas() -> Vec<(&'static str, serde_json::Value)> {
+    use crate::document::{Document, List, schema_of};
+    fn one<T: Document>() -> (&'static str, serde_json::Value) {
+        (T::KIND, schema_of::<T>())
+    }
+    vec![
+        one::<crate::render::Rendered<'static>>(),
+        one::<List<validate::Report<'static>>>(),
+        one::<submit::SubmitReport<'static>>(),
+        one::<submit::SubmitPlan>(),
+        one::<List<crate::slurm::JobView>>(),
+        one::<List<cancel::Outcome>>(),
+        one::<gc::GcReport<'static>>(),
+        one::<List<quota::Row<'static>>>(),
+        one::<doctor::Report>(),
+        one::<hostlist::HostlistDoc>(),
+        one::<logs::JsonLine<'static>>(),
+        one::<version::VersionDoc>(),
+    ]
 }
 
 /// A single-threaded async runtime for a command's Kubernetes calls.

@@ -50,6 +50,8 @@ pub fn run(args: NcclCheckArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     for file in &args.files {
         // One file: evidence lines need no file name; several: each line says its file.
         let (name, result) = if file == "-" {
+            crate::input::check_stdin("an NCCL log")
+                .map_err(|e| UserError::invalid(e.to_string(), e.hint()))?;
             let label = if several { "<stdin>" } else { "" };
             (
                 label,

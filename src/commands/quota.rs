@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::{Printer, load_settings, require_valid};
 use crate::cli::{QuotaArgs, TextOrJson};
+use crate::document::{self, Document, List};
 use crate::error::{ExitStatus, UserError};
 use crate::process::{ProcessError, Runner};
 use crate::quota::{
@@ -84,8 +85,9 @@ fn quota_error(e: QuotaError) -> anyhow::Error {
     anyhow::Error::new(UserError::environment(e.to_string(), hint))
 }
 
-#[derive(Serialize)]
-struct Row<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Row<'a> {
     #[serde(flatten)]
     entry: EntryJson<'a>,
     block_percent_of_limit: Option<f64>,
@@ -94,8 +96,9 @@ struct Row<'a> {
     over_threshold: bool,
 }
 
-#[derive(Serialize)]
-struct EntryJson<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryJson<'a> {
     device: &'a str,
     kind: &'a str,
     id: Option<u64>,
@@ -111,6 +114,10 @@ struct EntryJson<'a> {
     files_hard: i64,
     files_in_doubt: i64,
     files_grace: String,
+}
+
+impl Document for List<Row<'_>> {
+    const KIND: &'static str = "QuotaReport";
 }
 
 fn current_user(settings: &Settings) -> Option<String> {
@@ -286,7 +293,7 @@ fn print(entries: &[QuotaEntry], threshold: f64, format: TextOrJson, out: &Print
                 over_threshold: e.is_over_threshold(threshold),
             })
             .collect();
-        serde_json::to_writer_pretty(&mut stdout, &rows)?;
+        stdout.write_all(document::to_string_pretty(&List::new(rows)).as_bytes())?;
         writeln!(stdout)?;
         return Ok(());
     }

@@ -5,9 +5,9 @@ use std::io::Write;
 use anyhow::Result;
 
 use super::Printer;
-use crate::cli::RbacArgs;
+use crate::cli::{RbacArgs, YamlOrJson};
 use crate::error::{ExitStatus, UserError};
-use crate::kube::rbac::{Subject, manifest};
+use crate::kube::rbac::{Subject, manifest, objects};
 use crate::settings::Env;
 
 pub fn run(args: RbacArgs, _env: Env, out: &Printer) -> Result<ExitStatus> {
@@ -18,8 +18,17 @@ pub fn run(args: RbacArgs, _env: Env, out: &Printer) -> Result<ExitStatus> {
         (_, _, Some(group)) => Subject::Group(group),
         _ => Subject::default(),
     };
-    let text = manifest(&args.namespace, &subject)
-        .map_err(|e| UserError::invalid(e.to_string(), e.hint()))?;
+    let text = match args.output {
+        YamlOrJson::Yaml => manifest(&args.namespace, &subject)
+            .map_err(|e| UserError::invalid(e.to_string(), e.hint()))?,
+        // A Kubernetes List, which `kubectl apply -f -` takes as it is.
+        YamlOrJson::Json => {
+            let items = objects(&args.namespace, &subject)
+                .map_err(|e| UserError::invalid(e.to_string(), e.hint()))?;
+            let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
+            format!("{}\n", serde_json::to_string_pretty(&list)?)
+        }
+    };
     let mut stdout = out.out();
     stdout.write_all(text.as_bytes())?;
     stdout.flush()?;

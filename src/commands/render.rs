@@ -56,7 +56,7 @@ pub fn run(args: RenderArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     }
     let mut stdout = out.out();
     match (args.only, args.output) {
-        (Some(Artifact::Sbatch), _) => stdout.write_all(script.as_bytes())?,
+        (Some(Artifact::Sbatch), RenderFormat::Yaml) => stdout.write_all(script.as_bytes())?,
         (Some(Artifact::Pytorchjob), _) => stdout.write_all(manifest_text.as_bytes())?,
         (None, RenderFormat::Yaml) => {
             writeln!(stdout, "# ==> {}.sbatch <==", plan.name)?;
@@ -64,16 +64,16 @@ pub fn run(args: RenderArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
             writeln!(stdout, "\n# ==> {}.pytorchjob.yaml <==", plan.name)?;
             stdout.write_all(manifest_text.as_bytes())?;
         }
-        (None, RenderFormat::Json) => {
+        // The script has no JSON form of its own: it is a field of the document.
+        (only @ (None | Some(Artifact::Sbatch)), RenderFormat::Json) => {
             let both = Rendered {
-                sbatch: &script,
-                pytorchjob: &manifest.value,
+                sbatch: Some(&script),
+                pytorchjob: only.is_none().then_some(&manifest.value),
                 job_id: &plan.job_id,
                 nodes: &plan.nodes,
                 gpus_per_node: plan.gpus_per_node,
             };
-            serde_json::to_writer_pretty(&mut stdout, &both)?;
-            writeln!(stdout)?;
+            stdout.write_all(crate::document::to_string_pretty(&both).as_bytes())?;
         }
     }
     stdout.flush()?;

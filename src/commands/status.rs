@@ -8,6 +8,7 @@ use comfy_table::{ContentArrangement, Table, presets};
 
 use super::{Printer, load_settings, slurm_error};
 use crate::cli::{StatusArgs, TextOrJsonOrWide};
+use crate::document::{self, Document, List};
 use crate::error::{ExitStatus, UserError};
 use crate::jobs::{self, JobId, JobIds};
 use crate::records::{JobRecord, Records};
@@ -61,6 +62,10 @@ pub fn lookup(
     // Keep the order the user asked for.
     found.sort_by_key(|v| ids.position(&v.job_id).unwrap_or(usize::MAX));
     Ok((found, unknown))
+}
+
+impl Document for List<JobView> {
+    const KIND: &'static str = "JobStatusList";
 }
 
 /// The error for JOB arguments that matched no job: names them, exit status 1.
@@ -120,8 +125,8 @@ pub fn run(args: StatusArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
 fn print(views: &[JobView], format: TextOrJsonOrWide, out: &Printer) -> Result<()> {
     let mut stdout = out.out();
     if format == TextOrJsonOrWide::Json {
-        serde_json::to_writer_pretty(&mut stdout, views)?;
-        writeln!(stdout)?;
+        let doc = List::new(views.to_vec());
+        stdout.write_all(document::to_string_pretty(&doc).as_bytes())?;
         return Ok(());
     }
     if views.is_empty() {
@@ -182,8 +187,8 @@ fn print(views: &[JobView], format: TextOrJsonOrWide, out: &Printer) -> Result<(
                 .map(|k| {
                     format!(
                         "{}/{}",
-                        k["pods_ready"].as_u64().unwrap_or(0),
-                        k["pods_total"].as_u64().unwrap_or(0)
+                        k["podsReady"].as_u64().unwrap_or(0),
+                        k["podsTotal"].as_u64().unwrap_or(0)
                     )
                 })
                 .unwrap_or_default();

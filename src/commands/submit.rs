@@ -17,12 +17,32 @@ use crate::render::Renderer;
 use crate::settings::{Env, load_spec};
 use crate::slurm::Slurm;
 
-#[derive(Serialize)]
-struct SubmitReport<'a> {
-    job_id: &'a str,
-    cluster: Option<&'a str>,
-    name: &'a str,
-    record: Option<String>,
+/// What `submit -o json` prints.
+#[derive(Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SubmitReport<'a> {
+    pub job_id: &'a str,
+    pub cluster: Option<&'a str>,
+    pub name: &'a str,
+    /// The job record's directory.
+    pub record: Option<String>,
+}
+
+impl crate::document::Document for SubmitReport<'_> {
+    const KIND: &'static str = "Submission";
+}
+
+/// What `submit --dry-run -o json` prints: the exact command, its input and directory.
+#[derive(Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SubmitPlan {
+    pub command: Vec<String>,
+    pub stdin: String,
+    pub directory: String,
+}
+
+impl crate::document::Document for SubmitPlan {
+    const KIND: &'static str = "SubmissionPlan";
 }
 
 pub fn run(args: SubmitArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
@@ -63,13 +83,14 @@ pub fn run(args: SubmitArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
                 ));
             }
             TextOrJson::Json => {
-                let v = serde_json::json!({
-                    "command": std::iter::once("sbatch".to_string()).chain(sbatch_args.iter().cloned()).collect::<Vec<_>>(),
-                    "stdin": script,
-                    "directory": cwd(),
-                });
-                serde_json::to_writer_pretty(&mut stdout, &v)?;
-                writeln!(stdout)?;
+                let plan = SubmitPlan {
+                    command: std::iter::once("sbatch".to_string())
+                        .chain(sbatch_args.iter().cloned())
+                        .collect(),
+                    stdin: script,
+                    directory: cwd(),
+                };
+                stdout.write_all(crate::document::to_string_pretty(&plan).as_bytes())?;
             }
         }
         return Ok(ExitStatus::Success);
@@ -127,15 +148,13 @@ pub fn run(args: SubmitArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
         match args.output {
             TextOrJson::Text => writeln!(stdout, "{}", submitted.job_id)?,
             TextOrJson::Json => {
-                serde_json::to_writer_pretty(
-                    &mut stdout,
-                    &SubmitReport {
-                        job_id: &submitted.job_id,
-                        cluster: submitted.cluster.as_deref(),
-                        name: &spec.name,
-                        record: record_dir,
-                    },
-                )?;
+                let report = SubmitReport {
+                    job_id: &submitted.job_id,
+                    cluster: submitted.cluster.as_deref(),
+                    name: &spec.name,
+                    record: record_dir,
+                };
+                stdout.write_all(crate::document::to_string_pretty(&report).as_bytes())?;
                 writeln!(stdout)?;
             }
         }

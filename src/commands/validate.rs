@@ -8,74 +8,106 @@ use serde::Serialize;
 use super::{Printer, load_settings};
 use crate::cli::{TextOrJson, ValidateArgs};
 use crate::diag::{Diagnostic, Severity};
+use crate::document::{self, Document, List};
 use crate::error::{ExitStatus, UserError};
-use crate::settings::{Env, load_spec};
+use crate::settings::{Env, check_config_text, is_config_shaped, read_input, resolve_spec};
 
-#[derive(Serialize)]
-struct Report<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Report<'a> {
     path: &'a str,
     valid: bool,
     diagnostics: &'a [Diagnostic],
+}
+
+impl Document for List<Report<'_>> {
+    const KIND: &'static str = "ValidationReport";
+}
+
+/// One checked file: a spec (resolved through the layers) or a config file.
+struct Checked {
+    display_path: String,
+    /// A spec that resolved, or a config without errors.
+    valid: bool,
+    diagnostics: Vec<Diagnostic>,
 }
 
 pub fn run(args: ValidateArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let settings = load_settings(env)?;
     let overrides = args.overrides.to_overrides();
     let mut status = ExitStatus::Success;
-    let mut reports = Vec::new();
+    let mut checked = Vec::new();
     let mut unreadable = Vec::new();
-    for path in &args.specs {
-        match load_spec(&settings, path, &overrides) {
-            Ok(loaded) => reports.push(loaded),
-            Err(e) => unreadable.push(anyhow::Error::new(e)),
+    let files = args
+        .specs
+        .iter()
+        .map(|p| (p, false))
+        .chain(args.config.iter().map(|p| (p, true)));
+    for (path, as_config) in files {
+        let (text, display) = match read_input(path) {
+            Ok(t) => t,
+            Err(e) => {
+                unreadable.push(anyhow::Error::new(e));
+                continue;
+            }
+        };
+        if as_config || is_config_shaped(&text) {
+            let diagnostics = check_config_text(display, &text);
+            checked.push(Checked {
+                display_path: display.to_string(),
+                valid: !diagnostics.iter().any(|d| d.severity == Severity::Error),
+                diagnostics,
+            });
+        } else {
+            let loaded = resolve_spec(&settings, display, &text, &overrides);
+            checked.push(Checked {
+                display_path: loaded.display_path,
+                valid: loaded.spec.is_some(),
+                diagnostics: loaded.diagnostics,
+            });
         }
     }
     let mut stdout = out.out();
-    for loaded in &reports {
-        let failed = loaded.spec.is_none()
+    for c in &checked {
+        let failed = !c.valid
             || (args.strict
-                && loaded
-                    .diagnostics
+                && c.diagnostics
                     .iter()
                     .any(|d| d.severity == Severity::Warning));
         if failed {
             status = ExitStatus::Failure;
         }
-        match args.output {
-            TextOrJson::Text => {
-                out.diagnostics(&loaded.diagnostics)?;
-                if !failed {
-                    writeln!(stdout, "{}: valid", loaded.display_path)?;
-                }
+        if args.output == TextOrJson::Text {
+            out.diagnostics(&c.diagnostics)?;
+            if !failed {
+                writeln!(stdout, "{}: valid", c.display_path)?;
             }
-            TextOrJson::Json => {}
         }
     }
     if args.output == TextOrJson::Json {
-        let json: Vec<Report<'_>> = reports
+        let json: Vec<Report<'_>> = checked
             .iter()
-            .map(|l| Report {
-                path: &l.display_path,
-                valid: l.spec.is_some(),
-                diagnostics: &l.diagnostics,
+            .map(|c| Report {
+                path: &c.display_path,
+                valid: c.valid,
+                diagnostics: &c.diagnostics,
             })
             .collect();
-        serde_json::to_writer_pretty(&mut stdout, &json)?;
-        writeln!(stdout)?;
+        stdout.write_all(document::to_string_pretty(&List::new(json)).as_bytes())?;
     }
     if let Some(first) = unreadable.into_iter().next() {
         return Err(first.context(UserError::environment(
-            "could not read every spec",
+            "could not read every file",
             "check the path and the file's permissions",
         )));
     }
     if status == ExitStatus::Failure && args.output == TextOrJson::Text {
-        let n = reports.iter().filter(|l| l.spec.is_none()).count();
+        let n = checked.iter().filter(|c| !c.valid).count();
         if n > 0 {
             out.note(&format!(
-                "{n} of {} spec{} invalid",
-                reports.len(),
-                if reports.len() == 1 { " is" } else { "s are" }
+                "{n} of {} file{} invalid",
+                checked.len(),
+                if checked.len() == 1 { " is" } else { "s are" }
             ));
         }
     }

@@ -21,7 +21,7 @@ use thiserror::Error;
 use super::rbac::{RULES, Rule, Scope};
 
 /// One question to the authorizer: may I `verb` `resource` (in `namespace`)?
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Question {
     pub verb: String,
     /// The API group; `""` is the core group, `*` any.
@@ -94,7 +94,7 @@ impl Question {
 }
 
 /// The server's answer to a [`Question`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Answer {
     #[serde(flatten)]
     pub question: Question,

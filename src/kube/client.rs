@@ -28,8 +28,17 @@ pub enum ConnectError {
         #[source]
         source: kube::config::KubeconfigError,
     },
-    #[error("no kubeconfig found (tried $KUBECONFIG, the site config's `kubeconfig` and `{}`)", default.display())]
+    #[error("no kubeconfig: $KUBECONFIG is not set, the site config names none, and `{}` does not exist", default.display())]
     Missing { default: PathBuf },
+    #[error("{origin} names `{}`, which does not exist", path.display())]
+    NotThere { origin: &'static str, path: PathBuf },
+    #[error("the kubeconfig has no context `{context}` (it has: {})", if available.is_empty() { "none".to_string() } else { available.join(", ") })]
+    NoContext {
+        context: String,
+        available: Vec<String>,
+    },
+    #[error("the kubeconfig sets no current-context, and no --context was given (contexts: {})", if available.is_empty() { "none".to_string() } else { available.join(", ") })]
+    NoCurrentContext { available: Vec<String> },
     #[error("the kubeconfig is not usable{}", context.as_ref().map(|c| format!(" with context `{c}`")).unwrap_or_default())]
     Config {
         context: Option<String>,
@@ -46,8 +55,11 @@ impl ConnectError {
             Self::Missing { .. } => {
                 "pass --kubeconfig, set $KUBECONFIG, or set `kubeconfig` in the site config"
             }
-            Self::Config { .. } => {
-                "`kubectl config get-contexts` lists the contexts of the kubeconfig"
+            Self::Config { .. } | Self::NoContext { .. } | Self::NoCurrentContext { .. } => {
+                "pass --context NAME (or set `kubernetes.context`); `kubectl config get-contexts` lists them"
+            }
+            Self::NotThere { .. } => {
+                "fix the path, or unset it to fall back to the site config's `kubeconfig` and ~/.kube/config"
             }
             _ => "check the kubeconfig with `kubectl version`",
         }
@@ -117,6 +129,25 @@ pub async fn client(
     site_kubeconfig: Option<&PathBuf>,
 ) -> Result<kube::Client, ConnectError> {
     let paths = kubeconfig_paths(conn, env, site_kubeconfig);
+    // A path the user named that is not there is said as such, not as "no kubeconfig".
+    let named = if conn.kubeconfig.is_some() {
+        Some("--kubeconfig")
+    } else if env.get("KUBECONFIG").is_some() {
+        Some("$KUBECONFIG")
+    } else if site_kubeconfig.is_some() {
+        Some("the site config's `kubeconfig`")
+    } else {
+        None
+    };
+    if let Some(origin) = named
+        && let Some(path) = paths.iter().find(|p| !p.exists())
+        && (paths.len() == 1 || paths.iter().all(|p| !p.exists()))
+    {
+        return Err(ConnectError::NotThere {
+            origin,
+            path: path.clone(),
+        });
+    }
     let mut merged: Option<Kubeconfig> = None;
     for path in &paths {
         if !path.exists() && conn.kubeconfig.is_none() {
@@ -142,6 +173,23 @@ pub async fn client(
                 .unwrap_or_else(|| PathBuf::from("~/.kube/config")),
         });
     };
+    let available: Vec<String> = kubeconfig.contexts.iter().map(|c| c.name.clone()).collect();
+    match &conn.context {
+        Some(c) if !available.contains(c) => {
+            return Err(ConnectError::NoContext {
+                context: c.clone(),
+                available,
+            });
+        }
+        None if kubeconfig
+            .current_context
+            .as_deref()
+            .is_none_or(str::is_empty) =>
+        {
+            return Err(ConnectError::NoCurrentContext { available });
+        }
+        _ => {}
+    }
     let options = KubeConfigOptions {
         context: conn.context.clone(),
         ..KubeConfigOptions::default()
@@ -158,18 +206,44 @@ pub async fn client(
     {
         config.proxy_url = None;
     }
+    let _ = SERVER.set(
+        config
+            .cluster_url
+            .to_string()
+            .trim_end_matches('/')
+            .to_string(),
+    );
     kube::Client::try_from(config).map_err(ConnectError::Client)
 }
 
-/// A Kubernetes error in one readable line: for an API error the server's own message and the
-/// HTTP code (kube's `Display` repeats the message and dumps the whole Status), otherwise the
-/// error and its causes, each said once.
-pub fn brief(e: &kube::Error) -> String {
-    if let kube::Error::Api(s) = e {
-        return format!("{} (HTTP {})", s.message, s.code);
-    }
+/// The API server this process talks to, recorded when the client is built, so an error can
+/// name it.
+static SERVER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// What went wrong with a Kubernetes call, in the terms a user acts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// Nothing answered at the address (connection refused, reset, timed out).
+    Unreachable(String),
+    /// The server's host name does not resolve.
+    Dns(String),
+    /// TLS failed: an unknown CA, a name mismatch, an expired certificate.
+    Tls(String),
+    /// 401: the credentials were not accepted.
+    Unauthorized(String),
+    /// 403: the identity may not do it (the server's message names verb, resource, user).
+    Forbidden(String),
+    /// 404 for a namespace.
+    NamespaceMissing(String),
+    /// 404 for a whole resource type: its CRD is not installed.
+    NoSuchResource(String),
+    /// Anything else: the error in one line.
+    Other(String),
+}
+
+fn chain_text(e: &dyn std::error::Error) -> Vec<String> {
     let mut parts = vec![e.to_string()];
-    let mut source = std::error::Error::source(e);
+    let mut source = e.source();
     while let Some(s) = source {
         let text = s.to_string();
         if !parts.iter().any(|p| p.contains(&text)) {
@@ -177,12 +251,145 @@ pub fn brief(e: &kube::Error) -> String {
         }
         source = s.source();
     }
-    parts.join(": ")
+    parts
+}
+
+/// Classify a Kubernetes error (pure: tested with constructed errors).
+pub fn classify(e: &kube::Error) -> Failure {
+    let server = SERVER.get().map_or_else(
+        || "the API server".to_string(),
+        |s| format!("the API server at {s}"),
+    );
+    if let kube::Error::Api(s) = e {
+        return match s.code {
+            401 => Failure::Unauthorized(format!(
+                "{server} did not accept the credentials in the kubeconfig ({}, HTTP 401)",
+                s.message
+            )),
+            403 => Failure::Forbidden(format!("{} (HTTP 403)", s.message)),
+            404 if s.message.contains("namespaces \"") => {
+                let ns = s.message.split('"').nth(1).unwrap_or_default().to_string();
+                Failure::NamespaceMissing(ns)
+            }
+            404 if s
+                .message
+                .contains("the server could not find the requested resource") =>
+            {
+                Failure::NoSuchResource(format!("{server} does not serve this resource type"))
+            }
+            _ => Failure::Other(format!("{} (HTTP {})", s.message, s.code)),
+        };
+    }
+    let parts = chain_text(e);
+    let all = parts.join(": ").to_ascii_lowercase();
+    if all.contains("dns error") || all.contains("failed to lookup address") {
+        Failure::Dns(format!(
+            "{server}: its host name does not resolve ({})",
+            parts.last().cloned().unwrap_or_default()
+        ))
+    } else if all.contains("certificate") || all.contains("tls") || all.contains("handshake") {
+        Failure::Tls(format!(
+            "TLS with {server} failed: {}",
+            parts.last().cloned().unwrap_or_default()
+        ))
+    } else if all.contains("connection refused") {
+        Failure::Unreachable(format!(
+            "{server} refused the connection (nothing listens there)"
+        ))
+    } else if all.contains("timed out") || all.contains("deadline") {
+        Failure::Unreachable(format!("{server} did not answer in time"))
+    } else if all.contains("connection reset") || all.contains("connect error") {
+        Failure::Unreachable(format!(
+            "{server} could not be reached ({})",
+            parts.last().cloned().unwrap_or_default()
+        ))
+    } else {
+        Failure::Other(parts.join(": "))
+    }
+}
+
+impl Failure {
+    /// The next step, in one sentence.
+    pub fn hint(&self) -> String {
+        match self {
+            Self::Unreachable(_) => "check the `server:` of the kubeconfig (`kubectl config view --minify`) and that this node may reach it (`kubectl version`); retry when the API server is back".into(),
+            Self::Dns(_) => "check the `server:` of the kubeconfig and this node's DNS (`getent hosts HOST`)".into(),
+            Self::Tls(_) => "the kubeconfig's `certificate-authority-data` must be the cluster's CA; `kubectl version` shows the same error".into(),
+            Self::Unauthorized(_) => "the token or client certificate is wrong or expired: get a fresh kubeconfig for this identity".into(),
+            Self::Forbidden(_) => "the identity lacks this permission; `hybridctl rbac` prints the role it needs and `hybridctl doctor` checks every verb".into(),
+            Self::NamespaceMissing(ns) => format!("create it (`kubectl create namespace {ns}`) or set `kubernetes.namespace` (`-n`) to the training namespace"),
+            Self::NoSuchResource(_) => "install the CRD it needs: Kubeflow's training-operator for PyTorchJobs (`kubectl get crd pytorchjobs.kubeflow.org`)".into(),
+            Self::Other(_) => "check that the API server answers with this kubeconfig (`kubectl --kubeconfig PATH get nodes`)".into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NamespaceMissing(ns) => write!(f, "namespace `{ns}` does not exist"),
+            Self::Unreachable(m)
+            | Self::Dns(m)
+            | Self::Tls(m)
+            | Self::Unauthorized(m)
+            | Self::Forbidden(m)
+            | Self::NoSuchResource(m)
+            | Self::Other(m) => f.write_str(m),
+        }
+    }
+}
+
+/// A Kubernetes error in one readable line that names the cause.
+pub fn brief(e: &kube::Error) -> String {
+    classify(e).to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn api(code: u16, message: &str) -> kube::Error {
+        let status: kube::core::Status = serde_json::from_value(serde_json::json!({
+            "status": "Failure", "code": code, "message": message, "reason": ""
+        }))
+        .expect("status");
+        kube::Error::Api(Box::new(status))
+    }
+
+    /// Messages as kube-apiserver v1.36 words them.
+    #[test]
+    fn api_errors_name_their_cause() {
+        let forbidden = api(
+            403,
+            "pytorchjobs.kubeflow.org is forbidden: User \"hybridctl-user\" cannot list resource \"pytorchjobs\" in API group \"kubeflow.org\" in the namespace \"default\"",
+        );
+        let f = classify(&forbidden);
+        assert!(matches!(f, Failure::Forbidden(_)));
+        assert!(
+            f.to_string()
+                .contains("cannot list resource \"pytorchjobs\"")
+        );
+        assert!(f.hint().contains("hybridctl rbac"));
+        assert_eq!(
+            classify(&api(404, "namespaces \"nosuch\" not found")),
+            Failure::NamespaceMissing("nosuch".into())
+        );
+        assert!(matches!(
+            classify(&api(
+                404,
+                "the server could not find the requested resource"
+            )),
+            Failure::NoSuchResource(_)
+        ));
+        assert!(matches!(
+            classify(&api(401, "Unauthorized")),
+            Failure::Unauthorized(_)
+        ));
+        assert!(matches!(
+            classify(&api(500, "etcdserver: leader changed")),
+            Failure::Other(_)
+        ));
+    }
 
     #[test]
     fn no_proxy_rules() {

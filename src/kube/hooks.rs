@@ -554,9 +554,7 @@ impl HookError {
             } if s.code == 403 => format!(
                 "the Slurm-side identity may not {verb} {what}; `hybridctl rbac` prints the role it needs"
             ),
-            Self::Api { .. } => {
-                "check that the API server answers with the site config's `kubeconfig` (`kubectl --kubeconfig PATH get nodes`)".into()
-            }
+            Self::Api { error, .. } => super::client::classify(error).hint(),
             Self::NoNodes => {
                 "PrologSlurmctld gets the allocated nodes in `SLURM_JOB_NODELIST`; is this hook run as PrologSlurmctld?".into()
             }
@@ -931,7 +929,7 @@ pub async fn epilog(
 // ---------------------------------------------------------------------------------------------
 // gc
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub enum Kind {
     #[serde(rename = "pytorchjob")]
     PyTorchJob,
@@ -953,7 +951,8 @@ impl Kind {
 }
 
 /// Something labelled with a Slurm job id.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Labelled {
     pub job_id: String,
     pub kind: Kind,

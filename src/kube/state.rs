@@ -13,7 +13,8 @@ use super::pytorchjob::PyTorchJob;
 use crate::jobs::JobIds;
 use crate::plan::LABEL_JOB_ID;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct KubeSummary {
     pub namespace: String,
     /// `pytorchjob/<name>`, when it exists.

@@ -268,12 +268,20 @@ pub fn manifest_yaml(plan: &Plan, manifest: &Manifest) -> Result<String, String>
     ))
 }
 
-/// Both artifacts, as `render -o json` prints them.
-#[derive(Debug, Serialize)]
+/// The artifacts, as `render -o json` prints them (both, or the one `--only` names).
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Rendered<'a> {
-    pub sbatch: &'a str,
-    pub pytorchjob: &'a serde_json::Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sbatch: Option<&'a str>,
+    /// The Kubeflow manifest, as the API server would take it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pytorchjob: Option<&'a serde_json::Value>,
     pub job_id: &'a str,
     pub nodes: &'a [String],
     pub gpus_per_node: u32,
+}
+
+impl crate::document::Document for Rendered<'_> {
+    const KIND: &'static str = "Rendered";
 }

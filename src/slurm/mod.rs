@@ -56,7 +56,7 @@ pub struct Submitted {
 }
 
 /// Where a job's state came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
     /// `squeue`: the job is pending, running or completing.
@@ -68,7 +68,8 @@ pub enum Source {
 }
 
 /// One job as `status` shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct JobView {
     pub job_id: String,
     pub name: String,

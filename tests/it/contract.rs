@@ -649,3 +649,236 @@ fn a_closed_pipe_is_not_an_error_and_keeps_the_status() {
     assert_eq!(code, Some(1), "{err}");
     assert!(!err.contains("Broken pipe"), "{err}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// JSON is an interface: versioned, camelCase, valid against the shipped schemas.
+
+fn shipped_schema(name: &str) -> serde_json::Value {
+    let path = root().join(format!("docs/schema/{name}.json"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).expect("schema is JSON")
+}
+
+/// `doc` is valid against docs/schema/NAME.json, carries apiVersion/kind, and every key of
+/// ours is camelCase (embedded Kubernetes objects are camelCase already; label keys are not
+/// ours and are skipped).
+pub fn assert_document(name: &str, doc: &serde_json::Value) {
+    let schema = shipped_schema(name);
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{name}: {errors:?}\n{doc:#}");
+    assert_eq!(doc["apiVersion"], "hybridctl.io/v1alpha1", "{name}");
+    assert!(doc["kind"].is_string(), "{name}");
+    fn keys(v: &serde_json::Value, path: &str) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, child) in m {
+                    if matches!(
+                        k.as_str(),
+                        "labels" | "annotations" | "pytorchjob" | "nodeSelector"
+                    ) {
+                        continue;
+                    }
+                    assert!(
+                        k.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                            && k.chars().all(|c| c.is_ascii_alphanumeric()),
+                        "key `{k}` at {path} is not camelCase"
+                    );
+                    keys(child, &format!("{path}.{k}"));
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|c| keys(c, path)),
+            _ => {}
+        }
+    }
+    keys(doc, "");
+}
+
+fn json_of(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", stdout(out), stderr(out)))
+}
+
+#[test]
+fn every_json_document_without_a_cluster_validates_against_its_schema() {
+    let run = |args: &[&str]| hybridctl().args(args).output().expect("runs");
+    let cases: Vec<(&str, Vec<&str>)> = vec![
+        (
+            "rendered",
+            vec!["render", "examples/llama-8node-roce.yaml", "-o", "json"],
+        ),
+        (
+            "rendered",
+            vec![
+                "render",
+                "examples/single-node.yaml",
+                "--only",
+                "sbatch",
+                "-o",
+                "json",
+            ],
+        ),
+        (
+            "validation-report",
+            vec![
+                "validate",
+                "examples/single-node.yaml",
+                "tests/fixtures/bad-specs/typos.yaml",
+                "-o",
+                "json",
+            ],
+        ),
+        (
+            "hostlist",
+            vec!["hostlist", "expand", "gpu[001-004]", "-o", "json"],
+        ),
+        (
+            "hostlist",
+            vec!["hostlist", "compress", "gpu1", "gpu2", "-o", "json"],
+        ),
+        ("version", vec!["version", "-o", "json"]),
+        (
+            "submission-plan",
+            vec![
+                "submit",
+                "--dry-run",
+                "examples/single-node.yaml",
+                "-o",
+                "json",
+            ],
+        ),
+    ];
+    for (schema, args) in cases {
+        let out = run(&args);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert_document(schema, &json_of(&out));
+    }
+    // `render --only sbatch -o json` honours -o: a document holding the script alone.
+    let out = run(&[
+        "render",
+        "examples/single-node.yaml",
+        "--only",
+        "sbatch",
+        "-o",
+        "json",
+    ]);
+    let doc = json_of(&out);
+    assert!(doc["sbatch"].as_str().is_some_and(|s| s.starts_with("#!")));
+    assert!(doc.get("pytorchjob").is_none());
+    // quota, with the GPFS stand-in.
+    let out = hybridctl()
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                root().join("tests/fixtures/bin").display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env("HYBRIDCTL_FAKE_MMLSQUOTA", "filesets.txt")
+        .args(["quota", "-j", "gpfs01:projA", "-o", "json"])
+        .output()
+        .expect("runs");
+    assert_document("quota-report", &json_of(&out));
+    // rbac -o json is a Kubernetes List.
+    let doc = json_of(&run(&["rbac", "-o", "json"]));
+    assert_eq!(doc["kind"], "List");
+    assert!(doc["items"].as_array().is_some_and(|i| i.len() >= 2));
+}
+
+#[test]
+fn every_example_validates_against_the_shipped_spec_and_config_schemas() {
+    let spec = shipped_schema("spec");
+    let spec = jsonschema::validator_for(&spec).expect("spec schema compiles");
+    let config = shipped_schema("config");
+    let config = jsonschema::validator_for(&config).expect("config schema compiles");
+    for (path, site) in crate::util::examples() {
+        let text = std::fs::read_to_string(&path).expect("example");
+        assert!(
+            text.starts_with("# yaml-language-server: $schema="),
+            "{} lacks the schema comment",
+            path.display()
+        );
+        let value: serde_json::Value = serde_saphyr::from_str(&text).expect("YAML");
+        let errors: Vec<String> = spec.iter_errors(&value).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+        if let Some(site) = site {
+            let text = std::fs::read_to_string(&site).expect("site config");
+            let value: serde_json::Value = serde_saphyr::from_str(&text).expect("YAML");
+            let errors: Vec<String> = config.iter_errors(&value).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{}: {errors:?}", site.display());
+        }
+    }
+    // The schema is not a rubber stamp: a typo and a wrong type are refused.
+    let bad: serde_json::Value = serde_json::json!({
+        "apiVersion": "hybridctl.io/v1alpha1", "kind": "TrainingJob", "name": "x",
+        "container": {"image": "i"}, "slurm": {"partiton": "gpu"}
+    });
+    assert!(!spec.is_valid(&bad), "unknown field accepted");
+    let bad: serde_json::Value = serde_json::json!({
+        "apiVersion": "hybridctl.io/v1alpha1", "kind": "TrainingJob", "name": "x",
+        "container": {"image": "i"}, "slurm": {"nodes": "eight"}
+    });
+    assert!(!spec.is_valid(&bad), "a string for nodes accepted");
+}
+
+#[test]
+fn json_from_the_clusters_validates_and_an_empty_result_is_an_empty_list() {
+    let Some(c) = cluster() else { return };
+    let other = held_job(&c);
+    let out = c
+        .hybridctl()
+        .args(["status", "--all", "-o", "json"])
+        .output()
+        .expect("runs");
+    let doc = json_of(&out);
+    assert_document("job-status-list", &doc);
+    assert!(
+        doc["items"]
+            .as_array()
+            .is_some_and(|i| i.iter().any(|j| j["jobId"] == other.as_str()))
+    );
+    // Nothing submitted with hybridctl yet: an empty list, not nothing.
+    let out = c
+        .hybridctl()
+        .args(["status", "-o", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc = json_of(&out);
+    assert_document("job-status-list", &doc);
+    assert_eq!(doc["items"], serde_json::json!([]));
+    let out = c
+        .hybridctl()
+        .args(["cancel", "--dry-run", &other, "-o", "json"])
+        .output()
+        .expect("runs");
+    assert_document("cancel-report", &json_of(&out));
+    if let Some(p) = plane() {
+        let out = c
+            .hybridctl()
+            .env("KUBECONFIG", &p.user)
+            .args(["gc", "--dry-run", "-n", &p.ns, "-o", "json"])
+            .output()
+            .expect("runs");
+        assert_document("gc-report", &json_of(&out));
+        let out = c
+            .hybridctl()
+            .env("KUBECONFIG", &p.user)
+            .args(["doctor", "-n", &p.ns, "-o", "json"])
+            .output()
+            .expect("runs");
+        assert_document("doctor-report", &json_of(&out));
+    }
+    let _ = std::process::Command::new("scancel")
+        .arg(&other)
+        .env("SLURM_CONF", &c.conf)
+        .status();
+}

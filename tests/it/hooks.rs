@@ -554,10 +554,11 @@ fn hybridctl_cancel_mid_run_verifies_that_kubernetes_is_clean() {
     let took = start.elapsed();
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let v = v["items"].clone();
     let job = &v.as_array().expect("a list of jobs")[0];
-    assert_eq!(job["job_id"], id.as_str(), "{v}");
+    assert_eq!(job["jobId"], id.as_str(), "{v}");
     assert_eq!(job["state"], "CANCELLED", "{v}");
-    assert_eq!(job["kubernetes_clean"], true, "{v}\n{}", w.hook_log());
+    assert_eq!(job["kubernetesClean"], true, "{v}\n{}", w.hook_log());
     assert_eq!(w.leftovers(&id), 0);
     w.wait_hook("epilog", &id, Duration::from_secs(30));
     w.assert_clean(&id, &nodes);
@@ -753,7 +754,7 @@ fn gc_removes_orphans_and_keeps_what_running_jobs_own() {
             (
                 o["kind"].as_str().unwrap_or_default().to_string(),
                 o["name"].as_str().unwrap_or_default().to_string(),
-                o["job_id"].as_str().unwrap_or_default().to_string(),
+                o["jobId"].as_str().unwrap_or_default().to_string(),
             )
         })
         .filter(|(_, _, id)| id == orphan || id == &live)

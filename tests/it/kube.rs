@@ -502,13 +502,14 @@ fn status_shows_the_kubernetes_side_of_a_recorded_job() {
         .expect("runs");
     assert!(out.status.success(), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let v = v["items"].clone();
     assert_eq!(
         v[0]["kubernetes"]["pytorchjob"],
         format!("pytorchjob/kube-status-{id}"),
         "{v}"
     );
     assert_eq!(v[0]["kubernetes"]["condition"], "Running", "{v}");
-    assert_eq!(v[0]["kubernetes"]["pods_total"], 0);
+    assert_eq!(v[0]["kubernetes"]["podsTotal"], 0);
     let table = c
         .hybridctl()
         .args(["status", id, "--kubeconfig", &p.user])
@@ -530,6 +531,7 @@ fn status_shows_the_kubernetes_side_of_a_recorded_job() {
         .output()
         .expect("runs");
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let v = v["items"].clone();
     assert!(v[0]["kubernetes"].is_null(), "{v}");
 }
 

@@ -376,7 +376,7 @@ fn logs_without_follow_filters_and_prints_json() {
         .collect();
     assert_eq!(
         v[0],
-        serde_json::json!({"replica": "master-0", "pod": format!("{name}-master-0"), "time": "2026-11-29T05:00:02.000000000Z", "line": "m3"})
+        serde_json::json!({"apiVersion": "hybridctl.io/v1alpha1", "kind": "LogLine", "replica": "master-0", "pod": format!("{name}-master-0"), "time": "2026-11-29T05:00:02.000000000Z", "line": "m3"})
     );
     assert_eq!(v[1]["replica"], "worker-0");
 

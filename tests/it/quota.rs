@@ -43,11 +43,12 @@ fn check_makes_the_exit_code_1_and_json_has_the_numbers() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let v = v["items"].clone();
     assert_eq!(v[0]["name"], "projA");
     assert_eq!(v[0]["kind"], "FILESET");
-    assert_eq!(v[0]["block_in_doubt_kib"], 262_144_000);
-    assert_eq!(v[0]["headroom_kib"], 262_144_000);
-    assert_eq!(v[0]["over_threshold"], true);
+    assert_eq!(v[0]["blockInDoubtKib"], 262_144_000);
+    assert_eq!(v[0]["headroomKib"], 262_144_000);
+    assert_eq!(v[0]["overThreshold"], true);
 }
 
 #[test]
@@ -77,6 +78,7 @@ fn one_call_per_fileset_name_across_devices() {
         "-j\tprojA\t-v\t-Y\tgpfs01\tgpfs02\n-j\tprojB\t-v\t-Y\tgpfs01\n"
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let v = v["items"].clone();
     assert_eq!(v.as_array().map(Vec::len), Some(3));
 }
 
@@ -161,6 +163,7 @@ fn a_spec_claim_is_mapped_to_its_fileset_by_the_site_config() {
         "-j\tprojA\t-v\t-Y\tgpfs01\n"
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let v = v["items"].clone();
     assert_eq!(v[0]["name"], "projA");
     assert_eq!(v[0]["device"], "gpfs01");
 }

@@ -80,7 +80,7 @@ fn json_output_has_both_artifacts() {
     );
     assert_eq!(v["pytorchjob"]["kind"], "PyTorchJob");
     assert_eq!(v["nodes"][7], "gpu008");
-    assert_eq!(v["job_id"], "4242");
+    assert_eq!(v["jobId"], "4242");
 }
 
 #[test]

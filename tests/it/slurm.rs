@@ -159,8 +159,9 @@ impl Cluster {
             .args(["-o", "json"])
             .output()
             .expect("runs");
-        serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("status -o json: {e}: {}\n{}", stdout(&out), stderr(&out)))
+        let doc: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("status -o json: {e}: {}\n{}", stdout(&out), stderr(&out)));
+        doc["items"].clone()
     }
 }
 
@@ -419,7 +420,7 @@ fn cancel_pending_job_and_explain_why_it_waits() {
             .is_some_and(|r| r.contains("Resources") || r.contains("Priority")),
         "{v}"
     );
-    assert!(v[0]["reason_group"].as_str().is_some(), "{v}");
+    assert!(v[0]["reasonGroup"].as_str().is_some(), "{v}");
     let table = c.hybridctl().arg("status").arg(&id).output().expect("runs");
     assert!(stdout(&table).contains("PENDING"), "{}", stdout(&table));
     let start = Instant::now();
@@ -481,7 +482,7 @@ fn status_with_an_unknown_id_and_from_a_record() {
     )
     .expect("record");
     let v = c.status_json(&["old-job"]);
-    assert_eq!(v[0]["job_id"], "987656");
+    assert_eq!(v[0]["jobId"], "987656");
     assert_eq!(v[0]["source"], "record", "{v}");
 }
 
@@ -704,6 +705,7 @@ fn status_of_200_queued_jobs_uses_one_squeue_call() {
     let took = start.elapsed();
     assert!(out.status.success(), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let v = v["items"].clone();
     assert!(
         v.as_array().is_some_and(|a| a.len() >= 200),
         "{}",

@@ -54,7 +54,7 @@ fn unreadable_spec_exits_2_with_a_sentence() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     insta::assert_snapshot!(stderr(&out), @r"
-    error: could not read every spec
+    error: could not read every file
       caused by: could not read the job spec `no/such/spec.yaml`
       caused by: No such file or directory (os error 2)
     hint: check the path and the file's permissions
@@ -74,6 +74,7 @@ fn json_output_lists_diagnostics_with_positions() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let v = v["items"].clone();
     assert_eq!(v[0]["valid"], false);
     let first = &v[0]["diagnostics"][0];
     assert_eq!(first["rule"], "api-version");
@@ -101,7 +102,7 @@ fn spec_from_stdin_and_set_overrides_are_located() {
     <--set>:1:7: error[unknown-field]: unknown field `nodse` in `slurm`
       hint: did you mean `nodes`?
     <--set>:1:13: error[type]: `slurm.nodes` must be a whole number, found string `zero`
-    1 of 1 spec is invalid
+    1 of 1 file is invalid
     ");
 }
 
