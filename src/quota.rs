@@ -754,6 +754,45 @@ pub struct FilesetRef {
     pub fileset: String,
 }
 
+/// Why `mmlsquota` failed, read from its standard error (wordings from IBM's documentation
+/// and site transcripts; see tests/fixtures/mmlsquota/README.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GpfsFailure {
+    /// `GPFS is down on this node` / `Failed to connect to file system daemon`: retry later.
+    DaemonDown,
+    /// `FILESET: no such fileset in quota enabled file systems`.
+    UnknownFileset(String),
+    /// `File system DEV is not known to the GPFS cluster.`
+    UnknownFileSystem(String),
+    /// `No quota enabled file system found.`
+    NoQuota,
+    /// Anything else.
+    Other,
+}
+
+pub fn classify_mmlsquota_failure(stderr: &str) -> GpfsFailure {
+    if stderr.contains("GPFS is down on this node")
+        || stderr.contains("Failed to connect to file system daemon")
+        || stderr.contains("The GPFS daemon is not running")
+    {
+        return GpfsFailure::DaemonDown;
+    }
+    for line in stderr.lines() {
+        if let Some((name, _)) = line.split_once(": no such fileset") {
+            return GpfsFailure::UnknownFileset(name.trim().to_string());
+        }
+        if let Some(rest) = line.split("File system ").nth(1)
+            && let Some((dev, _)) = rest.split_once(" is not known to the GPFS cluster")
+        {
+            return GpfsFailure::UnknownFileSystem(dev.trim().to_string());
+        }
+    }
+    if stderr.contains("No quota enabled file system found") {
+        return GpfsFailure::NoQuota;
+    }
+    GpfsFailure::Other
+}
+
 /// The requested filesets that no `FILESET` row answered for: `mmlsquota -j` of an unknown
 /// fileset may print nothing, and nothing must not read as "no quota problem".
 pub fn missing_filesets<'a>(
@@ -995,6 +1034,38 @@ pub fn mmlsquota_args(
 // ----------------------------------------------------------------------------
 // Tests
 // ----------------------------------------------------------------------------
+
+#[cfg(test)]
+mod failure_tests {
+    use super::*;
+
+    #[test]
+    fn gpfs_failures_are_told_apart() {
+        assert_eq!(
+            classify_mmlsquota_failure(
+                "Failed to connect to file system daemon: No such process\nmmlsquota: GPFS is down on this node.\n"
+            ),
+            GpfsFailure::DaemonDown
+        );
+        assert_eq!(
+            classify_mmlsquota_failure(
+                "projA: no such fileset in quota enabled file systems\nmmlsquota: Command failed."
+            ),
+            GpfsFailure::UnknownFileset("projA".into())
+        );
+        assert_eq!(
+            classify_mmlsquota_failure(
+                "mmlsquota: File system gpfs09 is not known to the GPFS cluster.\n"
+            ),
+            GpfsFailure::UnknownFileSystem("gpfs09".into())
+        );
+        assert_eq!(
+            classify_mmlsquota_failure("No quota enabled file system found."),
+            GpfsFailure::NoQuota
+        );
+        assert_eq!(classify_mmlsquota_failure("boom"), GpfsFailure::Other);
+    }
+}
 
 #[cfg(test)]
 mod tests {

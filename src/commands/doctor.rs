@@ -15,7 +15,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::{Table, presets};
 use k8s_openapi::api::core::v1::{Namespace, Node};
 use kube::api::ListParams;
 use kube::{Api, Client};
@@ -629,7 +629,7 @@ fn print(report: &Report, format: TextOrJson, out: &Printer) -> Result<()> {
     }
     let mut table = Table::new();
     table.load_style(presets::NOTHING);
-    table.set_content_arrangement(ContentArrangement::Disabled);
+    out.fit(&mut table);
     table.set_header(["CHECK", "RESULT", "DETAIL"]);
     for c in &report.checks {
         use crate::output::styles;

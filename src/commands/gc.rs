@@ -12,7 +12,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use anyhow::Result;
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::{Table, presets};
 use serde::Serialize;
 
 use super::{Printer, load_settings, slurm_error};
@@ -169,7 +169,7 @@ fn print(
             if !orphans.is_empty() {
                 let mut table = Table::new();
                 table.load_style(presets::NOTHING);
-                table.set_content_arrangement(ContentArrangement::Disabled);
+                out.fit(&mut table);
                 table.set_header(["ACTION", "KIND", "NAME", "JOB", "REASON"]);
                 for o in orphans {
                     let reason = match &o.error {

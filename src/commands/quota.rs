@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::Result;
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::{Table, presets};
 use serde::Serialize;
 
 use super::{Printer, load_settings, require_valid};
@@ -14,8 +14,8 @@ use crate::document::{self, Document, List};
 use crate::error::{ExitStatus, UserError};
 use crate::process::{ProcessError, Runner};
 use crate::quota::{
-    DEFAULT_THRESHOLD_PCT, FilesetRef, QueryKind, QueryOptions, QuotaEntry, human_kib,
-    mmlsquota_args, parse_mmlsquota_y,
+    DEFAULT_THRESHOLD_PCT, FilesetRef, GpfsFailure, QueryKind, QueryOptions, QuotaEntry,
+    classify_mmlsquota_failure, human_kib, mmlsquota_args, parse_mmlsquota_y,
 };
 use crate::settings::{Env, GpfsConfig, Overrides, Settings, load_spec};
 
@@ -45,7 +45,51 @@ pub enum QuotaError {
 }
 
 impl QuotaError {
+    /// What GPFS said, when `mmlsquota` ran and failed.
+    pub fn gpfs_failure(&self) -> Option<GpfsFailure> {
+        match self {
+            Self::Process(ProcessError::Failed { stderr, .. }) => {
+                Some(classify_mmlsquota_failure(stderr))
+            }
+            _ => None,
+        }
+    }
+
+    /// The sentence that names the cause (before GPFS's own words).
+    pub fn cause(&self) -> Option<String> {
+        Some(match self.gpfs_failure()? {
+            GpfsFailure::DaemonDown => "the GPFS daemon is not running on this node".to_string(),
+            GpfsFailure::UnknownFileset(f) => format!("GPFS knows no fileset `{f}` with quotas"),
+            GpfsFailure::UnknownFileSystem(d) => format!("GPFS knows no file system `{d}`"),
+            GpfsFailure::NoQuota => "no GPFS file system here has quotas enabled".to_string(),
+            GpfsFailure::Other => return None,
+        })
+    }
+
+    pub fn status(&self) -> ExitStatus {
+        match (self, self.gpfs_failure()) {
+            (_, Some(GpfsFailure::DaemonDown)) => ExitStatus::Unavailable,
+            (_, Some(GpfsFailure::UnknownFileset(_) | GpfsFailure::UnknownFileSystem(_))) => {
+                ExitStatus::Failure
+            }
+            (Self::Process(p), _) => ExitStatus::of_process(p),
+            _ => ExitStatus::Error,
+        }
+    }
+
     pub fn hint(&self) -> &'static str {
+        match self.gpfs_failure() {
+            Some(GpfsFailure::DaemonDown) => {
+                return "`mmgetstate` shows the daemon's state; retry when it is active, or ask the admins";
+            }
+            Some(GpfsFailure::UnknownFileset(_)) => {
+                return "`mmlsfileset DEVICE` lists the filesets; check `-j DEVICE:FILESET` or the site's `gpfs.claims`";
+            }
+            Some(GpfsFailure::UnknownFileSystem(_)) => {
+                return "`mmlsfs all -T` lists the file systems and where they are mounted";
+            }
+            _ => {}
+        }
         match self {
             Self::Process(ProcessError::NotFound { .. }) => {
                 "is this a GPFS / Storage Scale client node? set `gpfs.mmlsquota` in the site config to its path"
@@ -81,8 +125,11 @@ pub fn query(
 }
 
 fn quota_error(e: QuotaError) -> anyhow::Error {
-    let hint = e.hint();
-    anyhow::Error::new(UserError::environment(e.to_string(), hint))
+    let message = match e.cause() {
+        Some(cause) => format!("{cause}: {e}"),
+        None => e.to_string(),
+    };
+    anyhow::Error::new(UserError::environment(message, e.hint()).with_status(e.status()))
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
@@ -299,7 +346,7 @@ fn print(entries: &[QuotaEntry], threshold: f64, format: TextOrJson, out: &Print
     }
     let mut table = Table::new();
     table.load_style(presets::NOTHING);
-    table.set_content_arrangement(ContentArrangement::Disabled);
+    out.fit(&mut table);
     table.set_header([
         "",
         "FILESYSTEM",

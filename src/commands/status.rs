@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Result;
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::{Table, presets};
 
 use super::{Printer, load_settings, slurm_error};
 use crate::cli::{StatusArgs, TextOrJsonOrWide};
@@ -136,7 +136,7 @@ fn print(views: &[JobView], format: TextOrJsonOrWide, out: &Printer) -> Result<(
     let kube = views.iter().any(|v| v.kubernetes.is_some());
     let mut table = Table::new();
     table.load_style(presets::NOTHING);
-    table.set_content_arrangement(ContentArrangement::Disabled);
+    out.fit(&mut table);
     let mut header = vec![
         "JOBID",
         "NAME",

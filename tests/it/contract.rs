@@ -882,3 +882,309 @@ fn json_from_the_clusters_validates_and_an_empty_result_is_an_empty_list() {
         .env("SLURM_CONF", &c.conf)
         .status();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Errors that point at the real cause.
+
+fn kubeconfig_line<'a>(text: &'a str, key: &str) -> &'a str {
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix(key))
+        .map(str::trim)
+        .unwrap_or_else(|| panic!("no `{key}` in the kubeconfig"))
+}
+
+fn assert_one_error_prefix(err: &str) {
+    assert!(!err.contains("error: error:"), "doubled prefix: {err}");
+    assert_eq!(
+        err.matches("error:").count(),
+        1,
+        "one error, printed once: {err}"
+    );
+}
+
+#[test]
+fn kubernetes_errors_name_the_cause_and_the_next_step() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let gc = |kubeconfig: &Path, ns: &str| {
+        let out = hybridctl()
+            .args(["gc", "--dry-run", "-n", ns, "--kubeconfig"])
+            .arg(kubeconfig)
+            .output()
+            .expect("runs");
+        (out.status.code(), stderr(&out))
+    };
+    let user = std::fs::read_to_string(&p.user).expect("user kubeconfig");
+    let server = kubeconfig_line(&user, "server:");
+    let ca = kubeconfig_line(&user, "certificate-authority-data:");
+    let write = |name: &str, server: &str, auth: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(
+            &path,
+            format!(
+                "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: {server}\n    certificate-authority-data: {ca}\ncontexts:\n- name: c\n  context: {{cluster: c, user: u}}\ncurrent-context: c\nusers:\n- name: u\n  user: {auth}\n"
+            ),
+        )
+        .expect("kubeconfig");
+        path
+    };
+    // Unreachable: nothing listens there (status 3).
+    let (code, err) = gc(&write("dead", "https://127.0.0.1:1", "{token: x}"), &p.ns);
+    assert_eq!(code, Some(3), "{err}");
+    assert!(
+        err.contains("https://127.0.0.1:1 refused the connection"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: check the `server:` of the kubeconfig"),
+        "{err}"
+    );
+    assert_one_error_prefix(&err);
+    // DNS.
+    let (code, err) = gc(
+        &write("dns", "https://no-such-host.invalid:6443", "{token: x}"),
+        &p.ns,
+    );
+    assert_eq!(code, Some(3), "{err}");
+    assert!(err.contains("does not resolve"), "{err}");
+    // TLS: the real server, but a kubeconfig that trusts another CA.
+    let other_ca = write("tls", server, "{token: x}");
+    let (key, cert) = (dir.path().join("other.key"), dir.path().join("other.crt"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-subj",
+            "/CN=another-ca",
+            "-days",
+            "1",
+            "-keyout",
+        ])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl");
+    assert!(made.status.success(), "{}", stderr(&made));
+    let pem = std::fs::read(&cert).expect("cert");
+    let b64 = std::process::Command::new("base64")
+        .arg("-w0")
+        .arg(&cert)
+        .output()
+        .expect("base64");
+    assert!(!pem.is_empty() && b64.status.success());
+    let text = std::fs::read_to_string(&other_ca)
+        .expect("kubeconfig")
+        .replace(ca, String::from_utf8_lossy(&b64.stdout).trim());
+    std::fs::write(&other_ca, text).expect("kubeconfig");
+    let (code, err) = gc(&other_ca, &p.ns);
+    assert!(matches!(code, Some(2 | 3)), "{err}");
+    assert!(err.contains("TLS with the API server"), "{err}");
+    // 401: a token the server does not know.
+    let (code, err) = gc(
+        &write("bad-token", server, "{token: not-a-real-token}"),
+        &p.ns,
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("did not accept the credentials"), "{err}");
+    assert!(err.contains("HTTP 401"), "{err}");
+    // 403: the restricted identity outside its namespace names verb, resource and user.
+    let (code, err) = gc(Path::new(&p.user), "kube-system");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("cannot list resource \"pytorchjobs\"") && err.contains("User \""),
+        "{err}"
+    );
+    assert!(err.contains("`hybridctl rbac`"), "{err}");
+    assert_one_error_prefix(&err);
+    // The kubeconfig itself: a named file that is missing, an unknown context, none at all.
+    let out = hybridctl()
+        .env("KUBECONFIG", "/no/such/kubeconfig")
+        .args(["gc", "-n", &p.ns])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("$KUBECONFIG names `/no/such/kubeconfig`, which does not exist"),
+        "{}",
+        stderr(&out)
+    );
+    let out = hybridctl()
+        .args([
+            "gc",
+            "-n",
+            &p.ns,
+            "--context",
+            "nosuch",
+            "--kubeconfig",
+            &p.user,
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        stderr(&out).contains("the kubeconfig has no context `nosuch` (it has: "),
+        "{}",
+        stderr(&out)
+    );
+    let out = hybridctl()
+        .env("HOME", dir.path())
+        .args(["gc", "-n", &p.ns])
+        .output()
+        .expect("runs");
+    assert!(
+        stderr(&out).contains("no kubeconfig: $KUBECONFIG is not set"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn config_and_flag_errors_blame_the_config_file_and_the_flag() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let user = dir.path().join("user.yaml");
+    std::fs::write(&user, "defaults:\n  slurm:\n    partiton: gpu\n").expect("config");
+    let out = hybridctl()
+        .env("HYBRIDCTL_CONFIG", &user)
+        .args(["validate", "examples/single-node.yaml"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("{}:3:5: error[unknown-field]", user.display())),
+        "blamed on the user config with its position: {err}"
+    );
+    assert!(
+        !err.contains("examples/single-node.yaml:"),
+        "blamed on the spec: {err}"
+    );
+    // A site config checked on its own, by its shape or --config.
+    let site = dir.path().join("site.yaml");
+    std::fs::write(&site, "hooks:\n  taints: [x]\n").expect("config");
+    let out = hybridctl()
+        .args(["validate"])
+        .arg(&site)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!("{}:2:3: error[unknown-field]", site.display())),
+        "{}",
+        stderr(&out)
+    );
+    let out = hybridctl()
+        .args(["validate", "--config", "examples/site/config.yaml"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // A bad --set is blamed on the flag.
+    let out = hybridctl()
+        .args([
+            "validate",
+            "examples/single-node.yaml",
+            "--set",
+            "slurm.nodes=many",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("<--set>:1:13: error[type]: `slurm.nodes`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn gpfs_missing_down_and_unknown_fileset_are_three_messages() {
+    let run = |path: String, fail: Option<&str>| {
+        let mut cmd = hybridctl();
+        cmd.env("PATH", path)
+            .env("HYBRIDCTL_FAKE_MMLSQUOTA", "filesets.txt");
+        if let Some(f) = fail {
+            cmd.env("HYBRIDCTL_FAKE_MMLSQUOTA_FAIL", f);
+        }
+        let out = cmd
+            .args(["quota", "-j", "gpfs01:projA"])
+            .output()
+            .expect("runs");
+        (out.status.code(), stderr(&out))
+    };
+    let with_fake = format!(
+        "{}:{}",
+        root().join("tests/fixtures/bin").display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let (code, missing) = run("/usr/bin:/bin".into(), None);
+    assert_eq!(code, Some(2), "{missing}");
+    assert!(missing.contains("`mmlsquota` was not found"), "{missing}");
+    assert!(missing.contains("gpfs.mmlsquota"), "{missing}");
+    let (code, down) = run(with_fake.clone(), Some("down"));
+    assert_eq!(code, Some(3), "{down}");
+    assert!(
+        down.contains("the GPFS daemon is not running on this node"),
+        "{down}"
+    );
+    assert!(down.contains("mmgetstate"), "{down}");
+    let (code, fileset) = run(with_fake, Some("no-fileset"));
+    assert_eq!(code, Some(1), "{fileset}");
+    assert!(
+        fileset.contains("GPFS knows no fileset `projA`"),
+        "{fileset}"
+    );
+    assert!(fileset.contains("mmlsfileset"), "{fileset}");
+    for err in [&missing, &down, &fileset] {
+        assert_one_error_prefix(err);
+    }
+}
+
+#[test]
+fn tables_fit_a_terminal_and_are_never_wrapped_in_a_pipe() {
+    let Some(p) = plane() else { return };
+    let bin = assert_cmd::cargo::cargo_bin("hybridctl");
+    let doctor = format!(
+        "{} doctor -n {} --kubeconfig {}",
+        bin.display(),
+        p.ns,
+        p.user
+    );
+    // On an 80-column terminal every line fits.
+    let out = std::process::Command::new("script")
+        .args(["-qec", &format!("stty rows 40 cols 80; {doctor}"), "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HYBRIDCTL_SITE_CONFIG", "/dev/null")
+        .env("HYBRIDCTL_CONFIG", "/dev/null")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .output()
+        .expect("script");
+    let screen = String::from_utf8_lossy(&out.stdout).replace('\r', "");
+    let table: Vec<&str> = screen
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .collect();
+    assert!(table.len() > 5, "{screen}");
+    for line in &table {
+        assert!(
+            line.chars().count() <= 80,
+            "wider than the terminal: {line:?}"
+        );
+    }
+    // In a pipe, one row is one line, however long.
+    let out = hybridctl()
+        .args(["doctor", "-n", &p.ns, "--kubeconfig", &p.user])
+        .output()
+        .expect("runs");
+    let text = stdout(&out);
+    assert!(
+        text.lines()
+            .any(|l| l.chars().count() > 80 && l.contains("least privilege")),
+        "{text}"
+    );
+}
