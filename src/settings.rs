@@ -20,6 +20,16 @@ use crate::yaml::{self, Key, Node, Pos, Value};
 
 pub const DEFAULT_SITE_CONFIG: &str = "/etc/hybridctl/config.yaml";
 
+/// Seconds a Slurm command may take unless `slurm.timeout` says otherwise.
+pub const DEFAULT_SLURM_TIMEOUT: u32 = 60;
+/// Seconds an `mmlsquota` call may take unless `gpfs.timeout` says otherwise.
+pub const DEFAULT_GPFS_TIMEOUT: u32 = 120;
+/// Seconds to connect to the API server unless `kubernetes.connectTimeout` says otherwise.
+pub const DEFAULT_KUBE_CONNECT_TIMEOUT: u32 = 10;
+/// Seconds of silence on an API connection unless `kubernetes.readTimeout` says otherwise
+/// (kube-client's own default: watches last at most 290 s on the server).
+pub const DEFAULT_KUBE_READ_TIMEOUT: u32 = 295;
+
 /// The process environment, captured once.
 #[derive(Debug, Clone, Default)]
 pub struct Env {
@@ -64,7 +74,7 @@ pub enum SettingsError {
         what: &'static str,
         path: PathBuf,
         #[source]
-        source: std::io::Error,
+        source: crate::bounded::ReadError,
     },
 }
 
@@ -86,6 +96,12 @@ pub struct ConfigFile {
     pub templates: Option<PathBuf>,
     pub launcher: Option<String>,
     pub slurm_bin_dir: Option<PathBuf>,
+    /// Seconds one Slurm command (sbatch, squeue, sacct, scontrol, scancel) may take
+    /// (`slurm.timeout`, default 60).
+    pub slurm_timeout: Option<u32>,
+    /// Deadlines of Kubernetes API calls (`kubernetes.connectTimeout`, `kubernetes.readTimeout`).
+    pub kube_connect_timeout: Option<u32>,
+    pub kube_read_timeout: Option<u32>,
     pub gpfs: GpfsConfig,
     pub hooks: HooksConfig,
     /// The kubeconfig of the Slurm-side identity (used when neither --kubeconfig nor
@@ -138,6 +154,8 @@ pub struct GpfsConfig {
     pub preflight: Option<String>,
     /// PVC claim name -> (device, fileset), so specs need not know GPFS names.
     pub claims: Vec<(String, String, String)>,
+    /// Seconds one `mmlsquota` call may take (`gpfs.timeout`, default 120).
+    pub timeout: Option<u32>,
 }
 
 /// The site's settings for the Slurm controller hooks and `gc` (`hooks:` in the site config).
@@ -246,7 +264,39 @@ impl Settings {
             threshold: u.threshold.or(s.threshold),
             preflight: u.preflight.clone().or_else(|| s.preflight.clone()),
             claims: s.claims.iter().chain(&u.claims).cloned().collect(),
+            timeout: u.timeout.or(s.timeout),
         }
+    }
+
+    /// How long one Slurm command may take (`slurm.timeout`).
+    pub fn slurm_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(
+            self.user
+                .slurm_timeout
+                .or(self.site.slurm_timeout)
+                .unwrap_or(DEFAULT_SLURM_TIMEOUT)
+                .into(),
+        )
+    }
+
+    /// Deadlines for the Kubernetes API: connecting, and waiting for each read of a response
+    /// (watches are kept open by the server for up to 290 s, so the read default is above).
+    pub fn kube_timeouts(&self) -> (std::time::Duration, std::time::Duration) {
+        let secs = |u: Option<u32>, s: Option<u32>, d: u32| {
+            std::time::Duration::from_secs(u.or(s).unwrap_or(d).into())
+        };
+        (
+            secs(
+                self.user.kube_connect_timeout,
+                self.site.kube_connect_timeout,
+                DEFAULT_KUBE_CONNECT_TIMEOUT,
+            ),
+            secs(
+                self.user.kube_read_timeout,
+                self.site.kube_read_timeout,
+                DEFAULT_KUBE_READ_TIMEOUT,
+            ),
+        )
     }
 
     /// The fabric-check settings: the user config's values where it sets them, else the site's.
@@ -295,9 +345,9 @@ fn load_config(
     site: bool,
     diags: &mut Diagnostics,
 ) -> Result<ConfigFile, SettingsError> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::bounded::read_string(path, crate::bounded::CONFIG) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+        Err(e) if e.is_not_found() && !required => {
             return Ok(ConfigFile::default());
         }
         Err(source) => {
@@ -354,7 +404,15 @@ fn load_config(
             && let Some(mut sm) = d.map(s, "slurm")
         {
             cfg.slurm_bin_dir = d.opt_string(&mut sm, "binDir").map(|p| base.join(p));
+            cfg.slurm_timeout = d.opt_u32(&mut sm, "timeout", 1, 3600);
             sm.finish(&mut d);
+        }
+        if let Some(k) = m.field("kubernetes")
+            && let Some(mut km) = d.map(k, "kubernetes")
+        {
+            cfg.kube_connect_timeout = d.opt_u32(&mut km, "connectTimeout", 1, 600);
+            cfg.kube_read_timeout = d.opt_u32(&mut km, "readTimeout", 1, 3600);
+            km.finish(&mut d);
         }
         if let Some(g) = m.field("gpfs") {
             cfg.gpfs = decode_gpfs(&mut d, g, base);
@@ -382,6 +440,7 @@ fn decode_gpfs(d: &mut Decoder, node: &Node, base: &Path) -> GpfsConfig {
     cfg.mmlsquota = d.opt_string(&mut m, "mmlsquota").map(|p| base.join(p));
     cfg.threshold = d.opt_u32(&mut m, "threshold", 1, 100).map(f64::from);
     cfg.preflight = d.one_of(&mut m, "preflight", &["warn", "strict", "off"]);
+    cfg.timeout = d.opt_u32(&mut m, "timeout", 1, 3600);
     if let Some(claims) = m.field("claims") {
         if let Value::Map(entries) = &claims.value {
             for (key, value) in entries {
@@ -633,7 +692,7 @@ pub enum LoadError {
     Read {
         path: String,
         #[source]
-        source: std::io::Error,
+        source: crate::bounded::ReadError,
     },
 }
 
@@ -652,19 +711,19 @@ pub fn load_spec(
     path: &str,
     overrides: &Overrides,
 ) -> Result<LoadedSpec, LoadError> {
+    // Standard input is a stream by nature (capped all the same); a path must be a regular file.
     let text = if path == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map_err(|source| {
-            LoadError::Read {
+        crate::bounded::read_stream(std::io::stdin().lock(), "<stdin>", crate::bounded::SPEC)
+            .map_err(|source| LoadError::Read {
                 path: "<stdin>".into(),
                 source,
-            }
-        })?;
-        s
+            })?
     } else {
-        std::fs::read_to_string(path).map_err(|source| LoadError::Read {
-            path: path.to_string(),
-            source,
+        crate::bounded::read_string(Path::new(path), crate::bounded::SPEC).map_err(|source| {
+            LoadError::Read {
+                path: path.to_string(),
+                source,
+            }
         })?
     };
     let display = if path == "-" { "<stdin>" } else { path };

@@ -44,7 +44,7 @@ fn is_active(state: &str) -> bool {
 
 pub fn run(args: CancelArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
     let settings = load_settings(env)?;
-    let slurm = Slurm::new(settings.slurm_bin_dir());
+    let slurm = Slurm::from_settings(&settings);
     let records = Records::from_env(&settings.env);
     let (ids, recs, unknown_names) = resolve_jobs(records.as_ref(), &args.jobs)?;
     let (views, mut unknown) = lookup(&slurm, &ids, &recs)?;

@@ -78,7 +78,7 @@ pub fn run(args: GcArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
     let queue = if ids.is_empty() {
         QueueAnswer::from_rows([])
     } else {
-        let slurm = Slurm::new(settings.slurm_bin_dir());
+        let slurm = Slurm::from_settings(&settings);
         let views = slurm.queue(&ids).map_err(slurm_error)?;
         QueueAnswer::from_rows(views.iter().map(|v| (v.job_id.as_str(), v.state.as_str())))
     };

@@ -1,7 +1,7 @@
 //! `hybridctl launch`: inside the allocation, turn the frozen spec and the Slurm environment
 //! into the PyTorchJob pinned to the allocated nodes.
 
-use std::io::{Read, Write};
+use std::io::Write;
 
 use anyhow::{Context, Result};
 
@@ -54,14 +54,18 @@ pub fn allocation_from_env(env: &Env, spec: &Spec) -> Result<Allocation> {
 
 pub fn run(args: LaunchArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
     let text = if args.frozen_spec == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .context("could not read the frozen spec from standard input")?;
-        s
+        crate::bounded::read_stream(
+            std::io::stdin().lock(),
+            "<stdin>",
+            crate::bounded::FROZEN_SPEC,
+        )
+        .context("could not read the frozen spec from standard input")?
     } else {
-        std::fs::read_to_string(&args.frozen_spec)
-            .with_context(|| format!("could not read the frozen spec `{}`", args.frozen_spec))?
+        crate::bounded::read_string(
+            std::path::Path::new(&args.frozen_spec),
+            crate::bounded::FROZEN_SPEC,
+        )
+        .with_context(|| format!("could not read the frozen spec `{}`", args.frozen_spec))?
     };
     let spec: Spec = serde_json::from_str(text.trim()).map_err(|e| {
         UserError::environment(

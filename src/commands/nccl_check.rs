@@ -57,6 +57,13 @@ pub fn run(args: NcclCheckArgs, env: Env, out: &Output) -> Result<ExitStatus> {
             )
         } else {
             let label = if several { file.as_str() } else { "" };
+            // A live log may be a FIFO (read as it comes, in bounded memory); a device such
+            // as /dev/zero would never end.
+            crate::bounded::check_stream_source(std::path::Path::new(file), crate::bounded::LOG)
+                .map_err(|e| {
+                    let hint = e.hint();
+                    anyhow::Error::new(UserError::environment(e.to_string(), hint))
+                })?;
             let f = std::fs::File::open(file).map_err(|e| read_error(file, e))?;
             (label, scan::scan(f, label, &mut analyzer))
         };

@@ -100,7 +100,7 @@ pub fn lookup(
 
 pub fn run(args: StatusArgs, env: Env, _out: &Output) -> Result<ExitStatus> {
     let settings = load_settings(env)?;
-    let slurm = Slurm::new(settings.slurm_bin_dir());
+    let slurm = Slurm::from_settings(&settings);
     let records = Records::from_env(&settings.env);
     let (mut views, unknown) = if args.all {
         (slurm.queue(&[]).map_err(slurm_error)?, Vec::new())

@@ -8,6 +8,7 @@
 //! ourselves (crate-stack.md, pitfall 1).
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use thiserror::Error;
@@ -27,6 +28,12 @@ pub enum ConnectError {
         path: PathBuf,
         #[source]
         source: kube::config::KubeconfigError,
+    },
+    #[error("could not read the kubeconfig `{}`", path.display())]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: crate::bounded::ReadError,
     },
     #[error("no kubeconfig found (tried $KUBECONFIG, the site config's `kubeconfig` and `{}`)", default.display())]
     Missing { default: PathBuf },
@@ -108,7 +115,13 @@ pub async fn from_settings(
     conn: &Connection,
     settings: &crate::settings::Settings,
 ) -> Result<kube::Client, ConnectError> {
-    client(conn, &settings.env, settings.kubeconfig()).await
+    client_with_timeouts(
+        conn,
+        &settings.env,
+        settings.kubeconfig(),
+        settings.kube_timeouts(),
+    )
+    .await
 }
 
 pub async fn client(
@@ -116,12 +129,37 @@ pub async fn client(
     env: &Env,
     site_kubeconfig: Option<&PathBuf>,
 ) -> Result<kube::Client, ConnectError> {
+    let defaults = (
+        Duration::from_secs(crate::settings::DEFAULT_KUBE_CONNECT_TIMEOUT.into()),
+        Duration::from_secs(crate::settings::DEFAULT_KUBE_READ_TIMEOUT.into()),
+    );
+    client_with_timeouts(conn, env, site_kubeconfig, defaults).await
+}
+
+/// A client whose every API call has deadlines: `connect` to reach the server, `read` of
+/// silence while waiting for a response (a hung API server is an error, not a hang). Watches
+/// end on the server within 290 s and are restarted; a log stream silent for longer than `read`
+/// reconnects and resumes where it was (`kube::logs`).
+pub async fn client_with_timeouts(
+    conn: &Connection,
+    env: &Env,
+    site_kubeconfig: Option<&PathBuf>,
+    (connect, read): (Duration, Duration),
+) -> Result<kube::Client, ConnectError> {
     let paths = kubeconfig_paths(conn, env, site_kubeconfig);
     let mut merged: Option<Kubeconfig> = None;
     for path in &paths {
         if !path.exists() && conn.kubeconfig.is_none() {
             continue;
         }
+        // kube reads the file without a bound: check first that it is a regular file of a
+        // sane size (a kubeconfig that is /dev/zero or a FIFO must not hang or grow us).
+        crate::bounded::read(path, crate::bounded::KUBECONFIG).map_err(|source| {
+            ConnectError::Unreadable {
+                path: path.clone(),
+                source,
+            }
+        })?;
         let kc = Kubeconfig::read_from(path).map_err(|source| ConnectError::Read {
             path: path.clone(),
             source,
@@ -152,6 +190,12 @@ pub async fn client(
             context: conn.context.clone(),
             source,
         })?;
+    config.connect_timeout = Some(connect);
+    config.read_timeout = Some(read);
+    // Count the read timeout from when a request is sent, not from when its pooled
+    // connection went idle.
+    config.reset_reader_on_write = true;
+    config.write_timeout = Some(read);
     let no_proxy = env.get("NO_PROXY").or_else(|| env.get("no_proxy"));
     if let (Some(np), Some(host)) = (no_proxy, config.cluster_url.host())
         && no_proxy_matches(np, host)
