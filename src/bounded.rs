@@ -5,7 +5,8 @@
 //! a device, an `nccl.conf` of a gigabyte. [`read`] therefore
 //! * refuses anything but a regular file (after following links) *before* opening it for
 //!   reading: a FIFO would block forever, a device would never end, and opening some devices
-//!   has side effects;
+//!   has side effects. `/dev/null` alone is read as the empty file, since it is the documented
+//!   way to say "no config file";
 //! * opens with `O_NONBLOCK` and checks the opened file again (`fstat`), so a file swapped for
 //!   a FIFO between the two checks cannot block us either;
 //! * reads at most the cap plus one byte, so a larger file is an error naming the file and the
@@ -174,6 +175,12 @@ fn kind_of(ft: std::fs::FileType) -> Option<&'static str> {
     }
 }
 
+/// `/dev/null` (or a link to it): the character device 1:3 on Linux (devices.txt).
+fn is_dev_null(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    meta.file_type().is_char_device() && meta.rdev() == libc::makedev(1, 3)
+}
+
 /// Read a regular file, at most `cap.bytes`; see the module documentation.
 pub fn read(path: &Path, cap: Cap) -> Result<Vec<u8>, ReadError> {
     let name = || path.display().to_string();
@@ -184,6 +191,10 @@ pub fn read(path: &Path, cap: Cap) -> Result<Vec<u8>, ReadError> {
     };
     // Refused before opening: opening a FIFO blocks, opening a device may have effects.
     let meta = std::fs::metadata(path).map_err(io_err)?;
+    if is_dev_null(&meta) {
+        // The documented way to say "no config file": empty, and it never blocks.
+        return Ok(Vec::new());
+    }
     if let Some(kind) = kind_of(meta.file_type()) {
         return Err(ReadError::NotRegular {
             cap,
@@ -299,6 +310,14 @@ mod tests {
                 "the test file `{}` is larger than 8 bytes, the limit for a test file",
                 p.display()
             )
+        );
+    }
+
+    #[test]
+    fn dev_null_is_the_empty_file() {
+        assert_eq!(
+            read_string(Path::new("/dev/null"), CONFIG).expect("empty"),
+            ""
         );
     }
 

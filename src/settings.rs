@@ -376,6 +376,7 @@ fn load_config(
         ..ConfigFile::default()
     };
     d.root_name = what;
+    d.max_items = crate::spec::decode::MAX_CONFIG_ITEMS;
     if let Some(mut m) = d.map(&root, "") {
         cfg.defaults = m.field("defaults").cloned();
         if let Some(n) = &cfg.defaults

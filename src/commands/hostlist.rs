@@ -11,7 +11,10 @@ pub fn run(args: HostlistArgs) -> Result<ExitStatus> {
     let mut stdout = std::io::stdout().lock();
     let invalid = |list: &str, e: crate::hostlist::HostlistError| {
         UserError::invalid(
-            format!("`{list}` is not a valid Slurm hostlist: {e}"),
+            format!(
+                "`{}` is not a valid Slurm hostlist: {e}",
+                crate::diag::excerpt(list)
+            ),
             "e.g. `gpu[001-004,010],cpu1`",
         )
     };
