@@ -536,6 +536,84 @@ mod tests {
     }
 
     #[test]
+    fn endless_output_is_stopped_at_the_cap() {
+        let mut r = Runner::default().with_timeout(Duration::from_secs(20));
+        r.output_cap = crate::bounded::Cap {
+            what: "tool output",
+            bytes: 1 << 20,
+        };
+        let t = Instant::now();
+        let err = r.run("yes", &[], None).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ProcessError::OutputTooLarge {
+                    stream: "stdout",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "`yes` printed more than 1 MiB on its stdout and was stopped"
+        );
+        assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+        // And on stderr.
+        let err = r.run("sh", &args(&["-c", "yes >&2"]), None).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ProcessError::OutputTooLarge {
+                    stream: "stderr",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn a_child_that_never_reads_stdin_still_times_out() {
+        // More than a pipe buffer of stdin to a child that sleeps: the write must not block
+        // the deadline.
+        let r = Runner::default().with_timeout_from(Duration::from_millis(300), "slurm.timeout");
+        let data = vec![b'x'; 4 << 20];
+        let t = Instant::now();
+        let err = r.run("sleep", &args(&["30"]), Some(&data)).unwrap_err();
+        assert!(err.is_timeout(), "{err:?}");
+        assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
+        assert_eq!(
+            err.to_string(),
+            "`sleep 30` did not finish within 300 ms and was stopped (the limit is `slurm.timeout` in the site config)"
+        );
+    }
+
+    #[test]
+    fn long_stderr_is_cut_in_messages() {
+        let r = Runner::default();
+        let err = r
+            .run(
+                "sh",
+                &args(&[
+                    "-c",
+                    "head -c 100000 /dev/zero | tr '\\0' e >&2; echo last >&2; exit 1",
+                ]),
+                None,
+            )
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(text.len() < 2200, "{}", text.len());
+        assert!(
+            text.ends_with(" bytes)") && text.contains("last (last 2000 of 1000"),
+            "{}",
+            &text[text.len() - 60..]
+        );
+        assert_eq!(show_duration(Duration::from_secs(150)), "2 min 30 s");
+        assert_eq!(show_duration(Duration::from_secs(120)), "2 min");
+    }
+
+    #[test]
     fn large_output_does_not_deadlock() {
         let r = Runner::default();
         let out = r

@@ -69,13 +69,9 @@ impl Env {
 
 #[derive(Debug, Error)]
 pub enum SettingsError {
-    #[error("could not read {what} `{}`", path.display())]
-    Read {
-        what: &'static str,
-        path: PathBuf,
-        #[source]
-        source: crate::bounded::ReadError,
-    },
+    /// The error names the file, what it is ("site config") and why.
+    #[error(transparent)]
+    Read(crate::bounded::ReadError),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -345,18 +341,16 @@ fn load_config(
     site: bool,
     diags: &mut Diagnostics,
 ) -> Result<ConfigFile, SettingsError> {
-    let text = match crate::bounded::read_string(path, crate::bounded::CONFIG) {
+    let cap = crate::bounded::Cap {
+        what,
+        ..crate::bounded::CONFIG
+    };
+    let text = match crate::bounded::read_string(path, cap) {
         Ok(t) => t,
         Err(e) if e.is_not_found() && !required => {
             return Ok(ConfigFile::default());
         }
-        Err(source) => {
-            return Err(SettingsError::Read {
-                what,
-                path: path.to_path_buf(),
-                source,
-            });
-        }
+        Err(e) => return Err(SettingsError::Read(e)),
     };
     let file: Arc<str> = Arc::from(path.display().to_string());
     let root = match yaml::parse(&file, &text) {
@@ -689,12 +683,9 @@ pub struct Overrides {
 
 #[derive(Debug, Error)]
 pub enum LoadError {
-    #[error("could not read the job spec `{path}`")]
-    Read {
-        path: String,
-        #[source]
-        source: crate::bounded::ReadError,
-    },
+    /// The error names the spec and why it could not be read.
+    #[error(transparent)]
+    Read(crate::bounded::ReadError),
 }
 
 /// The outcome of loading a spec: the spec when it is valid, and every diagnostic (warnings
@@ -715,17 +706,10 @@ pub fn load_spec(
     // Standard input is a stream by nature (capped all the same); a path must be a regular file.
     let text = if path == "-" {
         crate::bounded::read_stream(std::io::stdin().lock(), "<stdin>", crate::bounded::SPEC)
-            .map_err(|source| LoadError::Read {
-                path: "<stdin>".into(),
-                source,
-            })?
+            .map_err(LoadError::Read)?
     } else {
-        crate::bounded::read_string(Path::new(path), crate::bounded::SPEC).map_err(|source| {
-            LoadError::Read {
-                path: path.to_string(),
-                source,
-            }
-        })?
+        crate::bounded::read_string(Path::new(path), crate::bounded::SPEC)
+            .map_err(LoadError::Read)?
     };
     let display = if path == "-" { "<stdin>" } else { path };
     Ok(resolve_spec(settings, display, &text, overrides))

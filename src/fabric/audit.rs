@@ -143,6 +143,22 @@ fn port_path(dev: &Device, p: &Port, file: &str) -> String {
 }
 
 /// Every check of the local audit, in a stable order: host, then each port, then NCCL.
+/// Names listed in one detail line; more are counted ("... and 990 more").
+const LISTED_NAMES: usize = 32;
+
+/// `a, b, c` or `a, b, ... and 5 more`.
+fn list_some(names: &[&str], max: usize) -> String {
+    if names.len() <= max {
+        names.join(", ")
+    } else {
+        format!(
+            "{}, ... and {} more",
+            names[..max].join(", "),
+            names.len() - max
+        )
+    }
+}
+
 /// Evidence lines kept per unreadable subject: a broken tree of thousands of files is
 /// summarised, not listed whole.
 const UNREADABLE_EVIDENCE: usize = 8;
@@ -217,7 +233,11 @@ pub fn audit(f: &Facts, e: &Expect) -> Vec<Check> {
         "rdma-devices",
         "host",
         Level::Pass,
-        format!("{} RDMA device(s): {}", names.len(), names.join(", ")),
+        format!(
+            "{} RDMA device(s): {}",
+            names.len(),
+            list_some(&names, LISTED_NAMES)
+        ),
     ));
     let max_rate = h
         .devices
