@@ -4,6 +4,7 @@
 mod util;
 
 mod agreement;
+mod bounds;
 mod cli;
 mod fabric;
 mod generated;
