@@ -29,12 +29,9 @@ pub enum ConnectError {
         #[source]
         source: kube::config::KubeconfigError,
     },
-    #[error("could not read the kubeconfig `{}`", path.display())]
-    Unreadable {
-        path: PathBuf,
-        #[source]
-        source: crate::bounded::ReadError,
-    },
+    /// Not a regular file, too large, or unreadable (the error names the file).
+    #[error(transparent)]
+    Unreadable(crate::bounded::ReadError),
     #[error("no kubeconfig found (tried $KUBECONFIG, the site config's `kubeconfig` and `{}`)", default.display())]
     Missing { default: PathBuf },
     #[error("the kubeconfig is not usable{}", context.as_ref().map(|c| format!(" with context `{c}`")).unwrap_or_default())]
@@ -52,6 +49,9 @@ impl ConnectError {
         match self {
             Self::Missing { .. } => {
                 "pass --kubeconfig, set $KUBECONFIG, or set `kubeconfig` in the site config"
+            }
+            Self::Unreadable(_) => {
+                "a kubeconfig is a regular YAML file: check --kubeconfig, $KUBECONFIG and the site config's `kubeconfig`"
             }
             Self::Config { .. } => {
                 "`kubectl config get-contexts` lists the contexts of the kubeconfig"
@@ -154,12 +154,7 @@ pub async fn client_with_timeouts(
         }
         // kube reads the file without a bound: check first that it is a regular file of a
         // sane size (a kubeconfig that is /dev/zero or a FIFO must not hang or grow us).
-        crate::bounded::read(path, crate::bounded::KUBECONFIG).map_err(|source| {
-            ConnectError::Unreadable {
-                path: path.clone(),
-                source,
-            }
-        })?;
+        crate::bounded::read(path, crate::bounded::KUBECONFIG).map_err(ConnectError::Unreadable)?;
         let kc = Kubeconfig::read_from(path).map_err(|source| ConnectError::Read {
             path: path.clone(),
             source,

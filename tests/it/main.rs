@@ -13,6 +13,7 @@ mod hostile;
 mod kube;
 mod logs;
 mod nccl;
+mod properties;
 mod quota;
 mod rbac;
 mod render;
