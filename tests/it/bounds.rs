@@ -115,8 +115,18 @@ fn run(mut c: Command, kill_after: Duration) -> Run {
             String::from_utf8_lossy(&kept).into_owned()
         })
     };
-    let out = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let err = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let out = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let err = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let pid = child.id() as libc::pid_t;
     let (status, rusage) = loop {
         let mut status = 0;
@@ -227,9 +237,21 @@ fn dev_zero_and_fifos_as_config_files_are_refused() {
     let fifo = dir.path().join("config.yaml");
     mkfifo(&fifo);
     for (var, path, what) in [
-        ("HYBRIDCTL_SITE_CONFIG", "/dev/zero", "the site config `/dev/zero` is a character device"),
-        ("HYBRIDCTL_CONFIG", "/dev/zero", "the user config `/dev/zero` is a character device"),
-        ("HYBRIDCTL_SITE_CONFIG", fifo.to_str().expect("utf-8"), "is a FIFO"),
+        (
+            "HYBRIDCTL_SITE_CONFIG",
+            "/dev/zero",
+            "the site config `/dev/zero` is a character device",
+        ),
+        (
+            "HYBRIDCTL_CONFIG",
+            "/dev/zero",
+            "the user config `/dev/zero` is a character device",
+        ),
+        (
+            "HYBRIDCTL_SITE_CONFIG",
+            fifo.to_str().expect("utf-8"),
+            "is a FIFO",
+        ),
     ] {
         let mut c = cmd(&["validate", "examples/single-node.yaml"]);
         c.env(var, path);
@@ -343,11 +365,13 @@ fn a_sysfs_attribute_that_is_dev_zero_or_a_fifo_is_a_failed_check() {
     r.assert_bounded(1, Duration::from_secs(20));
     let ev = failed(&v, "sysfs-read", "mlx5_0");
     assert!(
-        ev.iter().any(|e| e.contains("ports/1/state") && e.contains("character device")),
+        ev.iter()
+            .any(|e| e.contains("ports/1/state") && e.contains("character device")),
         "{ev:?}"
     );
     assert!(
-        ev.iter().any(|e| e.contains("ports/1/rate") && e.contains("FIFO")),
+        ev.iter()
+            .any(|e| e.contains("ports/1/rate") && e.contains("FIFO")),
         "{ev:?}"
     );
 }
@@ -394,7 +418,11 @@ fn site_config(dir: &Path, text: &str) -> PathBuf {
 
 #[test]
 fn an_endless_mmlsquota_is_stopped_at_the_output_cap() {
-    for (how, stream) in [("endless", "stdout"), ("zero", "stdout"), ("endless-stderr", "stderr")] {
+    for (how, stream) in [
+        ("endless", "stdout"),
+        ("zero", "stdout"),
+        ("endless-stderr", "stderr"),
+    ] {
         let tools = misbehaving_tools(&["mmlsquota"]);
         let site = site_config(
             tools.path(),
@@ -405,7 +433,9 @@ fn an_endless_mmlsquota_is_stopped_at_the_output_cap() {
             .env("HYBRIDCTL_MISBEHAVE", how);
         run(c, KILL)
             .assert_bounded(2, Duration::from_secs(20))
-            .stderr_has(&format!("printed more than 8 MiB on its {stream} and was stopped"));
+            .stderr_has(&format!(
+                "printed more than 8 MiB on its {stream} and was stopped"
+            ));
     }
 }
 
@@ -498,8 +528,16 @@ fn a_mapping_of_100k_keys_fails_validation_fast_with_the_limit() {
         env.push_str(&format!("    K{i}: v\n"));
     }
     for (name, text, what) in [
-        ("top.yaml", &top, "the job spec has 100000 keys, more than the limit of 4096"),
-        ("env.yaml", &env, "`container.env` has 100000 keys, more than the limit of 4096"),
+        (
+            "top.yaml",
+            &top,
+            "the job spec has 100000 keys, more than the limit of 4096",
+        ),
+        (
+            "env.yaml",
+            &env,
+            "`container.env` has 100000 keys, more than the limit of 4096",
+        ),
     ] {
         let p = dir.path().join(name);
         std::fs::write(&p, text).expect("write");
@@ -526,7 +564,9 @@ fn a_list_of_a_million_items_fails_in_validate_not_in_render() {
     std::fs::write(&p, format!("{HEAD}  args: [{items}]\n")).expect("write");
     run(cmd(&["render", p.to_str().expect("utf-8")]), KILL)
         .assert_bounded(1, SECS_5)
-        .stderr_has(":11:9: error[too-many]: `container.args` has 5000 items, more than the limit of 4096");
+        .stderr_has(
+            ":11:9: error[too-many]: `container.args` has 5000 items, more than the limit of 4096",
+        );
 }
 
 #[test]
