@@ -92,7 +92,7 @@ pub fn show_duration(d: Duration) -> String {
         format!("{} ms", d.as_millis())
     } else if secs < 120 {
         format!("{secs} s")
-    } else if secs % 60 == 0 {
+    } else if secs.is_multiple_of(60) {
         format!("{} min", secs / 60)
     } else {
         format!("{} min {} s", secs / 60, secs % 60)

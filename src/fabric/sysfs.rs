@@ -115,6 +115,10 @@ pub struct Host {
 #[derive(Debug, Clone)]
 pub struct Root(pub PathBuf);
 
+/// Entries read from one sysfs directory: far above any host (8 PFs with 127 VFs each are
+/// about 1k RDMA devices), so a broken or hostile tree cannot make the listing unbounded.
+const MAX_DIR_ENTRIES: usize = 65_536;
+
 /// What could not be read while discovering one device or netdev.
 type Problems = Vec<String>;
 
@@ -177,6 +181,13 @@ impl Root {
         };
         let mut v = Vec::new();
         for e in rd {
+            if v.len() == MAX_DIR_ENTRIES {
+                problems.push(format!(
+                    "`{}`: more than {MAX_DIR_ENTRIES} entries, the rest not read",
+                    self.show(p)
+                ));
+                break;
+            }
             match e {
                 Ok(e) => {
                     if let Ok(name) = e.file_name().into_string() {

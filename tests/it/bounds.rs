@@ -97,6 +97,8 @@ fn run(mut c: Command, kill_after: Duration) -> Run {
     }
     c.stdout(Stdio::piped()).stderr(Stdio::piped());
     let start = Instant::now();
+    // Reaped with wait4 below (std's wait gives no rusage).
+    #[allow(clippy::zombie_processes)]
     let mut child = c.spawn().expect("hybridctl starts");
     let drain = |p: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
