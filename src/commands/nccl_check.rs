@@ -59,11 +59,13 @@ pub fn run(args: NcclCheckArgs, env: Env, out: &Output) -> Result<ExitStatus> {
             let label = if several { file.as_str() } else { "" };
             // A live log may be a FIFO (read as it comes, in bounded memory); a device such
             // as /dev/zero would never end.
-            crate::bounded::check_stream_source(std::path::Path::new(file), crate::bounded::LOG)
-                .map_err(|e| {
-                    let hint = e.hint();
-                    anyhow::Error::new(UserError::environment(e.to_string(), hint))
-                })?;
+            // (A path that cannot be stat'ed is reported by the open below, as before.)
+            if let Err(e @ crate::bounded::ReadError::NotRegular { .. }) =
+                crate::bounded::check_stream_source(std::path::Path::new(file), crate::bounded::LOG)
+            {
+                let hint = e.hint();
+                return Err(UserError::environment(e.to_string(), hint).into());
+            }
             let f = std::fs::File::open(file).map_err(|e| read_error(file, e))?;
             (label, scan::scan(f, label, &mut analyzer))
         };

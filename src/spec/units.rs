@@ -29,10 +29,12 @@ impl TimeLimit {
     }
 }
 
-/// The longest finite time limit Slurm can hold: it keeps limits in minutes and computes
-/// seconds in 32-bit signed arithmetic (`time_limit * 60`), so more than `i32::MAX / 60`
-/// minutes turns negative there.
-pub const MAX_SLURM_MINUTES: u64 = (i32::MAX as u64) / 60;
+/// The longest finite time limit Slurm can hold: `parse_time.c` turns a limit into seconds and
+/// rounds up to minutes as `(seconds + 59) / 60` in 32-bit signed arithmetic, so any limit
+/// above `(i32::MAX - 59) / 60` minutes wraps. Seen on the test cluster (sbatch 22.05.8):
+/// `--time=35791393` is `TimeLimit=24855-03:13:00`, `--time=35791394` (and
+/// `24855-03:13:59`) is `TimeLimit=2957761-01:03:00`, and `999999999` shows as `INVALID`.
+pub const MAX_SLURM_MINUTES: u64 = (i32::MAX as u64 - 59) / 60;
 
 /// Parse a time limit in any form `sbatch --time` accepts (`minutes`, `minutes:seconds`,
 /// `hours:minutes:seconds`, `days-hours`, `days-hours:minutes`, `days-hours:minutes:seconds`,
@@ -375,8 +377,8 @@ mod tests {
             ("00:00:00", "UNLIMITED"),
             ("-1", "UNLIMITED"),
             // The longest Slurm can hold, exactly.
-            ("35791394", "24855-03:14:00"),
-            ("24855-03:14:00", "24855-03:14:00"),
+            ("35791393", "24855-03:13:00"),
+            ("24855-03:13:00", "24855-03:13:00"),
         ];
         for (input, want) in cases {
             assert_eq!(
@@ -392,9 +394,10 @@ mod tests {
             "1:2:3:4",
             "2-",
             "-2",
-            "35791395",
+            "35791394",
             "999999999",
-            "24855-03:14:01",
+            "24855-03:13:01",
+            "24855-03:13:59",
             "999999999d",
             "48",
             "h",
@@ -409,7 +412,7 @@ mod tests {
         }
         let err = parse_time("999999999").unwrap_err();
         assert!(
-            err.contains("35791394 minutes (24855-03:14:00)"),
+            err.contains("35791393 minutes (24855-03:13:00)"),
             "the maximum is named: {err}"
         );
     }
