@@ -36,7 +36,7 @@ cargo fmt --all -- --check
 log "cargo clippy"
 cargo clippy --quiet --all-targets -- -D warnings
 log "shellcheck of the project's scripts"
-shellcheck scripts/*.sh benches/*.sh testenv/*.sh testenv/kube/*.sh testenv/kube/go/*.sh tests/fixtures/bin/* tests/fixtures/fabric/bin/* tests/fixtures/fabric/make-trees.sh tests/fixtures/*/record.sh tests/fixtures/slurm-hooks/hook.sh examples/slurm/*.sh .ci/run
+shellcheck scripts/*.sh benches/*.sh testenv/*.sh testenv/kube/*.sh testenv/kube/go/*.sh tests/fixtures/bin/* tests/fixtures/bin-hostile/* tests/fixtures/fabric/bin/* tests/fixtures/fabric/make-trees.sh tests/fixtures/*/record.sh tests/fixtures/slurm-hooks/hook.sh examples/slurm/*.sh .ci/run
 fi
 
 # --- Real services the tests need --------------------------------------------------------

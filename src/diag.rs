@@ -60,11 +60,62 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Characters of a user's value quoted in a message; the rest is summarised.
+pub const EXCERPT_CHARS: usize = 40;
+
+/// A value as messages quote it: escaped (control characters, quotes and newlines visible,
+/// so a message stays one line and cannot forge another), and cut to [`EXCERPT_CHARS`]
+/// characters with its full length said, so a 10 MB `name` is not echoed whole. Formatting
+/// does the work, so `let q = excerpt(value);` costs nothing on the path without an error.
+pub fn excerpt(value: &str) -> Excerpt<'_> {
+    Excerpt(value)
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Excerpt<'a>(pub &'a str);
+
+impl fmt::Display for Excerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let value = self.0;
+        match value.char_indices().nth(EXCERPT_CHARS) {
+            None => write!(f, "{}", value.escape_debug()),
+            Some((cut, _)) => write!(
+                f,
+                "{}... ({} bytes in all)",
+                value[..cut].escape_debug(),
+                value.len()
+            ),
+        }
+    }
+}
+
+/// The longest diagnostic message or hint kept whole.
+const MAX_MESSAGE: usize = 2000;
+
+fn cut_message(mut m: String) -> String {
+    if m.len() > MAX_MESSAGE {
+        let mut cut = MAX_MESSAGE;
+        while !m.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let len = m.len();
+        m.truncate(cut);
+        m.push_str(&format!("... (message of {len} bytes cut)"));
+    }
+    m
+}
+
 /// Collects diagnostics while a spec is decoded.
 #[derive(Debug, Default)]
 pub struct Diagnostics {
     pub items: Vec<Diagnostic>,
+    /// Problems past [`MAX_DIAGNOSTICS`], counted but not kept.
+    pub dropped: usize,
 }
+
+/// The most diagnostics kept for one file: a hostile file can hold hundreds of thousands of
+/// problems, and no reader wants more than the first few hundred.
+pub const MAX_DIAGNOSTICS: usize = 500;
 
 impl Diagnostics {
     pub fn error(&mut self, pos: &Pos, rule: &'static str, message: impl Into<String>) {
@@ -111,6 +162,16 @@ impl Diagnostics {
         message: String,
         hint: Option<String>,
     ) {
+        // A safety net behind `excerpt`: no diagnostic carries a megabyte of someone's value.
+        if self.items.len() >= MAX_DIAGNOSTICS {
+            // Keep one error, so that a file with only dropped errors still fails.
+            if severity == Severity::Warning || self.has_errors() {
+                self.dropped += 1;
+                return;
+            }
+        }
+        let message = cut_message(message);
+        let hint = hint.map(cut_message);
         self.items.push(Diagnostic {
             severity,
             file: pos.clone(),
@@ -124,11 +185,29 @@ impl Diagnostics {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }
 
-    /// Sorted by file, line, column, so output is stable.
+    /// Sorted by file, line, column, so output is stable; at most [`MAX_DIAGNOSTICS`], then
+    /// one line that says how many more there were.
     pub fn sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| {
             (&*a.file.file, a.file.line, a.file.col).cmp(&(&*b.file.file, b.file.line, b.file.col))
         });
+        let mut dropped = self.dropped;
+        if self.items.len() > MAX_DIAGNOSTICS {
+            dropped += self.items.len() - MAX_DIAGNOSTICS;
+            self.items.truncate(MAX_DIAGNOSTICS);
+        }
+        if dropped > 0
+            && let Some(last) = self.items.last()
+        {
+            let more = Diagnostic {
+                severity: last.severity,
+                file: last.file.clone(),
+                rule: "too-many-problems",
+                message: format!("{dropped} more problem(s) not shown"),
+                hint: Some("fix the problems above and validate again".into()),
+            };
+            self.items.push(more);
+        }
         self.items
     }
 }
@@ -138,6 +217,11 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    // No field name or allowed value is long: a long word is no typo of one, and comparing
+    // a megabyte-long value with every candidate would cost.
+    if word.len() > 64 {
+        return None;
+    }
     let lower = word.to_ascii_lowercase();
     candidates
         .into_iter()
@@ -157,5 +241,33 @@ mod tests {
         assert_eq!(did_you_mean("gpuPerNode", keys), Some("gpusPerNode"));
         assert_eq!(did_you_mean("partiton", keys), Some("partition"));
         assert_eq!(did_you_mean("zzz", keys), None);
+        assert_eq!(did_you_mean(&"partition".repeat(100), keys), None);
+    }
+
+    #[test]
+    fn excerpts_are_short_escaped_and_say_the_length() {
+        assert_eq!(excerpt("gpu").to_string(), "gpu");
+        assert_eq!(excerpt("a\nb\u{1b}[31m").to_string(), "a\\nb\\u{1b}[31m");
+        let long = "x".repeat(10 << 20);
+        let e = excerpt(&long).to_string();
+        assert_eq!(
+            e,
+            format!("{}... (10485760 bytes in all)", "x".repeat(EXCERPT_CHARS))
+        );
+        // Cut on a character boundary.
+        let wide = "é".repeat(100);
+        assert!(
+            excerpt(&wide)
+                .to_string()
+                .starts_with(&"é".repeat(EXCERPT_CHARS))
+        );
+        let mut d = Diagnostics::default();
+        let pos = Pos::new(&std::sync::Arc::from("t"), 1, 1);
+        d.error(&pos, "x", "y".repeat(1 << 20));
+        assert!(
+            d.items[0].message.len() < 2100,
+            "{}",
+            d.items[0].message.len()
+        );
     }
 }

@@ -16,8 +16,9 @@
 //! * Order is preserved and duplicates are kept, in both directions;
 //!   `compress` neither sorts nor removes duplicates (`n3,n1,n2` ->
 //!   `n[3,1-2]`), it only merges *adjacent* names.
-//! * Elements are separated by `,`, space, TAB or LF; empty elements are
-//!   skipped (`a,,b` and `a, b` are `a b`).
+//! * Elements are separated by `,`, space or TAB; empty elements are
+//!   skipped (`a,,b` and `a, b` are `a b`). A newline is no separator in
+//!   Slurm: it refuses one after a bracket group (`n[1-2]\n`, `n[1-2]\nm1`).
 //! * Zero padding is the length of a range's start: `n[01-10]` is
 //!   `n01..n10`, `n[1-010]` is `n1..n10`, `n[001-1]` is `n001`.
 //! * `n[1-]` means `n1`; a reversed range `n[3-1]`, an empty range `n[]` or
@@ -32,7 +33,11 @@
 //! brackets are errors (Slurm reads `n[1, 2]` as `n1 n02` and
 //! `n[99999999999999999999]` as `n18446744073709551615`); more than
 //! [`MAX_HOSTS`] names in total are an error (Slurm limits each range only);
-//! and a range ending at `u64::MAX` expands (Slurm crashes on it).
+//! a range ending at `u64::MAX` expands (Slurm crashes on it); and a newline
+//! anywhere is an error, where Slurm makes it part of a host name (`a\nb` is
+//! the one host "a<LF>b", `n1\nm[1-2]` is "n1<LF>m1" and "n1<LF>m2"): no host
+//! name has one, and such a list is a mistake or an attack on whatever prints
+//! the names line by line.
 
 use std::fmt;
 
@@ -68,6 +73,9 @@ pub enum HostlistErrorKind {
     ReversedRange,
     /// The list names more than [`MAX_HOSTS`] hosts.
     TooManyHosts,
+    /// A newline anywhere: Slurm makes it part of a host name (`a\nb` is one host), or
+    /// refuses it after a bracket group (`n[1-2]\n`); no host name has one.
+    Newline,
 }
 
 impl HostlistErrorKind {
@@ -84,6 +92,7 @@ impl HostlistErrorKind {
             Self::NumberTooLarge => "number does not fit in 64 bits",
             Self::ReversedRange => "range starts after it ends",
             Self::TooManyHosts => "expands to more than 65536 hosts",
+            Self::Newline => "a newline (no host name contains one; separate names with `,`)",
         }
     }
 }
@@ -124,7 +133,7 @@ impl fmt::Display for HostlistError {
             "invalid hostlist: {} at byte {}: `{}`",
             self.kind.describe(),
             self.offset,
-            self.text
+            self.text.escape_debug()
         )
     }
 }
@@ -153,8 +162,10 @@ struct Pattern<'a> {
     groups: Vec<Vec<Range>>,
 }
 
+/// Slurm 22.05's separators (`hostlist_create`'s delimiters: `,`, space, TAB); a newline is
+/// *not* one, see [`HostlistErrorKind::Newline`].
 fn is_separator(b: u8) -> bool {
-    matches!(b, b',' | b' ' | b'\t' | b'\n')
+    matches!(b, b',' | b' ' | b'\t')
 }
 
 fn is_space(b: u8) -> bool {
@@ -174,6 +185,14 @@ fn is_space(b: u8) -> bool {
 /// for them.
 pub fn expand(list: &str) -> Result<Vec<String>, HostlistError> {
     let bytes = list.as_bytes();
+    if let Some(at) = memchr::memchr(b'\n', bytes) {
+        return Err(HostlistError::new(
+            HostlistErrorKind::Newline,
+            list,
+            at,
+            at + 1,
+        ));
+    }
     let mut patterns = Vec::new();
     let mut total: usize = 0;
     let mut pos = 0;
@@ -681,6 +700,20 @@ mod tests {
             Err(K::WhitespaceInBrackets),
             "Slurm gives `n01 n02 n03`",
         ),
+        // A newline: Slurm keeps it in a host name; we refuse it (issue 19).
+        ("a\nb", Err(K::Newline), "Slurm makes the one host `a<LF>b`"),
+        ("a\n", Err(K::Newline), "Slurm makes the host `a<LF>`"),
+        (
+            "\nn[1-2]",
+            Err(K::Newline),
+            "Slurm makes `<LF>n1` and `<LF>n2`",
+        ),
+        ("n[1-2],\nm1", Err(K::Newline), "Slurm makes `n1 n2 <LF>m1`"),
+        (
+            "n1\nm[1-2]",
+            Err(K::Newline),
+            "Slurm makes `n1<LF>m1` and `n1<LF>m2`",
+        ),
     ];
 
     /// Names where we differ from `scontrol show hostlist` on purpose.
@@ -874,7 +907,7 @@ mod tests {
                 &["gpu001", "gpu002", "gpu003", "gpu004", "gpu010", "cpu1"],
             ),
             ("", &[]),
-            (" ,\t,\n", &[]),
+            (" ,\t,", &[]),
             ("node", &["node"]),
             ("n[7]", &["n7"]),
             ("n[07]", &["n07"]),
@@ -906,7 +939,7 @@ mod tests {
                 ],
             ),
             ("[1-2]", &["1", "2"]),
-            ("a, b ,\tc\nd", &["a", "b", "c", "d"]),
+            ("a, b ,\tc d", &["a", "b", "c", "d"]),
             ("a\rb,c\u{b}d", &["a\rb", "c\u{b}d"]),
             ("ñ[1-2],日本", &["ñ1", "ñ2", "日本"]),
             ("n[18446744073709551615]", &["n18446744073709551615"]),
@@ -921,6 +954,8 @@ mod tests {
     fn expand_errors_say_what_where() {
         let cases: &[(&str, K, &str, usize)] = &[
             ("n[3-1]", K::ReversedRange, "3-1", 2),
+            ("n[1-2]\n", K::Newline, "\n", 6),
+            ("n[1-2]\nm1", K::Newline, "\n", 6),
             ("a,n[1-2,9-8]", K::ReversedRange, "9-8", 8),
             ("n[]", K::EmptyRange, "[]", 1),
             ("n[1,,2]", K::EmptyRange, "[1,,2]", 1),

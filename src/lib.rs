@@ -3,6 +3,7 @@
 //! The core (spec, plan, render, hostlist, parsers) is pure; the edges are `settings` (the
 //! environment and config files, read once) and the command files.
 
+pub mod bounded;
 pub mod cli;
 pub mod commands;
 pub mod diag;

@@ -401,11 +401,20 @@ pub fn nccl_env(spec: &Spec) -> Vec<NameValue> {
     if let Some(ifname) = &n.socket_interface {
         env.push(nv("NCCL_SOCKET_IFNAME", ifname.clone()));
     }
+    // The spec's `ncclEnv` overrides what was derived: one index, so thousands of entries
+    // stay linear.
+    let mut index: std::collections::HashMap<String, usize> = env
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.name.clone(), i))
+        .collect();
     for var in &n.nccl_env {
-        if let Some(slot) = env.iter_mut().find(|e| e.name == var.name) {
-            slot.value = var.value.clone();
-        } else {
-            env.push(nv(&var.name, var.value.clone()));
+        match index.get(&var.name) {
+            Some(&i) => env[i].value = var.value.clone(),
+            None => {
+                index.insert(var.name.clone(), env.len());
+                env.push(nv(&var.name, var.value.clone()));
+            }
         }
     }
     env

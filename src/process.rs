@@ -25,8 +25,23 @@ pub enum ProcessError {
         #[source]
         source: std::io::Error,
     },
-    #[error("`{command}` did not finish within {} s and was killed", timeout.as_secs())]
-    Timeout { command: String, timeout: Duration },
+    /// The program ran past its time limit and was stopped (for the lead's exit-status
+    /// mapping: "an external tool timed out").
+    #[error("`{command}` did not finish within {} and was stopped{}", show_duration(*timeout), setting.map(|s| format!(" (the limit is `{s}` in the site config)")).unwrap_or_default())]
+    Timeout {
+        command: String,
+        timeout: Duration,
+        /// The config key that sets this limit.
+        setting: Option<&'static str>,
+    },
+    /// The program printed more than [`crate::bounded::TOOL_OUTPUT`] on one stream and was
+    /// stopped: a tool that prints without end must not grow our memory.
+    #[error("`{command}` printed more than {cap} on its {stream} and was stopped")]
+    OutputTooLarge {
+        command: String,
+        stream: &'static str,
+        cap: crate::bounded::Cap,
+    },
     #[error("`{command}` failed with exit code {code}{}", stderr_suffix(stderr))]
     Failed {
         command: String,
@@ -46,12 +61,41 @@ pub enum ProcessError {
     },
 }
 
+/// Stderr quoted in a message: its last lines, at most [`STDERR_IN_MESSAGE`] characters (a
+/// tool may print megabytes before it fails).
 fn stderr_suffix(stderr: &str) -> String {
     let trimmed = stderr.trim();
     if trimmed.is_empty() {
         String::new()
-    } else {
+    } else if trimmed.len() <= STDERR_IN_MESSAGE {
         format!(": {trimmed}")
+    } else {
+        let mut start = trimmed.len() - STDERR_IN_MESSAGE;
+        while !trimmed.is_char_boundary(start) {
+            start += 1;
+        }
+        format!(
+            ": ...{} (last {} of {} bytes)",
+            &trimmed[start..],
+            trimmed.len() - start,
+            trimmed.len()
+        )
+    }
+}
+
+const STDERR_IN_MESSAGE: usize = 2000;
+
+/// `500 ms`, `10 s`, `2 min 5 s`.
+pub fn show_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    if secs == 0 {
+        format!("{} ms", d.as_millis())
+    } else if secs < 120 {
+        format!("{secs} s")
+    } else if secs.is_multiple_of(60) {
+        format!("{} min", secs / 60)
+    } else {
+        format!("{} min {} s", secs / 60, secs % 60)
     }
 }
 
@@ -62,6 +106,11 @@ impl ProcessError {
             Self::Failed { stderr, .. } => Some(stderr),
             _ => None,
         }
+    }
+
+    /// The program timed out (a distinct case for callers and the exit-status mapping).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Self::Timeout { .. })
     }
 }
 
@@ -83,6 +132,10 @@ pub struct Runner {
     /// after this grace period (`srun` forwards SIGTERM to its remote tasks; SIGKILL would
     /// leave them running).
     pub term_grace: Option<Duration>,
+    /// The config key that sets `timeout`, named in the timeout error.
+    pub timeout_setting: Option<&'static str>,
+    /// The most one stream (stdout or stderr) may carry before the program is stopped.
+    pub output_cap: crate::bounded::Cap,
 }
 
 impl Default for Runner {
@@ -92,6 +145,8 @@ impl Default for Runner {
             timeout: Duration::from_secs(60),
             env: Vec::new(),
             term_grace: None,
+            timeout_setting: None,
+            output_cap: crate::bounded::TOOL_OUTPUT,
         }
     }
 }
@@ -106,6 +161,13 @@ impl Runner {
 
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The timeout and the config key that sets it (named when a program runs past it).
+    pub fn with_timeout_from(mut self, timeout: Duration, setting: &'static str) -> Self {
+        self.timeout = timeout;
+        self.timeout_setting = Some(setting);
         self
     }
 
@@ -207,7 +269,9 @@ impl Runner {
         // Each pipe is drained on its own thread (a full pipe would block the child), and the
         // threads report back when the child closes them, which is when it exits: no polling
         // delay is added to fast programs such as sbatch.
-        let (tx, rx) = std::sync::mpsc::channel::<(bool, Vec<u8>)>();
+        // A stream that passes the cap is reported as `None`, and the child is stopped.
+        let (tx, rx) = std::sync::mpsc::channel::<(bool, Option<Vec<u8>>)>();
+        let cap = self.output_cap;
         for (is_stdout, pipe) in [
             (
                 true,
@@ -227,21 +291,30 @@ impl Runner {
             let tx = tx.clone();
             std::thread::spawn(move || {
                 let mut buf = Vec::new();
-                if let Some(mut p) = pipe {
-                    let _ = p.read_to_end(&mut buf);
+                if let Some(p) = pipe {
+                    let _ = p.take(cap.bytes.saturating_add(1)).read_to_end(&mut buf);
                 }
-                let _ = tx.send((is_stdout, buf));
+                let over = buf.len() as u64 > cap.bytes;
+                let _ = tx.send((is_stdout, (!over).then_some(buf)));
             });
         }
         drop(tx);
-        if let (Some(data), Some(mut pipe)) = (stdin, child.stdin.take()) {
-            // A child that exits without reading all of stdin closes the pipe: not our error.
-            match pipe.write_all(data) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(io_err(e)),
+        // Stdin is written on its own thread too: a child that hangs without reading it must
+        // still meet its deadline.
+        let writer = match (stdin, child.stdin.take()) {
+            (Some(data), Some(mut pipe)) => {
+                let data = data.to_vec();
+                Some(std::thread::spawn(move || {
+                    // A child that exits without reading all of stdin closes the pipe: not
+                    // our error.
+                    match pipe.write_all(&data) {
+                        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e),
+                        _ => Ok(()),
+                    }
+                }))
             }
-        }
+            _ => None,
+        };
         let deadline = Instant::now() + self.timeout;
         let stop = |child: &mut std::process::Child| {
             if let Some(grace) = self.term_grace {
@@ -255,6 +328,7 @@ impl Runner {
             ProcessError::Timeout {
                 command: display_command(program, args),
                 timeout: self.timeout,
+                setting: self.timeout_setting,
             }
         };
         let cancelled = || cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst));
@@ -281,8 +355,16 @@ impl Runner {
                 .saturating_duration_since(now)
                 .min(Duration::from_millis(100));
             match rx.recv_timeout(wait) {
-                Ok((true, b)) => stdout = Some(b),
-                Ok((false, b)) => stderr = Some(b),
+                Ok((is_stdout, None)) => {
+                    stop(&mut child);
+                    return Err(ProcessError::OutputTooLarge {
+                        command: display_command(program, args),
+                        stream: if is_stdout { "stdout" } else { "stderr" },
+                        cap,
+                    });
+                }
+                Ok((true, Some(b))) => stdout = Some(b),
+                Ok((false, Some(b))) => stderr = Some(b),
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
                     if exited_at.is_none() && child.try_wait().map_err(io_err)?.is_some() {
                         exited_at = Some(Instant::now());
@@ -303,6 +385,12 @@ impl Runner {
             std::thread::sleep(pause);
             pause = (pause * 2).min(Duration::from_millis(25));
         };
+        if let Some(w) = writer
+            && w.is_finished()
+            && let Ok(Err(e)) = w.join()
+        {
+            return Err(io_err(e));
+        }
         let (stdout, stderr) = (stdout.unwrap_or_default(), stderr.unwrap_or_default());
         Ok((
             status,
@@ -445,6 +533,84 @@ mod tests {
             .expect("runs");
         assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
         let _ = out;
+    }
+
+    #[test]
+    fn endless_output_is_stopped_at_the_cap() {
+        let mut r = Runner::default().with_timeout(Duration::from_secs(20));
+        r.output_cap = crate::bounded::Cap {
+            what: "tool output",
+            bytes: 1 << 20,
+        };
+        let t = Instant::now();
+        let err = r.run("yes", &[], None).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ProcessError::OutputTooLarge {
+                    stream: "stdout",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "`yes` printed more than 1 MiB on its stdout and was stopped"
+        );
+        assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+        // And on stderr.
+        let err = r.run("sh", &args(&["-c", "yes >&2"]), None).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ProcessError::OutputTooLarge {
+                    stream: "stderr",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn a_child_that_never_reads_stdin_still_times_out() {
+        // More than a pipe buffer of stdin to a child that sleeps: the write must not block
+        // the deadline.
+        let r = Runner::default().with_timeout_from(Duration::from_millis(300), "slurm.timeout");
+        let data = vec![b'x'; 4 << 20];
+        let t = Instant::now();
+        let err = r.run("sleep", &args(&["30"]), Some(&data)).unwrap_err();
+        assert!(err.is_timeout(), "{err:?}");
+        assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
+        assert_eq!(
+            err.to_string(),
+            "`sleep 30` did not finish within 300 ms and was stopped (the limit is `slurm.timeout` in the site config)"
+        );
+    }
+
+    #[test]
+    fn long_stderr_is_cut_in_messages() {
+        let r = Runner::default();
+        let err = r
+            .run(
+                "sh",
+                &args(&[
+                    "-c",
+                    "head -c 100000 /dev/zero | tr '\\0' e >&2; echo last >&2; exit 1",
+                ]),
+                None,
+            )
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(text.len() < 2200, "{}", text.len());
+        assert!(
+            text.ends_with(" bytes)") && text.contains("last (last 2000 of 1000"),
+            "{}",
+            &text[text.len() - 60..]
+        );
+        assert_eq!(show_duration(Duration::from_secs(150)), "2 min 30 s");
+        assert_eq!(show_duration(Duration::from_secs(120)), "2 min");
     }
 
     #[test]

@@ -100,10 +100,14 @@ impl Records {
             return Ok(None);
         }
         let path = self.dir.join(job_id).join("record.json");
-        match std::fs::read_to_string(&path) {
+        match crate::bounded::read_string(&path, crate::bounded::RECORD) {
             Ok(text) => Ok(serde_json::from_str(&text).ok()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(RecordError::Read { path, source }),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(crate::bounded::ReadError::Io { source, .. }) => {
+                Err(RecordError::Read { path, source })
+            }
+            // An oversized or non-regular record is not one hybridctl wrote.
+            Err(_) => Ok(None),
         }
     }
 
@@ -112,7 +116,11 @@ impl Records {
         if job_id.is_empty() || !job_id.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        let text = std::fs::read_to_string(self.dir.join(job_id).join("spec.json")).ok()?;
+        let text = crate::bounded::read_string(
+            &self.dir.join(job_id).join("spec.json"),
+            crate::bounded::RECORD,
+        )
+        .ok()?;
         serde_json::from_str(&text).ok()
     }
 
@@ -135,7 +143,11 @@ impl Records {
                 if name.starts_with('.') {
                     return None;
                 }
-                let text = std::fs::read_to_string(e.path().join("record.json")).ok()?;
+                let text = crate::bounded::read_string(
+                    &e.path().join("record.json"),
+                    crate::bounded::RECORD,
+                )
+                .ok()?;
                 serde_json::from_str(&text).ok()
             })
             .collect();

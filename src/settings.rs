@@ -20,6 +20,16 @@ use crate::yaml::{self, Key, Node, Pos, Value};
 
 pub const DEFAULT_SITE_CONFIG: &str = "/etc/hybridctl/config.yaml";
 
+/// Seconds a Slurm command may take unless `slurm.timeout` says otherwise.
+pub const DEFAULT_SLURM_TIMEOUT: u32 = 60;
+/// Seconds an `mmlsquota` call may take unless `gpfs.timeout` says otherwise.
+pub const DEFAULT_GPFS_TIMEOUT: u32 = 120;
+/// Seconds to connect to the API server unless `kubernetes.connectTimeout` says otherwise.
+pub const DEFAULT_KUBE_CONNECT_TIMEOUT: u32 = 10;
+/// Seconds of silence on an API connection unless `kubernetes.readTimeout` says otherwise
+/// (kube-client's own default: watches last at most 290 s on the server).
+pub const DEFAULT_KUBE_READ_TIMEOUT: u32 = 295;
+
 /// The process environment, captured once.
 #[derive(Debug, Clone, Default)]
 pub struct Env {
@@ -59,13 +69,9 @@ impl Env {
 
 #[derive(Debug, Error)]
 pub enum SettingsError {
-    #[error("could not read {what} `{}`", path.display())]
-    Read {
-        what: &'static str,
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    /// The error names the file, what it is ("site config") and why.
+    #[error(transparent)]
+    Read(crate::bounded::ReadError),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +92,12 @@ pub struct ConfigFile {
     pub templates: Option<PathBuf>,
     pub launcher: Option<String>,
     pub slurm_bin_dir: Option<PathBuf>,
+    /// Seconds one Slurm command (sbatch, squeue, sacct, scontrol, scancel) may take
+    /// (`slurm.timeout`, default 60).
+    pub slurm_timeout: Option<u32>,
+    /// Deadlines of Kubernetes API calls (`kubernetes.connectTimeout`, `kubernetes.readTimeout`).
+    pub kube_connect_timeout: Option<u32>,
+    pub kube_read_timeout: Option<u32>,
     pub gpfs: GpfsConfig,
     pub hooks: HooksConfig,
     /// The kubeconfig of the Slurm-side identity (used when neither --kubeconfig nor
@@ -138,6 +150,8 @@ pub struct GpfsConfig {
     pub preflight: Option<String>,
     /// PVC claim name -> (device, fileset), so specs need not know GPFS names.
     pub claims: Vec<(String, String, String)>,
+    /// Seconds one `mmlsquota` call may take (`gpfs.timeout`, default 120).
+    pub timeout: Option<u32>,
 }
 
 /// The site's settings for the Slurm controller hooks and `gc` (`hooks:` in the site config).
@@ -246,7 +260,39 @@ impl Settings {
             threshold: u.threshold.or(s.threshold),
             preflight: u.preflight.clone().or_else(|| s.preflight.clone()),
             claims: s.claims.iter().chain(&u.claims).cloned().collect(),
+            timeout: u.timeout.or(s.timeout),
         }
+    }
+
+    /// How long one Slurm command may take (`slurm.timeout`).
+    pub fn slurm_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(
+            self.user
+                .slurm_timeout
+                .or(self.site.slurm_timeout)
+                .unwrap_or(DEFAULT_SLURM_TIMEOUT)
+                .into(),
+        )
+    }
+
+    /// Deadlines for the Kubernetes API: connecting, and waiting for each read of a response
+    /// (watches are kept open by the server for up to 290 s, so the read default is above).
+    pub fn kube_timeouts(&self) -> (std::time::Duration, std::time::Duration) {
+        let secs = |u: Option<u32>, s: Option<u32>, d: u32| {
+            std::time::Duration::from_secs(u.or(s).unwrap_or(d).into())
+        };
+        (
+            secs(
+                self.user.kube_connect_timeout,
+                self.site.kube_connect_timeout,
+                DEFAULT_KUBE_CONNECT_TIMEOUT,
+            ),
+            secs(
+                self.user.kube_read_timeout,
+                self.site.kube_read_timeout,
+                DEFAULT_KUBE_READ_TIMEOUT,
+            ),
+        )
     }
 
     /// The fabric-check settings: the user config's values where it sets them, else the site's.
@@ -295,18 +341,16 @@ fn load_config(
     site: bool,
     diags: &mut Diagnostics,
 ) -> Result<ConfigFile, SettingsError> {
-    let text = match std::fs::read_to_string(path) {
+    let cap = crate::bounded::Cap {
+        what,
+        ..crate::bounded::CONFIG
+    };
+    let text = match crate::bounded::read_string(path, cap) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+        Err(e) if e.is_not_found() && !required => {
             return Ok(ConfigFile::default());
         }
-        Err(source) => {
-            return Err(SettingsError::Read {
-                what,
-                path: path.to_path_buf(),
-                source,
-            });
-        }
+        Err(e) => return Err(SettingsError::Read(e)),
     };
     Ok(decode_config(path, &text, what, site, diags))
 }
@@ -367,6 +411,7 @@ fn decode_config(
         ..ConfigFile::default()
     };
     d.root_name = what;
+    d.max_items = crate::spec::decode::MAX_CONFIG_ITEMS;
     if let Some(mut m) = d.map(&root, "") {
         cfg.defaults = m.field("defaults").cloned();
         if let Some(n) = &cfg.defaults
@@ -395,7 +440,15 @@ fn decode_config(
             && let Some(mut sm) = d.map(s, "slurm")
         {
             cfg.slurm_bin_dir = d.opt_string(&mut sm, "binDir").map(|p| base.join(p));
+            cfg.slurm_timeout = d.opt_u32(&mut sm, "timeout", 1, 3600);
             sm.finish(&mut d);
+        }
+        if let Some(k) = m.field("kubernetes")
+            && let Some(mut km) = d.map(k, "kubernetes")
+        {
+            cfg.kube_connect_timeout = d.opt_u32(&mut km, "connectTimeout", 1, 600);
+            cfg.kube_read_timeout = d.opt_u32(&mut km, "readTimeout", 1, 3600);
+            km.finish(&mut d);
         }
         if let Some(g) = m.field("gpfs") {
             cfg.gpfs = decode_gpfs(&mut d, g, base);
@@ -423,6 +476,7 @@ fn decode_gpfs(d: &mut Decoder, node: &Node, base: &Path) -> GpfsConfig {
     cfg.mmlsquota = d.opt_string(&mut m, "mmlsquota").map(|p| base.join(p));
     cfg.threshold = d.opt_u32(&mut m, "threshold", 1, 100).map(f64::from);
     cfg.preflight = d.one_of(&mut m, "preflight", &["warn", "strict", "off"]);
+    cfg.timeout = d.opt_u32(&mut m, "timeout", 1, 3600);
     if let Some(claims) = m.field("claims") {
         if let Value::Map(entries) = &claims.value {
             for (key, value) in entries {
@@ -670,12 +724,11 @@ pub struct Overrides {
 
 #[derive(Debug, Error)]
 pub enum LoadError {
-    #[error("could not read the job spec `{path}`")]
-    Read {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    /// The error names the spec and why it could not be read.
+    #[error(transparent)]
+    Read(crate::bounded::ReadError),
+    #[error(transparent)]
+    Stdin(crate::input::StdinError),
 }
 
 /// The outcome of loading a spec: the spec when it is valid, and every diagnostic (warnings
@@ -697,18 +750,15 @@ pub fn load_spec(
     Ok(resolve_spec(settings, display, &text, overrides))
 }
 
-/// The text of a spec or config file (`-` = stdin) and the name diagnostics give it.
+/// The text of a spec or config file (`-` = stdin, never a terminal) and the name diagnostics
+/// give it. Standard input is a stream by nature (capped all the same); a path must be a
+/// regular file.
 pub fn read_input(path: &str) -> Result<(String, &str), LoadError> {
     let text = if path == "-" {
-        crate::input::stdin_text("a job spec", 16 << 20).map_err(|e| LoadError::Read {
-            path: "<stdin>".into(),
-            source: std::io::Error::other(e.to_string()),
-        })?
+        crate::input::stdin_text(crate::bounded::SPEC).map_err(LoadError::Stdin)?
     } else {
-        std::fs::read_to_string(path).map_err(|source| LoadError::Read {
-            path: path.to_string(),
-            source,
-        })?
+        crate::bounded::read_string(Path::new(path), crate::bounded::SPEC)
+            .map_err(LoadError::Read)?
     };
     let display = if path == "-" { "<stdin>" } else { path };
     Ok((text, display))

@@ -10,6 +10,7 @@
 //! reader asks for a number or a boolean (see `spec::decode`), so `version: 1.10` in an `env`
 //! map stays `"1.10"`.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
@@ -149,13 +150,18 @@ pub struct SyntaxError {
 
 /// Limit on nodes produced through aliases, against "billion laughs" documents.
 const MAX_NODES: usize = 200_000;
+/// Limit on the nodes of a whole document: a 4 MiB file of `[x,x,x,...]` is two million
+/// nodes (some 200 MB as a tree); real specs have hundreds, a config with a `nodeNames` entry
+/// for each of 100k nodes some 200k.
+pub const MAX_DOCUMENT_NODES: usize = 500_000;
 
 /// Parse one YAML document. An empty document is an empty mapping.
 pub fn parse(file: &Arc<str>, text: &str) -> Result<Node, SyntaxError> {
     let mut builder = Builder {
         stack: Vec::new(),
-        anchors: Vec::new(),
+        anchors: HashMap::new(),
         nodes: 0,
+        parsed: 0,
         root: None,
         documents: 0,
     };
@@ -181,9 +187,12 @@ enum Frame {
     },
     Map {
         entries: Vec<(Key, Node)>,
+        /// Key name -> its index in `entries`: duplicate detection and merge-key replacement
+        /// stay linear in the number of keys (a list scan per key made 80k keys take 37 s).
+        index: HashMap<String, usize>,
         pending_key: Option<Node>,
         /// Keys that came from a merge key (`<<`); explicit keys replace them.
-        merged: Vec<String>,
+        merged: HashSet<String>,
         pos: Pos,
         anchor: usize,
     },
@@ -191,8 +200,11 @@ enum Frame {
 
 struct Builder {
     stack: Vec<Frame>,
-    anchors: Vec<(usize, Node)>,
+    /// Anchor id -> its node (a later anchor of the same id replaces the earlier one).
+    anchors: HashMap<usize, Node>,
     nodes: usize,
+    /// Nodes of the document itself (not counting alias copies).
+    parsed: usize,
     root: Option<Node>,
     documents: usize,
 }
@@ -229,8 +241,9 @@ impl Builder {
             }),
             Event::MappingStart(_, anchor, _) => self.stack.push(Frame::Map {
                 entries: Vec::new(),
+                index: HashMap::new(),
                 pending_key: None,
-                merged: Vec::new(),
+                merged: HashSet::new(),
                 pos,
                 anchor,
             }),
@@ -263,19 +276,14 @@ impl Builder {
                 }
             }
             Event::Alias(id) => {
-                let Some(node) = self
-                    .anchors
-                    .iter()
-                    .rev()
-                    .find(|(a, _)| *a == id)
-                    .map(|(_, n)| n.clone())
-                else {
+                let Some(anchored) = self.anchors.get(&id) else {
                     return Err(SyntaxError {
                         pos,
                         message: "alias to an unknown anchor".into(),
                     });
                 };
-                self.nodes += count_nodes(&node);
+                // Counted before it is copied: a bomb is refused without being built.
+                self.nodes += count_nodes(anchored);
                 if self.nodes > MAX_NODES {
                     return Err(SyntaxError {
                         pos,
@@ -284,6 +292,7 @@ impl Builder {
                         ),
                     });
                 }
+                let node = anchored.clone();
                 self.finish(node, 0)?;
             }
             _ => {}
@@ -293,14 +302,24 @@ impl Builder {
 
     fn finish(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
         self.nodes += 1;
+        self.parsed += 1;
+        if self.parsed > MAX_DOCUMENT_NODES {
+            return Err(SyntaxError {
+                pos: node.pos,
+                message: format!(
+                    "the document has more than {MAX_DOCUMENT_NODES} nodes (values, lists and mappings)"
+                ),
+            });
+        }
         if anchor != 0 {
-            self.anchors.push((anchor, node.clone()));
+            self.anchors.insert(anchor, node.clone());
         }
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map {
                 entries,
+                index,
                 pending_key,
                 merged,
                 ..
@@ -319,22 +338,23 @@ impl Builder {
                     };
                     if name == "<<" {
                         let before = entries.len();
-                        merge_into(entries, node)?;
+                        merge_into(entries, index, node)?;
                         merged.extend(entries[before..].iter().map(|(k, _)| k.name.clone()));
-                    } else if let Some(i) = merged.iter().position(|m| *m == name) {
-                        merged.remove(i);
-                        if let Some(slot) = entries.iter_mut().find(|(k, _)| k.name == name) {
-                            *slot = (Key { name, pos: key.pos }, node);
+                    } else if merged.remove(&name) {
+                        if let Some(&i) = index.get(&name) {
+                            entries[i] = (Key { name, pos: key.pos }, node);
                         }
-                    } else if let Some((first, _)) = entries.iter().find(|(k, _)| k.name == name) {
+                    } else if let Some(&i) = index.get(&name) {
                         return Err(SyntaxError {
                             pos: key.pos,
                             message: format!(
-                                "duplicate key `{name}` (first defined at line {})",
-                                first.pos.line
+                                "duplicate key `{}` (first defined at line {})",
+                                crate::diag::excerpt(&name),
+                                entries[i].0.pos.line
                             ),
                         });
                     } else {
+                        index.insert(name.clone(), entries.len());
                         entries.push((Key { name, pos: key.pos }, node));
                     }
                 }
@@ -345,7 +365,11 @@ impl Builder {
 }
 
 /// YAML merge keys (`<<: *defaults`): keys already present win.
-fn merge_into(entries: &mut Vec<(Key, Node)>, node: Node) -> Result<(), SyntaxError> {
+fn merge_into(
+    entries: &mut Vec<(Key, Node)>,
+    index: &mut HashMap<String, usize>,
+    node: Node,
+) -> Result<(), SyntaxError> {
     let sources = match node.value {
         Value::Map(_) => vec![node],
         Value::Seq(items) => items,
@@ -364,7 +388,8 @@ fn merge_into(entries: &mut Vec<(Key, Node)>, node: Node) -> Result<(), SyntaxEr
             });
         };
         for (k, v) in src {
-            if !entries.iter().any(|(e, _)| e.name == k.name) {
+            if !index.contains_key(&k.name) {
+                index.insert(k.name.clone(), entries.len());
                 entries.push((k, v));
             }
         }
@@ -384,8 +409,15 @@ fn count_nodes(node: &Node) -> usize {
 pub fn merge(base: Node, over: Node) -> Node {
     match (base.value, over.value) {
         (Value::Map(mut entries), Value::Map(overs)) => {
+            // Linear in both sizes: one index of the base's keys.
+            let mut index: HashMap<String, usize> = entries
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| (k.name.clone(), i))
+                .collect();
             for (k, v) in overs {
-                if let Some(slot) = entries.iter_mut().find(|(e, _)| e.name == k.name) {
+                if let Some(&i) = index.get(&k.name) {
+                    let slot = &mut entries[i];
                     let old = std::mem::replace(
                         &mut slot.1,
                         Node {
@@ -396,6 +428,7 @@ pub fn merge(base: Node, over: Node) -> Node {
                     slot.1 = merge(old, v);
                     slot.0 = k;
                 } else {
+                    index.insert(k.name.clone(), entries.len());
                     entries.push((k, v));
                 }
             }

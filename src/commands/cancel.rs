@@ -57,7 +57,7 @@ fn is_active(state: &str) -> bool {
 
 pub fn run(args: CancelArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let settings = load_settings(env)?;
-    let slurm = Slurm::new(settings.slurm_bin_dir());
+    let slurm = Slurm::from_settings(&settings);
     let records = Records::from_env(&settings.env);
     // Resolve every argument before acting on any: a name that matches nothing cancels
     // nothing, and Slurm is never asked with an empty (whole-queue) filter.

@@ -111,8 +111,10 @@ fn check(args: FabricCheckArgs, env: Env, out: &Printer) -> Result<(Report, Text
         .into());
     }
     let root = Root(args.sysfs_root.clone());
-    let tools = Runner::new(cfg.tool_dir.as_deref())
-        .with_timeout(Duration::from_secs(cfg.tool_timeout.unwrap_or(10).into()));
+    let tools = Runner::new(cfg.tool_dir.as_deref()).with_timeout_from(
+        Duration::from_secs(cfg.tool_timeout.unwrap_or(10).into()),
+        "fabric.toolTimeout",
+    );
     let spec = match &args.spec {
         Some(path) => {
             let loaded = load_spec(&settings, path, &Overrides::default())?;

@@ -85,7 +85,7 @@ pub fn run(args: GcArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let queue = match hooks::job_ids(&items) {
         None => QueueAnswer::from_rows([]),
         Some(ids) => {
-            let slurm = Slurm::new(settings.slurm_bin_dir());
+            let slurm = Slurm::from_settings(&settings);
             let views = slurm.queue(&ids).map_err(slurm_error)?;
             QueueAnswer::from_rows(views.iter().map(|v| (v.job_id.as_str(), v.state.as_str())))
         }

@@ -7,9 +7,6 @@ use super::Printer;
 use crate::cli::{HostlistAction, HostlistArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
 
-/// Standard input holds hostlists, not a data set: a few MiB is far more than any cluster.
-const STDIN_CAP: u64 = 16 << 20;
-
 /// The `hostlist -o json` document.
 #[derive(Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -32,7 +29,7 @@ fn inputs(args: &[String]) -> Result<Vec<String>> {
             out.push(a.clone());
             continue;
         }
-        let text = crate::input::stdin_text("hostlists", STDIN_CAP)
+        let text = crate::input::stdin_text(crate::bounded::HOSTLISTS)
             .map_err(|e| UserError::invalid(e.to_string(), e.hint()))?;
         out.extend(
             text.lines()
@@ -47,7 +44,10 @@ fn inputs(args: &[String]) -> Result<Vec<String>> {
 pub fn run(args: HostlistArgs, out: &Printer) -> Result<ExitStatus> {
     let invalid = |list: &str, e: crate::hostlist::HostlistError| {
         UserError::invalid(
-            format!("`{list}` is not a valid Slurm hostlist: {e}"),
+            format!(
+                "`{}` is not a valid Slurm hostlist: {e}",
+                crate::diag::excerpt(list)
+            ),
             "e.g. `gpu[001-004,010],cpu1`",
         )
     };

@@ -54,7 +54,7 @@ pub fn allocation_from_env(env: &Env, spec: &Spec) -> Result<Allocation> {
 
 pub fn run(args: LaunchArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let text = if args.frozen_spec == "-" {
-        crate::input::stdin_text("the frozen spec", 16 << 20).map_err(|e| {
+        crate::input::stdin_text(crate::bounded::FROZEN_SPEC).map_err(|e| {
             let hint = e.hint();
             UserError::invalid(
                 format!("{e}: `hybridctl launch` runs in the batch script, which pipes in the frozen spec"),
@@ -62,8 +62,11 @@ pub fn run(args: LaunchArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
             )
         })?
     } else {
-        std::fs::read_to_string(&args.frozen_spec)
-            .with_context(|| format!("could not read the frozen spec `{}`", args.frozen_spec))?
+        crate::bounded::read_string(
+            std::path::Path::new(&args.frozen_spec),
+            crate::bounded::FROZEN_SPEC,
+        )
+        .with_context(|| format!("could not read the frozen spec `{}`", args.frozen_spec))?
     };
     let spec: Spec = serde_json::from_str(text.trim()).map_err(|e| {
         UserError::environment(

@@ -384,7 +384,7 @@ fn nothing_on_kubernetes(
     record: Option<&crate::records::JobRecord>,
     follow: bool,
 ) -> Result<()> {
-    let slurm = crate::slurm::Slurm::new(settings.slurm_bin_dir());
+    let slurm = crate::slurm::Slurm::from_settings(settings);
     let output = record
         .map(|r| format!("; its batch output is `{}` in `{}`", r.output, r.submit_dir))
         .unwrap_or_default();

@@ -50,7 +50,7 @@ pub fn run(args: NcclCheckArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     for file in &args.files {
         // One file: evidence lines need no file name; several: each line says its file.
         let (name, result) = if file == "-" {
-            crate::input::check_stdin("an NCCL log")
+            crate::input::check_stdin("NCCL log")
                 .map_err(|e| UserError::invalid(e.to_string(), e.hint()))?;
             let label = if several { "<stdin>" } else { "" };
             (
@@ -59,6 +59,15 @@ pub fn run(args: NcclCheckArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
             )
         } else {
             let label = if several { file.as_str() } else { "" };
+            // A live log may be a FIFO (read as it comes, in bounded memory); a device such
+            // as /dev/zero would never end.
+            // (A path that cannot be stat'ed is reported by the open below, as before.)
+            if let Err(e @ crate::bounded::ReadError::NotRegular { .. }) =
+                crate::bounded::check_stream_source(std::path::Path::new(file), crate::bounded::LOG)
+            {
+                let hint = e.hint();
+                return Err(UserError::environment(e.to_string(), hint).into());
+            }
             let f = std::fs::File::open(file).map_err(|e| read_error(file, e))?;
             (label, scan::scan(f, label, &mut analyzer))
         };

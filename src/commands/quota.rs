@@ -97,6 +97,9 @@ impl QuotaError {
             Self::Process(ProcessError::Failed { .. }) => {
                 "the message above is GPFS's own; check the file system and fileset names (`mmlsfileset DEVICE`)"
             }
+            Self::Process(ProcessError::Timeout { .. }) => {
+                "GPFS may be hung or the quota server unreachable: try `mmlsquota -Y` by hand and `mmgetstate`; raise `gpfs.timeout` in the site config if it is only slow"
+            }
             Self::Process(_) => "check that `mmlsquota -Y` works on this node",
             Self::Parse(_) => "please report the mmlsquota output with the hybridctl version",
             Self::Args(_) => "names must not start with `-` or contain spaces",
@@ -115,7 +118,14 @@ pub fn query(
         ..QueryOptions::default()
     };
     let program = mmlsquota_program(gpfs);
-    let runner = Runner::default().with_timeout(Duration::from_secs(120));
+    let runner = Runner::default().with_timeout_from(
+        Duration::from_secs(
+            gpfs.timeout
+                .unwrap_or(crate::settings::DEFAULT_GPFS_TIMEOUT)
+                .into(),
+        ),
+        "gpfs.timeout",
+    );
     let mut entries = Vec::new();
     for args in mmlsquota_args(kind, &options)? {
         let out = runner.run(&program, &args, None)?;

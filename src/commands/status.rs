@@ -86,7 +86,7 @@ pub fn unknown_jobs(unknown: &[String]) -> anyhow::Error {
 
 pub fn run(args: StatusArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let settings = load_settings(env)?;
-    let slurm = Slurm::new(settings.slurm_bin_dir());
+    let slurm = Slurm::from_settings(&settings);
     let records = Records::from_env(&settings.env);
     let (mut views, unknown) = if args.all {
         (slurm.queue_all().map_err(slurm_error)?, Vec::new())

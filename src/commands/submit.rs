@@ -96,7 +96,7 @@ pub fn run(args: SubmitArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
         return Ok(ExitStatus::Success);
     }
 
-    let slurm = Slurm::new(settings.slurm_bin_dir());
+    let slurm = Slurm::from_settings(&settings);
     let submitted = slurm.submit(&script, &[]).map_err(slurm_error)?;
     let record = JobRecord {
         job_id: submitted.job_id.clone(),
@@ -303,17 +303,20 @@ fn follow(slurm: &Slurm, id: &JobId, record: &JobRecord, out: &Printer) -> Resul
 }
 
 fn copy_new_bytes(path: &str, offset: u64, out: &Printer) -> u64 {
-    use std::io::{Read, Seek, SeekFrom};
+    use std::io::{Seek, SeekFrom};
+    // The job's output file, followed as it grows: copied through a small buffer (memory stays
+    // bounded however much the job prints); anything but a regular file is not followed.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return offset;
+    }
     let Ok(mut f) = std::fs::File::open(path) else {
         return offset;
     };
     if f.seek(SeekFrom::Start(offset)).is_err() {
         return offset;
     }
-    let mut buf = Vec::new();
-    let n = f.read_to_end(&mut buf).unwrap_or(0);
     let mut stdout = out.out();
-    let _ = stdout.write_all(&buf);
+    let n = std::io::copy(&mut f, &mut stdout).unwrap_or(0);
     let _ = stdout.flush();
-    offset + n as u64
+    offset + n
 }

@@ -143,9 +143,78 @@ fn port_path(dev: &Device, p: &Port, file: &str) -> String {
 }
 
 /// Every check of the local audit, in a stable order: host, then each port, then NCCL.
+/// Names listed in one detail line; more are counted ("... and 990 more").
+const LISTED_NAMES: usize = 32;
+
+/// `a, b, c` or `a, b, ... and 5 more`.
+fn list_some(names: &[&str], max: usize) -> String {
+    if names.len() <= max {
+        names.join(", ")
+    } else {
+        format!(
+            "{}, ... and {} more",
+            names[..max].join(", "),
+            names.len() - max
+        )
+    }
+}
+
+/// Evidence lines kept per unreadable subject: a broken tree of thousands of files is
+/// summarised, not listed whole.
+const UNREADABLE_EVIDENCE: usize = 8;
+
+/// A failed `sysfs-read` check for files that exist but could not be read.
+fn unreadable_check(subject: &str, problems: &[String]) -> Check {
+    let mut c = Check::new(
+        "sysfs-read",
+        subject,
+        Level::Fail,
+        format!(
+            "{} sysfs path(s) could not be read: the checks of this subject are incomplete",
+            problems.len()
+        ),
+    )
+    .hint("a link loop, a permission error or a device that vanished while it was read: check `ls -lL` of the paths, the driver (`dmesg`) and run again");
+    for p in problems.iter().take(UNREADABLE_EVIDENCE) {
+        c = c.evidence(p.clone());
+    }
+    if problems.len() > UNREADABLE_EVIDENCE {
+        c = c.evidence(format!(
+            "... and {} more",
+            problems.len() - UNREADABLE_EVIDENCE
+        ));
+    }
+    c
+}
+
 pub fn audit(f: &Facts, e: &Expect) -> Vec<Check> {
     let mut out = Vec::new();
     let h = &f.host;
+    // No silent passes: whatever exists but cannot be read is a failed check with its reason.
+    if !h.unreadable.is_empty() {
+        out.push(unreadable_check("host", &h.unreadable));
+    }
+    for d in &h.devices {
+        if !d.unreadable.is_empty() {
+            out.push(unreadable_check(&d.name, &d.unreadable));
+        }
+    }
+    // Only the netdevs of RDMA devices matter here (not `lo`, bridges or veths).
+    let used: std::collections::BTreeSet<&str> = h
+        .devices
+        .iter()
+        .flat_map(|d| {
+            d.netdevs
+                .iter()
+                .map(String::as_str)
+                .chain(d.ports.iter().filter_map(Port::netdev))
+        })
+        .collect();
+    for n in used.iter().filter_map(|n| h.netdevs.get(*n)) {
+        if !n.unreadable.is_empty() {
+            out.push(unreadable_check(&n.name, &n.unreadable));
+        }
+    }
     if h.devices.is_empty() {
         let why = if h.rdma_class {
             "`/sys/class/infiniband` is empty"
@@ -164,7 +233,11 @@ pub fn audit(f: &Facts, e: &Expect) -> Vec<Check> {
         "rdma-devices",
         "host",
         Level::Pass,
-        format!("{} RDMA device(s): {}", names.len(), names.join(", ")),
+        format!(
+            "{} RDMA device(s): {}",
+            names.len(),
+            list_some(&names, LISTED_NAMES)
+        ),
     ));
     let max_rate = h
         .devices

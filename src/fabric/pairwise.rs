@@ -326,7 +326,7 @@ impl PairwiseConfig {
     }
 
     fn runner(&self, timeout: Duration) -> Runner {
-        let mut r = Runner::default().with_timeout(timeout);
+        let mut r = Runner::default().with_timeout_from(timeout, "fabric.testTimeout");
         r.term_grace = Some(Duration::from_secs(3));
         r
     }

@@ -144,14 +144,16 @@ pub fn nccl_config(
         Some(p) => (std::path::PathBuf::from(p), p.to_string()),
         None => (root.path("/etc/nccl.conf"), "/etc/nccl.conf".to_string()),
     };
-    let conf = match std::fs::read_to_string(&conf_path) {
+    let conf = match crate::bounded::read_string(&conf_path, crate::bounded::NCCL_CONF) {
         Ok(t) => parse_nccl_conf(&t),
+        Err(e) if e.is_not_found() && env.get("NCCL_CONF_FILE").is_none() => BTreeMap::new(),
         Err(e) => {
-            if env.get("NCCL_CONF_FILE").is_some() {
-                notes.push(format!(
-                    "NCCL_CONF_FILE `{conf_label}` could not be read: {e}"
-                ));
-            }
+            // NCCL would not read it either; say so rather than audit without it.
+            let why = match &e {
+                crate::bounded::ReadError::Io { source, .. } => source.to_string(),
+                other => other.to_string(),
+            };
+            notes.push(format!("`{conf_label}` could not be read: {why}"));
             BTreeMap::new()
         }
     };

@@ -79,6 +79,11 @@ pub struct Device {
     pub ports: Vec<Port>,
     /// Netdevs of the device's PCI function (`device/net/*`).
     pub netdevs: Vec<String>,
+    /// Files and directories of the device that exist but could not be read (a link loop, a
+    /// permission error, a device that vanished, a FIFO or an oversized attribute), each with
+    /// its reason: the audit fails the device rather than show it with rows missing.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unreadable: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -89,6 +94,9 @@ pub struct Netdev {
     /// `ecn/roce_np/enable/<prio>`; `None` when the directory does not exist.
     pub ecn_np: Option<BTreeMap<u8, bool>>,
     pub ecn_rp: Option<BTreeMap<u8, bool>>,
+    /// As [`Device::unreadable`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unreadable: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -98,37 +106,110 @@ pub struct Host {
     pub rdma_class: bool,
     pub devices: Vec<Device>,
     pub netdevs: BTreeMap<String, Netdev>,
+    /// `/sys/class/infiniband` or `/sys/class/net` exist but could not be listed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unreadable: Vec<String>,
 }
 
 /// Reads under a root directory.
 #[derive(Debug, Clone)]
 pub struct Root(pub PathBuf);
 
+/// Entries read from one sysfs directory: far above any host (8 PFs with 127 VFs each are
+/// about 1k RDMA devices), so a broken or hostile tree cannot make the listing unbounded.
+const MAX_DIR_ENTRIES: usize = 65_536;
+
+/// What could not be read while discovering one device or netdev.
+type Problems = Vec<String>;
+
+/// Errors that mean "this attribute has no value here", not "this attribute is broken":
+/// missing files, unused GID entries (EINVAL, per the ABI document), counters a driver does
+/// not implement (EOPNOTSUPP, ENODATA).
+fn is_absent(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::NotFound
+        || matches!(
+            e.raw_os_error(),
+            Some(libc::EINVAL | libc::EOPNOTSUPP | libc::ENODATA)
+        )
+}
+
 impl Root {
     pub fn path(&self, abs: &str) -> PathBuf {
         self.0.join(abs.trim_start_matches('/'))
     }
 
-    fn read(&self, p: &Path) -> Option<String> {
-        std::fs::read_to_string(p)
-            .ok()
-            .map(|s| s.trim().to_string())
+    /// The path as the host sees it, for messages.
+    fn show(&self, p: &Path) -> String {
+        match p.strip_prefix(&self.0) {
+            Ok(rel) if self.0 != Path::new("/") => format!("/{}", rel.display()),
+            _ => p.display().to_string(),
+        }
     }
 
-    fn names(&self, p: &Path) -> Vec<String> {
-        let mut v: Vec<String> = std::fs::read_dir(p)
-            .map(|rd| {
-                rd.filter_map(|e| e.ok()?.file_name().into_string().ok())
-                    .collect()
-            })
-            .unwrap_or_default();
+    /// An attribute's trimmed value; `None` when absent; a broken one is noted in `problems`.
+    fn read(&self, p: &Path, problems: &mut Problems) -> Option<String> {
+        match crate::bounded::read_string(p, crate::bounded::SYSFS) {
+            Ok(s) => Some(s.trim().to_string()),
+            Err(crate::bounded::ReadError::Io { source, .. }) if is_absent(&source) => None,
+            Err(crate::bounded::ReadError::Io { source, .. }) => {
+                problems.push(format!("`{}`: {source}", self.show(p)));
+                None
+            }
+            Err(e @ crate::bounded::ReadError::NotUtf8 { .. }) => {
+                problems.push(format!("`{}`: {e}", self.show(p)));
+                None
+            }
+            Err(e) => {
+                problems.push(
+                    e.to_string()
+                        .replace(&p.display().to_string(), &self.show(p)),
+                );
+                None
+            }
+        }
+    }
+
+    /// The entries of a directory in natural order; `[]` when it does not exist.
+    fn names(&self, p: &Path, problems: &mut Problems) -> Vec<String> {
+        let rd = match std::fs::read_dir(p) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+            Err(e) => {
+                problems.push(format!("`{}`: {e}", self.show(p)));
+                return Vec::new();
+            }
+        };
+        let mut v = Vec::new();
+        for e in rd {
+            if v.len() == MAX_DIR_ENTRIES {
+                problems.push(format!(
+                    "`{}`: more than {MAX_DIR_ENTRIES} entries, the rest not read",
+                    self.show(p)
+                ));
+                break;
+            }
+            match e {
+                Ok(e) => {
+                    if let Ok(name) = e.file_name().into_string() {
+                        v.push(name);
+                    }
+                }
+                Err(e) => {
+                    problems.push(format!("`{}`: {e}", self.show(p)));
+                    break;
+                }
+            }
+        }
         v.sort_by_key(|a| natural(a));
         v
     }
 
-    fn counters(&self, dir: &Path, out: &mut BTreeMap<String, u64>) {
-        for n in self.names(dir) {
-            if let Some(v) = self.read(&dir.join(&n)).and_then(|s| s.parse().ok()) {
+    fn counters(&self, dir: &Path, out: &mut BTreeMap<String, u64>, problems: &mut Problems) {
+        for n in self.names(dir, problems) {
+            if let Some(v) = self
+                .read(&dir.join(&n), problems)
+                .and_then(|s| s.parse().ok())
+            {
                 out.insert(n, v);
             }
         }
@@ -166,18 +247,26 @@ pub fn roce_active_mtu(netdev_mtu: u32) -> Option<u32> {
 pub fn discover(root: &Root) -> Host {
     let ib = root.path("/sys/class/infiniband");
     let mut devices = Vec::new();
-    for name in root.names(&ib) {
+    // A class directory that cannot be listed is itself a failed device list.
+    let mut class_problems = Problems::new();
+    for name in root.names(&ib, &mut class_problems) {
         let dev_dir = ib.join(&name);
+        let mut problems = Problems::new();
         let mut ports = Vec::new();
-        for p in root.names(&dev_dir.join("ports")) {
+        let ports_dir = dev_dir.join("ports");
+        let port_names = root.names(&ports_dir, &mut problems);
+        if port_names.is_empty() && problems.is_empty() {
+            problems.push(format!("`{}`: no ports", root.show(&ports_dir)));
+        }
+        for p in port_names {
             let Ok(num) = p.parse::<u32>() else { continue };
-            let pd = dev_dir.join("ports").join(&p);
+            let pd = ports_dir.join(&p);
             let mut gids = Vec::new();
-            for i in root.names(&pd.join("gids")) {
+            for i in root.names(&pd.join("gids"), &mut problems) {
                 let Ok(index) = i.parse::<u32>() else {
                     continue;
                 };
-                let Some(gid) = root.read(&pd.join("gids").join(&i)) else {
+                let Some(gid) = root.read(&pd.join("gids").join(&i), &mut problems) else {
                     continue;
                 };
                 if gid.chars().all(|c| c == '0' || c == ':') {
@@ -186,20 +275,20 @@ pub fn discover(root: &Root) -> Host {
                 gids.push(Gid {
                     index,
                     ipv4: gid_ipv4(&gid),
-                    kind: root.read(&pd.join("gid_attrs/types").join(&i)),
-                    ndev: root.read(&pd.join("gid_attrs/ndevs").join(&i)),
+                    kind: root.read(&pd.join("gid_attrs/types").join(&i), &mut problems),
+                    ndev: root.read(&pd.join("gid_attrs/ndevs").join(&i), &mut problems),
                     gid,
                 });
             }
             let mut counters = BTreeMap::new();
-            root.counters(&pd.join("counters"), &mut counters);
-            root.counters(&pd.join("hw_counters"), &mut counters);
-            let rate = root.read(&pd.join("rate"));
+            root.counters(&pd.join("counters"), &mut counters, &mut problems);
+            root.counters(&pd.join("hw_counters"), &mut counters, &mut problems);
+            let rate = root.read(&pd.join("rate"), &mut problems);
             ports.push(Port {
                 num,
-                state: root.read(&pd.join("state")),
-                phys_state: root.read(&pd.join("phys_state")),
-                link_layer: root.read(&pd.join("link_layer")),
+                state: root.read(&pd.join("state"), &mut problems),
+                phys_state: root.read(&pd.join("phys_state"), &mut problems),
+                link_layer: root.read(&pd.join("link_layer"), &mut problems),
                 rate_gbps: rate.as_deref().and_then(parse_rate),
                 rate,
                 gids,
@@ -207,40 +296,52 @@ pub fn discover(root: &Root) -> Host {
             });
         }
         devices.push(Device {
-            netdevs: root.names(&dev_dir.join("device/net")),
+            netdevs: root.names(&dev_dir.join("device/net"), &mut problems),
             name,
             ports,
+            unreadable: problems,
         });
     }
     let net = root.path("/sys/class/net");
     let mut netdevs = BTreeMap::new();
-    for name in root.names(&net) {
+    let mut net_problems = Problems::new();
+    for name in root.names(&net, &mut net_problems) {
         let d = net.join(&name);
-        let ecn = |kind: &str| {
+        let mut problems = Problems::new();
+        let mut ecn = |kind: &str| {
             let dir = d.join("ecn").join(kind).join("enable");
             dir.is_dir().then(|| {
-                root.names(&dir)
+                root.names(&dir, &mut problems)
                     .iter()
-                    .filter_map(|p| Some((p.parse::<u8>().ok()?, root.read(&dir.join(p))? == "1")))
+                    .filter_map(|p| {
+                        let prio = p.parse::<u8>().ok()?;
+                        Some((prio, root.read(&dir.join(p), &mut problems)? == "1"))
+                    })
                     .collect::<BTreeMap<u8, bool>>()
             })
         };
+        let (ecn_np, ecn_rp) = (ecn("roce_np"), ecn("roce_rp"));
         netdevs.insert(
             name.clone(),
             Netdev {
-                mtu: root.read(&d.join("mtu")).and_then(|m| m.parse().ok()),
-                operstate: root.read(&d.join("operstate")),
-                ecn_np: ecn("roce_np"),
-                ecn_rp: ecn("roce_rp"),
+                mtu: root
+                    .read(&d.join("mtu"), &mut problems)
+                    .and_then(|m| m.parse().ok()),
+                operstate: root.read(&d.join("operstate"), &mut problems),
+                ecn_np,
+                ecn_rp,
                 name,
+                unreadable: problems,
             },
         );
     }
+    class_problems.extend(net_problems);
     Host {
         root: root.0.clone(),
         rdma_class: ib.is_dir(),
         devices,
         netdevs,
+        unreadable: class_problems,
     }
 }
 

@@ -8,6 +8,7 @@
 //! ourselves (crate-stack.md, pitfall 1).
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use thiserror::Error;
@@ -28,6 +29,9 @@ pub enum ConnectError {
         #[source]
         source: kube::config::KubeconfigError,
     },
+    /// Not a regular file, too large, or unreadable (the error names the file).
+    #[error(transparent)]
+    Unreadable(crate::bounded::ReadError),
     #[error("no kubeconfig: $KUBECONFIG is not set, the site config names none, and `{}` does not exist", default.display())]
     Missing { default: PathBuf },
     #[error("{origin} names `{}`, which does not exist", path.display())]
@@ -60,6 +64,9 @@ impl ConnectError {
             }
             Self::NotThere { .. } => {
                 "fix the path, or unset it to fall back to the site config's `kubeconfig` and ~/.kube/config"
+            }
+            Self::Unreadable(_) => {
+                "a kubeconfig is a regular YAML file: check --kubeconfig, $KUBECONFIG and the site config's `kubeconfig`"
             }
             _ => "check the kubeconfig with `kubectl version`",
         }
@@ -120,13 +127,36 @@ pub async fn from_settings(
     conn: &Connection,
     settings: &crate::settings::Settings,
 ) -> Result<kube::Client, ConnectError> {
-    client(conn, &settings.env, settings.kubeconfig()).await
+    client_with_timeouts(
+        conn,
+        &settings.env,
+        settings.kubeconfig(),
+        settings.kube_timeouts(),
+    )
+    .await
 }
 
 pub async fn client(
     conn: &Connection,
     env: &Env,
     site_kubeconfig: Option<&PathBuf>,
+) -> Result<kube::Client, ConnectError> {
+    let defaults = (
+        Duration::from_secs(crate::settings::DEFAULT_KUBE_CONNECT_TIMEOUT.into()),
+        Duration::from_secs(crate::settings::DEFAULT_KUBE_READ_TIMEOUT.into()),
+    );
+    client_with_timeouts(conn, env, site_kubeconfig, defaults).await
+}
+
+/// A client whose every API call has deadlines: `connect` to reach the server, `read` of
+/// silence while waiting for a response (a hung API server is an error, not a hang). Watches
+/// end on the server within 290 s and are restarted; a log stream silent for longer than `read`
+/// reconnects and resumes where it was (`kube::logs`).
+pub async fn client_with_timeouts(
+    conn: &Connection,
+    env: &Env,
+    site_kubeconfig: Option<&PathBuf>,
+    (connect, read): (Duration, Duration),
 ) -> Result<kube::Client, ConnectError> {
     let paths = kubeconfig_paths(conn, env, site_kubeconfig);
     // A path the user named that is not there is said as such, not as "no kubeconfig".
@@ -153,6 +183,9 @@ pub async fn client(
         if !path.exists() && conn.kubeconfig.is_none() {
             continue;
         }
+        // kube reads the file without a bound: check first that it is a regular file of a
+        // sane size (a kubeconfig that is /dev/zero or a FIFO must not hang or grow us).
+        crate::bounded::read(path, crate::bounded::KUBECONFIG).map_err(ConnectError::Unreadable)?;
         let kc = Kubeconfig::read_from(path).map_err(|source| ConnectError::Read {
             path: path.clone(),
             source,
@@ -200,6 +233,12 @@ pub async fn client(
             context: conn.context.clone(),
             source,
         })?;
+    config.connect_timeout = Some(connect);
+    config.read_timeout = Some(read);
+    // Count the read timeout from when a request is sent, not from when its pooled
+    // connection went idle.
+    config.reset_reader_on_write = true;
+    config.write_timeout = Some(read);
     let no_proxy = env.get("NO_PROXY").or_else(|| env.get("no_proxy"));
     if let (Some(np), Some(host)) = (no_proxy, config.cluster_url.host())
         && no_proxy_matches(np, host)

@@ -19,6 +19,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::{AsyncBufReadExt, StreamExt};
+
+/// The longest log line delivered whole; longer ones come in pieces of this size.
+pub const LOG_LINE_MAX: u64 = 1 << 20;
 use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::jiff::Timestamp;
 use kube::Api;
@@ -293,7 +296,12 @@ async fn stream_pod(
                 let mut buf = Vec::with_capacity(256);
                 loop {
                     buf.clear();
-                    match reader.read_until(b'\n', &mut buf).await {
+                    // A pod that prints without a newline must not grow us: a line longer
+                    // than LOG_LINE_MAX is delivered in pieces of that size.
+                    match futures::AsyncReadExt::take(&mut reader, LOG_LINE_MAX)
+                        .read_until(b'\n', &mut buf)
+                        .await
+                    {
                         Ok(0) => break,
                         Ok(_) => {
                             if buf.last() == Some(&b'\n') {

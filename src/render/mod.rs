@@ -39,7 +39,7 @@ pub enum RenderError {
     ReadTemplate {
         path: PathBuf,
         #[source]
-        source: std::io::Error,
+        source: crate::bounded::ReadError,
     },
     #[error("template `{name}` is invalid: {message}")]
     Template { name: String, message: String },
@@ -122,12 +122,11 @@ impl Renderer {
             let custom = override_dir.map(|d| d.join(name)).filter(|p| p.is_file());
             let (source, origin) = match custom {
                 Some(path) => {
-                    let text = std::fs::read_to_string(&path).map_err(|source| {
-                        RenderError::ReadTemplate {
+                    let text = crate::bounded::read_string(&path, crate::bounded::TEMPLATE)
+                        .map_err(|source| RenderError::ReadTemplate {
                             path: path.clone(),
                             source,
-                        }
-                    })?;
+                        })?;
                     (text, path.display().to_string())
                 }
                 None => ((*builtin).to_string(), "builtin".to_string()),

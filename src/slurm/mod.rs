@@ -36,7 +36,10 @@ impl SlurmError {
                 "load the Slurm module (`module load slurm`) or set `slurm.binDir` in the site config to where `{program}` lives"
             ),
             Self::Process(ProcessError::Timeout { .. }) => {
-                "the Slurm controller may be overloaded or down; `scontrol ping` tells".into()
+                "the Slurm controller may be overloaded or down: `scontrol ping` tells; raise `slurm.timeout` in the site config if it is only slow".into()
+            }
+            Self::Process(ProcessError::OutputTooLarge { .. }) => {
+                "this is not what a Slurm tool prints: check `slurm.binDir` and PATH for a wrapper".into()
             }
             Self::Process(_) => "check that the Slurm client tools work here, e.g. `sinfo`".into(),
             Self::Refused { kind, .. } => kind.hint().into(),
@@ -101,7 +104,19 @@ fn args(a: &[&str]) -> Vec<String> {
 
 impl Slurm {
     pub fn new(bin_dir: Option<&Path>) -> Self {
-        let mut runner = Runner::new(bin_dir).with_timeout(Duration::from_secs(60));
+        Self::with_timeout(
+            bin_dir,
+            Duration::from_secs(crate::settings::DEFAULT_SLURM_TIMEOUT.into()),
+        )
+    }
+
+    /// The site's Slurm: `slurm.binDir` and `slurm.timeout`.
+    pub fn from_settings(settings: &crate::settings::Settings) -> Self {
+        Self::with_timeout(settings.slurm_bin_dir(), settings.slurm_timeout())
+    }
+
+    pub fn with_timeout(bin_dir: Option<&Path>, timeout: Duration) -> Self {
+        let mut runner = Runner::new(bin_dir).with_timeout_from(timeout, "slurm.timeout");
         // The parsers read Slurm's standard time format; a user's own format must not leak in.
         runner
             .env

@@ -21,9 +21,19 @@ pub struct PartitionInfo {
     pub pos: Option<Pos>,
 }
 
+/// The most entries a list or mapping of a job spec may have. Real specs have tens (env
+/// variables, arguments); the limit keeps a hostile spec from passing validation and then
+/// failing deep in rendering (a manifest with millions of nodes), and it is said with the
+/// list's position.
+pub const MAX_SPEC_ITEMS: usize = 4096;
+/// The same for config files, whose `nodeNames.map` may list every node of a large cluster.
+pub const MAX_CONFIG_ITEMS: usize = 100_000;
+
 pub struct Decoder {
     /// What the top level is called in messages ("the job spec", "the site config").
     pub root_name: &'static str,
+    /// The most entries of one list or mapping ([`MAX_SPEC_ITEMS`] unless changed).
+    pub max_items: usize,
     pub diags: Diagnostics,
     /// Position of every field read, by dotted path; used by cross-field checks.
     pub spans: BTreeMap<String, Pos>,
@@ -75,7 +85,10 @@ impl<'a> MapReader<'a> {
             } else {
                 format!("`{}`", self.path)
             };
-            let message = format!("unknown field `{}` in {section}", key.name);
+            let message = format!(
+                "unknown field `{}` in {section}",
+                crate::diag::excerpt(&key.name)
+            );
             match did_you_mean(&key.name, self.used.iter().copied()) {
                 Some(s) => d.diags.error_hint(
                     &key.pos,
@@ -106,13 +119,50 @@ impl Decoder {
     pub fn new() -> Self {
         Self {
             root_name: "the job spec",
+            max_items: MAX_SPEC_ITEMS,
             diags: Diagnostics::default(),
             spans: BTreeMap::new(),
         }
     }
 
+    /// True (and an error at the list's position) when a list or mapping has more entries
+    /// than [`Decoder::max_items`].
+    pub fn too_many(&mut self, node: &Node, path: &str) -> bool {
+        let len = match &node.value {
+            Value::Seq(items) => items.len(),
+            Value::Map(entries) => entries.len(),
+            _ => return false,
+        };
+        if len <= self.max_items {
+            return false;
+        }
+        let what = if path.is_empty() {
+            self.root_name.to_string()
+        } else {
+            format!("`{path}`")
+        };
+        self.diags.error_hint(
+            &node.pos,
+            "too-many",
+            format!(
+                "{what} has {len} {}, more than the limit of {}",
+                if matches!(node.value, Value::Seq(_)) {
+                    "items"
+                } else {
+                    "keys"
+                },
+                self.max_items
+            ),
+            "is this the file you meant? no real job needs this many",
+        );
+        true
+    }
+
     pub fn map<'a>(&mut self, node: &'a Node, path: &str) -> Option<MapReader<'a>> {
         self.spans.insert(path.to_string(), node.pos.clone());
+        if self.too_many(node, path) {
+            return None;
+        }
         match &node.value {
             Value::Map(_) => Some(MapReader {
                 node,
@@ -223,7 +273,10 @@ impl Decoder {
                     self.diags.error_hint(
                         &node.pos,
                         "type",
-                        format!("`{path}` must be `true` or `false`, found `{text}`"),
+                        format!(
+                            "`{path}` must be `true` or `false`, found `{}`",
+                            crate::diag::excerpt(text)
+                        ),
                         "YAML 1.2 reads yes/no/on/off as strings; write true or false",
                     );
                     return None;
@@ -241,6 +294,9 @@ impl Decoder {
         };
         let path = m.path(name);
         self.record(&path, node);
+        if self.too_many(node, &path) {
+            return Vec::new();
+        }
         match &node.value {
             Value::Seq(items) => items
                 .iter()
@@ -273,6 +329,9 @@ impl Decoder {
         };
         let path = m.path(name);
         self.record(&path, node);
+        if self.too_many(node, &path) {
+            return Vec::new();
+        }
         let Value::Map(entries) = &node.value else {
             self.type_error(node, &path, "a mapping of NAME: value");
             return Vec::new();
@@ -328,7 +387,10 @@ impl Decoder {
         self.diags.error_hint(
             &node.pos,
             "enum",
-            format!("`{path}` is `{text}`, which is not an allowed value"),
+            format!(
+                "`{path}` is `{}`, which is not an allowed value",
+                crate::diag::excerpt(&text)
+            ),
             hint,
         );
         None
@@ -384,8 +446,8 @@ impl Decoder {
 
 fn describe(node: &Node) -> String {
     match &node.value {
-        Value::Scalar { text, .. } if text.chars().count() <= 40 => {
-            format!("{} `{}`", node.kind(), text.escape_debug())
+        Value::Scalar { text, .. } => {
+            format!("{} `{}`", node.kind(), crate::diag::excerpt(text))
         }
         _ => node.kind().to_string(),
     }
@@ -577,6 +639,9 @@ fn decode_extra_options(d: &mut Decoder, m: &mut MapReader<'_>) -> Vec<ExtraOpti
     let Some(node) = m.field("extraOptions") else {
         return Vec::new();
     };
+    if d.too_many(node, "slurm.extraOptions") {
+        return Vec::new();
+    }
     let Value::Map(entries) = &node.value else {
         d.type_error(
             node,
@@ -728,7 +793,10 @@ fn decode_container(d: &mut Decoder, node: &Node) -> Option<Container> {
             "an image reference has no spaces or control characters, e.g. `nvcr.io/nvidia/pytorch:25.01-py3`",
             |i| {
                 if i.is_empty() || i.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                    Err(format!("`{}` is not an image reference", i.escape_debug()))
+                    Err(format!(
+                        "`{}` is not an image reference",
+                        crate::diag::excerpt(i)
+                    ))
                 } else {
                     Ok(())
                 }

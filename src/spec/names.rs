@@ -10,19 +10,20 @@ pub const MAX_JOB_NAME: usize = 40;
 
 /// DNS-1035 label (Kubernetes Service names): `[a-z]([-a-z0-9]*[a-z0-9])?`.
 pub fn check_job_name(name: &str) -> Result<(), String> {
+    let q = crate::diag::excerpt(name);
     if name.is_empty() {
         return Err("the name is empty".into());
     }
     if name.len() > MAX_JOB_NAME {
         return Err(format!(
-            "`{name}` is {} characters long; at most {MAX_JOB_NAME} fit into the pod and Service names the training operator derives from it",
+            "`{q}` is {} characters long; at most {MAX_JOB_NAME} fit into the pod and Service names the training operator derives from it",
             name.len()
         ));
     }
     check_dns_label(name, 63)?;
     if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
         return Err(format!(
-            "`{name}` must start with a lowercase letter (Kubernetes Service names are DNS-1035 labels)"
+            "`{q}` must start with a lowercase letter (Kubernetes Service names are DNS-1035 labels)"
         ));
     }
     Ok(())
@@ -30,21 +31,20 @@ pub fn check_job_name(name: &str) -> Result<(), String> {
 
 /// DNS-1123 label: lowercase alphanumerics and `-`, starting and ending alphanumeric.
 pub fn check_dns_label(name: &str, max: usize) -> Result<(), String> {
+    let q = crate::diag::excerpt(name);
     if name.is_empty() || name.len() > max {
-        return Err(format!("`{name}` must be 1 to {max} characters long"));
+        return Err(format!("`{q}` must be 1 to {max} characters long"));
     }
     if !name
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
         return Err(format!(
-            "`{name}` may only contain lowercase letters, digits and `-`"
+            "`{q}` may only contain lowercase letters, digits and `-`"
         ));
     }
     if name.starts_with('-') || name.ends_with('-') {
-        return Err(format!(
-            "`{name}` must start and end with a letter or digit"
-        ));
+        return Err(format!("`{q}` must start and end with a letter or digit"));
     }
     Ok(())
 }
@@ -52,12 +52,13 @@ pub fn check_dns_label(name: &str, max: usize) -> Result<(), String> {
 /// DNS-1123 subdomain (namespaces are labels; ServiceAccounts, PriorityClasses and PVCs are
 /// subdomains).
 pub fn check_dns_subdomain(name: &str) -> Result<(), String> {
+    let q = crate::diag::excerpt(name);
     if name.is_empty() || name.len() > 253 {
-        return Err(format!("`{name}` must be 1 to 253 characters long"));
+        return Err(format!("`{q}` must be 1 to 253 characters long"));
     }
     for part in name.split('.') {
         check_dns_label(part, 63).map_err(|_| {
-            format!("`{name}` is not a DNS-1123 subdomain (lowercase letters, digits, `-` and `.`)")
+            format!("`{q}` is not a DNS-1123 subdomain (lowercase letters, digits, `-` and `.`)")
         })?;
     }
     Ok(())
@@ -106,6 +107,7 @@ pub fn describe_char(c: char) -> String {
 
 /// Environment variable names: C identifiers, as POSIX shells and Kubernetes expect.
 pub fn check_env_name(name: &str) -> Result<(), String> {
+    let q = crate::diag::excerpt(name);
     let mut chars = name.chars();
     let ok = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
@@ -113,7 +115,7 @@ pub fn check_env_name(name: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "`{name}` is not a valid environment variable name (letters, digits and `_`, not starting with a digit)"
+            "`{q}` is not a valid environment variable name (letters, digits and `_`, not starting with a digit)"
         ))
     }
 }
@@ -145,13 +147,16 @@ pub const RESERVED_ENV: &[&str] = &[
 /// Kubernetes extended resource names such as `rdma/rdma_shared_device_a` or
 /// `nvidia.com/gpu`: `<dns subdomain>/<name>`.
 pub fn check_resource_name(name: &str) -> Result<(), String> {
+    let q = crate::diag::excerpt(name);
     let Some((prefix, rest)) = name.split_once('/') else {
         return Err(format!(
-            "`{name}` is not an extended resource name of the form `vendor.example/name`"
+            "`{q}` is not an extended resource name of the form `vendor.example/name`"
         ));
     };
-    check_dns_subdomain(prefix)
-        .map_err(|_| format!("`{name}`: `{prefix}` is not a DNS subdomain"))?;
+    check_dns_subdomain(prefix).map_err(|_| {
+        let prefix = crate::diag::excerpt(prefix);
+        format!("`{q}`: `{prefix}` is not a DNS subdomain")
+    })?;
     let ok = !rest.is_empty()
         && rest.len() <= 63
         && rest
@@ -162,13 +167,15 @@ pub fn check_resource_name(name: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("`{name}`: `{rest}` is not a valid resource name"))
+        let rest = crate::diag::excerpt(rest);
+        Err(format!("`{q}`: `{rest}` is not a valid resource name"))
     }
 }
 
 /// A name of an RDMA device (`mlx5_0`), optionally with a port (`mlx5_0:1`), as NCCL_IB_HCA
 /// takes them.
 pub fn check_hca(name: &str) -> Result<(), String> {
+    let q = crate::diag::excerpt(name);
     let (dev, port) = match name.split_once(':') {
         Some((d, p)) => (d, Some(p)),
         None => (name, None),
@@ -183,7 +190,7 @@ pub fn check_hca(name: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "`{name}` is not an RDMA device name such as `mlx5_0` or `mlx5_0:1`"
+            "`{q}` is not an RDMA device name such as `mlx5_0` or `mlx5_0:1`"
         ))
     }
 }
@@ -199,6 +206,7 @@ pub fn check_ifname_list(value: &str) -> Result<(), String> {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'@'));
         if !ok {
+            let name = crate::diag::excerpt(name);
             return Err(format!(
                 "`{name}` is not a network interface name (e.g. `eth0`, `ens1f0`, `^lo,docker`)"
             ));

@@ -29,26 +29,52 @@ impl TimeLimit {
     }
 }
 
+/// The longest finite time limit Slurm can hold: `parse_time.c` turns a limit into seconds and
+/// rounds up to minutes as `(seconds + 59) / 60` in 32-bit signed arithmetic, so any limit
+/// above `(i32::MAX - 59) / 60` minutes wraps. Seen on the test cluster (sbatch 22.05.8):
+/// `--time=35791393` is `TimeLimit=24855-03:13:00`, `--time=35791394` (and
+/// `24855-03:13:59`) is `TimeLimit=2957761-01:03:00`, and `999999999` shows as `INVALID`.
+pub const MAX_SLURM_MINUTES: u64 = (i32::MAX as u64 - 59) / 60;
+
 /// Parse a time limit in any form `sbatch --time` accepts (`minutes`, `minutes:seconds`,
 /// `hours:minutes:seconds`, `days-hours`, `days-hours:minutes`, `days-hours:minutes:seconds`,
-/// `UNLIMITED`/`INFINITE`) or a duration with units (`48h`, `90m`, `2d`, `1d12h`, `30s`).
+/// `UNLIMITED`/`INFINITE`/`-1`) or a duration with units (`48h`, `90m`, `2d`, `1d12h`, `30s`).
+/// As in Slurm (`sbatch(1)`, `src/common/parse_time.c`), `0` in Slurm's own forms asks for no
+/// time limit, and `-1`, `INFINITE` and `UNLIMITED` are unlimited; a limit longer than
+/// [`MAX_SLURM_MINUTES`] is refused rather than passed on to overflow.
 pub fn parse_time(text: &str) -> Result<TimeLimit, String> {
+    let q = crate::diag::excerpt(text);
     let t = text.trim();
     if t.is_empty() {
         return Err("empty time limit".into());
     }
-    if t.eq_ignore_ascii_case("unlimited") || t.eq_ignore_ascii_case("infinite") {
+    if t.eq_ignore_ascii_case("unlimited") || t.eq_ignore_ascii_case("infinite") || t == "-1" {
         return Ok(TimeLimit(None));
     }
+    let within_slurm = |seconds: u64| -> Result<TimeLimit, String> {
+        if seconds.div_ceil(60) > MAX_SLURM_MINUTES {
+            return Err(format!(
+                "`{q}` is longer than the longest time limit Slurm can hold, {MAX_SLURM_MINUTES} minutes ({}); write `UNLIMITED` for no limit",
+                TimeLimit(Some(MAX_SLURM_MINUTES * 60)).to_slurm()
+            ));
+        }
+        Ok(TimeLimit(Some(seconds)))
+    };
     if t.bytes().any(|b| b.is_ascii_alphabetic()) {
-        return parse_duration_units(t).map(|s| TimeLimit(Some(s)));
+        let seconds = parse_duration_units(t)?;
+        if seconds == 0 {
+            return Err(format!(
+                "`{q}` is a time limit of zero: write `UNLIMITED` (or Slurm's `0`) for no limit"
+            ));
+        }
+        return within_slurm(seconds);
     }
     let num = |s: &str| -> Result<u64, String> {
         if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) || s.len() > 9 {
-            return Err(format!("`{text}` is not a valid time limit"));
+            return Err(format!("`{q}` is not a valid time limit"));
         }
         s.parse::<u64>()
-            .map_err(|_| format!("`{text}` is not a valid time limit"))
+            .map_err(|_| format!("`{q}` is not a valid time limit"))
     };
     let seconds = if let Some((days, rest)) = t.split_once('-') {
         let d = num(days)?;
@@ -57,7 +83,7 @@ pub fn parse_time(text: &str) -> Result<TimeLimit, String> {
             [h] => (num(h)?, 0, 0),
             [h, m] => (num(h)?, num(m)?, 0),
             [h, m, s] => (num(h)?, num(m)?, num(s)?),
-            _ => return Err(format!("`{text}` has too many `:` parts")),
+            _ => return Err(format!("`{q}` has too many `:` parts")),
         };
         d * 86_400 + h * 3600 + m * 60 + s
     } else {
@@ -66,21 +92,23 @@ pub fn parse_time(text: &str) -> Result<TimeLimit, String> {
             [m] => num(m)? * 60,
             [m, s] => num(m)? * 60 + num(s)?,
             [h, m, s] => num(h)? * 3600 + num(m)? * 60 + num(s)?,
-            _ => return Err(format!("`{text}` has too many `:` parts")),
+            _ => return Err(format!("`{q}` has too many `:` parts")),
         }
     };
     if seconds == 0 {
-        return Err("a time limit of zero would stop the job at once".into());
+        // sbatch(1): "A time limit of zero requests that no time limit be imposed."
+        return Ok(TimeLimit(None));
     }
-    Ok(TimeLimit(Some(seconds)))
+    within_slurm(seconds)
 }
 
 /// A command-line duration: `500ms`, `30s`, `10m`, `2h`, `1d`, combinations like `1h30m`,
 /// decimals like `1.5m`, or plain seconds (`90`). The one parser behind `logs --since`,
 /// `fabric-check --watch` and `nccl-check --init-timeout`.
 pub fn parse_cli_duration(text: &str) -> Result<std::time::Duration, String> {
+    let q = crate::diag::excerpt(text);
     let t = text.trim();
-    let err = || format!("`{text}` is not a duration: write e.g. `30s`, `10m`, `1h30m` or `500ms`");
+    let err = || format!("`{q}` is not a duration: write e.g. `30s`, `10m`, `1h30m` or `500ms`");
     let secs = if let Ok(v) = t.parse::<f64>() {
         v
     } else {
@@ -118,6 +146,7 @@ pub fn parse_cli_duration(text: &str) -> Result<std::time::Duration, String> {
 }
 
 fn parse_duration_units(t: &str) -> Result<u64, String> {
+    let q = crate::diag::excerpt(t);
     let mut total: u64 = 0;
     let mut digits = String::new();
     let mut any = false;
@@ -131,23 +160,23 @@ fn parse_duration_units(t: &str) -> Result<u64, String> {
             'h' | 'H' => 3600,
             'm' | 'M' => 60,
             's' | 'S' => 1,
-            _ => return Err(format!("`{t}` is not a valid duration (units: d, h, m, s)")),
+            _ => return Err(format!("`{q}` is not a valid duration (units: d, h, m, s)")),
         };
         if digits.is_empty() || digits.len() > 9 {
             return Err(format!(
-                "`{t}` is not a valid duration (e.g. `48h`, `1d12h`, `90m`)"
+                "`{q}` is not a valid duration (e.g. `48h`, `1d12h`, `90m`)"
             ));
         }
         let n: u64 = digits
             .parse()
-            .map_err(|_| format!("`{t}` is not a valid duration"))?;
+            .map_err(|_| format!("`{q}` is not a valid duration"))?;
         total = total.saturating_add(n.saturating_mul(unit));
         digits.clear();
         any = true;
     }
     if !digits.is_empty() || !any {
         return Err(format!(
-            "`{t}` is missing a unit after the last number (d, h, m, s)"
+            "`{q}` is missing a unit after the last number (d, h, m, s)"
         ));
     }
     if total == 0 {
@@ -160,17 +189,18 @@ fn parse_duration_units(t: &str) -> Result<u64, String> {
 /// the same) into MiB. A bare number is MiB, as in `sbatch --mem`. `0` means "all memory of
 /// the node" for Slurm and is kept.
 pub fn parse_slurm_memory(text: &str) -> Result<u64, String> {
+    let q = crate::diag::excerpt(text);
     let t = text.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
     if num.is_empty() || num.len() > 15 || unit.starts_with('.') {
         return Err(format!(
-            "`{text}` is not a whole memory size (e.g. `512G`, `1800G`, `64000M`; write `1536M` for 1.5G)"
+            "`{q}` is not a whole memory size (e.g. `512G`, `1800G`, `64000M`; write `1536M` for 1.5G)"
         ));
     }
     let n: u64 = num
         .parse()
-        .map_err(|_| format!("`{text}` is not a memory size"))?;
+        .map_err(|_| format!("`{q}` is not a memory size"))?;
     let factor_kib: u64 = match unit {
         "K" | "k" | "Ki" | "KiB" | "KB" => 1,
         "" | "M" | "m" | "Mi" | "MiB" | "MB" => 1024,
@@ -178,7 +208,8 @@ pub fn parse_slurm_memory(text: &str) -> Result<u64, String> {
         "T" | "t" | "Ti" | "TiB" | "TB" => 1024 * 1024 * 1024,
         _ => {
             return Err(format!(
-                "`{text}` has an unknown unit `{unit}` (Slurm units: K, M, G, T; all binary)"
+                "`{q}` has an unknown unit `{}` (Slurm units: K, M, G, T; all binary)",
+                crate::diag::excerpt(unit)
             ));
         }
     };
@@ -186,7 +217,7 @@ pub fn parse_slurm_memory(text: &str) -> Result<u64, String> {
         .checked_mul(factor_kib)
         .ok_or("memory size is too large")?;
     if unit.starts_with(['K', 'k']) && kib % 1024 != 0 {
-        return Err(format!("`{text}` is not a whole number of MiB"));
+        return Err(format!("`{q}` is not a whole number of MiB"));
     }
     Ok(kib / 1024)
 }
@@ -207,9 +238,9 @@ pub fn slurm_memory_string(mib: u64) -> String {
 /// Check a Kubernetes resource quantity (`16`, `500m`, `64Gi`, `1.5`, `2e3`) and return it
 /// unchanged. The grammar is apimachinery's `resource.Quantity`.
 pub fn check_quantity(text: &str) -> Result<String, String> {
+    let q = crate::diag::excerpt(text);
     let t = text.trim();
-    let bad =
-        || format!("`{text}` is not a Kubernetes quantity (e.g. `16`, `500m`, `64Gi`, `200G`)");
+    let bad = || format!("`{q}` is not a Kubernetes quantity (e.g. `16`, `500m`, `64Gi`, `200G`)");
     let body = t.strip_prefix(['+', '-']).unwrap_or(t);
     let num_end = body
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -247,7 +278,7 @@ pub fn check_quantity(text: &str) -> Result<String, String> {
         return Err(bad());
     }
     if t.starts_with('-') {
-        return Err(format!("`{text}` is negative"));
+        return Err(format!("`{q}` is negative"));
     }
     Ok(t.to_string())
 }
@@ -255,6 +286,7 @@ pub fn check_quantity(text: &str) -> Result<String, String> {
 /// Parse a byte size with SI (`500G` = 500 * 10^9) or binary (`500Gi`) units, as Kubernetes
 /// does; used for checkpoint sizes, which are compared against GPFS quotas in KiB.
 pub fn parse_bytes(text: &str) -> Result<u64, String> {
+    let q = crate::diag::excerpt(text);
     let t = text.trim();
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -262,7 +294,7 @@ pub fn parse_bytes(text: &str) -> Result<u64, String> {
     let (num, unit) = t.split_at(split);
     let n: f64 = num
         .parse()
-        .map_err(|_| format!("`{text}` is not a size (e.g. `500Gi`, `1.5T`, `800G`)"))?;
+        .map_err(|_| format!("`{q}` is not a size (e.g. `500Gi`, `1.5T`, `800G`)"))?;
     let factor: f64 = match unit.trim() {
         "" | "B" => 1.0,
         "k" | "K" | "KB" => 1e3,
@@ -277,13 +309,14 @@ pub fn parse_bytes(text: &str) -> Result<u64, String> {
         "Pi" | "PiB" => 1024.0_f64.powi(5),
         other => {
             return Err(format!(
-                "`{text}` has an unknown unit `{other}` (use B, K, M, G, T, P or Ki, Mi, Gi, Ti, Pi)"
+                "`{q}` has an unknown unit `{}` (use B, K, M, G, T, P or Ki, Mi, Gi, Ti, Pi)",
+                crate::diag::excerpt(other)
             ));
         }
     };
     let bytes = n * factor;
     if !bytes.is_finite() || !(0.0..=1e20).contains(&bytes) {
-        return Err(format!("`{text}` is out of range"));
+        return Err(format!("`{q}` is out of range"));
     }
     Ok(bytes.round() as u64)
 }
@@ -339,6 +372,13 @@ mod tests {
             ("45s", "00:00:45"),
             ("UNLIMITED", "UNLIMITED"),
             ("infinite", "UNLIMITED"),
+            // sbatch(1): zero asks for no limit; parse_time.c: -1 is INFINITE.
+            ("0", "UNLIMITED"),
+            ("00:00:00", "UNLIMITED"),
+            ("-1", "UNLIMITED"),
+            // The longest Slurm can hold, exactly.
+            ("35791393", "24855-03:13:00"),
+            ("24855-03:13:00", "24855-03:13:00"),
         ];
         for (input, want) in cases {
             assert_eq!(
@@ -349,11 +389,16 @@ mod tests {
         }
         for bad in [
             "",
-            "0",
+            "0s",
             "abc",
             "1:2:3:4",
             "2-",
-            "-1",
+            "-2",
+            "35791394",
+            "999999999",
+            "24855-03:13:01",
+            "24855-03:13:59",
+            "999999999d",
             "48",
             "h",
             "12x",
@@ -365,6 +410,11 @@ mod tests {
             }
             assert!(parse_time(bad).is_err(), "{bad} should be rejected");
         }
+        let err = parse_time("999999999").unwrap_err();
+        assert!(
+            err.contains("35791393 minutes (24855-03:13:00)"),
+            "the maximum is named: {err}"
+        );
     }
 
     #[test]

@@ -1155,7 +1155,11 @@ fn tables_fit_a_terminal_and_are_never_wrapped_in_a_pipe() {
     );
     // On an 80-column terminal every line fits.
     let out = std::process::Command::new("script")
-        .args(["-qec", &format!("stty rows 40 cols 80; {doctor}"), "/dev/null"])
+        .args([
+            "-qec",
+            &format!("stty rows 40 cols 80; {doctor}"),
+            "/dev/null",
+        ])
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HYBRIDCTL_SITE_CONFIG", "/dev/null")

@@ -4,6 +4,7 @@
 mod util;
 
 mod agreement;
+mod bounds;
 mod cli;
 mod contract;
 mod fabric;
@@ -13,6 +14,7 @@ mod hostile;
 mod kube;
 mod logs;
 mod nccl;
+mod properties;
 mod quota;
 mod rbac;
 mod render;
