@@ -111,6 +111,14 @@ fn held_job(c: &Cluster) -> String {
     id
 }
 
+/// Leave no held job behind for the next test.
+fn cancel_held(c: &Cluster, id: &str) {
+    let _ = std::process::Command::new("scancel")
+        .arg(id)
+        .env("SLURM_CONF", &c.conf)
+        .status();
+}
+
 fn assert_untouched(c: &Cluster, id: &str) {
     assert_eq!(
         c.squeue_state(id).as_deref(),
@@ -161,10 +169,7 @@ fn cancel_of_unknown_name_touches_no_job() {
     );
     assert_never_widened(&log);
     assert_untouched(&c, &other);
-    let _ = std::process::Command::new("scancel")
-        .arg(&other)
-        .env("SLURM_CONF", &c.conf)
-        .status();
+    cancel_held(&c, &other);
 }
 
 #[test]
@@ -233,10 +238,7 @@ fn status_of_unknown_name_prints_no_queue() {
     }
     assert!(calls(&log).is_empty(), "{:?}", calls(&log));
     assert_untouched(&c, &other);
-    let _ = std::process::Command::new("scancel")
-        .arg(&other)
-        .env("SLURM_CONF", &c.conf)
-        .status();
+    cancel_held(&c, &other);
 }
 
 #[test]
@@ -254,10 +256,7 @@ fn logs_of_unknown_name_is_an_error() {
     assert!(stderr(&out).contains("`no-such-job`"), "{}", stderr(&out));
     assert!(calls(&log).is_empty(), "{:?}", calls(&log));
     assert_untouched(&c, &other);
-    let _ = std::process::Command::new("scancel")
-        .arg(&other)
-        .env("SLURM_CONF", &c.conf)
-        .status();
+    cancel_held(&c, &other);
 }
 
 #[test]
@@ -298,10 +297,7 @@ fn fabric_check_pairwise_of_unknown_nodes_touches_no_job() {
     }
     assert_never_widened(&log);
     assert_untouched(&c, &other);
-    let _ = std::process::Command::new("scancel")
-        .arg(&other)
-        .env("SLURM_CONF", &c.conf)
-        .status();
+    cancel_held(&c, &other);
 }
 
 #[test]
@@ -371,10 +367,7 @@ fn gc_asks_slurm_only_about_the_ids_it_found() {
     assert_never_widened(&log);
     assert_untouched(&c, &other);
     let _ = p.kubectl_admin(&["delete", "pytorchjob", "-n", &p.ns, &name, "--wait=false"]);
-    let _ = std::process::Command::new("scancel")
-        .arg(&other)
-        .env("SLURM_CONF", &c.conf)
-        .status();
+    cancel_held(&c, &other);
 }
 
 #[test]
@@ -877,10 +870,7 @@ fn json_from_the_clusters_validates_and_an_empty_result_is_an_empty_list() {
             .expect("runs");
         assert_document("doctor-report", &json_of(&out));
     }
-    let _ = std::process::Command::new("scancel")
-        .arg(&other)
-        .env("SLURM_CONF", &c.conf)
-        .status();
+    cancel_held(&c, &other);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -101,8 +101,10 @@ fn gpfs_errors_are_shown_in_gpfs_words() {
         .args(["quota", "-j", "gpfs09:projA"])
         .output()
         .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
+    // A file system that does not exist is the input's fault (1), said in our words first.
+    assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
+    assert!(err.contains("GPFS knows no file system `gpfs09`"), "{err}");
     assert!(err.contains("is not known to the GPFS cluster"), "{err}");
     assert!(err.contains("hint:"), "{err}");
 }
