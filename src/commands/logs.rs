@@ -308,6 +308,9 @@ pub fn run(args: LogsArgs, env: Env, out: &Output, color: ColorChoice) -> Result
         }
         if let Some(a) = nccl.as_mut() {
             a.finish();
+            if matches!(end, Some(End::Finished(_))) {
+                a.job_ended();
+            }
             let report = a.report();
             if printer.json {
                 let _ = serde_json::to_writer_pretty(&mut stdout, &report);

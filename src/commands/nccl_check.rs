@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use super::{Output, load_settings, require_valid};
 use crate::cli::{FabricArg, NcclCheckArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
-use crate::nccl::{Analyzer, Expectation, Fabric, scan};
+use crate::nccl::{Analyzer, Expectation, Fabric, NOTHING_TO_JUDGE, Outcome, scan};
 use crate::settings::{Env, Overrides, load_spec};
 
 pub fn run(args: NcclCheckArgs, env: Env, out: &Output) -> Result<ExitStatus> {
@@ -75,10 +75,14 @@ pub fn run(args: NcclCheckArgs, env: Env, out: &Output) -> Result<ExitStatus> {
             write!(stdout, "{}", report.summary_table(color))?;
         }
     }
-    Ok(if report.is_bad() {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
+    // Until the exit-status taxonomy lands: bad 1, nothing to judge 2 (not 0), else 0.
+    Ok(match report.outcome {
+        Outcome::Bad => ExitStatus::Failure,
+        Outcome::NothingToJudge => {
+            eprintln!("hybridctl: {NOTHING_TO_JUDGE}");
+            ExitStatus::Error
+        }
+        Outcome::Ok | Outcome::Warnings | Outcome::Unknown => ExitStatus::Success,
     })
 }
 

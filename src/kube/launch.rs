@@ -410,6 +410,10 @@ pub async fn run(
     logs.abort();
     // What NCCL did, when the job printed NCCL lines (NCCL_DEBUG=INFO is the default).
     nccl.finish();
+    if matches!(outcome, Outcome::Succeeded | Outcome::Failed { .. }) {
+        // The job ran to its end: a rank still without `Init COMPLETE` never got there.
+        nccl.job_ended();
+    }
     let report = nccl.report();
     if !report.ranks.is_empty() {
         let _ = writeln!(out, "hybridctl: NCCL summary of pytorchjob/{name}:");
