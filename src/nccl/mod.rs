@@ -522,6 +522,14 @@ impl Analyzer {
             self.torch_event(source, line, line_no, event);
             return;
         }
+        if parse::exit_marker(line) {
+            self.nccl_lines += 1;
+            self.dirty = true;
+            if self.ended.is_none() {
+                self.ended = Some(Evidence::new(source, line_no, line));
+            }
+            return;
+        }
         let Some(l) = parse::nccl_line(line) else {
             if let Some(v) = parse::bare_version(line) {
                 self.nccl_lines += 1;

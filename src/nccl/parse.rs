@@ -940,6 +940,17 @@ pub(crate) fn torch_event(line: &str) -> Option<TorchEvent> {
     None
 }
 
+/// A line that shows the job's processes ending without an error: PyTorch 2.4+'s
+/// `process group has NOT been destroyed before we destruct ProcessGroupNCCL` (printed at
+/// exit), `ProcessGroupNCCL destroyed`/`shutdown` lines.
+pub(crate) fn exit_marker(line: &str) -> bool {
+    line.contains("ProcessGroupNCCL")
+        && (line.contains("has NOT been destroyed")
+            || line.contains("destructor")
+            || line.contains("destroyed communicator")
+            || line.contains("shutdown()"))
+}
+
 /// `NCCL version 2.19.3` at the end of a PyTorch error, or NCCL's own bare `NCCL version
 /// 2.4.7+cuda9.2` line (printed on stdout by rank 0 in every version).
 pub(crate) fn bare_version(line: &str) -> Option<&str> {
