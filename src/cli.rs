@@ -371,6 +371,11 @@ pub struct FabricCheckArgs {
     #[arg(long, value_name = "SPEC")]
     pub spec: Option<String>,
 
+    /// Also read this saved `show_gids` output (GID types and netdevs sysfs does not show,
+    /// e.g. inside a pod)
+    #[arg(long, value_name = "FILE")]
+    pub show_gids: Option<PathBuf>,
+
     /// Watch the congestion and error counters for this long (e.g. `10s`, `2m`, `500ms`)
     #[arg(long, value_name = "DURATION")]
     pub watch: Option<String>,

@@ -128,7 +128,10 @@ fn check(args: FabricCheckArgs, env: Env, out: &Output) -> Result<(Report, TextO
         eprintln!("warning: {n}");
     }
     let mut checks: Vec<Check> = Vec::new();
-    let facts = probe::gather(&root, &tools, nccl.clone());
+    let mut facts = probe::gather(&root, &tools, nccl.clone());
+    if let Some(path) = &args.show_gids {
+        checks.extend(probe::apply_show_gids(&mut facts, path)?);
+    }
     if !args.no_local {
         checks.extend(audit::audit(&facts, &expect));
     }

@@ -293,7 +293,11 @@ pub fn judge_bw(
     let size = human_bytes(r.bytes);
     let avg = r.average_gbps;
     if r.bytes < BW_MIN_BYTES {
-        let what = if bidirectional { " (both directions)" } else { "" };
+        let what = if bidirectional {
+            " (both directions)"
+        } else {
+            ""
+        };
         return match r.msg_rate_mpps {
             Some(rate) => {
                 let pass = rate >= min_msg_rate_mpps;
@@ -325,7 +329,11 @@ pub fn judge_bw(
             threshold: None,
             reason: format!(
                 "{avg:.1} Gb/s average{} at {size} messages; no link rate to compare with",
-                if bidirectional { " (both directions)" } else { "" }
+                if bidirectional {
+                    " (both directions)"
+                } else {
+                    ""
+                }
             ),
         };
     };

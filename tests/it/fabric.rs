@@ -805,3 +805,58 @@ fn without_mlnx_qos_pfc_and_the_dscp_map_come_from_dcb() {
     let why = none["detail"].as_str().unwrap_or("");
     assert!(why.contains("mlnx_qos") && why.contains("dcb"), "{none}");
 }
+
+/// A saved `show_gids` output fills in GIDs that sysfs does not show (a pod that cannot read
+/// `gid_attrs`, or another view of the host); rows of devices this host lacks are reported.
+#[test]
+fn show_gids_output_is_read_with_the_sysfs_gids() {
+    let tree = fixtures().join("roce-no-v2-gid");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("show_gids.txt");
+    // The layout of mlnx-tools' `show_gids` (tabs; see tests/fixtures/fabric/outputs/show_gids
+    // for real outputs).
+    std::fs::write(
+        &file,
+        "DEV\tPORT\tINDEX\tGID\t\t\t\t\tIPv4  \t\tVER\tDEV\n---\t----\t-----\t---\t\t\t\t\t------------  \t---\t---\nmlx5_0\t1\t3\t0000:0000:0000:0000:0000:ffff:0a00:0101\t10.0.1.1  \tv2\tens1np0\nmlx5_9\t1\t3\t0000:0000:0000:0000:0000:ffff:0a00:0901\t10.0.9.1  \tv2\teth9\nn_gids_found=2\n",
+    )
+    .expect("write");
+    let out = fabric(&tree)
+        .args(["-o", "json", "--show-gids"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let check = |name: &str, subject: &str| -> Value {
+        v["checks"]
+            .as_array()
+            .expect("checks")
+            .iter()
+            .find(|c| c["check"] == name && c["subject"] == subject)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name} {subject}: {v}"))
+    };
+    assert_eq!(check("roce-v2-gid", "mlx5_0/1")["level"], "pass");
+    assert_eq!(check("roce-v2-gid", "mlx5_1/1")["level"], "fail");
+    let sg = check("show-gids", "host");
+    assert_eq!(sg["level"], "unknown");
+    assert!(
+        sg["evidence"][0]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("mlx5_9 1 3 ")
+    );
+
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "nothing here\n").expect("write");
+    let out = fabric(&tree)
+        .arg("--show-gids")
+        .arg(&empty)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("has no `show_gids` row"),
+        "{}",
+        stderr(&out)
+    );
+}
