@@ -57,6 +57,10 @@ pub fn default_thresholds() -> BTreeMap<String, Threshold> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Snapshot {
     pub values: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Netdevs whose `ethtool -S` was read, with all their statistics (to say which lack
+    /// pause counters instead of leaving them out).
+    #[serde(skip)]
+    pub ethtool: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
 impl Snapshot {
@@ -83,7 +87,10 @@ impl Snapshot {
                 values.insert(netdev.clone(), v);
             }
         }
-        Self { values }
+        Self {
+            values,
+            ethtool: ethtool.clone(),
+        }
     }
 }
 
@@ -112,7 +119,10 @@ pub fn parse_remote(node: &str, text: &str) -> Snapshot {
                 .insert(name.to_string(), value);
         }
     }
-    Snapshot { values }
+    Snapshot {
+        values,
+        ethtool: BTreeMap::new(),
+    }
 }
 
 /// Run on a node with `sh -c REMOTE_SCRIPT sh ROOT` (ROOT is an argument, never part of the
@@ -206,7 +216,26 @@ pub fn evaluate(
             format!("in {seconds:.1} s: {}", notes.join(", "))
         };
         check.hint = hint.map(str::to_string);
+        if let Some(stats) = snapshot.ethtool.get(subject)
+            && let Some(why) = ethtool::missing_pause(stats, lossless_priority)
+        {
+            check.level = check.level.max(Level::Unknown);
+            check.detail = format!("{}; {why}", check.detail);
+        }
         out.push(check);
+    }
+    // Ports whose statistics have no pause counter at all are not left out of the table.
+    for (netdev, stats) in &snapshot.ethtool {
+        if snapshot.values.contains_key(netdev) {
+            continue;
+        }
+        if let Some(why) = ethtool::missing_pause(stats, lossless_priority) {
+            out.push(
+                Check::new("counters", netdev.clone(), Level::Unknown, why).hint(
+                    "the NIC's driver exports no PFC pause counters: follow pause on the switch port (or use a NIC and driver that count per priority, e.g. mlx5)",
+                ),
+            );
+        }
     }
     out
 }
