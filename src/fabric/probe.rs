@@ -256,12 +256,8 @@ fn ib_active_mtu(runner: &Runner, dev: &str, port: u32) -> Result<u32, String> {
         port.to_string(),
     ];
     match runner.run("ibv_devinfo", &args, None) {
-        Ok(out) => qos::parse_ibv_active_mtu(&out.stdout).ok_or_else(|| {
-            format!(
-                "`{}` printed no active_mtu",
-                display_command("ibv_devinfo", &args)
-            )
-        }),
+        Ok(out) => qos::ibv_devinfo_port(&out.stdout, dev, port)
+            .map_err(|why| format!("`{}`: {why}", display_command("ibv_devinfo", &args))),
         Err(ProcessError::NotFound { .. }) => Err(
             "the active IB MTU is not in sysfs, and `ibv_devinfo` (rdma-core's ibverbs-utils) is not installed".into(),
         ),
