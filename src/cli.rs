@@ -371,6 +371,11 @@ pub struct FabricCheckArgs {
     #[arg(long, value_name = "SPEC")]
     pub spec: Option<String>,
 
+    /// Print the GPU x NIC topology of this host (sysfs, and `nvidia-smi topo -m` where
+    /// installed): PIX/PXB/PHB/NODE/SYS, GPUs whose nearest NIC is far, an NCCL_IB_HCA list
+    #[arg(long)]
+    pub topology: bool,
+
     /// Also read this saved `show_gids` output (GID types and netdevs sysfs does not show,
     /// e.g. inside a pod)
     #[arg(long, value_name = "FILE")]

@@ -45,6 +45,9 @@ fn thresholds(cfg: &FabricConfig) -> std::collections::BTreeMap<String, Threshol
 }
 
 pub fn run(args: FabricCheckArgs, env: Env, out: &Output) -> Result<ExitStatus> {
+    if args.topology {
+        return topology(&args, env);
+    }
     let health = args.health_check;
     match check(args, env, out) {
         Ok((report, format)) => {
@@ -77,6 +80,27 @@ pub fn run(args: FabricCheckArgs, env: Env, out: &Output) -> Result<ExitStatus> 
         }
         Err(e) => Err(e),
     }
+}
+
+/// `--topology`: the GPU x NIC matrix of this host (see `crate::fabric::topology`).
+fn topology(args: &FabricCheckArgs, env: Env) -> Result<ExitStatus> {
+    let settings = load_settings(env)?;
+    let cfg = settings.fabric();
+    let tools = Runner::new(cfg.tool_dir.as_deref())
+        .with_timeout(Duration::from_secs(cfg.tool_timeout.unwrap_or(10).into()));
+    let r = crate::fabric::topology::report(&Root(args.sysfs_root.clone()), &tools);
+    let mut stdout = std::io::stdout().lock();
+    if args.output == TextOrJson::Json {
+        serde_json::to_writer_pretty(&mut stdout, &r)?;
+        writeln!(stdout)?;
+    } else {
+        write!(stdout, "{}", crate::fabric::topology::report_text(&r))?;
+    }
+    Ok(if r.exit_code == 0 {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    })
 }
 
 fn check(args: FabricCheckArgs, env: Env, out: &Output) -> Result<(Report, TextOrJson)> {

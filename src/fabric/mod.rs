@@ -18,6 +18,7 @@ pub mod qos;
 pub mod report;
 pub mod schedule;
 pub mod sysfs;
+pub mod topology;
 
 use serde::Serialize;
 

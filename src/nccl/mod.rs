@@ -32,6 +32,7 @@ use std::time::{Duration, SystemTime};
 use memchr::memmem;
 use serde::Serialize;
 
+pub(crate) use parse::strip_ansi;
 pub use parse::{Completion, TorchEvent, WarnClass};
 pub use report::{
     HostSummary, InitSummary, JobSummary, NOTHING_TO_JUDGE, Outcome, Report, Severity, Verdict,

@@ -860,3 +860,72 @@ fn show_gids_output_is_read_with_the_sysfs_gids() {
         stderr(&out)
     );
 }
+
+fn topology(tree: &str, json: bool) -> (i32, String) {
+    let mut cmd = fabric(&fixtures().join(tree));
+    cmd.arg("--topology");
+    if json {
+        cmd.args(["-o", "json"]);
+    }
+    let out = cmd.output().expect("runs");
+    (out.status.code().unwrap_or(-1), stdout(&out))
+}
+
+/// The layout of a real H100 node (sgl-project/sglang#30401's `nvidia-smi topo -m`, which
+/// the stand-in `nvidia-smi` prints): sysfs and nvidia-smi agree, one PIX NIC per GPU.
+#[test]
+fn topology_of_an_h100_node_agrees_with_nvidia_smi() {
+    let (code, text) = topology("gpu-nic-h100", false);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.starts_with("GPU x NIC (nvidia-smi topo -m):"),
+        "{text}"
+    );
+    assert!(text.contains("sysfs agrees."), "{text}");
+    assert!(
+        text.contains(" GPU5  SYS     SYS     SYS     SYS     NODE    PIX     NODE    NODE    1     mlx5_5 (PIX)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("NCCL_IB_HCA==mlx5_0,mlx5_1,mlx5_2,mlx5_3,mlx5_4,mlx5_5,mlx5_6,mlx5_7"),
+        "{text}"
+    );
+    let (_, json) = topology("gpu-nic-h100", true);
+    let v: Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["topology"]["source"], "nvidia-smi topo -m");
+    assert_eq!(v["sysfs"]["paths"][0][0], "PIX");
+    assert_eq!(v["sysfs"]["paths"][0][4], "SYS");
+    assert_eq!(v["differences"].as_array().map(Vec::len), Some(0));
+    assert_eq!(v["sysfs"]["gpu_numa"][7], 1);
+}
+
+/// GPUs on a socket without a NIC are flagged; the storage NIC stays out of NCCL_IB_HCA.
+#[test]
+fn topology_flags_gpus_whose_nearest_nic_is_across_the_socket() {
+    let (code, text) = topology("gpu-nic-cross-socket", false);
+    assert_eq!(code, 0, "warnings: {text}");
+    assert!(text.starts_with("GPU x NIC (sysfs):"), "{text}");
+    assert!(
+        text.contains("warn: GPU2 nearest NICs mlx5_0, mlx5_1, mlx5_2 are across the socket (SYS)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("suggested: NCCL_IB_HCA==mlx5_0,mlx5_1 "),
+        "{text}"
+    );
+    assert!(
+        text.contains("left out of the suggestion: mlx5_2"),
+        "{text}"
+    );
+    assert!(text.contains("nvidia-smi: not used"), "{text}");
+    let (_, json) = topology("gpu-nic-cross-socket", true);
+    let v: Value = serde_json::from_str(&json).expect("json");
+    let levels: Vec<&str> = v["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .map(|c| c["level"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(levels, vec!["pass", "pass", "warn", "warn"]);
+    assert_eq!(v["advice"]["nccl_ib_hca"], "=mlx5_0,mlx5_1");
+}
