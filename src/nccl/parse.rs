@@ -78,10 +78,12 @@ pub(crate) fn nccl_line(line: &str) -> Option<NcclLine<'_>> {
     }
     if let Some((t, before)) = tok
         && let Some(dev) = bracket_number(t)
+            .map(Some)
+            .or((t == "[-1]").then_some(None))
         && let Some((h, hbefore)) = last_token(before)
         && let Some((label, host, pid)) = host_pid_tid(h)
     {
-        out.dev = Some(dev);
+        out.dev = dev;
         out.host = host;
         out.pid = Some(pid);
         rest = hbefore;

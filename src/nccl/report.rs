@@ -476,14 +476,21 @@ impl<'a> View<'a> {
             at_least = at_least.max(u64::from(n));
         }
         let nranks = procs.iter().filter_map(|r| r.nranks).max();
+        // Devices seen on the busiest host: a 16-GPU node (DGX-2) shows more than 8.
+        let mut devs: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
+        for r in &procs {
+            devs.entry(r.host.as_str()).or_default().extend(r.cuda_dev);
+        }
+        let widest = devs.values().map(BTreeSet::len).max().unwrap_or(0) as u32;
+        let per_node = widest.max(8);
         if at_least < 2
             && let Some(n) = nranks
-            && n > 16
+            && n > per_node
         {
             evidence.push(format!(
-                "the communicator has {n} ranks, more GPUs than one node has"
+                "the communicator has {n} ranks, more than one node's {per_node} GPUs"
             ));
-            at_least = 2;
+            at_least = at_least.max(u64::from(n.div_ceil(per_node)));
         }
         if at_least < 2
             && procs

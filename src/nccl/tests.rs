@@ -541,7 +541,7 @@ mod real {
                 file: "completion-status12-5-shared-hostname-64.log",
                 outcome: Bad,
                 verdicts: &[(FabricErrors, Error), (RanksMissing, Info)],
-                hosts: (1, 2),
+                hosts: (1, 8),
             },
             Real {
                 file: "completion-error-old-wordings.log",
@@ -612,10 +612,11 @@ mod real {
                 hosts: (0, 0),
             },
             Real {
+                // One node's part of a 16-rank job: at least two hosts took part.
                 file: "init-timings-excerpt-2.2x.log",
                 outcome: Ok,
                 verdicts: &[(RanksMissing, Info)],
-                hosts: (1, 1),
+                hosts: (1, 2),
             },
             Real {
                 file: "ib-mixed-link-layers-3-hosts.log",
