@@ -1022,14 +1022,19 @@ impl Analyzer {
             return;
         }
         // `NCCL error in: <file>:<line>, invalid usage (run with ..), NCCL version 2.19.3`
-        let what = line.split_once("NCCL error in:").and_then(|(_, rest)| {
-            let rest = rest.split_once(", ")?.1;
-            let end = rest
-                .find(" (run with")
-                .or_else(|| rest.find(", NCCL version"))
-                .unwrap_or(rest.len());
-            let w = rest[..end].trim();
-            (!w.is_empty()).then(|| cut(w).to_string())
+        let store = parse::is_store_bootstrap_error(line).then(|| {
+            "the NCCL bootstrap through the c10d store failed: this rank never got the ncclUniqueId from rank 0 (rank 0 died, or is not reachable at MASTER_ADDR:MASTER_PORT)".to_string()
+        });
+        let what = store.or_else(|| {
+            line.split_once("NCCL error in:").and_then(|(_, rest)| {
+                let rest = rest.split_once(", ")?.1;
+                let end = rest
+                    .find(" (run with")
+                    .or_else(|| rest.find(", NCCL version"))
+                    .unwrap_or(rest.len());
+                let w = rest[..end].trim();
+                (!w.is_empty()).then(|| cut(w).to_string())
+            })
         });
         self.torch_errors.push(TorchError {
             event,

@@ -925,9 +925,17 @@ pub(crate) fn torch_event(line: &str) -> Option<TorchEvent> {
     if line.contains("NCCL error in:") || line.contains("NCCL error:") {
         return Some(TorchEvent::NcclError);
     }
+    // PyTorch 2.x, NCCL init through the c10d store: `[2] is setting up NCCL communicator
+    // and retrieving ncclUniqueId from [0] via c10d key-value store by key '0', but store->get('0')
+    // got error: ..` (rank 0 never published it: it died or is elsewhere).
+    if is_store_bootstrap_error(line) {
+        return Some(TorchEvent::NcclError);
+    }
     if line.contains("detected by watchdog")
         || line.contains("NCCL watchdog thread terminated")
         || line.contains("Some NCCL operations have failed or timed out")
+        || line.contains("Timeout at NCCL work")
+        || line.contains("NCCL communicator was aborted")
     {
         return Some(TorchEvent::WatchdogAbort);
     }
@@ -940,6 +948,13 @@ pub(crate) fn torch_event(line: &str) -> Option<TorchEvent> {
         return Some(TorchEvent::TestFailure);
     }
     None
+}
+
+/// PyTorch's `[1] is setting up NCCL communicator and retreiving ncclUniqueId from [0] via
+/// c10d key-value store by key '0', but store->get('0') got error: ..` (spelt `retreiving`
+/// for years, `retrieving` later).
+pub(crate) fn is_store_bootstrap_error(line: &str) -> bool {
+    line.contains("ncclUniqueId from") && line.contains("key-value store")
 }
 
 /// A line that shows the job's processes ending without an error: PyTorch 2.4+'s
@@ -1269,6 +1284,14 @@ mod tests {
             c("Mismatched NCCL version detected : rank 0 version 22105 rank 1 version 21903"),
             WarnClass::VersionMismatch
         );
+    }
+
+    /// NVIDIA/nccl#708 (title): PyTorch's store bootstrap failure, with its `retreiving`.
+    #[test]
+    fn store_bootstrap_errors() {
+        let l = "RuntimeError: [1] is setting up NCCL communicator and retreiving ncclUniqueId from [0] via c10d key-value store by key '0', but store->get('0') got error: Timeout waiting for key: default_pg/0/0 after 1800000 ms";
+        assert_eq!(torch_event(l), Some(TorchEvent::NcclError));
+        assert_eq!(torch_rank(&l[..l.find("NCCL").unwrap_or(0)]), None);
     }
 
     /// Launcher and log-shipper prefixes (sources in the fixtures' README).

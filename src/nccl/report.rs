@@ -1497,7 +1497,9 @@ fn torch_errors(a: &Analyzer) -> Option<Verdict> {
     let rank = first
         .rank
         .map_or_else(String::new, |r| format!(" on rank {r}"));
-    let hint = if what.contains("remote process exited") || what.contains("remote error") {
+    let hint = if what.contains("c10d store") {
+        "look at rank 0 first (its log says why it stopped before publishing the id); check that every node reaches MASTER_ADDR:MASTER_PORT, and that all ranks were started"
+    } else if what.contains("remote process exited") || what.contains("remote error") {
         "another rank failed or exited first: its error (or its node's kernel log) is the cause"
     } else if what.contains("system error") {
         "a system call or the network failed: the `NCCL WARN` lines (with `NCCL_DEBUG=INFO`) of the failing rank say which; a peer that exited causes this too"

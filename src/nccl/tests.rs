@@ -872,3 +872,34 @@ mod real {
         );
     }
 }
+
+/// CRLF line ends (a log saved on Windows or pasted from a browser), stern's ANSI colours and
+/// `kubectl logs --prefix --timestamps` in front of torchrun's tag: none hides a line.
+#[test]
+fn crlf_ansi_and_stacked_prefixes_do_not_hide_nccl_lines() {
+    let text = "\u{1b}[32mworker-0\u{1b}[0m \u{1b}[34mpytorch\u{1b}[0m node01:100:100 [0] NCCL INFO NET/IB : No device found.\r\n\
+                \u{1b}[32mworker-0\u{1b}[0m \u{1b}[34mpytorch\u{1b}[0m node01:100:100 [0] NCCL INFO Using network Socket\r\n\
+                [pod/worker-1/pytorch] 2026-11-29T05:00:01.000000001Z [default0]:node02:200:200 [0] NCCL INFO Using network Socket\r\n\
+                [pod/worker-1/pytorch] 2026-11-29T05:00:02.000000001Z [default0]:node02:200:200 [0] NCCL INFO comm 0x1 rank 1 nranks 2 cudaDev 0 busId 1000 - Init COMPLETE\r\n";
+    let mut a = Analyzer::new(Expectation::default());
+    scan::scan(text.as_bytes(), "", &mut a).expect("memory");
+    a.finish();
+    let r = a.report();
+    assert_eq!(r.nccl_lines, 4);
+    assert_eq!(r.summary.hosts, 2);
+    let sources: Vec<&str> = r.ranks.iter().map(|x| x.source.as_str()).collect();
+    assert_eq!(
+        sources,
+        vec!["worker-1/pytorch/default0", "worker-0/pytorch"]
+    );
+    assert_eq!(r.verdicts[0].kind, SocketFallback);
+    assert!(
+        r.verdicts[0]
+            .evidence
+            .iter()
+            .all(|e| !e.text.ends_with('\r')),
+        "{:?}",
+        r.verdicts[0].evidence
+    );
+    assert_eq!(r.ranks[0].rank, Some(1));
+}
