@@ -308,7 +308,8 @@ pub fn run(args: LogsArgs, env: Env, out: &Output, color: ColorChoice) -> Result
         }
         if let Some(a) = nccl.as_mut() {
             a.finish();
-            if matches!(end, Some(End::Finished(_))) {
+            if matches!(end, Some(End::Finished(Outcome::Failed { .. }))) {
+                // The job failed: a rank without `Init COMPLETE` never got there.
                 a.job_ended();
             }
             let report = a.report();

@@ -410,8 +410,9 @@ pub async fn run(
     logs.abort();
     // What NCCL did, when the job printed NCCL lines (NCCL_DEBUG=INFO is the default).
     nccl.finish();
-    if matches!(outcome, Outcome::Succeeded | Outcome::Failed { .. }) {
-        // The job ran to its end: a rank still without `Init COMPLETE` never got there.
+    if matches!(outcome, Outcome::Failed { .. }) {
+        // The job failed: a rank still without `Init COMPLETE` never got there. (A job that
+        // succeeded did initialise; a missing line there is a log stream cut short.)
         nccl.job_ended();
     }
     let report = nccl.report();
