@@ -1026,6 +1026,13 @@ impl Analyzer {
             "the NCCL bootstrap through the c10d store failed: this rank never got the ncclUniqueId from rank 0 (rank 0 died, or is not reachable at MASTER_ADDR:MASTER_PORT)".to_string()
         });
         let what = store.or_else(|| {
+            // `NCCL error in: <file>:<line>, <what> (run with ..), NCCL version X` (2.x), or
+            // `NCCL error: <what>, NCCL version X` (1.x's `what():`).
+            if let Some((_, rest)) = line.split_once("NCCL error: ") {
+                let end = rest.find(", NCCL version").unwrap_or(rest.len());
+                let w = rest[..end].trim();
+                return (!w.is_empty()).then(|| cut(w).to_string());
+            }
             line.split_once("NCCL error in:").and_then(|(_, rest)| {
                 let rest = rest.split_once(", ")?.1;
                 let end = rest
@@ -1036,12 +1043,20 @@ impl Analyzer {
                 (!w.is_empty()).then(|| cut(w).to_string())
             })
         });
+        // A log viewer that joined the lines keeps `Last error: ..` on this one.
+        let detail = line
+            .split_once("Last error:")
+            .map(|(_, d)| d.trim())
+            .filter(|d| !d.is_empty());
+        if detail.is_some() {
+            self.follow = 0;
+        }
         self.torch_errors.push(TorchError {
             event,
             rank,
             what,
-            detail: None,
-            detail_class: None,
+            detail: detail.map(|d| cut(d).to_string()),
+            detail_class: detail.map(|d| parse::warn_class(d).0),
             evidence,
         });
     }

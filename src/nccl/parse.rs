@@ -727,6 +727,9 @@ pub enum WarnClass {
     IbCompletionError,
     /// `Call to ibv_modify_qp failed with error Network is unreachable`.
     NetworkUnreachable,
+    /// `NET/IB : Got async event : port error` (a port went down, a catastrophic HCA error,
+    /// a GID table change under the job).
+    IbAsyncEvent,
     /// `Call to ibv_modify_qp failed with ..` anything else (`No such device`, a timeout).
     QpModifyFailed,
     /// `NET/IB: read failed in ncclIbRoceGetVersionNum` (the GID is not visible in the pod).
@@ -757,6 +760,7 @@ impl WarnClass {
                 | Self::NetworkUnreachable
                 | Self::QpModifyFailed
                 | Self::GidReadFailure
+                | Self::IbAsyncEvent
         )
     }
 
@@ -803,6 +807,9 @@ pub(crate) fn warn_class(msg: &str) -> (WarnClass, Option<Completion>) {
         if c.status.is_some() {
             return (WarnClass::IbCompletionError, Some(c));
         }
+    }
+    if msg.contains("Got async event") {
+        return (WarnClass::IbAsyncEvent, None);
     }
     if msg.contains("ibv_modify_qp") {
         if msg.contains("Network is unreachable") {

@@ -1240,6 +1240,7 @@ fn warnings(a: &Analyzer, all: &[&RankState]) -> Vec<Verdict> {
                         "`ibv_modify_qp` failed: network unreachable".into()
                     }
                     WarnClass::QpModifyFailed => "`ibv_modify_qp` failed".into(),
+                    WarnClass::IbAsyncEvent => "IB async event (port error, HCA error)".into(),
                     _ => "GID read failure".into(),
                 };
                 if *n == 1 { k } else { format!("{k} ({n}x)") }
@@ -1256,6 +1257,9 @@ fn warnings(a: &Analyzer, all: &[&RankState]) -> Vec<Verdict> {
         }
         if classes.contains(&WarnClass::QpModifyFailed) {
             hint.push_str("; any other `ibv_modify_qp` failure (`No such device`, a timeout) usually means the GID index points at an entry with no netdev in this network namespace: check `show_gids` where the ranks run");
+        }
+        if classes.contains(&WarnClass::IbAsyncEvent) {
+            hint.push_str("; an async event is the HCA reporting a port going down or a device error under the job: check the port's state and the link (`ibstat`, switch logs, `dmesg` for mlx5 errors)");
         }
         if classes.contains(&WarnClass::GidReadFailure) {
             hint.push_str("; a GID read failure means the ranks do not see the GID tables under /sys/class/infiniband: expose the RDMA devices with the RDMA device plugin (or hostNetwork)");
@@ -1497,7 +1501,23 @@ fn torch_errors(a: &Analyzer) -> Option<Verdict> {
     let rank = first
         .rank
         .map_or_else(String::new, |r| format!(" on rank {r}"));
-    let hint = if what.contains("c10d store") {
+    let fabric_detail = errs.iter().find_map(|e| {
+        e.detail_class
+            .filter(|c| c.is_fabric())
+            .and(e.detail.as_deref())
+    });
+    let fabric_hint;
+    let hint = if let Some(d) = fabric_detail {
+        let status = super::parse::warn_class(d).1.and_then(|c| c.status);
+        fabric_hint = format!(
+            "the last error is the fabric's: run `hybridctl fabric-check` (and `--pairwise`) on the job's nodes{}",
+            status.map_or_else(String::new, |c| format!(
+                "; status {c} is {}",
+                status_words(c)
+            ))
+        );
+        fabric_hint.as_str()
+    } else if what.contains("c10d store") {
         "look at rank 0 first (its log says why it stopped before publishing the id); check that every node reaches MASTER_ADDR:MASTER_PORT, and that all ranks were started"
     } else if what.contains("remote process exited") || what.contains("remote error") {
         "another rank failed or exited first: its error (or its node's kernel log) is the cause"

@@ -649,6 +649,19 @@ mod real {
                 hosts: (1, 1),
             },
             Real {
+                // PyTorch 1.x's error with its `Last error:` joined onto one line.
+                file: "pytorch-remote-error-one-line.log",
+                outcome: Bad,
+                verdicts: &[(NcclError, Error)],
+                hosts: (0, 0),
+            },
+            Real {
+                file: "completion-error4-2.14-service-thread.log",
+                outcome: Bad,
+                verdicts: &[(FabricErrors, Error), (InitUnknown, Info)],
+                hosts: (2, 2),
+            },
+            Real {
                 file: "bracket-rank-prefix-bootstrap.log",
                 outcome: Unknown,
                 verdicts: &[(InitUnknown, Info)],
@@ -750,6 +763,25 @@ mod real {
                 .contains("status 12 is transport retry counter exceeded")
         );
         assert!(v.hint.contains("status 5 is work request flushed"));
+    }
+
+    #[test]
+    fn a_pytorch_error_with_a_fabric_last_error_points_at_the_fabric() {
+        let r = analyse("pytorch-remote-error-one-line.log", Expectation::default());
+        let e = &r.torch_errors[0];
+        assert_eq!(
+            e.what.as_deref(),
+            Some("remote process exited or there was a network error")
+        );
+        assert_eq!(e.detail_class, Some(WarnClass::IbCompletionError));
+        assert_eq!(r.summary.nccl_versions, vec!["2.14.3"]);
+        let v = &r.verdicts[0];
+        assert!(
+            v.hint
+                .contains("status 12 is transport retry counter exceeded"),
+            "{}",
+            v.hint
+        );
     }
 
     #[test]
