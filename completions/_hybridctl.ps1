@@ -189,7 +189,7 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
         'hybridctl;nccl-check' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--fabric', '--fabric', [CompletionResultType]::ParameterName, 'The fabric the job should use [default: unknown, a socket fallback between hosts is a warning]')
+            [CompletionResult]::new('--fabric', '--fabric', [CompletionResultType]::ParameterName, 'The fabric the job should use [default: unknown; a socket fallback between hosts is still an error unless `socket` says sockets are intended]')
             [CompletionResult]::new('--spec', '--spec', [CompletionResultType]::ParameterName, 'Take the fabric and the node count from this job spec')
             [CompletionResult]::new('--init-timeout', '--init-timeout', [CompletionResultType]::ParameterName, 'Report ranks that have not reached `Init COMPLETE` this long after their first NCCL line (e.g. `90s`, `5m`; needs timestamps in the log) [default: only ranks that never reach it]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')

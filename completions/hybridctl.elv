@@ -178,7 +178,7 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
         &'hybridctl;nccl-check'= {
             cand -o 'Output format'
             cand --output 'Output format'
-            cand --fabric 'The fabric the job should use [default: unknown, a socket fallback between hosts is a warning]'
+            cand --fabric 'The fabric the job should use [default: unknown; a socket fallback between hosts is still an error unless `socket` says sockets are intended]'
             cand --spec 'Take the fabric and the node count from this job spec'
             cand --init-timeout 'Report ranks that have not reached `Init COMPLETE` this long after their first NCCL line (e.g. `90s`, `5m`; needs timestamps in the log) [default: only ranks that never reach it]'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'

@@ -150,7 +150,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -s h -l help 
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand nccl-check" -s o -l output -d 'Output format' -r -f -a "text\t''
 json\t''"
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand nccl-check" -l fabric -d 'The fabric the job should use [default: unknown, a socket fallback between hosts is a warning]' -r -f -a "roce\t'RoCE (RDMA over Ethernet): a socket fallback is an error'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand nccl-check" -l fabric -d 'The fabric the job should use [default: unknown; a socket fallback between hosts is still an error unless `socket` says sockets are intended]' -r -f -a "roce\t'RoCE (RDMA over Ethernet): a socket fallback is an error'
 ib\t'InfiniBand: a socket fallback is an error'
 socket\t'TCP sockets are intended'"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand nccl-check" -l spec -d 'Take the fabric and the node count from this job spec' -r

@@ -103,8 +103,9 @@ pub enum Command {
     /// output, with or without timestamps and pod prefixes) and reports per rank which network
     /// NCCL chose, whether GPUDirect RDMA is on and whether init completed, then verdicts with
     /// their evidence lines and a hint: socket fallback, GDR off, init incomplete, fabric errors,
-    /// collective timeouts. Exit code 0 when no verdict is an error, 1 when one is, 2 when an
-    /// input could not be read.
+    /// collective timeouts. A log that stops before `Init COMPLETE` is "init unknown", not a
+    /// failure. Exit code 0 when no verdict is an error, 1 when one is, 2 when an input could
+    /// not be read or has no NCCL line at all (nothing to judge).
     NcclCheck(NcclCheckArgs),
 
     /// RoCEv2 / InfiniBand fabric audit of this host, and pairwise RDMA tests between nodes
@@ -539,7 +540,8 @@ pub struct NcclCheckArgs {
     #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
     pub output: TextOrJson,
 
-    /// The fabric the job should use [default: unknown, a socket fallback between hosts is a warning]
+    /// The fabric the job should use [default: unknown; a socket fallback between hosts is
+    /// still an error unless `socket` says sockets are intended]
     #[arg(long, value_enum, conflicts_with = "spec")]
     pub fabric: Option<FabricArg>,
 
