@@ -18,7 +18,7 @@
 //! so a GPU whose nearest NIC is PHB or farther stages its traffic through host memory.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -422,11 +422,6 @@ pub fn checks(t: &Topology, a: &Advice) -> Vec<Check> {
         out.push(c);
     }
     out
-}
-
-/// Where a tree's `sys/devices` is, for messages.
-pub fn devices_dir(root: &Root) -> PathBuf {
-    root.path("/sys/devices")
 }
 
 /// Everything `fabric-check --topology` reports (the JSON of `-o json`).

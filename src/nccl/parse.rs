@@ -170,8 +170,10 @@ fn strip_glued_timestamp(host: &str) -> &str {
         }
     }
     match b.get(i) {
-        Some(b'Z' | b'z') => &host[i + 1..],
-        Some(b'+' | b'-') if b.len() >= i + 6 && b[i + 3] == b':' => &host[i + 6..],
+        Some(b'Z' | b'z') => host.get(i + 1..).unwrap_or(host),
+        Some(b'+' | b'-') if b.len() >= i + 6 && b[i + 3] == b':' => {
+            host.get(i + 6..).unwrap_or(host)
+        }
         _ => host,
     }
 }
@@ -1291,6 +1293,21 @@ mod tests {
             c("Mismatched NCCL version detected : rank 0 version 22105 rank 1 version 21903"),
             WarnClass::VersionMismatch
         );
+    }
+
+    #[test]
+    fn glued_timestamps_with_odd_bytes_do_not_panic() {
+        assert_eq!(
+            strip_glued_timestamp("2025-05-16T16:39:51.208-07:00host"),
+            "host"
+        );
+        assert_eq!(
+            strip_glued_timestamp("2025-05-16T16:39:51.208Zhost"),
+            "host"
+        );
+        let odd = "2025-05-16T16:39:51.208-\u{e9}:\u{e9}x";
+        let _ = strip_glued_timestamp(odd);
+        let _ = nccl_line(&format!("{odd}:1:2 [0] NCCL INFO x"));
     }
 
     /// NVIDIA/nccl#708 (title): PyTorch's store bootstrap failure, with its `retreiving`.

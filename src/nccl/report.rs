@@ -302,7 +302,7 @@ fn ranges(v: &[u32]) -> String {
     let mut i = 0;
     while i < v.len() {
         let mut j = i;
-        while j + 1 < v.len() && v[j + 1] == v[j] + 1 {
+        while j + 1 < v.len() && Some(v[j + 1]) == v[j].checked_add(1) {
             j += 1;
         }
         out.push(if j > i + 1 {
