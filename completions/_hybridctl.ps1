@@ -209,7 +209,7 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
         'hybridctl;nccl-check' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--fabric', '--fabric', [CompletionResultType]::ParameterName, 'The fabric the job should use [default: unknown, a socket fallback between hosts is a warning]')
+            [CompletionResult]::new('--fabric', '--fabric', [CompletionResultType]::ParameterName, 'The fabric the job should use [default: unknown; a socket fallback between hosts is still an error unless `socket` says sockets are intended]')
             [CompletionResult]::new('--spec', '--spec', [CompletionResultType]::ParameterName, 'Take the fabric and the node count from this job spec')
             [CompletionResult]::new('--init-timeout', '--init-timeout', [CompletionResultType]::ParameterName, 'Report ranks that have not reached `Init COMPLETE` this long after their first NCCL line (e.g. `90s`, `5m`; needs timestamps in the log) [default: only ranks that never reach it]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
@@ -224,6 +224,7 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
         'hybridctl;fabric-check' {
             [CompletionResult]::new('--sysfs-root', '--sysfs-root', [CompletionResultType]::ParameterName, 'Read sysfs and /etc/nccl.conf under this directory (a copy or fixture of a host)')
             [CompletionResult]::new('--spec', '--spec', [CompletionResultType]::ParameterName, 'Check the NCCL settings of this job spec (hcas, gidIndex, trafficClass, socketInterface)')
+            [CompletionResult]::new('--show-gids', '--show-gids', [CompletionResultType]::ParameterName, 'Also read this saved `show_gids` output (GID types and netdevs sysfs does not show, e.g. inside a pod)')
             [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Watch the congestion and error counters for this long (e.g. `10s`, `2m`, `500ms`)')
             [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'Run pairwise RDMA tests between these nodes (a Slurm hostlist, e.g. `gpu[01-16]`)')
             [CompletionResult]::new('--pairs', '--pairs', [CompletionResultType]::ParameterName, 'How to pair nodes')
@@ -234,6 +235,7 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('--topology', '--topology', [CompletionResultType]::ParameterName, 'Print the GPU x NIC topology of this host (sysfs, and `nvidia-smi topo -m` where installed): PIX/PXB/PHB/NODE/SYS, GPUs whose nearest NIC is far, an NCCL_IB_HCA list')
             [CompletionResult]::new('--pairwise', '--pairwise', [CompletionResultType]::ParameterName, 'Run pairwise RDMA tests between the nodes of this allocation ($SLURM_JOB_NODELIST)')
             [CompletionResult]::new('--latency', '--latency', [CompletionResultType]::ParameterName, 'Also run the latency test (`ib_read_lat`) for each pair')
             [CompletionResult]::new('--rails', '--rails', [CompletionResultType]::ParameterName, 'Test every active RDMA port (rail) of this host''s kind between each pair, one after the other, instead of one port: finds the one bad rail of an 8-NIC node')

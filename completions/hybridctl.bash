@@ -327,7 +327,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__fabric__subcmd__check)
-            opts="-o -q -h -V --sysfs-root --spec --watch --nodes --pairwise --pairs --latency --device --rails --gid-index --expected-rate --timeout --no-local --health-check --output --color --quiet --help --version"
+            opts="-o -q -h -V --sysfs-root --spec --topology --show-gids --watch --nodes --pairwise --pairs --latency --device --rails --gid-index --expected-rate --timeout --no-local --health-check --output --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -338,6 +338,10 @@ _hybridctl() {
                     return 0
                     ;;
                 --spec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --show-gids)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

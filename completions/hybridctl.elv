@@ -198,7 +198,7 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
         &'hybridctl;nccl-check'= {
             cand -o 'Output format'
             cand --output 'Output format'
-            cand --fabric 'The fabric the job should use [default: unknown, a socket fallback between hosts is a warning]'
+            cand --fabric 'The fabric the job should use [default: unknown; a socket fallback between hosts is still an error unless `socket` says sockets are intended]'
             cand --spec 'Take the fabric and the node count from this job spec'
             cand --init-timeout 'Report ranks that have not reached `Init COMPLETE` this long after their first NCCL line (e.g. `90s`, `5m`; needs timestamps in the log) [default: only ranks that never reach it]'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
@@ -212,6 +212,7 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
         &'hybridctl;fabric-check'= {
             cand --sysfs-root 'Read sysfs and /etc/nccl.conf under this directory (a copy or fixture of a host)'
             cand --spec 'Check the NCCL settings of this job spec (hcas, gidIndex, trafficClass, socketInterface)'
+            cand --show-gids 'Also read this saved `show_gids` output (GID types and netdevs sysfs does not show, e.g. inside a pod)'
             cand --watch 'Watch the congestion and error counters for this long (e.g. `10s`, `2m`, `500ms`)'
             cand --nodes 'Run pairwise RDMA tests between these nodes (a Slurm hostlist, e.g. `gpu[01-16]`)'
             cand --pairs 'How to pair nodes'
@@ -222,6 +223,7 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand -o 'Output format'
             cand --output 'Output format'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand --topology 'Print the GPU x NIC topology of this host (sysfs, and `nvidia-smi topo -m` where installed): PIX/PXB/PHB/NODE/SYS, GPUs whose nearest NIC is far, an NCCL_IB_HCA list'
             cand --pairwise 'Run pairwise RDMA tests between the nodes of this allocation ($SLURM_JOB_NODELIST)'
             cand --latency 'Also run the latency test (`ib_read_lat`) for each pair'
             cand --rails 'Test every active RDMA port (rail) of this host''s kind between each pair, one after the other, instead of one port: finds the one bad rail of an 8-NIC node'

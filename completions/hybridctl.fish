@@ -162,7 +162,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -s h -l help 
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand quota" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand nccl-check" -s o -l output -d 'Output format' -r -f -a "text\t''
 json\t''"
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand nccl-check" -l fabric -d 'The fabric the job should use [default: unknown, a socket fallback between hosts is a warning]' -r -f -a "roce\t'RoCE (RDMA over Ethernet): a socket fallback is an error'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand nccl-check" -l fabric -d 'The fabric the job should use [default: unknown; a socket fallback between hosts is still an error unless `socket` says sockets are intended]' -r -f -a "roce\t'RoCE (RDMA over Ethernet): a socket fallback is an error'
 ib\t'InfiniBand: a socket fallback is an error'
 socket\t'TCP sockets are intended'"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand nccl-check" -l spec -d 'Take the fabric and the node count from this job spec' -r
@@ -175,6 +175,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand nccl-check" -s h -l 
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand nccl-check" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l sysfs-root -d 'Read sysfs and /etc/nccl.conf under this directory (a copy or fixture of a host)' -r -F
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l spec -d 'Check the NCCL settings of this job spec (hcas, gidIndex, trafficClass, socketInterface)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l show-gids -d 'Also read this saved `show_gids` output (GID types and netdevs sysfs does not show, e.g. inside a pod)' -r -F
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l watch -d 'Watch the congestion and error counters for this long (e.g. `10s`, `2m`, `500ms`)' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l nodes -d 'Run pairwise RDMA tests between these nodes (a Slurm hostlist, e.g. `gpu[01-16]`)' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l pairs -d 'How to pair nodes' -r -f -a "all\t'Every pair once: N-1 rounds for even N, N for odd N'
@@ -188,6 +189,7 @@ json\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l topology -d 'Print the GPU x NIC topology of this host (sysfs, and `nvidia-smi topo -m` where installed): PIX/PXB/PHB/NODE/SYS, GPUs whose nearest NIC is far, an NCCL_IB_HCA list'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l pairwise -d 'Run pairwise RDMA tests between the nodes of this allocation ($SLURM_JOB_NODELIST)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l latency -d 'Also run the latency test (`ib_read_lat`) for each pair'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand fabric-check" -l rails -d 'Test every active RDMA port (rail) of this host\'s kind between each pair, one after the other, instead of one port: finds the one bad rail of an 8-NIC node'

@@ -106,8 +106,9 @@ pub enum Command {
     /// output, with or without timestamps and pod prefixes) and reports per rank which network
     /// NCCL chose, whether GPUDirect RDMA is on and whether init completed, then verdicts with
     /// their evidence lines and a hint: socket fallback, GDR off, init incomplete, fabric errors,
-    /// collective timeouts. Exit code 0 when no verdict is an error, 1 when one is, 2 when an
-    /// input could not be read.
+    /// collective timeouts. A log that stops before `Init COMPLETE` is "init unknown", not a
+    /// failure. Exit code 0 when no verdict is an error, 1 when one is, 2 when an input could
+    /// not be read or has no NCCL line at all (nothing to judge).
     NcclCheck(NcclCheckArgs),
 
     /// RoCEv2 / InfiniBand fabric audit of this host, and pairwise RDMA tests between nodes
@@ -412,6 +413,16 @@ pub struct FabricCheckArgs {
     #[arg(long, value_name = "SPEC")]
     pub spec: Option<String>,
 
+    /// Print the GPU x NIC topology of this host (sysfs, and `nvidia-smi topo -m` where
+    /// installed): PIX/PXB/PHB/NODE/SYS, GPUs whose nearest NIC is far, an NCCL_IB_HCA list
+    #[arg(long)]
+    pub topology: bool,
+
+    /// Also read this saved `show_gids` output (GID types and netdevs sysfs does not show,
+    /// e.g. inside a pod)
+    #[arg(long, value_name = "FILE")]
+    pub show_gids: Option<PathBuf>,
+
     /// Watch the congestion and error counters for this long (e.g. `10s`, `2m`, `500ms`)
     #[arg(long, value_name = "DURATION")]
     pub watch: Option<String>,
@@ -580,7 +591,8 @@ pub struct NcclCheckArgs {
     #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
     pub output: TextOrJson,
 
-    /// The fabric the job should use [default: unknown, a socket fallback between hosts is a warning]
+    /// The fabric the job should use [default: unknown; a socket fallback between hosts is
+    /// still an error unless `socket` says sockets are intended]
     #[arg(long, value_enum, conflicts_with = "spec")]
     pub fabric: Option<FabricArg>,
 

@@ -245,6 +245,9 @@ impl Plan {
         if s.exclusive {
             dir("exclusive", None);
         }
+        if let Some(b) = &s.gpu_bind {
+            dir("gpu-bind", Some(b.clone()));
+        }
         dir("output", Some(s.output.clone()));
         for o in &s.extra_options {
             dir(&o.name, o.value.clone());
@@ -277,12 +280,29 @@ impl Plan {
         {
             limits.push(nv(r, spec.network.rdma_count.to_string()));
         }
-        if let Some(c) = &spec.container.cpu {
+        // With `slurm.cpusPerTask`/`memory` the pod is Guaranteed (requests = limits, an
+        // integer CPU count): the kubelet's static CPU manager and Topology Manager can then
+        // give it whole cores on the NUMA node of its GPUs and NICs, as Slurm does.
+        let guaranteed = s.cpus_per_task.is_some() || s.memory.is_some();
+        let cpu = spec
+            .container
+            .cpu
+            .clone()
+            .or_else(|| s.cpus_per_task.map(|c| c.to_string()));
+        let memory = spec
+            .container
+            .memory
+            .clone()
+            .or_else(|| s.memory.as_deref().and_then(slurm_memory_quantity));
+        if let Some(c) = cpu {
             requests.push(nv("cpu", c.clone()));
+            if guaranteed {
+                limits.push(nv("cpu", c));
+            }
         }
-        if let Some(m) = &spec.container.memory {
+        if let Some(m) = memory {
             requests.push(nv("memory", m.clone()));
-            limits.push(nv("memory", m.clone()));
+            limits.push(nv("memory", m));
         }
 
         let mut volumes = vec![Volume {
@@ -423,4 +443,20 @@ pub fn nccl_env(spec: &Spec) -> Vec<NameValue> {
 /// Node names for a simulated allocation: `node1..nodeN`, like the test clusters.
 pub fn simulated_nodes(count: u32) -> Vec<String> {
     (1..=count).map(|i| format!("node{i}")).collect()
+}
+
+/// `slurm.memory` (normalised Slurm form, binary units: `1800G`, `64000M`) as a Kubernetes
+/// quantity (`1800Gi`); `None` for `0` (all the node's memory, which a pod cannot ask for).
+pub fn slurm_memory_quantity(m: &str) -> Option<String> {
+    let mib = crate::spec::units::parse_slurm_memory(m).ok()?;
+    if mib == 0 {
+        return None;
+    }
+    Some(if mib.is_multiple_of(1 << 20) {
+        format!("{}Ti", mib >> 20)
+    } else if mib.is_multiple_of(1 << 10) {
+        format!("{}Gi", mib >> 10)
+    } else {
+        format!("{mib}Mi")
+    })
 }

@@ -235,19 +235,72 @@ impl Usage {
         })
     }
 
-    /// Whether usage is at or above `pct` percent of the soft limit or of the
-    /// hard limit (each only when set). A `pct` that is not finite is never
-    /// reached. In-doubt is not included.
+    /// Whether usage is at or above `pct` percent of [`Usage::threshold_limit`]
+    /// (the soft limit when set, else the hard one): the same limit as
+    /// [`Usage::percent_of_threshold_limit`], so the flag and the percentage
+    /// shown next to it agree. A `pct` that is not finite is never reached.
+    /// In-doubt is not included.
     #[must_use]
     #[allow(clippy::cast_precision_loss)]
     pub fn is_over_threshold(&self, pct: f64) -> bool {
         if !pct.is_finite() {
             return false;
         }
-        let used = self.used as f64 * 100.0;
-        [self.soft, self.hard]
-            .into_iter()
-            .any(|limit| limit > 0 && used >= limit as f64 * pct)
+        self.threshold_limit()
+            .is_some_and(|(_, limit)| self.used as f64 * 100.0 >= limit as f64 * pct)
+    }
+
+    /// The limit usage reaches first, which the threshold is applied to: the
+    /// soft limit when set (unless a hard limit is set below it), else the hard
+    /// one; `None` when unlimited.
+    #[must_use]
+    pub fn threshold_limit(&self) -> Option<(LimitKind, i64)> {
+        match (self.soft > 0, self.hard > 0) {
+            (true, true) if self.hard < self.soft => Some((LimitKind::Hard, self.hard)),
+            (true, _) => Some((LimitKind::Soft, self.soft)),
+            (false, true) => Some((LimitKind::Hard, self.hard)),
+            (false, false) => None,
+        }
+    }
+
+    /// Usage as a percentage of [`Usage::threshold_limit`], with which limit.
+    #[must_use]
+    #[allow(clippy::cast_precision_loss)]
+    pub fn percent_of_threshold_limit(&self) -> Option<(LimitKind, f64)> {
+        self.threshold_limit()
+            .map(|(kind, limit)| (kind, self.used as f64 * 100.0 / limit as f64))
+    }
+
+    /// Usage as a percentage of the soft limit; `None` without one.
+    #[must_use]
+    #[allow(clippy::cast_precision_loss)]
+    pub fn percent_of_soft(&self) -> Option<f64> {
+        (self.soft > 0).then(|| self.used as f64 * 100.0 / self.soft as f64)
+    }
+
+    /// Usage as a percentage of the hard limit; `None` without one.
+    #[must_use]
+    #[allow(clippy::cast_precision_loss)]
+    pub fn percent_of_hard(&self) -> Option<f64> {
+        (self.hard > 0).then(|| self.used as f64 * 100.0 / self.hard as f64)
+    }
+}
+
+/// Which limit a percentage or a threshold refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LimitKind {
+    Soft,
+    Hard,
+}
+
+impl LimitKind {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Soft => "soft",
+            Self::Hard => "hard",
+        }
     }
 }
 

@@ -78,6 +78,10 @@ pub enum SettingsError {
 pub struct PartitionConfig {
     pub name: String,
     pub gpus_per_node: Option<u32>,
+    /// `topology.hcas`: every RDMA device of the partition's nodes, and `topology.gpuHcas`:
+    /// those near a GPU (PIX/PXB; what `fabric-check --topology` suggests for NCCL_IB_HCA).
+    pub hcas: Vec<String>,
+    pub gpu_hcas: Vec<String>,
     /// Spec-shaped defaults for jobs on this partition (`network:` and `gpusPerNode`).
     pub layer: Node,
     pub pos: Pos,
@@ -675,6 +679,23 @@ fn decode_partitions(d: &mut Decoder, node: &Node) -> Vec<PartitionConfig> {
         };
         let gpus = d.opt_u32(&mut m, "gpusPerNode", 0, 64);
         let network = m.field("network").cloned();
+        let gpu_bind = m.field("gpuBind").cloned();
+        let (mut hcas, mut gpu_hcas) = (Vec::new(), Vec::new());
+        if let Some(t) = m.field("topology").cloned()
+            && let Some(mut tm) = d.map(&t, &format!("{path}.topology"))
+        {
+            hcas = d.string_list(&mut tm, "hcas");
+            gpu_hcas = d.string_list(&mut tm, "gpuHcas");
+            tm.finish(d);
+            if hcas.is_empty() {
+                hcas.clone_from(&gpu_hcas);
+            }
+            for g in &gpu_hcas {
+                if !hcas.contains(g) {
+                    hcas.push(g.clone());
+                }
+            }
+        }
         m.finish(d);
         let mut layer_entries = Vec::new();
         if let Some(g) = m_field_node(value, "gpusPerNode") {
@@ -689,9 +710,22 @@ fn decode_partitions(d: &mut Decoder, node: &Node) -> Vec<PartitionConfig> {
         if let Some(n) = network {
             layer_entries.push((key_at("network", &n.pos), n));
         }
+        if let Some(b) = gpu_bind {
+            // The site's `gpuBind` is the jobs' `slurm.gpuBind` default.
+            let slurm = Node {
+                value: Value::Map(vec![(key_at("gpuBind", &b.pos), b.clone())]),
+                pos: b.pos.clone(),
+            };
+            match layer_entries.iter_mut().find(|(k, _)| k.name == "slurm") {
+                Some((_, n)) => *n = crate::yaml::merge(n.clone(), slurm),
+                None => layer_entries.push((key_at("slurm", &b.pos), slurm)),
+            }
+        }
         out.push(PartitionConfig {
             name: key.name.clone(),
             gpus_per_node: gpus,
+            hcas,
+            gpu_hcas,
             layer: Node {
                 value: Value::Map(layer_entries),
                 pos: value.pos.clone(),
@@ -832,11 +866,105 @@ pub fn resolve_spec(
     });
     let (spec, decoder) = decode_spec(&merged, info.as_ref());
     diags.items.extend(decoder.diags.items);
+    if let (Some(s), Some(p)) = (&spec, partition) {
+        check_hcas_topology(s, p, &merged, &mut diags);
+    }
     let has_errors = diags.has_errors();
     LoadedSpec {
         spec: if has_errors { None } else { spec },
         diagnostics: diags.sorted(),
         display_path: display.to_string(),
+    }
+}
+
+/// `network.hcas` against the partition's topology (site config `partitions.P.topology`):
+/// entries that select no device of the partition, devices no GPU is near, and prefixes
+/// that select more than meant (NCCL matches `mlx5_1` as a prefix of `mlx5_10`).
+fn check_hcas_topology(
+    spec: &crate::spec::Spec,
+    p: &PartitionConfig,
+    merged: &Node,
+    diags: &mut crate::diag::Diagnostics,
+) {
+    let hcas = &spec.network.hcas;
+    if p.hcas.is_empty() || hcas.is_empty() || !spec.network.fabric.uses_rdma() {
+        return;
+    }
+    let pos = merged
+        .get("network")
+        .and_then(|n| n.get("hcas"))
+        .map_or_else(|| p.pos.clone(), |n| n.pos.clone());
+    // NCCL_IB_HCA syntax: a leading `^` excludes (the whole list), `=` makes every entry
+    // exact; `:port` restricts a device to a port.
+    let first = hcas.first().map(String::as_str).unwrap_or("");
+    if first.starts_with('^') {
+        return;
+    }
+    let exact = first.starts_with('=');
+    let list = p.hcas.join(", ");
+    for (i, raw) in hcas.iter().enumerate() {
+        let entry = if i == 0 {
+            raw.trim_start_matches('=')
+        } else {
+            raw.as_str()
+        };
+        let name = entry.split(':').next().unwrap_or(entry);
+        let selected: Vec<&String> = p
+            .hcas
+            .iter()
+            .filter(|h| {
+                if exact {
+                    *h == name
+                } else {
+                    h.starts_with(name)
+                }
+            })
+            .collect();
+        if selected.is_empty() {
+            diags.warning_hint(
+                &pos,
+                "hcas-topology",
+                format!(
+                    "`network.hcas` entry `{raw}` selects no RDMA device of partition `{}` ({list})",
+                    p.name
+                ),
+                "use the names `hybridctl fabric-check --topology` prints on one of its nodes",
+            );
+            continue;
+        }
+        if !exact && selected.len() > 1 {
+            let names: Vec<&str> = selected.iter().map(|s| s.as_str()).collect();
+            diags.warning_hint(
+                &pos,
+                "hcas-topology",
+                format!(
+                    "`network.hcas` entry `{raw}` is a prefix: NCCL takes {} on partition `{}`",
+                    names.join(", "),
+                    p.name
+                ),
+                "write the list with a leading `=` (`=mlx5_0,mlx5_1`) for exact names",
+            );
+        }
+        if !p.gpu_hcas.is_empty() {
+            let far: Vec<&str> = selected
+                .iter()
+                .filter(|h| !p.gpu_hcas.contains(h))
+                .map(|s| s.as_str())
+                .collect();
+            if !far.is_empty() {
+                diags.warning_hint(
+                    &pos,
+                    "hcas-topology",
+                    format!(
+                        "`network.hcas` selects {} on partition `{}`, which no GPU is near (the GPUs' NICs are {})",
+                        far.join(", "),
+                        p.name,
+                        p.gpu_hcas.join(", ")
+                    ),
+                    "traffic through a NIC that is not on the GPU's PCIe switch goes without GPUDirect RDMA, or crosses the socket: keep to the GPUs' NICs",
+                );
+            }
+        }
     }
 }
 

@@ -45,6 +45,9 @@ fn thresholds(cfg: &FabricConfig) -> std::collections::BTreeMap<String, Threshol
 }
 
 pub fn run(args: FabricCheckArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
+    if args.topology {
+        return topology(&args, env, out);
+    }
     let health = args.health_check;
     match check(args, env, out) {
         Ok((report, format)) => {
@@ -54,8 +57,7 @@ pub fn run(args: FabricCheckArgs, env: Env, out: &Printer) -> Result<ExitStatus>
                     writeln!(stdout, "{line}")?;
                 }
             } else if format == TextOrJson::Json {
-                serde_json::to_writer_pretty(&mut stdout, &report)?;
-                writeln!(stdout)?;
+                stdout.write_all(crate::document::to_string_pretty(&report).as_bytes())?;
             } else {
                 write!(stdout, "{}", report::text(&report, out.out_color()))?;
             }
@@ -78,6 +80,26 @@ pub fn run(args: FabricCheckArgs, env: Env, out: &Printer) -> Result<ExitStatus>
         }
         Err(e) => Err(e),
     }
+}
+
+/// `--topology`: the GPU x NIC matrix of this host (see `crate::fabric::topology`).
+fn topology(args: &FabricCheckArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
+    let settings = load_settings(env)?;
+    let cfg = settings.fabric();
+    let tools = Runner::new(cfg.tool_dir.as_deref())
+        .with_timeout(Duration::from_secs(cfg.tool_timeout.unwrap_or(10).into()));
+    let r = crate::fabric::topology::report(&Root(args.sysfs_root.clone()), &tools);
+    let mut stdout = out.out();
+    if args.output == TextOrJson::Json {
+        stdout.write_all(crate::document::to_string_pretty(&r).as_bytes())?;
+    } else {
+        write!(stdout, "{}", crate::fabric::topology::report_text(&r))?;
+    }
+    Ok(if r.exit_code == 0 {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    })
 }
 
 fn check(args: FabricCheckArgs, env: Env, out: &Printer) -> Result<(Report, TextOrJson)> {
@@ -131,7 +153,10 @@ fn check(args: FabricCheckArgs, env: Env, out: &Printer) -> Result<(Report, Text
         out.warn(&n, None);
     }
     let mut checks: Vec<Check> = Vec::new();
-    let facts = probe::gather(&root, &tools, nccl.clone());
+    let mut facts = probe::gather(&root, &tools, nccl.clone());
+    if let Some(path) = &args.show_gids {
+        checks.extend(probe::apply_show_gids(&mut facts, path)?);
+    }
     if !args.no_local {
         checks.extend(audit::audit(&facts, &expect));
     }

@@ -322,10 +322,13 @@ pub fn run(args: LogsArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
         }
         if let Some(a) = nccl.as_mut() {
             a.finish();
+            if matches!(end, Some(End::Finished(Outcome::Failed { .. }))) {
+                // The job failed: a rank without `Init COMPLETE` never got there.
+                a.job_ended();
+            }
             let report = a.report();
             if printer.json {
-                let _ = serde_json::to_writer_pretty(&mut stdout, &report);
-                let _ = writeln!(stdout);
+                let _ = stdout.write_all(crate::document::to_string_pretty(&report).as_bytes());
             } else {
                 if live_table {
                     let _ = write!(stdout, "\x1b[H\x1b[2J");

@@ -81,6 +81,9 @@ pub fn document_schemas() -> Vec<(&'static str, serde_json::Value)> {
         one::<hostlist::HostlistDoc>(),
         one::<logs::JsonLine<'static>>(),
         one::<version::VersionDoc>(),
+        one::<crate::nccl::Report>(),
+        one::<crate::fabric::report::Report>(),
+        one::<crate::fabric::topology::TopologyReport>(),
     ]
 }
 

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use super::{Printer, load_settings, require_valid};
 use crate::cli::{FabricArg, NcclCheckArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
-use crate::nccl::{Analyzer, Expectation, Fabric, scan};
+use crate::nccl::{Analyzer, Expectation, Fabric, NOTHING_TO_JUDGE, Outcome, scan};
 use crate::settings::{Env, Overrides, load_spec};
 
 pub fn run(args: NcclCheckArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
@@ -78,26 +78,24 @@ pub fn run(args: NcclCheckArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let mut stdout = out.out();
     match args.output {
         TextOrJson::Json => {
-            serde_json::to_writer_pretty(&mut stdout, &report).context("writing the report")?;
-            writeln!(stdout)?;
+            stdout
+                .write_all(crate::document::to_string_pretty(&report).as_bytes())
+                .context("writing the report")?;
         }
         TextOrJson::Text => {
             let color = out.out_color();
             write!(stdout, "{}", report.summary_table(color))?;
         }
     }
-    if report.is_bad() {
-        return Ok(ExitStatus::Failure);
-    }
-    // Not a single NCCL line: neither healthy nor failed.
-    if report.nccl_lines == 0 {
-        out.warn(
-            "nothing to judge: the input has no NCCL line",
-            Some("run the job with `NCCL_DEBUG=INFO` (every spec sets it by default) and check the log that holds its output"),
-        );
-        return Ok(ExitStatus::NothingToJudge);
-    }
-    Ok(ExitStatus::Success)
+    Ok(match report.outcome {
+        Outcome::Bad => ExitStatus::Failure,
+        // Not a single NCCL line: neither healthy nor failed.
+        Outcome::NothingToJudge => {
+            out.warn(NOTHING_TO_JUDGE, None);
+            ExitStatus::NothingToJudge
+        }
+        Outcome::Ok | Outcome::Warnings | Outcome::Unknown => ExitStatus::Success,
+    })
 }
 
 fn read_error(file: &str, e: std::io::Error) -> anyhow::Error {

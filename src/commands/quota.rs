@@ -147,9 +147,17 @@ fn quota_error(e: QuotaError) -> anyhow::Error {
 pub struct Row<'a> {
     #[serde(flatten)]
     entry: EntryJson<'a>,
+    /// Of the limit the threshold applies to (`block_percent_limit`: `soft` or `hard`).
     block_percent_of_limit: Option<f64>,
+    block_percent_limit: Option<crate::quota::LimitKind>,
+    block_percent_of_soft: Option<f64>,
+    block_percent_of_hard: Option<f64>,
     files_percent_of_limit: Option<f64>,
+    files_percent_limit: Option<crate::quota::LimitKind>,
+    files_percent_of_soft: Option<f64>,
+    files_percent_of_hard: Option<f64>,
     headroom_kib: Option<i64>,
+    /// At or above the threshold of the `*_percent_limit` limit, blocks or files.
     over_threshold: bool,
 }
 
@@ -294,7 +302,7 @@ pub fn run(args: QuotaArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     }
     if over && args.output == TextOrJson::Text {
         out.warn(
-            &format!("usage at or above {threshold}% of a quota limit (marked `!`)"),
+            &format!("usage at or above {threshold}% of a quota limit (marked `!`; of the soft limit, or of the hard one where there is no soft limit, as in the %SOFT/%HARD columns)"),
             None,
         );
     }
@@ -344,8 +352,14 @@ fn print(entries: &[QuotaEntry], threshold: f64, format: TextOrJson, out: &Print
                     files_in_doubt: e.files_in_doubt,
                     files_grace: e.files_grace.to_string(),
                 },
-                block_percent_of_limit: e.block_percent_of_limit(),
-                files_percent_of_limit: e.files_percent_of_limit(),
+                block_percent_of_limit: e.blocks().percent_of_threshold_limit().map(|p| p.1),
+                block_percent_limit: e.blocks().threshold_limit().map(|l| l.0),
+                block_percent_of_soft: e.blocks().percent_of_soft(),
+                block_percent_of_hard: e.blocks().percent_of_hard(),
+                files_percent_of_limit: e.files().percent_of_threshold_limit().map(|p| p.1),
+                files_percent_limit: e.files().threshold_limit().map(|l| l.0),
+                files_percent_of_soft: e.files().percent_of_soft(),
+                files_percent_of_hard: e.files().percent_of_hard(),
                 headroom_kib: e.headroom_kib(),
                 over_threshold: e.is_over_threshold(threshold),
             })
@@ -365,13 +379,15 @@ fn print(entries: &[QuotaEntry], threshold: f64, format: TextOrJson, out: &Print
         "USED",
         "SOFT",
         "HARD",
-        "%",
+        "%SOFT",
+        "%HARD",
         "IN-DOUBT",
         "GRACE",
         "FILES",
         "F-SOFT",
         "F-HARD",
-        "F-%",
+        "F-%SOFT",
+        "F-%HARD",
         "F-GRACE",
     ]);
     for e in entries {
@@ -394,13 +410,15 @@ fn print(entries: &[QuotaEntry], threshold: f64, format: TextOrJson, out: &Print
             human_kib(e.block_used_kib),
             limit(e.block_soft_kib),
             limit(e.block_hard_kib),
-            pct(e.block_percent_of_limit()),
+            pct(e.blocks().percent_of_soft()),
+            pct(e.blocks().percent_of_hard()),
             human_kib(e.block_in_doubt_kib),
             e.block_grace.to_string(),
             e.files_used.to_string(),
             count(e.files_soft),
             count(e.files_hard),
-            pct(e.files_percent_of_limit()),
+            pct(e.files().percent_of_soft()),
+            pct(e.files().percent_of_hard()),
             e.files_grace.to_string(),
         ];
         if !flag.is_empty() {

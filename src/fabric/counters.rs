@@ -26,7 +26,8 @@ pub const PORT_COUNTERS: &[&str] = &[
 ];
 
 /// Thresholds on a counter's increase during the watch: at or above `warn` / `fail`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Threshold {
     pub warn: Option<u64>,
     pub fail: Option<u64>,
@@ -54,9 +55,14 @@ pub fn default_thresholds() -> BTreeMap<String, Threshold> {
 }
 
 /// Counter values by subject (`mlx5_0/1` for ports, the netdev name for pause counters).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Snapshot {
     pub values: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Netdevs whose `ethtool -S` was read, with all their statistics (to say which lack
+    /// pause counters instead of leaving them out).
+    #[serde(skip)]
+    pub ethtool: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
 impl Snapshot {
@@ -83,7 +89,10 @@ impl Snapshot {
                 values.insert(netdev.clone(), v);
             }
         }
-        Self { values }
+        Self {
+            values,
+            ethtool: ethtool.clone(),
+        }
     }
 }
 
@@ -112,7 +121,10 @@ pub fn parse_remote(node: &str, text: &str) -> Snapshot {
                 .insert(name.to_string(), value);
         }
     }
-    Snapshot { values }
+    Snapshot {
+        values,
+        ethtool: BTreeMap::new(),
+    }
 }
 
 /// Run on a node with `sh -c REMOTE_SCRIPT sh ROOT` (ROOT is an argument, never part of the
@@ -120,7 +132,8 @@ pub fn parse_remote(node: &str, text: &str) -> Snapshot {
 pub const REMOTE_SCRIPT: &str = r#"for f in "$1"/sys/class/infiniband/*/ports/*/hw_counters/* "$1"/sys/class/infiniband/*/ports/*/counters/port_xmit_wait; do [ -f "$f" ] && printf '%s %s\n' "$f" "$(cat "$f" 2>/dev/null)"; done; exit 0"#;
 
 /// A counter that changed between two snapshots.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Delta {
     pub subject: String,
     pub counter: String,
@@ -206,7 +219,26 @@ pub fn evaluate(
             format!("in {seconds:.1} s: {}", notes.join(", "))
         };
         check.hint = hint.map(str::to_string);
+        if let Some(stats) = snapshot.ethtool.get(subject)
+            && let Some(why) = ethtool::missing_pause(stats, lossless_priority)
+        {
+            check.level = check.level.max(Level::Unknown);
+            check.detail = format!("{}; {why}", check.detail);
+        }
         out.push(check);
+    }
+    // Ports whose statistics have no pause counter at all are not left out of the table.
+    for (netdev, stats) in &snapshot.ethtool {
+        if snapshot.values.contains_key(netdev) {
+            continue;
+        }
+        if let Some(why) = ethtool::missing_pause(stats, lossless_priority) {
+            out.push(
+                Check::new("counters", netdev.clone(), Level::Unknown, why).hint(
+                    "the NIC's driver exports no PFC pause counters: follow pause on the switch port (or use a NIC and driver that count per priority, e.g. mlx5)",
+                ),
+            );
+        }
     }
     out
 }

@@ -18,11 +18,14 @@ pub mod qos;
 pub mod report;
 pub mod schedule;
 pub mod sysfs;
+pub mod topology;
 
 use serde::Serialize;
 
 /// A verdict, ordered from best to worst.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Pass,
@@ -44,7 +47,8 @@ impl Level {
 }
 
 /// One check of one subject (a device port, a netdev, the host) with its evidence.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Check {
     /// Stable name, e.g. `pfc`; documented in docs/fabric-check.md.
     pub check: &'static str,
@@ -88,7 +92,8 @@ impl Check {
 }
 
 /// Counts of each level.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Summary {
     pub pass: usize,
     pub warn: usize,

@@ -19,7 +19,7 @@ use super::{Check, Level};
 use crate::process::{ProcessError, Runner};
 
 /// How nodes are paired.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PairMode {
     /// Every pair once (round-robin tournament).
@@ -195,7 +195,8 @@ impl Rail {
 }
 
 /// What happened to one pair.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct PairResult {
     pub round: usize,
     pub server: String,
@@ -215,7 +216,8 @@ pub struct PairResult {
     pub evidence: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct PairwiseReport {
     pub nodes: Vec<String>,
     pub mode: PairMode,
@@ -436,24 +438,21 @@ impl PairwiseConfig {
             }
             None => match perftest::parse_bw(&cli.stdout) {
                 Ok(b) => {
-                    let avg = b.average_gbps;
-                    match rate_gbps {
-                        Some(rate) => {
-                            let pct = 100.0 * avg / rate;
-                            r.reason = format!(
-                                "{avg:.1} Gb/s average = {pct:.0}% of {rate} Gb/s (minimum {:.0}%)",
-                                self.min_fraction * 100.0
-                            );
-                            if avg < self.min_fraction * rate {
-                                r.level = Level::Fail;
-                            }
-                        }
-                        None => {
-                            r.level = Level::Unknown;
-                            r.reason =
-                                format!("{avg:.1} Gb/s average; no link rate to compare with");
-                        }
-                    }
+                    let bidir = perftest::is_bidirectional(&cli.stdout, &self.perftest_args);
+                    let j = perftest::judge_bw(
+                        &b,
+                        bidir,
+                        rate_gbps,
+                        self.min_fraction,
+                        perftest::DEFAULT_MIN_MSG_RATE_MPPS,
+                    );
+                    r.level = match (j.pass, j.judged_on) {
+                        (Some(true), _) => Level::Pass,
+                        (Some(false), "bandwidth") => Level::Fail,
+                        (Some(false), _) => Level::Warn,
+                        (None, _) => Level::Unknown,
+                    };
+                    r.reason = j.reason;
                     r.bandwidth = Some(b);
                 }
                 Err(e) => {

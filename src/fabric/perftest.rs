@@ -12,7 +12,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 /// The unit of a bandwidth column, from its header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub enum BwUnit {
     #[serde(rename = "Gb/sec")]
     Gbps,
@@ -43,7 +43,8 @@ impl BwUnit {
 }
 
 /// A bandwidth result (the row with the largest message size).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct BwResult {
     /// The title line, e.g. `RDMA_Write BW Test`.
     pub test: Option<String>,
@@ -59,7 +60,8 @@ pub struct BwResult {
 }
 
 /// A latency result in microseconds (the row with the largest message size).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct LatResult {
     pub test: Option<String>,
     pub bytes: u64,
@@ -252,8 +254,123 @@ pub fn parse_lat(text: &str) -> Result<LatResult, ParseError> {
     })
 }
 
+/// Messages smaller than this are judged on message rate (and latency), not bandwidth: a
+/// small-message run does not fill the link whatever the fabric (perftest `-s 8`, post lists).
+pub const BW_MIN_BYTES: u64 = 65_536;
+/// The message rate below which a small-message run is a warning, in Mpps (one QP of a
+/// ConnectX-6 moves 8-byte writes at several Mpps; under 1 Mpps something is wrong).
+pub const DEFAULT_MIN_MSG_RATE_MPPS: f64 = 1.0;
+
+/// A bidirectional run (`-b`): perftest titles it `... Bidirectional BW Test` and reports the
+/// sum of both directions.
+pub fn is_bidirectional(output: &str, args: &[String]) -> bool {
+    args.iter().any(|a| a == "-b" || a == "--bidirectional")
+        || output
+            .lines()
+            .any(|l| is_title(l) && l.contains("Bidirectional"))
+}
+
+/// How a bandwidth result compares with the link, in words, and whether it passes.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BwJudgement {
+    /// `None`: nothing to compare with (no link rate).
+    pub pass: Option<bool>,
+    /// `bandwidth` or `message_rate`: what was judged.
+    pub judged_on: &'static str,
+    /// What the result had to reach, in Gb/s or Mpps.
+    pub threshold: Option<f64>,
+    pub reason: String,
+}
+
+/// Judge a bandwidth result: messages of [`BW_MIN_BYTES`] and more against `min_fraction` of
+/// the link rate (twice the rate for a bidirectional run); smaller messages against
+/// `min_msg_rate_mpps`. Every reason names the message size its threshold applies to.
+pub fn judge_bw(
+    r: &BwResult,
+    bidirectional: bool,
+    rate_gbps: Option<f64>,
+    min_fraction: f64,
+    min_msg_rate_mpps: f64,
+) -> BwJudgement {
+    let size = human_bytes(r.bytes);
+    let avg = r.average_gbps;
+    if r.bytes < BW_MIN_BYTES {
+        let what = if bidirectional {
+            " (both directions)"
+        } else {
+            ""
+        };
+        return match r.msg_rate_mpps {
+            Some(rate) => {
+                let pass = rate >= min_msg_rate_mpps;
+                BwJudgement {
+                    pass: Some(pass),
+                    judged_on: "message_rate",
+                    threshold: Some(min_msg_rate_mpps),
+                    reason: format!(
+                        "{rate:.2} Mpps{what} at {size} messages (minimum {min_msg_rate_mpps} Mpps for messages under {}; {avg:.2} Gb/s is not judged at this size)",
+                        human_bytes(BW_MIN_BYTES)
+                    ),
+                }
+            }
+            None => BwJudgement {
+                pass: None,
+                judged_on: "message_rate",
+                threshold: None,
+                reason: format!(
+                    "{avg:.2} Gb/s{what} at {size} messages: too small to judge bandwidth (messages under {} are judged on message rate, and the output has no MsgRate column)",
+                    human_bytes(BW_MIN_BYTES)
+                ),
+            },
+        };
+    }
+    let Some(rate) = rate_gbps else {
+        return BwJudgement {
+            pass: None,
+            judged_on: "bandwidth",
+            threshold: None,
+            reason: format!(
+                "{avg:.1} Gb/s average{} at {size} messages; no link rate to compare with",
+                if bidirectional {
+                    " (both directions)"
+                } else {
+                    ""
+                }
+            ),
+        };
+    };
+    let (expected, of) = if bidirectional {
+        (2.0 * rate, format!("2 x {rate} Gb/s (bidirectional)"))
+    } else {
+        (rate, format!("{rate} Gb/s"))
+    };
+    let pct = 100.0 * avg / expected;
+    BwJudgement {
+        pass: Some(avg >= min_fraction * expected),
+        judged_on: "bandwidth",
+        threshold: Some(min_fraction * expected),
+        reason: format!(
+            "{avg:.1} Gb/s average = {pct:.0}% of {of} at {size} messages (minimum {:.0}% for messages of {} and more)",
+            min_fraction * 100.0,
+            human_bytes(BW_MIN_BYTES)
+        ),
+    }
+}
+
+/// `8 B`, `64 KiB`, `8 MiB`.
+pub fn human_bytes(n: u64) -> String {
+    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
+        format!("{} MiB", n >> 20)
+    } else if n >= 1 << 10 && n.is_multiple_of(1 << 10) {
+        format!("{} KiB", n >> 10)
+    } else {
+        format!("{n} B")
+    }
+}
+
 /// Why a perftest run failed, from the messages it prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum FailureKind {
     /// No RDMA device, or not the one asked for.
@@ -290,7 +407,8 @@ impl FailureKind {
 }
 
 /// A failure: what kind, and the line that says so.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Failure {
     pub kind: FailureKind,
     pub line: String,
@@ -373,6 +491,52 @@ mod tests {
         assert_eq!(r.unit, BwUnit::MiBps);
         assert_eq!(r.average, 19000.0);
         assert_eq!(r.msg_rate_mpps, Some(0.304));
+    }
+
+    fn recorded(name: &str) -> String {
+        let p = format!(
+            "{}/tests/fixtures/fabric/outputs/perftest/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
+    }
+
+    /// linux-rdma/perftest#273: 8-byte writes with a post list are judged on message rate.
+    #[test]
+    fn small_messages_are_judged_on_message_rate() {
+        let text = recorded("real-write_bw-postlist-8B-gbits.txt");
+        let r = parse_bw(&text).expect("parses");
+        assert_eq!((r.bytes, r.msg_rate_mpps), (8, Some(7.498617)));
+        assert!(!is_bidirectional(&text, &[]));
+        let j = judge_bw(&r, false, Some(25.0), 0.8, DEFAULT_MIN_MSG_RATE_MPPS);
+        assert_eq!((j.pass, j.judged_on), (Some(true), "message_rate"));
+        assert_eq!(
+            j.reason,
+            "7.50 Mpps at 8 B messages (minimum 1 Mpps for messages under 64 KiB; 0.48 Gb/s is not judged at this size)"
+        );
+        let j = judge_bw(&r, false, Some(25.0), 0.8, 10.0);
+        assert_eq!(j.pass, Some(false));
+    }
+
+    /// ROCm/gpu-cluster-networking's `ib_write_bw -b -a` run: twice the link rate.
+    #[test]
+    fn bidirectional_runs_are_compared_with_twice_the_rate() {
+        let text = recorded("real-write_bw-bidir-all-sizes-gbits.txt");
+        let r = parse_bw(&text).expect("parses");
+        assert_eq!(r.bytes, 8_388_608);
+        assert!(is_bidirectional(&text, &[]));
+        assert!(is_bidirectional("", &["-b".to_string()]));
+        // 204.59 Gb/s over both directions of a 200 Gb/s port: 51%, not 102%.
+        let j = judge_bw(&r, true, Some(200.0), 0.8, DEFAULT_MIN_MSG_RATE_MPPS);
+        assert_eq!(j.pass, Some(false));
+        assert_eq!(
+            j.reason,
+            "204.6 Gb/s average = 51% of 2 x 200 Gb/s (bidirectional) at 8 MiB messages (minimum 80% for messages of 64 KiB and more)"
+        );
+        assert_eq!(j.threshold, Some(320.0));
+        // Against a 100 Gb/s port it passes (102% of 2 x 100).
+        let j = judge_bw(&r, true, Some(100.0), 0.8, DEFAULT_MIN_MSG_RATE_MPPS);
+        assert_eq!(j.pass, Some(true));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::audit::{Facts, NcclConfig, QosFacts, Setting, parse_nccl_conf};
 use super::counters::Snapshot;
 use super::sysfs::{self, Host, Root};
-use super::{ethtool, qos};
+use super::{Check, Level, ethtool, qos};
 use crate::process::{ProcessError, Runner, display_command};
 use crate::settings::Env;
 use crate::spec::{GidIndex, Network};
@@ -258,15 +258,72 @@ fn ib_active_mtu(runner: &Runner, dev: &str, port: u32) -> Result<u32, String> {
         port.to_string(),
     ];
     match runner.run("ibv_devinfo", &args, None) {
-        Ok(out) => qos::parse_ibv_active_mtu(&out.stdout).ok_or_else(|| {
-            format!(
-                "`{}` printed no active_mtu",
-                display_command("ibv_devinfo", &args)
-            )
-        }),
+        Ok(out) => qos::ibv_devinfo_port(&out.stdout, dev, port)
+            .map_err(|why| format!("`{}`: {why}", display_command("ibv_devinfo", &args))),
         Err(ProcessError::NotFound { .. }) => Err(
             "the active IB MTU is not in sysfs, and `ibv_devinfo` (rdma-core's ibverbs-utils) is not installed".into(),
         ),
         Err(e) => Err(e.to_string()),
     }
+}
+
+/// Longest `show_gids` output read (a host with hundreds of GIDs prints well under this).
+const MAX_SHOW_GIDS: u64 = 4 << 20;
+
+/// Merge a saved `show_gids` output into the host read from sysfs; rows of devices or ports
+/// this host does not have become one `show-gids` check saying so.
+pub fn apply_show_gids(
+    facts: &mut super::audit::Facts,
+    path: &std::path::Path,
+) -> Result<Vec<Check>, crate::error::UserError> {
+    use std::io::Read;
+    let read_err = |e: std::io::Error| {
+        crate::error::UserError::environment(
+            format!(
+                "could not read the `show_gids` output `{}`: {e}",
+                path.display()
+            ),
+            "save it with `show_gids > FILE` where the ranks run, and give that file",
+        )
+    };
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .map_err(read_err)?
+        .take(MAX_SHOW_GIDS)
+        .read_to_string(&mut text)
+        .map_err(read_err)?;
+    let rows = sysfs::parse_show_gids(&text);
+    if rows.is_empty() {
+        return Err(crate::error::UserError::invalid(
+            format!("`{}` has no `show_gids` row", path.display()),
+            "the file should hold `DEV PORT INDEX GID IPv4 VER DEV` rows as `show_gids` prints them",
+        ));
+    }
+    let left = sysfs::merge_show_gids(&mut facts.host, &rows);
+    let mut out = Vec::new();
+    if !left.is_empty() {
+        let mut c = Check::new(
+            "show-gids",
+            "host",
+            Level::Unknown,
+            format!(
+                "{} of {} `show_gids` rows name a device or port this host's sysfs does not have",
+                left.len(),
+                rows.len()
+            ),
+        )
+        .hint("run `show_gids` on the host being checked (or pass that host's tree with --sysfs-root)");
+        for r in left.iter().take(8) {
+            c = c.evidence(format!(
+                "{} {} {} {} {}",
+                r.device,
+                r.port,
+                r.gid.index,
+                r.gid.gid,
+                r.gid.kind.as_deref().unwrap_or("?")
+            ));
+        }
+        out.push(c);
+    }
+    Ok(out)
 }

@@ -20,7 +20,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 /// What `mlnx_qos -i IF` says.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct MlnxQos {
     /// `pcp` or `dscp`.
     pub trust: Option<String>,
@@ -90,6 +91,66 @@ pub fn parse_ibv_active_mtu(text: &str) -> Option<u32> {
     })
 }
 
+/// The `active_mtu` of `dev`'s `port` in `ibv_devinfo` output, reading only that device's
+/// `hca_id:` block and that port's `port:` section (an `ibv_devinfo` that ignores `-d`, or
+/// a saved output of several devices, must not lend another device's MTU); the error says
+/// what the output held instead.
+pub fn ibv_devinfo_port(text: &str, dev: &str, port: u32) -> Result<u32, String> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut in_dev = false;
+    let mut in_port = false;
+    let mut ports: Vec<u32> = Vec::new();
+    for line in text.lines() {
+        let t = line.trim();
+        if let Some(id) = t.strip_prefix("hca_id:") {
+            let id = id.trim();
+            seen.push(id);
+            in_dev = id == dev;
+            in_port = false;
+            continue;
+        }
+        if !in_dev {
+            continue;
+        }
+        if let Some(p) = t.strip_prefix("port:") {
+            let p = p.trim().parse::<u32>().ok();
+            ports.extend(p);
+            in_port = p == Some(port);
+            continue;
+        }
+        if in_port && let Some(v) = t.strip_prefix("active_mtu:") {
+            return v
+                .split_whitespace()
+                .next()
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| format!("`active_mtu:{v}` of {dev} port {port} is not a number"));
+        }
+    }
+    if seen.is_empty() {
+        return Err("the output has no `hca_id:` line".into());
+    }
+    if !seen.contains(&dev) {
+        return Err(format!(
+            "the output is of {}, not of {dev}",
+            seen.iter().take(4).copied().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if ports.contains(&port) {
+        Err(format!("{dev} port {port} shows no active_mtu"))
+    } else if ports.is_empty() {
+        Err(format!("the output stops before {dev}'s ports"))
+    } else {
+        Err(format!(
+            "{dev} has no port {port} in the output (ports {})",
+            ports
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    }
+}
+
 /// The `prio-pfc` row of `dcb pfc show dev IF`: PFC per priority 0..7.
 pub fn parse_dcb_pfc(text: &str) -> Option<Vec<bool>> {
     let row = text
@@ -153,6 +214,31 @@ mod tests {
         let text = "hca_id:\tmlx5_0\n\ttransport:\t\t\tInfiniBand (0)\n\tphys_port_cnt:\t\t\t1\n\t\tport:\t1\n\t\t\tstate:\t\t\tPORT_ACTIVE (4)\n\t\t\tmax_mtu:\t\t4096 (5)\n\t\t\tactive_mtu:\t\t2048 (4)\n\t\t\tsm_lid:\t\t\t1\n";
         assert_eq!(parse_ibv_active_mtu(text), Some(2048));
         assert_eq!(parse_ibv_active_mtu("No IB devices found\n"), None);
+    }
+
+    /// deepseek-ai/DeepEP#60: two devices in one output; only the one asked for counts.
+    #[test]
+    fn ibv_devinfo_is_read_for_the_device_asked_for() {
+        let p = format!(
+            "{}/tests/fixtures/fabric/outputs/ibv_devinfo/deepep-60-two-devices.txt",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p}: {e}"));
+        assert_eq!(ibv_devinfo_port(&text, "mlx5_12", 1), Ok(1024));
+        assert_eq!(
+            ibv_devinfo_port(&text, "mlx5_0", 1),
+            Err("the output is of mlx5_12, mlx5_13, not of mlx5_0".into())
+        );
+        assert_eq!(
+            ibv_devinfo_port(&text, "mlx5_13", 1),
+            Err("the output stops before mlx5_13's ports".into())
+        );
+        assert_eq!(
+            ibv_devinfo_port(&text, "mlx5_12", 2),
+            Err("mlx5_12 has no port 2 in the output (ports 1)".into())
+        );
+        // The whole-output reader would have lent mlx5_12's MTU to any device.
+        assert_eq!(parse_ibv_active_mtu(&text), Some(1024));
     }
 
     /// The examples of the dcb-pfc(8) and dcb-app(8) man pages (iproute2 6.1).

@@ -8,7 +8,8 @@ use super::pairwise::PairwiseReport;
 use super::{Check, Level, Summary};
 
 /// Everything one run found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Report {
     /// The sysfs root the local audit read.
     pub root: String,
@@ -294,4 +295,8 @@ pub fn text(r: &Report, color: bool) -> String {
         s.pass, s.warn, s.fail, s.unknown
     ));
     out
+}
+
+impl crate::document::Document for Report {
+    const KIND: &'static str = "FabricReport";
 }

@@ -11,7 +11,8 @@
 use serde::Serialize;
 
 /// One test: `server` listens, `client` connects (indexes into the node list).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Pair {
     pub server: usize,
     pub client: usize,

@@ -20,7 +20,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 /// One GID table entry.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Gid {
     pub index: u32,
     pub gid: String,
@@ -37,7 +38,8 @@ impl Gid {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Port {
     pub num: u32,
     pub state: Option<String>,
@@ -73,7 +75,8 @@ impl Port {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Device {
     pub name: String,
     pub ports: Vec<Port>,
@@ -86,7 +89,8 @@ pub struct Device {
     pub unreadable: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Netdev {
     pub name: String,
     pub mtu: Option<u32>,
@@ -99,7 +103,8 @@ pub struct Netdev {
     pub unreadable: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Host {
     pub root: PathBuf,
     /// Whether `/sys/class/infiniband` exists at all.
@@ -243,6 +248,107 @@ pub fn roce_active_mtu(netdev_mtu: u32) -> Option<u32> {
         .find(|m| *m <= room)
 }
 
+/// One row of Mellanox's `show_gids` script (mlnx-tools `sbin/show_gids`): `DEV PORT INDEX
+/// GID IPv4 VER DEV`, tab-separated as printed (the IPv4 column is empty for non-IPv4 GIDs),
+/// or realigned with spaces when pasted.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ShowGid {
+    pub device: String,
+    pub port: u32,
+    pub gid: Gid,
+}
+
+/// Parse `show_gids` output (header, `---` rule and `n_gids_found=N` footer skipped). Rows
+/// that do not have at least device, port, index and GID are left out.
+pub fn parse_show_gids(text: &str) -> Vec<ShowGid> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let t: Vec<&str> = line.split_whitespace().collect();
+        if t.len() < 4 || t[0] == "DEV" || t[0].starts_with("---") {
+            continue;
+        }
+        let (Ok(port), Ok(index)) = (t[1].parse::<u32>(), t[2].parse::<u32>()) else {
+            continue;
+        };
+        let gid = t[3];
+        if !gid.contains(':') || gid.chars().all(|c| c == '0' || c == ':') {
+            continue;
+        }
+        let mut rest = &t[4..];
+        let ipv4 = match rest.first().and_then(|v| v.parse::<Ipv4Addr>().ok()) {
+            Some(a) => {
+                rest = &rest[1..];
+                Some(a)
+            }
+            None => gid_ipv4(gid),
+        };
+        let (kind, ndev) = match rest {
+            [ver, ndev, ..] if ver.starts_with('v') => (roce_kind(ver), Some(ndev.to_string())),
+            [ver] if ver.starts_with('v') => (roce_kind(ver), None),
+            _ => (None, None),
+        };
+        out.push(ShowGid {
+            device: t[0].to_string(),
+            port,
+            gid: Gid {
+                index,
+                gid: gid.to_string(),
+                kind,
+                ndev,
+                ipv4,
+            },
+        });
+    }
+    out
+}
+
+/// `show_gids`'s `VER` column as sysfs writes the GID type.
+fn roce_kind(ver: &str) -> Option<String> {
+    match ver {
+        "v2" => Some("RoCE v2".into()),
+        "v1" => Some("IB/RoCE v1".into()),
+        _ => None,
+    }
+}
+
+/// Add what `show_gids` printed to the host read from sysfs: GIDs of a port that sysfs gave
+/// none for, and the type and netdev of GIDs whose `gid_attrs` could not be read (a
+/// container that sees `gids/` but not `gid_attrs/`). Rows of devices or ports sysfs does not
+/// have are returned (they cannot be checked without the port's state).
+pub fn merge_show_gids(host: &mut Host, rows: &[ShowGid]) -> Vec<ShowGid> {
+    let mut unmatched = Vec::new();
+    for r in rows {
+        let Some(port) = host
+            .devices
+            .iter_mut()
+            .find(|d| d.name == r.device)
+            .and_then(|d| d.ports.iter_mut().find(|p| p.num == r.port))
+        else {
+            unmatched.push(r.clone());
+            continue;
+        };
+        match port.gids.iter_mut().find(|g| g.index == r.gid.index) {
+            Some(g) => {
+                if g.kind.is_none() {
+                    g.kind.clone_from(&r.gid.kind);
+                }
+                if g.ndev.is_none() {
+                    g.ndev.clone_from(&r.gid.ndev);
+                }
+                if g.ipv4.is_none() {
+                    g.ipv4 = r.gid.ipv4;
+                }
+            }
+            None => {
+                port.gids.push(r.gid.clone());
+                port.gids.sort_by_key(|g| g.index);
+            }
+        }
+    }
+    unmatched
+}
+
 /// Read everything fabric-check needs from the tree under `root`.
 pub fn discover(root: &Root) -> Host {
     let ib = root.path("/sys/class/infiniband");
@@ -359,6 +465,82 @@ pub fn port_counters(host: &Host) -> BTreeMap<String, BTreeMap<String, u64>> {
 
 #[cfg(test)]
 mod tests {
+    fn show_gids_fixture(name: &str) -> String {
+        let p = format!(
+            "{}/tests/fixtures/fabric/outputs/show_gids/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p}: {e}"))
+    }
+
+    /// NVIDIA/nccl#1573 (tab-separated, as the script prints) and openucx/ucx#9484 (pasted
+    /// with spaces).
+    #[test]
+    fn show_gids_outputs_parse() {
+        let rows = parse_show_gids(&show_gids_fixture("macvlan-pod-nccl-1573.txt"));
+        assert_eq!(rows.len(), 8);
+        let r = &rows[3];
+        assert_eq!((r.device.as_str(), r.port, r.gid.index), ("mlx5_0", 1, 7));
+        assert_eq!(r.gid.kind.as_deref(), Some("RoCE v2"));
+        assert_eq!(r.gid.ndev.as_deref(), Some("net1"));
+        assert_eq!(r.gid.ipv4, Some(Ipv4Addr::new(10, 152, 0, 12)));
+        assert_eq!(rows[1].gid.ipv4, None, "a link-local GID has no IPv4");
+        assert_eq!(rows[1].gid.kind.as_deref(), Some("RoCE v2"));
+
+        let rows = parse_show_gids(&show_gids_fixture("bond-vxlan-ucx-9484.txt"));
+        assert_eq!(rows.len(), 6);
+        let port = Port {
+            num: 1,
+            state: None,
+            phys_state: None,
+            link_layer: Some("Ethernet".into()),
+            rate: None,
+            rate_gbps: None,
+            gids: rows.iter().map(|r| r.gid.clone()).collect(),
+            counters: BTreeMap::new(),
+        };
+        // NCCL's auto-selection takes the first RoCE v2 IPv4 GID: the vxlan's, not bond1's.
+        let g = port.auto_gid().expect("a v2 IPv4 GID");
+        assert_eq!((g.index, g.ndev.as_deref()), (3, Some("b3.vxlan.30100")));
+    }
+
+    #[test]
+    fn show_gids_fill_in_what_sysfs_does_not_show() {
+        let mut host = Host {
+            root: PathBuf::from("/"),
+            rdma_class: true,
+            devices: vec![Device {
+                name: "mlx5_0".into(),
+                netdevs: vec![],
+                ports: vec![Port {
+                    num: 1,
+                    state: Some("4: ACTIVE".into()),
+                    phys_state: Some("5: LinkUp".into()),
+                    link_layer: Some("Ethernet".into()),
+                    rate: None,
+                    rate_gbps: None,
+                    // A container that can read gids/ but not gid_attrs/.
+                    gids: vec![Gid {
+                        index: 7,
+                        gid: "0000:0000:0000:0000:0000:ffff:0a98:000c".into(),
+                        kind: None,
+                        ndev: None,
+                        ipv4: Some(Ipv4Addr::new(10, 152, 0, 12)),
+                    }],
+                    counters: BTreeMap::new(),
+                }],
+            }],
+            netdevs: BTreeMap::new(),
+        };
+        assert!(host.devices[0].ports[0].auto_gid().is_none());
+        let rows = parse_show_gids(&show_gids_fixture("macvlan-pod-nccl-1573.txt"));
+        let left = merge_show_gids(&mut host, &rows);
+        assert_eq!(left.len(), 4, "mlx5_1 is not in this host's sysfs");
+        let p = &host.devices[0].ports[0];
+        assert_eq!(p.gids.len(), 4);
+        assert_eq!(p.auto_gid().map(|g| g.index), Some(7));
+    }
+
     use super::*;
 
     #[test]

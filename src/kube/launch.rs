@@ -410,6 +410,11 @@ pub async fn run(
     logs.abort();
     // What NCCL did, when the job printed NCCL lines (NCCL_DEBUG=INFO is the default).
     nccl.finish();
+    if matches!(outcome, Outcome::Failed { .. }) {
+        // The job failed: a rank still without `Init COMPLETE` never got there. (A job that
+        // succeeded did initialise; a missing line there is a log stream cut short.)
+        nccl.job_ended();
+    }
     let report = nccl.report();
     if !report.ranks.is_empty() {
         let _ = writeln!(out, "hybridctl: NCCL summary of pytorchjob/{name}:");

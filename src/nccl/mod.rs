@@ -32,8 +32,12 @@ use std::time::{Duration, SystemTime};
 use memchr::memmem;
 use serde::Serialize;
 
-pub use parse::WarnClass;
-pub use report::{Report, Severity, Verdict, VerdictKind};
+pub(crate) use parse::strip_ansi;
+pub use parse::{Completion, TorchEvent, WarnClass};
+pub use report::{
+    HostSummary, InitSummary, JobSummary, NOTHING_TO_JUDGE, Outcome, Report, Severity, Verdict,
+    VerdictKind,
+};
 
 /// Evidence lines kept per verdict (the rest are counted).
 pub const MAX_EVIDENCE: usize = 8;
@@ -47,9 +51,13 @@ pub const MAX_DEVICES_PER_RANK: usize = 32;
 pub const MAX_RANKS: usize = 65_536;
 /// Longest line text kept as evidence, in bytes.
 pub const MAX_TEXT: usize = 400;
+/// PyTorch error lines (`NCCL error in: ..`) kept for the whole input.
+pub const MAX_TORCH_ERRORS: usize = 16;
+/// Lines read after a PyTorch `NCCL error in:` line for its `Last error:` detail.
+const FOLLOW_LINES: u8 = 4;
 
 /// The fabric the job is meant to use (from the spec's `network.fabric`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Fabric {
     Roce,
@@ -109,7 +117,8 @@ impl Expectation {
 }
 
 /// A line shown as evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct Evidence {
     /// The pod or file the line came from (as the caller labelled it; may be empty).
     pub source: String,
@@ -139,8 +148,22 @@ fn cut(text: &str) -> &str {
     &text[..end]
 }
 
+/// `lo:127.0.0.1<0>`: an interface NCCL printed that is the loopback.
+fn is_loopback(iface: &str) -> bool {
+    let (name, addr) = iface.split_once(':').unwrap_or((iface, ""));
+    name == "lo" || addr.starts_with("127.") || addr.starts_with("::1<")
+}
+
+/// The address of `eth0:10.0.0.1<0>` (`10.0.0.1`), as NCCL prints an interface.
+fn address(iface: &str) -> Option<String> {
+    let (_, rest) = iface.split_once(':')?;
+    let a = rest.split('<').next().unwrap_or(rest).trim();
+    (!a.is_empty()).then(|| a.to_string())
+}
+
 /// One IB verbs device NCCL listed (`[0]mlx5_0:1/RoCE`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct IbDevice {
     pub name: String,
     pub port: Option<u32>,
@@ -149,7 +172,8 @@ pub struct IbDevice {
 }
 
 /// Channel connections by transport (`Channel .. via <transport>` lines).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct ChannelCounts {
     /// `NET/IB/..`, or a net plugin other than sockets.
     pub net_rdma: u64,
@@ -159,20 +183,56 @@ pub struct ChannelCounts {
     pub net_socket: u64,
     pub p2p: u64,
     pub shm: u64,
+    /// NVLink SHARP (`NVLS`).
+    pub nvls: u64,
     pub other: u64,
 }
 
 /// One `NCCL WARN`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct NcclWarning {
     pub class: WarnClass,
-    /// The completion error code (`Got completion with error 12`).
+    /// The completion status (`Got completion with error 12`, `with status=12`).
     pub code: Option<u32>,
+    /// The vendor syndrome of a completion error (`vendor err 129`).
+    pub vendor_err: Option<u32>,
     pub evidence: Evidence,
 }
 
+/// A PyTorch (or nccl-tests) line that shows the job failing in NCCL, with the `Last
+/// error:` detail PyTorch prints on the lines after it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TorchError {
+    pub event: TorchEvent,
+    pub rank: Option<u32>,
+    /// `invalid usage`, `unhandled system error`, ..
+    pub what: Option<String>,
+    /// The NCCL warning PyTorch repeats after `Last error:`.
+    pub detail: Option<String>,
+    pub detail_class: Option<WarnClass>,
+    pub evidence: Evidence,
+}
+
+/// Where a rank's init stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InitState {
+    /// `Init COMPLETE` (or `Init timings`) seen.
+    Complete,
+    /// NCCL returned an error during init (`init.cc:.. -> 3`, a fatal warning).
+    Failed,
+    /// The job ended (an abort, a timeout, an exit) without `Init COMPLETE`: a hang in init.
+    Incomplete,
+    /// The log stops before `Init COMPLETE` (a tail, an excerpt, a live job, or
+    /// `NCCL_DEBUG=WARN`): not known.
+    Unknown,
+}
+
 /// A PyTorch watchdog timeout of one collective.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct CollectiveTimeout {
     pub op: Option<String>,
     pub seq: Option<u64>,
@@ -182,7 +242,8 @@ pub struct CollectiveTimeout {
 }
 
 /// What one rank (one process and CUDA device) told us.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct RankState {
     /// The pod or file, plus any pod label found in the lines (`file.log/worker-1/pytorch`).
     pub source: String,
@@ -193,6 +254,11 @@ pub struct RankState {
     pub rank: Option<u32>,
     pub nranks: Option<u32>,
     pub nccl_version: Option<String>,
+    /// The host's address, from `Bootstrap : Using`, the IB `OOB` interface or the socket
+    /// interface: it tells apart hosts that log the same host name.
+    pub addr: Option<String>,
+    /// `nNodes` of `comm .. nRanks .. nNodes ..` (2.19+).
+    pub nnodes: Option<u32>,
     /// `Using network ...`: `IB`, `Socket` or a net plugin's name.
     pub network: Option<String>,
     /// `NET/Plugin: Loaded net plugin ...`.
@@ -205,8 +271,12 @@ pub struct RankState {
     /// GPUDirect RDMA: from the channels (`/GDRDMA`), else from `GPU Direct RDMA
     /// Enabled|Disabled`; `None` when the log does not say.
     pub gdr: Option<bool>,
+    /// HCAs named by `GPU Direct RDMA Disabled for HCA ..`, and the reason given.
+    pub gdr_disabled_hcas: Vec<String>,
+    pub gdr_reason: Option<String>,
     pub channels: ChannelCounts,
     pub init_complete: bool,
+    pub init_state: InitState,
     /// `Init COMPLETE` lines (one per communicator).
     pub communicators: u64,
     /// Seconds from the first NCCL line to `Init COMPLETE` (or NCCL's `Init timings` total).
@@ -242,6 +312,12 @@ struct Keep {
     first_socket_channel: Option<Evidence>,
     first_plain_net_channel: Option<Evidence>,
     gdr_line: Option<Evidence>,
+    net_env: Option<Evidence>,
+    loopback_line: Option<Evidence>,
+    /// The input is complete: a rank that never said `Using network` never will.
+    input_done: bool,
+    init_started: bool,
+    init_failed: Option<Evidence>,
     first_at: Option<SystemTime>,
     last_at: Option<SystemTime>,
     last_line: Option<u64>,
@@ -270,6 +346,8 @@ impl RankState {
             rank: None,
             nranks: None,
             nccl_version: None,
+            addr: None,
+            nnodes: None,
             network: None,
             net_plugin: None,
             ib_devices: Vec::new(),
@@ -277,8 +355,11 @@ impl RankState {
             socket_interfaces: Vec::new(),
             bootstrap_interface: None,
             gdr: None,
+            gdr_disabled_hcas: Vec::new(),
+            gdr_reason: None,
             channels: ChannelCounts::default(),
             init_complete: false,
+            init_state: InitState::Unknown,
             communicators: 0,
             init_time_s: None,
             env: BTreeMap::new(),
@@ -296,9 +377,23 @@ impl RankState {
         }
     }
 
-    /// `Using network Socket`, or channels through `NET/Socket`.
+    /// `Using network Socket`, or channels through `NET/Socket`; before NCCL 2.7 (no
+    /// `Using network` line) `NET/IB : No device found.` with no plugin loaded.
     pub fn uses_sockets(&self) -> bool {
-        self.network.as_deref() == Some("Socket") || self.channels.net_socket > 0
+        self.network.as_deref() == Some("Socket")
+            || self.channels.net_socket > 0
+            || ((self.k.comm_lines || self.k.input_done)
+                && self.network.is_none()
+                && self.ib_no_device
+                && self.ib_devices.is_empty()
+                && self.net_plugin.is_none()
+                && self.channels.net_rdma == 0)
+    }
+
+    /// Sockets (bootstrap or NET/Socket) bound to the loopback interface.
+    pub fn uses_loopback(&self) -> bool {
+        self.socket_interfaces.iter().any(|i| is_loopback(i))
+            || self.bootstrap_interface.as_deref().is_some_and(is_loopback)
     }
 
     /// GPUDirect RDMA as far as the log tells.
@@ -353,6 +448,17 @@ pub struct Analyzer {
     nccl_lines: u64,
     clock: Option<SystemTime>,
     finished: bool,
+    /// The first line that shows the job ended (or failed), or the caller's word for it.
+    ended: Option<Evidence>,
+    ended_by_caller: bool,
+    torch_errors: Vec<TorchError>,
+    torch_errors_total: u64,
+    /// Versions from lines without NCCL's prefix (`NCCL version 2.4.7+cuda9.2`).
+    versions: Vec<String>,
+    /// Lines still to read after a PyTorch `NCCL error in:` line, and whether the next one
+    /// is the `Last error:` detail.
+    follow: u8,
+    follow_detail: bool,
     alerted: Vec<VerdictKind>,
     dirty: bool,
 }
@@ -369,6 +475,13 @@ impl Analyzer {
             nccl_lines: 0,
             clock: None,
             finished: false,
+            ended: None,
+            ended_by_caller: false,
+            torch_errors: Vec::new(),
+            torch_errors_total: 0,
+            versions: Vec::new(),
+            follow: 0,
+            follow_detail: false,
             alerted: Vec::new(),
             dirty: false,
         }
@@ -401,15 +514,38 @@ impl Analyzer {
     ) {
         self.lines += 1;
         if self.finder.find(line).is_none() {
+            if self.follow > 0 {
+                self.follow_line(line);
+            }
             return;
         }
         let line = String::from_utf8_lossy(line);
-        let line = line.trim_end_matches(['\r', '\n']);
+        let line = parse::strip_ansi(line.trim_end_matches(['\r', '\n']));
+        let line = line.as_ref();
         if let Some(w) = parse::watchdog(line) {
             self.watchdog(source, line, line_no, at, &w);
             return;
         }
+        if let Some(event) = parse::torch_event(line) {
+            self.torch_event(source, line, line_no, event);
+            return;
+        }
+        if parse::exit_marker(line) {
+            self.nccl_lines += 1;
+            self.dirty = true;
+            if self.ended.is_none() {
+                self.ended = Some(Evidence::new(source, line_no, line));
+            }
+            return;
+        }
         let Some(l) = parse::nccl_line(line) else {
+            if let Some(v) = parse::bare_version(line) {
+                self.nccl_lines += 1;
+                self.dirty = true;
+                if self.versions.len() < 8 && !self.versions.iter().any(|x| x == v) {
+                    self.versions.push(v.to_string());
+                }
+            }
             return;
         };
         self.nccl_lines += 1;
@@ -436,10 +572,29 @@ impl Analyzer {
         self.dirty = true;
     }
 
-    /// The input is complete: ranks without `Init COMPLETE` are now reported.
+    /// The input is complete. Ranks without `Init COMPLETE` are reported as failed or hung
+    /// only when the log shows the job ended (an abort, a timeout, an error) or the caller
+    /// says so ([`job_ended`](Self::job_ended)); otherwise their init state is unknown.
     pub fn finish(&mut self) {
         self.finished = true;
         self.dirty = true;
+        for r in &mut self.ranks {
+            r.k.input_done = true;
+        }
+    }
+
+    /// The job is known to have ended (the caller followed it to its end): a rank without
+    /// `Init COMPLETE` now is one that never got there.
+    pub fn job_ended(&mut self) {
+        self.ended_by_caller = true;
+        self.dirty = true;
+    }
+
+    /// True while the analyzer wants the lines after the last one whatever they contain
+    /// (the `Last error:` detail of a PyTorch NCCL error): a caller with its own prefilter
+    /// feeds them anyway.
+    pub fn wants_following_lines(&self) -> bool {
+        self.follow > 0
     }
 
     /// Verdicts that became true since the last call (socket fallback detected, ...), for the
@@ -528,7 +683,7 @@ impl Analyzer {
             r.k.last_at = Some(t);
         }
         if l.level == parse::Level::Warn {
-            let (class, code) = parse::warn_class(l.msg);
+            let (class, completion) = parse::warn_class(l.msg);
             r.warnings_total += 1;
             let seen = r.warning_counts.entry(class).or_default();
             *seen += 1;
@@ -536,9 +691,13 @@ impl Analyzer {
                 let evidence = r.evidence(line_no, line);
                 r.warnings.push(NcclWarning {
                     class,
-                    code,
+                    code: completion.and_then(|c| c.status),
+                    vendor_err: completion.and_then(|c| c.vendor_err),
                     evidence,
                 });
+            }
+            if class.is_fatal_in_init() && !r.init_complete && r.k.init_failed.is_none() {
+                r.k.init_failed = Some(r.evidence(line_no, line));
             }
             return;
         }
@@ -558,7 +717,12 @@ impl Analyzer {
                 r.ib_no_device = true;
                 r.k.ib_status = Some(r.evidence(line_no, line));
             }
-            Msg::IbDevices(devs) => {
+            Msg::IbDevices(devs, oob) => {
+                if let Some(oob) = oob
+                    && r.addr.is_none()
+                {
+                    r.addr = address(oob);
+                }
                 for (name, port, link) in devs {
                     if r.ib_devices.len() < MAX_DEVICES_PER_RANK
                         && !r.ib_devices.iter().any(|d| d.name == name)
@@ -575,17 +739,30 @@ impl Analyzer {
                 }
             }
             Msg::SocketUsing(ifs) => {
+                if r.k.loopback_line.is_none() && ifs.iter().any(|i| is_loopback(i)) {
+                    r.k.loopback_line = Some(r.evidence(line_no, line));
+                }
                 for ifname in ifs {
                     if r.socket_interfaces.len() < MAX_DEVICES_PER_RANK
                         && !r.socket_interfaces.iter().any(|s| s == ifname)
                     {
                         r.socket_interfaces.push(ifname.to_string());
                     }
+                    if r.addr.is_none() {
+                        r.addr = address(ifname);
+                    }
                 }
             }
             Msg::Bootstrap(ifname) => {
+                if r.k.loopback_line.is_none() && is_loopback(ifname) {
+                    r.k.loopback_line = Some(r.evidence(line_no, line));
+                }
                 if r.bootstrap_interface.is_none() && !ifname.is_empty() {
                     r.bootstrap_interface = Some(ifname.to_string());
+                    // The bootstrap address names the host best: it is the one peers dial.
+                    if let Some(a) = address(ifname) {
+                        r.addr = Some(a);
+                    }
                 }
             }
             Msg::UsingNetwork(net) => {
@@ -614,16 +791,26 @@ impl Analyzer {
                     }
                     parse::Transport::P2p => r.channels.p2p += 1,
                     parse::Transport::Shm => r.channels.shm += 1,
+                    parse::Transport::Nvls => r.channels.nvls += 1,
                     parse::Transport::Other => r.channels.other += 1,
                 }
             }
-            Msg::Gdr(on) => {
+            Msg::Gdr { on, hca, reason } => {
                 if on {
                     r.k.gdr_enabled = true;
                 } else {
                     r.k.gdr_disabled = true;
                     if r.k.gdr_line.is_none() {
                         r.k.gdr_line = Some(r.evidence(line_no, line));
+                    }
+                    if let Some(h) = hca
+                        && r.gdr_disabled_hcas.len() < MAX_DEVICES_PER_RANK
+                        && !r.gdr_disabled_hcas.iter().any(|x| x == h)
+                    {
+                        r.gdr_disabled_hcas.push(h.to_string());
+                    }
+                    if r.gdr_reason.is_none() {
+                        r.gdr_reason = reason.map(str::to_string);
                     }
                 }
             }
@@ -635,8 +822,47 @@ impl Analyzer {
                 if name == "NCCL_IB_DISABLE" && r.k.ib_disable.is_none() {
                     r.k.ib_disable = Some(r.evidence(line_no, line));
                 }
+                if name == "NCCL_NET" && r.k.net_env.is_none() {
+                    r.k.net_env = Some(r.evidence(line_no, line));
+                }
                 if r.env.len() < MAX_ENV_PER_RANK || r.env.contains_key(name) {
                     r.env.insert(name.to_string(), value.to_string());
+                }
+            }
+            Msg::InitStart { rank, nranks } => {
+                r.k.comm_lines = true;
+                r.k.init_started = true;
+                if r.rank.is_none() {
+                    r.rank = rank;
+                    r.nranks = nranks;
+                }
+            }
+            Msg::Nodes {
+                rank,
+                nranks,
+                nnodes,
+            } => {
+                r.k.comm_lines = true;
+                r.nnodes = r.nnodes.max(nnodes);
+                if r.rank.is_none() {
+                    r.rank = rank;
+                    r.nranks = nranks;
+                }
+            }
+            Msg::End => {
+                r.k.comm_lines = true;
+                if self.ended.is_none() {
+                    self.ended = Some(r.evidence(line_no, line));
+                }
+            }
+            Msg::ErrorReturn(file, _code) => {
+                // An error on the init path (not the proxy's progress thread, nor a net
+                // plugin NCCL skips over): this rank's init failed.
+                let init_path = ["init.cc", "group.cc", "bootstrap.cc"]
+                    .iter()
+                    .any(|f| file.ends_with(f));
+                if init_path && !r.init_complete && r.k.init_failed.is_none() {
+                    r.k.init_failed = Some(r.evidence(line_no, line));
                 }
             }
             Msg::InitComplete { rank, nranks } => {
@@ -656,8 +882,22 @@ impl Analyzer {
                 }
                 self.merge_early_lines(i);
             }
-            Msg::InitTimings(total) => {
-                r.init_time_s = Some(total);
+            Msg::InitTimings {
+                rank,
+                nranks,
+                total,
+            } => {
+                // Printed right after `Init COMPLETE` (2.23+): it shows init completed too.
+                r.k.comm_lines = true;
+                if !r.init_complete {
+                    r.init_complete = true;
+                    r.communicators += 1;
+                    r.rank = r.rank.or(rank);
+                    r.nranks = r.nranks.or(nranks);
+                }
+                if total.is_some() {
+                    r.init_time_s = total;
+                }
             }
             Msg::Comm => r.k.comm_lines = true,
             Msg::Other => {}
@@ -705,6 +945,15 @@ impl Analyzer {
                 }
             }
             r.bootstrap_interface = r.bootstrap_interface.take().or(o.bootstrap_interface);
+            r.addr = r.addr.take().or(o.addr);
+            r.nnodes = r.nnodes.max(o.nnodes);
+            for h in o.gdr_disabled_hcas {
+                if !r.gdr_disabled_hcas.contains(&h) {
+                    r.gdr_disabled_hcas.push(h);
+                }
+            }
+            r.gdr_reason = r.gdr_reason.take().or(o.gdr_reason);
+            r.k.net_env = r.k.net_env.take().or(o.k.net_env);
             for (k, v) in o.env {
                 r.env.entry(k).or_insert(v);
             }
@@ -731,6 +980,127 @@ impl Analyzer {
                 r.k.first_at = Some(t);
             }
             // The emptied slot stays (indices are stable) but is skipped in reports.
+        }
+    }
+
+    /// A PyTorch error about NCCL (or an nccl-tests failure): the job is failing.
+    fn torch_event(
+        &mut self,
+        source: &str,
+        line: &str,
+        line_no: Option<u64>,
+        event: parse::TorchEvent,
+    ) {
+        self.nccl_lines += 1;
+        self.dirty = true;
+        let evidence = Evidence::new(source, line_no, line);
+        if self.ended.is_none() {
+            self.ended = Some(evidence.clone());
+        }
+        if let Some(v) = parse::bare_version(line)
+            && self.versions.len() < 8
+            && !self.versions.iter().any(|x| x == v)
+        {
+            self.versions.push(v.to_string());
+        }
+        let rank = line
+            .find("NCCL")
+            .and_then(|i| parse::torch_rank(&line[..i]));
+        if event == parse::TorchEvent::WatchdogStuck {
+            // A rank stuck inside NCCL: counted with the collective timeouts of its rank.
+            let i = self
+                .ranks
+                .iter()
+                .position(|r| rank.is_some() && r.rank == rank && r.k.source_only == source);
+            if let Some(i) = i {
+                self.ranks[i].collective_timeouts_total += 1;
+            }
+        }
+        self.torch_errors_total += 1;
+        if event == parse::TorchEvent::NcclError {
+            self.follow = FOLLOW_LINES;
+            self.follow_detail = false;
+        }
+        if self.torch_errors.len() >= MAX_TORCH_ERRORS {
+            // Later lines only count, and their detail is not read.
+            if event == parse::TorchEvent::NcclError {
+                self.follow = 0;
+            }
+            return;
+        }
+        // `NCCL error in: <file>:<line>, invalid usage (run with ..), NCCL version 2.19.3`
+        let store = parse::is_store_bootstrap_error(line).then(|| {
+            "the NCCL bootstrap through the c10d store failed: this rank never got the ncclUniqueId from rank 0 (rank 0 died, or is not reachable at MASTER_ADDR:MASTER_PORT)".to_string()
+        });
+        let what = store.or_else(|| {
+            // `NCCL error in: <file>:<line>, <what> (run with ..), NCCL version X` (2.x), or
+            // `NCCL error: <what>, NCCL version X` (1.x's `what():`).
+            if let Some((_, rest)) = line.split_once("NCCL error: ") {
+                let end = rest.find(", NCCL version").unwrap_or(rest.len());
+                let w = rest[..end].trim();
+                return (!w.is_empty()).then(|| cut(w).to_string());
+            }
+            line.split_once("NCCL error in:").and_then(|(_, rest)| {
+                let rest = rest.split_once(", ")?.1;
+                let end = rest
+                    .find(" (run with")
+                    .or_else(|| rest.find(", NCCL version"))
+                    .unwrap_or(rest.len());
+                let w = rest[..end].trim();
+                (!w.is_empty()).then(|| cut(w).to_string())
+            })
+        });
+        // A log viewer that joined the lines keeps `Last error: ..` on this one.
+        let detail = line
+            .split_once("Last error:")
+            .map(|(_, d)| d.trim())
+            .filter(|d| !d.is_empty());
+        if detail.is_some() {
+            self.follow = 0;
+        }
+        self.torch_errors.push(TorchError {
+            event,
+            rank,
+            what,
+            detail: detail.map(|d| cut(d).to_string()),
+            detail_class: detail.map(|d| parse::warn_class(d).0),
+            evidence,
+        });
+    }
+
+    /// A line after a PyTorch `NCCL error in:` line: `ncclInvalidUsage: ..`, `Last error:`,
+    /// then the NCCL warning text without NCCL's prefix.
+    fn follow_line(&mut self, line: &[u8]) {
+        self.follow = self.follow.saturating_sub(1);
+        let line = String::from_utf8_lossy(line);
+        let t = line.trim();
+        // `[trainer0|0]:Last error:` (torchrun's tagged output), `[rank0]: ..`
+        let t = match t.strip_prefix('[').and_then(|r| r.split_once("]:")) {
+            Some((_, rest)) => rest.trim(),
+            None => t,
+        };
+        if let Some(rest) = t.strip_prefix("Last error:") {
+            self.follow_detail = true;
+            let rest = rest.trim();
+            if rest.is_empty() {
+                return;
+            }
+            self.attach_detail(rest);
+            return;
+        }
+        if std::mem::take(&mut self.follow_detail) {
+            self.attach_detail(t);
+            self.follow = 0;
+        }
+    }
+
+    fn attach_detail(&mut self, text: &str) {
+        self.dirty = true;
+        if let Some(e) = self.torch_errors.last_mut()
+            && e.detail.is_none()
+        {
+            e.detail = Some(cut(text).to_string());
+            e.detail_class = Some(parse::warn_class(text).0);
         }
     }
 
@@ -768,6 +1138,9 @@ impl Analyzer {
                 i
             }
         };
+        if self.ended.is_none() {
+            self.ended = Some(Evidence::new(source, line_no, line));
+        }
         let r = &mut self.ranks[i];
         r.nccl_lines += 1;
         r.collective_timeouts_total += 1;

@@ -89,6 +89,8 @@ pub fn scan<R: Read>(
         };
         let region = &buf[start..end];
         let mut pos = 0usize;
+        // Lines the analyzer asked for after the previous block's last NCCL line.
+        following(region, &mut pos, &mut line_no, source, analyzer, &mut stats);
         while let Some(hit) = finder.find(&region[pos..]) {
             let hit = pos + hit;
             let line_start = memrchr(b'\n', &region[pos..hit]).map_or(pos, |i| pos + i + 1);
@@ -100,6 +102,7 @@ pub fn scan<R: Read>(
             if line_end == region.len() {
                 break;
             }
+            following(region, &mut pos, &mut line_no, source, analyzer, &mut stats);
         }
         line_no += count_newlines(&region[pos..]);
         if eof && pos < region.len() && region.last() != Some(&b'\n') {
@@ -126,6 +129,28 @@ pub fn scan<R: Read>(
     stats.lines = line_no;
     analyzer.count_skipped(stats.lines.saturating_sub(stats.fed));
     Ok(stats)
+}
+
+/// Feed the lines after an NCCL line for as long as the analyzer wants them (PyTorch's
+/// `Last error:` detail has no `NCCL` in it), whatever they contain.
+fn following(
+    region: &[u8],
+    pos: &mut usize,
+    line_no: &mut u64,
+    source: &str,
+    analyzer: &mut Analyzer,
+    stats: &mut ScanStats,
+) {
+    while analyzer.wants_following_lines() && *pos < region.len() {
+        let end = memchr(b'\n', &region[*pos..]).map_or(region.len(), |i| *pos + i);
+        *line_no += 1;
+        analyzer.feed_bytes(source, &region[*pos..end], Some(*line_no), None);
+        stats.fed += 1;
+        *pos = (end + 1).min(region.len());
+        if end == region.len() {
+            break;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -613,6 +613,24 @@ fn decode_slurm(d: &mut Decoder, node: &Node, partition: Option<&PartitionInfo>)
     let constraint = directive(d, &mut m, "constraint");
     let reservation = directive(d, &mut m, "reservation");
     let exclusive = d.opt_bool(&mut m, "exclusive").unwrap_or(false);
+    let gpu_bind = directive(d, &mut m, "gpuBind").and_then(|v| {
+        let ok = matches!(v.as_str(), "closest" | "none")
+            || ["single:", "map_gpu:", "mask_gpu:", "per_task:", "verbose,"]
+                .iter()
+                .any(|p| v.starts_with(p) && v.len() > p.len());
+        if ok {
+            Some(v)
+        } else {
+            let pos = d.pos_of("slurm.gpuBind");
+            d.diags.error_hint(
+                &pos,
+                "enum",
+                format!("`slurm.gpuBind`: `{v}` is not a Slurm `--gpu-bind` value"),
+                "use `closest` (or `none`, `single:N`, `map_gpu:..`, `mask_gpu:..`, `per_task:N`)",
+            );
+            None
+        }
+    });
     let output = directive(d, &mut m, "output").unwrap_or_else(|| "hybridctl-%x-%j.out".into());
     let extra_options = decode_extra_options(d, &mut m);
     m.finish(d);
@@ -630,6 +648,7 @@ fn decode_slurm(d: &mut Decoder, node: &Node, partition: Option<&PartitionInfo>)
         constraint,
         reservation,
         exclusive,
+        gpu_bind,
         output,
         extra_options,
     })
@@ -1238,6 +1257,62 @@ fn decode_training(d: &mut Decoder, node: &Node) -> Option<Training> {
 }
 
 /// Rules that relate several fields.
+/// With `slurm.cpusPerTask`/`memory` the pod is rendered Guaranteed; say what keeps it from
+/// being one the kubelet can pin (docs/spec.md, "CPU and NUMA alignment").
+fn guaranteed_checks(d: &mut Decoder, spec: &Spec) {
+    let s = &spec.slurm;
+    if s.cpus_per_task.is_none() && s.memory.is_none() {
+        return;
+    }
+    let cpu = spec
+        .container
+        .cpu
+        .clone()
+        .or_else(|| s.cpus_per_task.map(|c| c.to_string()));
+    // Fewer CPUs for the pod than Slurm gives is headroom (the kubelet's reserved CPUs);
+    // more cannot be had.
+    if let (Some(c), Some(n)) = (&spec.container.cpu, s.cpus_per_task)
+        && c.trim().parse::<f64>().is_ok_and(|v| v > f64::from(n))
+    {
+        let pos = d.field_or_root("container.cpu");
+        d.diags.warning_hint(
+            &pos,
+            "guaranteed",
+            format!("`container.cpu` ({c}) is more than `slurm.cpusPerTask` ({n}): the pod asks for CPUs Slurm did not allocate"),
+            "make `container.cpu` at most `slurm.cpusPerTask`, or leave it out to use `slurm.cpusPerTask` for the pod",
+        );
+    }
+    if let Some(c) = &cpu
+        && !c.trim().bytes().all(|b| b.is_ascii_digit())
+    {
+        let pos = d.field_or_root("container.cpu");
+        d.diags.warning_hint(
+            &pos,
+            "guaranteed",
+            format!("the pod's CPU request `{c}` is not a whole number of CPUs"),
+            "the kubelet's static CPU manager pins cores only for an integer CPU request equal to its limit: use a whole number",
+        );
+    }
+    let memory = spec.container.memory.is_some()
+        || s.memory
+            .as_deref()
+            .and_then(crate::plan::slurm_memory_quantity)
+            .is_some();
+    if !memory {
+        let pos = d.field_or_root("slurm.memory");
+        d.diags.warning_hint(
+            &pos,
+            "guaranteed",
+            if s.memory.as_deref() == Some("0") {
+                "`slurm.memory: 0` (all of the node's memory) has no pod equivalent: the pod gets no memory request and is not Guaranteed".to_string()
+            } else {
+                "`slurm.cpusPerTask` without a memory size: the pod is not Guaranteed (that needs memory requests = limits too)".to_string()
+            },
+            "set `slurm.memory` (or `container.memory`) to what the pod may use, below the node's allocatable memory",
+        );
+    }
+}
+
 fn cross_checks(d: &mut Decoder, spec: &Spec, partition: Option<&PartitionInfo>) {
     let gpus = spec.slurm.gpus_per_node;
     if let Some(p) = partition
@@ -1299,6 +1374,7 @@ fn cross_checks(d: &mut Decoder, spec: &Spec, partition: Option<&PartitionInfo>)
     if d.diags.has_errors() {
         return;
     }
+    guaranteed_checks(d, spec);
     if spec.network.fabric.uses_rdma() && spec.network.rdma_resource.is_none() {
         let pos = d.field_or_root("network.fabric");
         d.diags.warning_hint(

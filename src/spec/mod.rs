@@ -46,6 +46,9 @@ pub struct Slurm {
     pub constraint: Option<String>,
     pub reservation: Option<String>,
     pub exclusive: bool,
+    /// `--gpu-bind=` (e.g. `closest`: each task's GPUs are the ones nearest its CPUs); a
+    /// site sets it per partition.
+    pub gpu_bind: Option<String>,
     /// `--output` pattern; default `hybridctl-%x-%j.out`.
     pub output: String,
     /// Allow-listed extra `sbatch` options, in spec order.

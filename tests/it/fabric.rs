@@ -108,7 +108,7 @@ fn each_broken_tree_fails_exactly_the_check_it_breaks() {
     assert_eq!(failed(&json("no-rdma")), [pair("rdma-devices", "host")]);
     let v = json("roce-healthy-8nic");
     assert_eq!(v["summary"]["pass"], 85);
-    assert_eq!(v["exit_code"], 0);
+    assert_eq!(v["exitCode"], 0);
     let gid = v["checks"]
         .as_array()
         .and_then(|c| c.iter().find(|c| c["check"] == "roce-v2-gid"))
@@ -252,7 +252,7 @@ fn watch_reports_counter_deltas_with_thresholds() {
     let out = cmd.output().expect("runs");
     handle.join().expect("writer");
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
-    let deltas = v["counter_deltas"].as_array().expect("deltas");
+    let deltas = v["counterDeltas"].as_array().expect("deltas");
     assert!(
         deltas
             .iter()
@@ -504,8 +504,8 @@ mod on_slurm {
         assert_eq!(p["rounds"], 1);
         let r = &p["results"][0];
         assert_eq!(r["level"], "pass", "{r}");
-        assert_eq!(r["bandwidth"]["average_gbps"], 391.82);
-        assert_eq!(r["latency"]["t_avg_us"], 3.98);
+        assert_eq!(r["bandwidth"]["averageGbps"], 391.82);
+        assert_eq!(r["latency"]["tAvgUs"], 3.98);
         assert_nothing_left(dir.path());
         // 2. The client node fails (QP error) and its server is stopped at once.
         let dir2 = tempfile::tempdir().expect("tempdir");
@@ -543,7 +543,7 @@ mod on_slurm {
         assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
         let r = &result(&out)["results"][0];
         assert_eq!(r["level"], "fail");
-        assert_eq!(r["timed_out"], true, "{r}");
+        assert_eq!(r["timedOut"], true, "{r}");
         assert!(t.elapsed() < Duration::from_secs(40), "{:?}", t.elapsed());
         assert_nothing_left(dir3.path());
     }
@@ -582,7 +582,7 @@ mod on_slurm {
         let v: Value = serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|e| panic!("json ({e}): {}\n{}", stdout(&out), stderr(&out)));
         assert_eq!(v["pairwise"]["results"][0]["level"], "pass", "{v}");
-        let delta = v["counter_deltas"]
+        let delta = v["counterDeltas"]
             .as_array()
             .and_then(|d| {
                 d.iter()
@@ -804,4 +804,128 @@ fn without_mlnx_qos_pfc_and_the_dscp_map_come_from_dcb() {
     assert_eq!(none["level"], "unknown");
     let why = none["detail"].as_str().unwrap_or("");
     assert!(why.contains("mlnx_qos") && why.contains("dcb"), "{none}");
+}
+
+/// A saved `show_gids` output fills in GIDs that sysfs does not show (a pod that cannot read
+/// `gid_attrs`, or another view of the host); rows of devices this host lacks are reported.
+#[test]
+fn show_gids_output_is_read_with_the_sysfs_gids() {
+    let tree = fixtures().join("roce-no-v2-gid");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("show_gids.txt");
+    // The layout of mlnx-tools' `show_gids` (tabs; see tests/fixtures/fabric/outputs/show_gids
+    // for real outputs).
+    std::fs::write(
+        &file,
+        "DEV\tPORT\tINDEX\tGID\t\t\t\t\tIPv4  \t\tVER\tDEV\n---\t----\t-----\t---\t\t\t\t\t------------  \t---\t---\nmlx5_0\t1\t3\t0000:0000:0000:0000:0000:ffff:0a00:0101\t10.0.1.1  \tv2\tens1np0\nmlx5_9\t1\t3\t0000:0000:0000:0000:0000:ffff:0a00:0901\t10.0.9.1  \tv2\teth9\nn_gids_found=2\n",
+    )
+    .expect("write");
+    let out = fabric(&tree)
+        .args(["-o", "json", "--show-gids"])
+        .arg(&file)
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let check = |name: &str, subject: &str| -> Value {
+        v["checks"]
+            .as_array()
+            .expect("checks")
+            .iter()
+            .find(|c| c["check"] == name && c["subject"] == subject)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name} {subject}: {v}"))
+    };
+    assert_eq!(check("roce-v2-gid", "mlx5_0/1")["level"], "pass");
+    assert_eq!(check("roce-v2-gid", "mlx5_1/1")["level"], "fail");
+    let sg = check("show-gids", "host");
+    assert_eq!(sg["level"], "unknown");
+    assert!(
+        sg["evidence"][0]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("mlx5_9 1 3 ")
+    );
+
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "nothing here\n").expect("write");
+    let out = fabric(&tree)
+        .arg("--show-gids")
+        .arg(&empty)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("has no `show_gids` row"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+fn topology(tree: &str, json: bool) -> (i32, String) {
+    let mut cmd = fabric(&fixtures().join(tree));
+    cmd.arg("--topology");
+    if json {
+        cmd.args(["-o", "json"]);
+    }
+    let out = cmd.output().expect("runs");
+    (out.status.code().unwrap_or(-1), stdout(&out))
+}
+
+/// The layout of a real H100 node (sgl-project/sglang#30401's `nvidia-smi topo -m`, which
+/// the stand-in `nvidia-smi` prints): sysfs and nvidia-smi agree, one PIX NIC per GPU.
+#[test]
+fn topology_of_an_h100_node_agrees_with_nvidia_smi() {
+    let (code, text) = topology("gpu-nic-h100", false);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.starts_with("GPU x NIC (nvidia-smi topo -m):"),
+        "{text}"
+    );
+    assert!(text.contains("sysfs agrees."), "{text}");
+    assert!(
+        text.contains(" GPU5  SYS     SYS     SYS     SYS     NODE    PIX     NODE    NODE    1     mlx5_5 (PIX)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("NCCL_IB_HCA==mlx5_0,mlx5_1,mlx5_2,mlx5_3,mlx5_4,mlx5_5,mlx5_6,mlx5_7"),
+        "{text}"
+    );
+    let (_, json) = topology("gpu-nic-h100", true);
+    let v: Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["topology"]["source"], "nvidia-smi topo -m");
+    assert_eq!(v["sysfs"]["paths"][0][0], "PIX");
+    assert_eq!(v["sysfs"]["paths"][0][4], "SYS");
+    assert_eq!(v["differences"].as_array().map(Vec::len), Some(0));
+    assert_eq!(v["sysfs"]["gpuNuma"][7], 1);
+}
+
+/// GPUs on a socket without a NIC are flagged; the storage NIC stays out of NCCL_IB_HCA.
+#[test]
+fn topology_flags_gpus_whose_nearest_nic_is_across_the_socket() {
+    let (code, text) = topology("gpu-nic-cross-socket", false);
+    assert_eq!(code, 0, "warnings: {text}");
+    assert!(text.starts_with("GPU x NIC (sysfs):"), "{text}");
+    assert!(
+        text.contains("warn: GPU2 nearest NICs mlx5_0, mlx5_1, mlx5_2 are across the socket (SYS)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("suggested: NCCL_IB_HCA==mlx5_0,mlx5_1 "),
+        "{text}"
+    );
+    assert!(
+        text.contains("left out of the suggestion: mlx5_2"),
+        "{text}"
+    );
+    assert!(text.contains("nvidia-smi: not used"), "{text}");
+    let (_, json) = topology("gpu-nic-cross-socket", true);
+    let v: Value = serde_json::from_str(&json).expect("json");
+    let levels: Vec<&str> = v["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .map(|c| c["level"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(levels, vec!["pass", "pass", "warn", "warn"]);
+    assert_eq!(v["advice"]["ncclIbHca"], "=mlx5_0,mlx5_1");
 }

@@ -129,3 +129,82 @@ fn strict_turns_warnings_into_failures() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// `network.hcas` against the partition's topology in the site config, and what keeps a pod
+/// from being Guaranteed (the static CPU manager pins whole cores only for those).
+#[test]
+fn hcas_are_checked_against_the_partitions_topology() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = dir.path().join("far-nic.yaml");
+    std::fs::write(
+        &spec,
+        "apiVersion: hybridctl.io/v1alpha1\nkind: TrainingJob\nname: far-nic\nslurm:\n  partition: h100\n  nodes: 2\n  cpusPerTask: 96\n  memory: \"0\"\ncontainer:\n  image: registry.example.org/llm/sft:1.4\n  command: [torchrun]\n  cpu: \"99.5\"\nnetwork:\n  hcas: [mlx5_1, mlx5_8, mlx5_9]\n",
+    )
+    .expect("write");
+    let out = hybridctl()
+        .env("HYBRIDCTL_SITE_CONFIG", "examples/site/config.yaml")
+        .arg("validate")
+        .arg(&spec)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "warnings only: {}",
+        stderr(&out)
+    );
+    let err = stderr(&out);
+    assert!(err.contains("warning[hcas-topology]: `network.hcas` selects mlx5_8 on partition `h100`, which no GPU is near"), "{err}");
+    assert!(err.contains("warning[hcas-topology]: `network.hcas` entry `mlx5_9` selects no RDMA device of partition `h100`"), "{err}");
+    assert!(
+        err.contains(
+            "warning[guaranteed]: `container.cpu` (99.5) is more than `slurm.cpusPerTask` (96)"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "warning[guaranteed]: the pod's CPU request `99.5` is not a whole number of CPUs"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("warning[guaranteed]: `slurm.memory: 0` (all of the node's memory) has no pod equivalent"), "{err}");
+    // A prefix that takes more than meant.
+    std::fs::write(
+        &spec,
+        "apiVersion: hybridctl.io/v1alpha1\nkind: TrainingJob\nname: prefix\nslurm:\n  partition: h100\ncontainer:\n  image: registry.example.org/llm/sft:1.4\n  command: [torchrun]\nnetwork:\n  hcas: [mlx5]\n",
+    )
+    .expect("write");
+    let out = hybridctl()
+        .env("HYBRIDCTL_SITE_CONFIG", "examples/site/config.yaml")
+        .arg("validate")
+        .arg(&spec)
+        .output()
+        .expect("runs");
+    let err = stderr(&out);
+    assert!(
+        err.contains("entry `mlx5` is a prefix: NCCL takes mlx5_0, mlx5_1"),
+        "{err}"
+    );
+    assert!(err.contains("which no GPU is near"), "{err}");
+}
+
+/// With `slurm.cpusPerTask`/`memory` the pods are Guaranteed: integer CPU and memory
+/// requests equal to the limits, and the batch script asks Slurm for the same.
+#[test]
+fn slurm_cpus_and_memory_make_the_pods_guaranteed() {
+    let out = hybridctl()
+        .args(["render", "examples/single-node.yaml"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("#SBATCH --cpus-per-task=64"), "{text}");
+    assert!(text.contains("#SBATCH --mem=512G"), "{text}");
+    let limits = text.find("limits:").expect("limits");
+    let requests = text.find("requests:").expect("requests");
+    for part in [&text[limits..requests], &text[requests..]] {
+        assert!(part.contains("cpu: \"64\""), "{part}");
+        assert!(part.contains("memory: 512Gi"), "{part}");
+    }
+}
