@@ -244,7 +244,10 @@ mod tests {
         let items = d.sorted();
         assert_eq!(items.len(), MAX_DIAGNOSTICS + 1);
         assert_eq!(items[MAX_DIAGNOSTICS].rule, "too-many-problems");
-        assert_eq!(items[MAX_DIAGNOSTICS].message, "100 more problem(s) not shown");
+        assert_eq!(
+            items[MAX_DIAGNOSTICS].message,
+            "100 more problem(s) not shown"
+        );
         // Warnings first, then an error: the error is kept, so the file still fails.
         let mut d = Diagnostics::default();
         for i in 0..MAX_DIAGNOSTICS {
