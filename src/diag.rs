@@ -245,6 +245,30 @@ mod tests {
     }
 
     #[test]
+    fn a_flood_of_problems_is_kept_to_the_first_and_counted() {
+        let mut d = Diagnostics::default();
+        let pos = |line| Pos::new(&std::sync::Arc::from("t"), line, 1);
+        for i in 0..(MAX_DIAGNOSTICS + 100) {
+            d.error(&pos(i + 1), "x", format!("problem {i}"));
+        }
+        assert!(d.has_errors());
+        let items = d.sorted();
+        assert_eq!(items.len(), MAX_DIAGNOSTICS + 1);
+        assert_eq!(items[MAX_DIAGNOSTICS].rule, "too-many-problems");
+        assert_eq!(
+            items[MAX_DIAGNOSTICS].message,
+            "100 more problem(s) not shown"
+        );
+        // Warnings first, then an error: the error is kept, so the file still fails.
+        let mut d = Diagnostics::default();
+        for i in 0..MAX_DIAGNOSTICS {
+            d.warning_hint(&pos(i + 1), "w", "warning", "hint");
+        }
+        d.error(&pos(9999), "x", "the error");
+        assert!(d.has_errors());
+    }
+
+    #[test]
     fn excerpts_are_short_escaped_and_say_the_length() {
         assert_eq!(excerpt("gpu").to_string(), "gpu");
         assert_eq!(excerpt("a\nb\u{1b}[31m").to_string(), "a\\nb\\u{1b}[31m");
