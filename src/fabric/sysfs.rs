@@ -85,7 +85,7 @@ pub struct Device {
     /// Files and directories of the device that exist but could not be read (a link loop, a
     /// permission error, a device that vanished, a FIFO or an oversized attribute), each with
     /// its reason: the audit fails the device rather than show it with rows missing.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unreadable: Vec<String>,
 }
 
@@ -99,7 +99,7 @@ pub struct Netdev {
     pub ecn_np: Option<BTreeMap<u8, bool>>,
     pub ecn_rp: Option<BTreeMap<u8, bool>>,
     /// As [`Device::unreadable`].
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unreadable: Vec<String>,
 }
 
@@ -112,7 +112,7 @@ pub struct Host {
     pub devices: Vec<Device>,
     pub netdevs: BTreeMap<String, Netdev>,
     /// `/sys/class/infiniband` or `/sys/class/net` exist but could not be listed.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unreadable: Vec<String>,
 }
 
@@ -509,8 +509,10 @@ mod tests {
         let mut host = Host {
             root: PathBuf::from("/"),
             rdma_class: true,
+            unreadable: vec![],
             devices: vec![Device {
                 name: "mlx5_0".into(),
+                unreadable: vec![],
                 netdevs: vec![],
                 ports: vec![Port {
                     num: 1,

@@ -603,6 +603,10 @@ pub fn differences(a: &Topology, b: &Topology) -> Vec<String> {
     out
 }
 
+impl crate::document::Document for TopologyReport {
+    const KIND: &'static str = "TopologyReport";
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -705,8 +709,4 @@ mod tests {
         assert!(c[0].detail.contains("across the socket"), "{}", c[0].detail);
         assert!(c[1].detail.contains("PHB"), "{}", c[1].detail);
     }
-}
-
-impl crate::document::Document for TopologyReport {
-    const KIND: &'static str = "TopologyReport";
 }
