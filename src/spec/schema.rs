@@ -160,6 +160,7 @@ struct ConfigShape {
     /// Site config only: Slurm node name -> Kubernetes node name.
     node_names: Option<NodeNamesShape>,
     slurm: Option<SlurmShape>,
+    kubernetes: Option<KubernetesShape>,
     gpfs: Option<GpfsShape>,
     hooks: Option<HooksShape>,
     fabric: Option<FabricShape>,
@@ -172,6 +173,19 @@ struct PartitionShape {
     gpus_per_node: Option<u32>,
     /// Spec-shaped `network:` defaults (fabric, rdmaResource, hcas, gidIndex, ...).
     network: Option<BTreeMap<String, serde_json::Value>>,
+    /// `--gpu-bind` for the partition's jobs (e.g. `closest`).
+    gpu_bind: Option<String>,
+    /// The nodes' RDMA devices, and those near a GPU; specs' `network.hcas` are checked
+    /// against them.
+    topology: Option<TopologyShape>,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[allow(dead_code)]
+struct TopologyShape {
+    hcas: Option<Vec<String>>,
+    gpu_hcas: Option<Vec<String>>,
 }
 
 #[derive(JsonSchema)]
@@ -190,6 +204,18 @@ struct NodeNamesShape {
 struct SlurmShape {
     /// Where `sbatch`, `squeue`, ... live when they are not on PATH.
     bin_dir: Option<String>,
+    /// Seconds one Slurm tool may take (default 60).
+    timeout: Option<u32>,
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[allow(dead_code)]
+struct KubernetesShape {
+    /// Seconds to reach the API server (default 10).
+    connect_timeout: Option<u32>,
+    /// Seconds of silence while waiting for an answer (default 295).
+    read_timeout: Option<u32>,
 }
 
 #[derive(JsonSchema)]
@@ -200,6 +226,8 @@ struct GpfsShape {
     /// Usage at or above this percentage of a limit is flagged (1-100, default 90).
     threshold: Option<u32>,
     preflight: Option<Preflight>,
+    /// Seconds `mmlsquota` may take (default 120).
+    timeout: Option<u32>,
     /// PVC claim name -> its file system and fileset.
     claims: Option<BTreeMap<String, ClaimShape>>,
 }
