@@ -138,6 +138,9 @@ pub struct GpfsConfig {
     pub preflight: Option<String>,
     /// PVC claim name -> (device, fileset), so specs need not know GPFS names.
     pub claims: Vec<(String, String, String)>,
+    /// The CSI driver a GPFS claim's storage class should name (default
+    /// `spectrumscale.csi.ibm.com`); another one is a warning in `launch` and `doctor`.
+    pub csi_driver: Option<String>,
 }
 
 /// The site's settings for the Slurm controller hooks and `gc` (`hooks:` in the site config).
@@ -246,6 +249,7 @@ impl Settings {
             threshold: u.threshold.or(s.threshold),
             preflight: u.preflight.clone().or_else(|| s.preflight.clone()),
             claims: s.claims.iter().chain(&u.claims).cloned().collect(),
+            csi_driver: u.csi_driver.clone().or_else(|| s.csi_driver.clone()),
         }
     }
 
@@ -382,6 +386,7 @@ fn decode_gpfs(d: &mut Decoder, node: &Node, base: &Path) -> GpfsConfig {
     cfg.mmlsquota = d.opt_string(&mut m, "mmlsquota").map(|p| base.join(p));
     cfg.threshold = d.opt_u32(&mut m, "threshold", 1, 100).map(f64::from);
     cfg.preflight = d.one_of(&mut m, "preflight", &["warn", "strict", "off"]);
+    cfg.csi_driver = d.opt_string(&mut m, "csiDriver");
     if let Some(claims) = m.field("claims") {
         if let Value::Map(entries) = &claims.value {
             for (key, value) in entries {

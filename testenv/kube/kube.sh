@@ -457,6 +457,9 @@ rules:
 - apiGroups: [""]
   resources: [nodes]
   verbs: [get, list, watch, patch]
+- apiGroups: [storage.k8s.io]
+  resources: [storageclasses]
+  verbs: [get]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -480,6 +483,9 @@ rules:
   verbs: [get, list, watch, delete]
 - apiGroups: [""]
   resources: [pods/log]
+  verbs: [get]
+- apiGroups: [""]
+  resources: [persistentvolumeclaims]
   verbs: [get]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
@@ -555,7 +561,7 @@ hk_start_apiserver() { # the apiserver on the running etcd (also used by restart
 hk_start_controller_manager() {
   hk_spawn kube-controller-manager "$HK_BIN/kube-controller-manager" --kubeconfig="$HK_ADMIN_KC" \
     --leader-elect=false --secure-port=0 --use-service-account-credentials=false \
-    --controllers=garbage-collector-controller,namespace-controller,serviceaccount-controller,job-controller,endpointslice-controller,persistentvolume-binder-controller \
+    --controllers=garbage-collector-controller,namespace-controller,serviceaccount-controller,job-controller,endpointslice-controller,persistentvolume-binder-controller,persistentvolumeclaim-protection-controller,persistentvolume-protection-controller \
     --pvclaimbinder-sync-period=2s --v=1
 }
 hk_start_scheduler() {
