@@ -54,9 +54,7 @@ pub fn judge(
         return v;
     };
     let status = pvc.status.as_ref();
-    let phase = status
-        .and_then(|s| s.phase.as_deref())
-        .unwrap_or("Pending");
+    let phase = status.and_then(|s| s.phase.as_deref()).unwrap_or("Pending");
     if phase != "Bound" {
         v.refusal = Some(format!(
             "the GPFS claim `{claim}` in namespace `{namespace}` is {phase}, not Bound (no PersistentVolume satisfies it yet), so no pod could mount it"
@@ -198,7 +196,9 @@ mod tests {
         let c = pvc("Pending", &["ReadWriteMany"], Some("ibm-spectrum-scale"));
         let v = judge("x", "training", Some(&c), &Class::Provisioner(D.into()), D);
         assert!(
-            v.refusal.as_deref().is_some_and(|r| r.contains("is Pending, not Bound")),
+            v.refusal
+                .as_deref()
+                .is_some_and(|r| r.contains("is Pending, not Bound")),
             "{v:?}"
         );
         let c = pvc("Bound", &["ReadWriteOnce"], Some("ibm-spectrum-scale"));

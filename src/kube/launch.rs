@@ -184,7 +184,11 @@ async fn wait_for_result(
                 if failing_since.take().is_some() {
                     eprintln!("hybridctl: watching pytorchjob/{name} again");
                 }
-                if job.status.as_ref().is_some_and(|s| !s.conditions.is_empty()) {
+                if job
+                    .status
+                    .as_ref()
+                    .is_some_and(|s| !s.conditions.is_empty())
+                {
                     let _ = seen.send(true);
                 }
                 if let Some(outcome) = outcome_of(job.status.as_ref()) {
@@ -331,8 +335,14 @@ impl Default for LaunchOptions {
 /// Why `launch` gave up on a job that the controllers do not move.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GiveUp {
-    NoController { waited: Duration },
-    Unschedulable { pod: String, waited: Duration, reason: String },
+    NoController {
+        waited: Duration,
+    },
+    Unschedulable {
+        pod: String,
+        waited: Duration,
+        reason: String,
+    },
 }
 
 impl fmt::Display for GiveUp {
@@ -343,7 +353,11 @@ impl fmt::Display for GiveUp {
                 "no controller is acting on the PyTorchJob: it has no status after {}s",
                 waited.as_secs()
             ),
-            Self::Unschedulable { pod, waited, reason } => write!(
+            Self::Unschedulable {
+                pod,
+                waited,
+                reason,
+            } => write!(
                 f,
                 "pod {pod} could not be scheduled for {}s: {reason}",
                 waited.as_secs()
@@ -408,7 +422,8 @@ impl Watchdog {
     pub fn notes(&mut self, now: std::time::Instant) -> Vec<String> {
         let mut out = Vec::new();
         let waited = now.duration_since(self.started);
-        if !self.operator_seen && !self.operator_noted && waited >= self.opts.operator_timeout / 10 {
+        if !self.operator_seen && !self.operator_noted && waited >= self.opts.operator_timeout / 10
+        {
             self.operator_noted = true;
             out.push(format!(
                 "waiting for the training operator to act on the PyTorchJob (no status after {}s; giving up after {}s)",
@@ -666,7 +681,10 @@ pub async fn run(
         let _ = write!(out, "{}", report.summary_table(false));
     }
     if let Some(why) = gave_up {
-        let _ = writeln!(out, "hybridctl: {why}: deleting pytorchjob/{name} and its pods");
+        let _ = writeln!(
+            out,
+            "hybridctl: {why}: deleting pytorchjob/{name} and its pods"
+        );
         cleanup(&client, ns, name, &plan.job_id).await?;
         let _ = out.flush();
         return Err(LaunchError::GaveUp {

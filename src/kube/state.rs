@@ -422,7 +422,9 @@ mod tests {
         };
         assert_eq!(
             detail_lines("8", &none),
-            ["job 8: pytorchjob/j-8 in namespace training: no condition yet (no controller has acted on it)"]
+            [
+                "job 8: pytorchjob/j-8 in namespace training: no condition yet (no controller has acted on it)"
+            ]
         );
     }
 }

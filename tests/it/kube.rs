@@ -140,7 +140,12 @@ impl Plane {
     pub fn pods_of(&self, name: &str) -> Vec<Value> {
         let sel = format!("training.kubeflow.org/job-name={name}");
         let mut pods = self.items(&["get", "pods", "-n", &self.ns, "-l", &sel]);
-        pods.sort_by_key(|p| p["metadata"]["name"].as_str().unwrap_or_default().to_string());
+        pods.sort_by_key(|p| {
+            p["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        });
         pods
     }
 
@@ -351,6 +356,28 @@ fn start_launch_with(
     job_id: &str,
     nodelist: &str,
 ) -> Child {
+    start_launch_full(kubeconfig, site, spec, job_id, nodelist, &[])
+}
+
+/// `start_launch` with more variables in the batch step's environment.
+pub fn start_launch_env(
+    p: &Plane,
+    spec: &std::path::Path,
+    job_id: &str,
+    nodelist: &str,
+    env: &[(&str, &str)],
+) -> Child {
+    start_launch_full(&p.user, "/dev/null", spec, job_id, nodelist, env)
+}
+
+fn start_launch_full(
+    kubeconfig: &str,
+    site: &str,
+    spec: &std::path::Path,
+    job_id: &str,
+    nodelist: &str,
+    env: &[(&str, &str)],
+) -> Child {
     let script = hybridctl()
         .env("HYBRIDCTL_SITE_CONFIG", site)
         .args(["render", "--only", "sbatch"])
@@ -375,6 +402,7 @@ fn start_launch_with(
         .env("SLURM_JOB_ID", job_id)
         .env("SLURM_JOB_NODELIST", nodelist)
         .env("SLURM_GPUS_ON_NODE", "8")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -489,8 +517,7 @@ fn launch_creates_the_pinned_job_follows_it_and_reports_success() {
         assert_eq!(owner["name"], name, "{pod_name}: {owner}");
         assert_eq!(owner["uid"], job["metadata"]["uid"], "{pod_name}");
         assert_eq!(
-            pod["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"],
-            "8",
+            pod["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"], "8",
             "{pod_name}"
         );
         assert_eq!(
@@ -498,7 +525,12 @@ fn launch_creates_the_pinned_job_follows_it_and_reports_success() {
             Some("default-scheduler"),
             "{pod_name} has no Scheduled event from the scheduler"
         );
-        placed.push(pod["spec"]["nodeName"].as_str().unwrap_or_default().to_string());
+        placed.push(
+            pod["spec"]["nodeName"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        );
     }
     placed.sort();
     assert_eq!(placed, ["node1", "node2"], "one pod per allocated node");
@@ -575,8 +607,10 @@ fn launch_reports_a_failed_job_with_its_reason() {
         pods[0]["status"]
     );
     nodes.release();
-    assert!(p.wait_for(Duration::from_secs(30), || p.leftovers("905002") == 0
-        && p.operator_objects(name) == 0));
+    assert!(
+        p.wait_for(Duration::from_secs(30), || p.leftovers("905002") == 0
+            && p.operator_objects(name) == 0)
+    );
 }
 
 #[test]
@@ -673,7 +707,10 @@ fn launch_refuses_a_node_with_fewer_gpus_than_the_job_asks_and_creates_nothing()
     );
     assert!(!err.contains("node1"), "node1 is fine: {err}");
     assert_eq!(p.leftovers("905012"), 0, "launch created something");
-    assert!(p.json(&["get", "pytorchjob", "kube-gpu7-905012", "-n", &p.ns]).is_null());
+    assert!(
+        p.json(&["get", "pytorchjob", "kube-gpu7-905012", "-n", &p.ns])
+            .is_null()
+    );
     drop(nodes);
 }
 
@@ -732,7 +769,7 @@ fn status_shows_the_operators_conditions_and_the_pods_next_to_the_slurm_state() 
         .expect("render");
     let out = p.kubectl_as(&p.user, &["create", "-f", "-"], Some(&stdout(&manifest)));
     assert!(out.status.success(), "{}", stderr(&out));
-    p.wait_condition(&name, "Running", Duration::from_secs(30));
+    p.wait_condition(&name, "Created", Duration::from_secs(30));
     let status = || {
         let out = c
             .hybridctl()
@@ -755,18 +792,28 @@ fn status_shows_the_operators_conditions_and_the_pods_next_to_the_slurm_state() 
     );
     let k = &v[0]["kubernetes"];
     assert_eq!(k["pytorchjob"], format!("pytorchjob/{name}"), "{v}");
-    assert_eq!(k["condition"], "Running", "{v}");
     assert_eq!(k["pods_total"], 2, "{v}");
-    let conditions: Vec<&str> = k["conditions"]
-        .as_array()
-        .expect("conditions")
-        .iter()
-        .filter_map(|c| c["type"].as_str())
-        .collect();
-    assert_eq!(conditions, ["Created", "Running"], "the operator's own: {v}");
+    // The operator's own conditions, as the live object has them (Running too, when the
+    // scheduler happened to place the master rather than the worker on node1).
     let live = p.json(&["get", "pytorchjob", &name, "-n", &p.ns]);
+    let types = |conds: &Value| -> Vec<String> {
+        conds
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["type"].as_str().map(str::to_string))
+            .collect()
+    };
+    let shown = types(&k["conditions"]);
+    assert_eq!(shown[0], "Created", "{v}");
+    assert_eq!(shown, types(&live["status"]["conditions"]), "{v}");
     assert_eq!(
-        k["conditions"][1]["reason"], live["status"]["conditions"][1]["reason"],
+        k["conditions"][0]["reason"], live["status"]["conditions"][0]["reason"],
+        "{v}"
+    );
+    assert_eq!(
+        k["condition"].as_str(),
+        shown.last().map(String::as_str),
         "{v}"
     );
     let pods = k["pods"].as_array().expect("pods");
@@ -781,12 +828,18 @@ fn status_shows_the_operators_conditions_and_the_pods_next_to_the_slurm_state() 
         .unwrap_or_else(|| panic!("a pending pod: {v}"));
     let why = refused["scheduling"].as_str().expect("scheduling");
     assert!(why.starts_with("FailedScheduling: "), "{why}");
-    assert!(why.contains("untolerated taint"), "the scheduler's words: {why}");
+    assert!(
+        why.contains("untolerated taint"),
+        "the scheduler's words: {why}"
+    );
     // The same from the scheduler's event of that pod.
     let pod_name = refused["name"].as_str().expect("name");
     let sel = format!("reason=FailedScheduling,involvedObject.name={pod_name}");
     let events = p.items(&["get", "events", "-n", &p.ns, "--field-selector", &sel]);
-    assert!(!events.is_empty(), "no FailedScheduling event for {pod_name}");
+    assert!(
+        !events.is_empty(),
+        "no FailedScheduling event for {pod_name}"
+    );
     let table = c
         .hybridctl()
         .args(["status", id, "--kubeconfig", &p.user])
@@ -794,21 +847,27 @@ fn status_shows_the_operators_conditions_and_the_pods_next_to_the_slurm_state() 
         .expect("runs");
     let text = stdout(&table);
     assert!(text.contains("PYTORCHJOB"), "{text}");
-    assert!(text.contains("Running"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "job {id}: pytorchjob/{name} in namespace training: Created"
+        )),
+        "{text}"
+    );
     assert!(
         text.contains(&format!("pod {pod_name}: Pending: FailedScheduling: ")),
         "{text}"
     );
-    assert!(
-        text.contains("Created") && text.contains("Running"),
-        "the conditions: {text}"
-    );
-    // Success, as the operator reports it when the master ends.
+    // node3 admitted too: the scheduler places the refused pod; then success, as the
+    // operator reports it when the master ends.
+    let node3 = p.admit(id, "node3");
+    p.wait_pods(&name, 2, "Running", Duration::from_secs(30));
+    p.wait_condition(&name, "Running", Duration::from_secs(30));
     p.finish(&name, "succeed");
     p.wait_condition(&name, "Succeeded", Duration::from_secs(30));
     let v = status();
     assert_eq!(v[0]["kubernetes"]["condition"], "Succeeded", "{v}");
     let _ = p.kubectl_admin(&["delete", "pytorchjob", &name, "-n", &p.ns]);
+    drop(node3);
     drop(nodes);
     // Without a kubeconfig the columns are simply left out.
     let out = c
@@ -889,7 +948,12 @@ fn launch_maps_slurm_node_names_to_kubernetes_node_names() {
     let mut placed: Vec<String> = p
         .pods_of(name)
         .iter()
-        .map(|pod| pod["spec"]["nodeName"].as_str().unwrap_or_default().to_string())
+        .map(|pod| {
+            pod["spec"]["nodeName"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
         .collect();
     placed.sort();
     assert_eq!(placed, ["node2", "node3"]);
@@ -1141,7 +1205,8 @@ spec: {{accessModes: [ReadWriteMany], storageClassName: ibm-spectrum-scale, reso
         ),
     );
     assert!(
-        p.wait_for(Duration::from_secs(30), || claim_phase(&p, "hx-test-rwo") == "Bound"
+        p.wait_for(Duration::from_secs(30), || claim_phase(&p, "hx-test-rwo")
+            == "Bound"
             && claim_phase(&p, "hx-test-nfs") == "Bound"),
         "the PV binder did not bind the test claims"
     );
@@ -1205,11 +1270,9 @@ spec: {{accessModes: [ReadWriteMany], storageClassName: ibm-spectrum-scale, reso
         // The pods the operator made mount the claim.
         let pods = p.pods_of(&format!("kube-claim-{id}"));
         assert!(
-            pods[0]["spec"]["volumes"]
-                .as_array()
-                .is_some_and(|v| v
-                    .iter()
-                    .any(|v| v["persistentVolumeClaim"]["claimName"] == claim)),
+            pods[0]["spec"]["volumes"].as_array().is_some_and(|v| v
+                .iter()
+                .any(|v| v["persistentVolumeClaim"]["claimName"] == claim)),
             "{claim}: {:?}",
             pods[0]["spec"]["volumes"]
         );
@@ -1270,4 +1333,203 @@ spec: {{accessModes: [ReadWriteMany], storageClassName: ibm-spectrum-scale, reso
         "--wait=false",
     ]);
     let _ = p.kubectl_admin(&["delete", "storageclass", "hx-test-nfs", "--wait=false"]);
+}
+
+/// `testenv/kube/kube.sh <cmd>` on the test control plane (its settings come from the
+/// environment of the test run).
+fn kube_sh(cmd: &str) {
+    let out = Command::new(crate::util::root().join("testenv/kube/kube.sh"))
+        .arg(cmd)
+        .output()
+        .expect("kube.sh");
+    assert!(out.status.success(), "kube.sh {cmd}: {}", stderr(&out));
+}
+
+/// Starts the training operator again when dropped (a failed test must not leave it down).
+struct OperatorDown;
+
+impl OperatorDown {
+    fn new() -> Self {
+        kube_sh("stop-operator");
+        Self
+    }
+}
+
+impl Drop for OperatorDown {
+    fn drop(&mut self) {
+        kube_sh("start-operator");
+    }
+}
+
+#[test]
+fn launch_gives_up_when_no_operator_acts_on_its_job_and_leaves_nothing() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = spec_file(dir.path(), "kube-noop", 1);
+    let nodes = p.admit("905040", "node1");
+    let down = OperatorDown::new();
+    let start = Instant::now();
+    let child = start_launch_env(
+        &p,
+        &spec,
+        "905040",
+        "node1",
+        &[("HYBRIDCTL_LAUNCH_OPERATOR_TIMEOUT", "6")],
+    );
+    let (code, out, err) = finish(child, Duration::from_secs(60));
+    let took = start.elapsed();
+    drop(down);
+    assert_eq!(code, Some(2), "{out}\n{err}");
+    assert!(
+        out.contains("hybridctl: waiting for the training operator to act on the PyTorchJob"),
+        "the wait is shown while it lasts: {out}"
+    );
+    assert!(
+        err.contains(
+            "gave up on pytorchjob/kube-noop-905040: no controller is acting on the PyTorchJob: it has no status after 6s; deleted it and its pods"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("is the Kubeflow training operator running"),
+        "{err}"
+    );
+    assert!(took >= Duration::from_secs(6), "{took:?}");
+    assert_eq!(p.leftovers("905040"), 0, "launch left its PyTorchJob");
+    drop(nodes);
+}
+
+#[test]
+fn a_job_survives_a_restart_of_the_operator_mid_run() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = spec_file_env(
+        dir.path(),
+        "kube-oprestart",
+        2,
+        &[("HYBRIDCTL_TEST_OUTCOME", "running")],
+    );
+    let nodes = p.admit("905041", "node[1-2]");
+    let child = start_launch(&p, &spec, "905041", "node[1-2]");
+    let name = "kube-oprestart-905041";
+    p.wait_pytorchjob(name);
+    let before: Vec<Value> = p.wait_pods(name, 2, "Running", Duration::from_secs(30));
+    kube_sh("restart-operator");
+    // The same pods (the restarted operator adopts them, it does not make new ones), then
+    // success once they end.
+    let after = p.pods_of(name);
+    let uids = |pods: &[Value]| -> Vec<String> {
+        pods.iter()
+            .map(|p| {
+                p["metadata"]["uid"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect()
+    };
+    assert_eq!(uids(&before), uids(&after));
+    p.finish(name, "succeed");
+    let (code, out, err) = finish(child, Duration::from_secs(60));
+    assert_eq!(code, Some(0), "{out}\n{err}");
+    assert!(out.contains("succeeded"), "{out}");
+    nodes.release();
+    assert!(
+        p.wait_for(Duration::from_secs(30), || p.leftovers("905041") == 0
+            && p.operator_objects(name) == 0)
+    );
+}
+
+/// Placement faults that only the real scheduler reports: a taint without the matching
+/// toleration and a node cordoned after the allocation. `launch` shows the scheduler's reason
+/// per pod, gives up after its deadline with a sentence, and leaves nothing. A node missing
+/// the RDMA resource is refused by launch itself, before anything exists.
+#[test]
+fn launch_gives_up_on_pods_the_scheduler_cannot_place_and_leaves_nothing() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let k = |args: &[&str]| {
+        let out = p.kubectl_admin(args);
+        assert!(out.status.success(), "kubectl {args:?}: {}", stderr(&out));
+    };
+    for (id, node, fault, undo, want) in [
+        (
+            "905050",
+            "node1",
+            vec![
+                "taint",
+                "node",
+                "node1",
+                "example.com/maintenance=true:NoSchedule",
+            ],
+            vec!["taint", "node", "node1", "example.com/maintenance-"],
+            "untolerated taint",
+        ),
+        (
+            "905051",
+            "node2",
+            vec!["cordon", "node2"],
+            vec!["uncordon", "node2"],
+            "unschedulable",
+        ),
+    ] {
+        let spec = spec_file(dir.path(), "kube-place", 1);
+        let nodes = p.admit(id, node);
+        k(&fault);
+        let child = start_launch_env(
+            &p,
+            &spec,
+            id,
+            node,
+            &[("HYBRIDCTL_LAUNCH_SCHEDULE_TIMEOUT", "5")],
+        );
+        let (code, out, err) = finish(child, Duration::from_secs(60));
+        k(&undo);
+        let pod = format!("kube-place-{id}-master-0");
+        assert_eq!(code, Some(2), "{id}: {out}\n{err}");
+        assert!(
+            out.contains(&format!("hybridctl: pod {pod} is not scheduled yet: FailedScheduling: 0/3 nodes are available: ")),
+            "{id}: the scheduler's reason while launch waits: {out}"
+        );
+        assert!(out.contains(want), "{id}: {out}");
+        assert!(
+            err.contains(&format!(
+                "gave up on pytorchjob/kube-place-{id}: pod {pod} could not be scheduled for 5s: FailedScheduling: "
+            )),
+            "{id}: {err}"
+        );
+        assert!(err.contains("hybridctl status"), "{id}: the hint: {err}");
+        assert!(
+            p.wait_for(Duration::from_secs(30), || p.leftovers(id) == 0
+                && p.operator_objects(&format!("kube-place-{id}")) == 0),
+            "{id}: objects left"
+        );
+        drop(nodes);
+    }
+    // No RDMA resource on the node: launch's own check, before anything is created.
+    let set_rdma = |n: &str| {
+        let patch = format!(
+            r#"{{"status":{{"capacity":{{"rdma/rdma_shared_device_a":"{n}"}},"allocatable":{{"rdma/rdma_shared_device_a":"{n}"}}}}}}"#
+        );
+        k(&[
+            "patch",
+            "node",
+            "node3",
+            "--subresource=status",
+            "--type=merge",
+            "-p",
+            &patch,
+        ]);
+    };
+    set_rdma("0");
+    let spec = spec_file(dir.path(), "kube-place", 1);
+    let child = start_launch(&p, &spec, "905052", "node3");
+    let (code, out, err) = finish(child, Duration::from_secs(20));
+    set_rdma("1k");
+    assert_eq!(code, Some(2), "{out}\n{err}");
+    assert!(
+        err.contains("node `node3` has 0 `rdma/rdma_shared_device_a`, the job needs 1"),
+        "{err}"
+    );
+    assert_eq!(p.leftovers("905052"), 0);
 }

@@ -48,6 +48,23 @@ fn give_log(p: &Plane, pod: &str, file: &Path) {
     assert!(out.status.success(), "create Logs: {}", stderr(&out));
 }
 
+/// What an earlier, failed run may have left (the tests hold the plane's lock): call first,
+/// before the test's kwok `Logs` objects are made.
+fn reset(p: &Plane, job_id: &str) {
+    let sel = format!("hybridctl.io/slurm-job-id={job_id}");
+    let _ = p.kubectl_admin(&[
+        "delete",
+        "pytorchjobs,pods",
+        "-n",
+        &p.ns,
+        "-l",
+        &sel,
+        "--wait=true",
+        "--timeout=60s",
+    ]);
+    let _ = p.kubectl_admin(&["delete", "logs.kwok.x-k8s.io", "-n", &p.ns, "--all"]);
+}
+
 /// The PyTorchJob hybridctl renders from a spec, pinned to `node1..nodeN`, with pods that
 /// keep running; created by the restricted identity after the real prolog admitted the nodes.
 /// The training operator then makes its pods.
@@ -59,18 +76,6 @@ fn create_job(
     nodes: u32,
     admit: &str,
 ) -> (Value, crate::kube::Admitted) {
-    // What an earlier, failed run may have left (the tests hold the plane's lock).
-    let sel = format!("hybridctl.io/slurm-job-id={job_id}");
-    let _ = p.kubectl_admin(&[
-        "delete",
-        "pytorchjobs,pods",
-        "-n",
-        &p.ns,
-        "-l",
-        &sel,
-        "--wait=true",
-    ]);
-    let _ = p.kubectl_admin(&["delete", "logs.kwok.x-k8s.io", "-n", &p.ns, "--all"]);
     let spec = spec_file_env(dir, name, nodes, &[("HYBRIDCTL_TEST_OUTCOME", "running")]);
     let nodelist = if nodes == 1 {
         "node1".to_string()
@@ -113,8 +118,12 @@ fn prefix(pod: &Value) -> String {
     let l = &pod["metadata"]["labels"];
     format!(
         "{}-{}",
-        l["training.kubeflow.org/replica-type"].as_str().unwrap_or("?"),
-        l["training.kubeflow.org/replica-index"].as_str().unwrap_or("?")
+        l["training.kubeflow.org/replica-type"]
+            .as_str()
+            .unwrap_or("?"),
+        l["training.kubeflow.org/replica-index"]
+            .as_str()
+            .unwrap_or("?")
     )
 }
 
@@ -225,6 +234,7 @@ fn logs_follow_every_pod_picks_up_new_pods_and_resumes_after_an_api_server_resta
     let dir = tempfile::tempdir().expect("tempdir");
     let id = "906001";
     let name = format!("logs-follow-{id}");
+    reset(&p, id);
     let pods = files(dir.path(), &name, &["master-0", "worker-0", "worker-1"]);
     for (pod, file) in &pods {
         give_log(&p, pod, file);
@@ -256,8 +266,16 @@ fn logs_follow_every_pod_picks_up_new_pods_and_resumes_after_an_api_server_resta
         &[cri(0, 0, "a1"), cri(1, 500, "a2"), cri(1, 500, "a3")],
     );
     append(&file_of(running[1]), &[cri(0, 100, "b1"), cri(2, 0, "b2")]);
-    wait_kwok_serves(&p, running[0]["metadata"]["name"].as_str().unwrap_or_default(), "a1");
-    wait_kwok_serves(&p, running[1]["metadata"]["name"].as_str().unwrap_or_default(), "b1");
+    wait_kwok_serves(
+        &p,
+        running[0]["metadata"]["name"].as_str().unwrap_or_default(),
+        "a1",
+    );
+    wait_kwok_serves(
+        &p,
+        running[1]["metadata"]["name"].as_str().unwrap_or_default(),
+        "b1",
+    );
 
     let f = Follower::start(&p, dir.path(), &["-f", id]);
     let want = |pre: &str, lines: &[&str]| -> Vec<String> {
@@ -338,6 +356,7 @@ fn logs_without_follow_filters_and_prints_json() {
     let dir = tempfile::tempdir().expect("tempdir");
     let id = "906002";
     let name = format!("logs-dump-{id}");
+    reset(&p, id);
     let pods = files(dir.path(), &name, &["master-0", "worker-0"]);
     for (pod, file) in &pods {
         give_log(&p, pod, file);
@@ -472,6 +491,7 @@ fn a_socket_fallback_is_reported_by_logs_nccl_and_by_launch_at_once() {
     let dir = tempfile::tempdir().expect("tempdir");
     let id = "906003";
     let name = format!("logs-nccl-{id}");
+    reset(&p, id);
     let pods = files(dir.path(), &name, &["master-0", "worker-0"]);
     for ((pod, file), host) in pods.iter().zip(["node01", "node02"]) {
         give_log(&p, pod, file);
