@@ -91,14 +91,14 @@ pub fn pod_view(pod: &Pod) -> PodView {
         .and_then(|cs| {
             cs.iter().find_map(|c| {
                 let st = c.state.as_ref()?;
-                if let Some(t) = &st.terminated {
-                    if t.exit_code != 0 {
-                        return Some(format!(
-                            "{}, exit code {}",
-                            t.reason.as_deref().unwrap_or("terminated"),
-                            t.exit_code
-                        ));
-                    }
+                if let Some(t) = &st.terminated
+                    && t.exit_code != 0
+                {
+                    return Some(format!(
+                        "{}, exit code {}",
+                        t.reason.as_deref().unwrap_or("terminated"),
+                        t.exit_code
+                    ));
                 }
                 st.waiting.as_ref().and_then(|w| {
                     let reason = w.reason.as_deref()?;
@@ -143,10 +143,10 @@ pub fn detail_lines(job_id: &str, k: &KubeSummary) -> Vec<String> {
         } else {
             line.push_str(&format!(": {}", conds.join(" -> ")));
         }
-        if let Some(last) = k.conditions.iter().rev().find(|c| c.status == "True") {
-            if let Some(m) = last.message.as_deref().filter(|m| !m.is_empty()) {
-                line.push_str(&format!(" ({m})"));
-            }
+        if let Some(last) = k.conditions.iter().rev().find(|c| c.status == "True")
+            && let Some(m) = last.message.as_deref().filter(|m| !m.is_empty())
+        {
+            line.push_str(&format!(" ({m})"));
         }
         out.push(line);
     }

@@ -37,6 +37,9 @@
 #                                   the operator has no flag for its host)
 #   HYBRIDCTL_KUBE_NODE_TAINT=hybridctl.io/slurm-managed=true:NoSchedule  on every node at
 #                                   `up` (the Slurm hooks' taint; empty: none)
+#   HYBRIDCTL_KUBE_AUDIT=0          1: kube-apiserver writes an audit log of the restricted
+#                                   user's requests (log/audit.log, one JSON line each), to
+#                                   count what hybridctl asks
 #   HYBRIDCTL_KUBE_NODES=3          nodes node1..nodeN
 #   HYBRIDCTL_KUBE_GPUS=8           nvidia.com/gpu per node
 #   HYBRIDCTL_KUBE_RDMA_RESOURCE=rdma/rdma_shared_device_a  HYBRIDCTL_KUBE_RDMA=1000 per node
@@ -60,6 +63,7 @@ HK_KWOK_PORT=${HYBRIDCTL_KUBE_KWOK_PORT:-17250}
 HK_OPERATOR_HEALTH_PORT=${HYBRIDCTL_KUBE_OPERATOR_HEALTH_PORT:-17081}
 HK_OPERATOR_WEBHOOK_PORT=${HYBRIDCTL_KUBE_OPERATOR_WEBHOOK_PORT:-17444}
 HK_NODE_TAINT=${HYBRIDCTL_KUBE_NODE_TAINT-hybridctl.io/slurm-managed=true:NoSchedule}
+HK_AUDIT=${HYBRIDCTL_KUBE_AUDIT:-0}
 HK_NODES=${HYBRIDCTL_KUBE_NODES:-3}
 HK_GPUS=${HYBRIDCTL_KUBE_GPUS:-8}
 HK_RDMA_RESOURCE=${HYBRIDCTL_KUBE_RDMA_RESOURCE:-rdma/rdma_shared_device_a}
@@ -74,7 +78,7 @@ HK_BIN=${HYBRIDCTL_KUBE_BIN:-}
 HK_TIMEOUT=${HYBRIDCTL_KUBE_UP_TIMEOUT:-90}
 HK_SETTING_VARS=(HK_ETCD_PORT HK_ETCD_PEER_PORT HK_API_PORT HK_KWOK_PORT HK_OPERATOR_HEALTH_PORT
   HK_OPERATOR_WEBHOOK_PORT HK_NODE_TAINT HK_NODES HK_GPUS HK_RDMA_RESOURCE HK_RDMA HK_CPUS HK_MEMORY
-  HK_NAMESPACE HK_USER HK_POD_RUN_MS HK_POD_LOG HK_BIN)
+  HK_NAMESPACE HK_USER HK_POD_RUN_MS HK_POD_LOG HK_BIN HK_AUDIT)
 HK_DAEMONS=(etcd kube-apiserver kwok kube-controller-manager kube-scheduler training-operator)
 # the training-operator's webhook server reads its key pair from this fixed path (no flag)
 HK_OPERATOR_CERT_DIR=/tmp/k8s-webhook-server/serving-certs
@@ -107,6 +111,7 @@ hk_validate() {
   for v in HK_GPUS HK_RDMA HK_POD_RUN_MS; do
     [[ ${!v} =~ ^[0-9]+$ ]] || hk_die "${v/HK_/HYBRIDCTL_KUBE_} must be a number, not \`${!v}\`"
   done
+  [[ $HK_AUDIT =~ ^[01]$ ]] || hk_die "HYBRIDCTL_KUBE_AUDIT must be 0 or 1, not \`$HK_AUDIT\`"
   [[ $HK_MEMORY =~ ^[0-9]+(Ki|Mi|Gi|Ti)?$ ]] || hk_die "HYBRIDCTL_KUBE_MEMORY must be a quantity like 64000Mi"
   [[ $HK_NAMESPACE =~ ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ ]] || hk_die "bad HYBRIDCTL_KUBE_NAMESPACE \`$HK_NAMESPACE\`"
   [[ $HK_USER =~ ^[a-z0-9][-a-z0-9.]*$ ]] || hk_die "bad HYBRIDCTL_KUBE_USER \`$HK_USER\`"
@@ -540,8 +545,13 @@ EOF
 
 # ---------------------------------------------------------------- up / down
 hk_start_apiserver() { # the apiserver on the running etcd (also used by restart-apiserver)
-  local d=$HK_DIR
-  hk_spawn kube-apiserver "$HK_BIN/kube-apiserver" \
+  local d=$HK_DIR audit=()
+  if [[ $HK_AUDIT == 1 ]]; then
+    printf 'apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n- level: Metadata\n  users: ["%s"]\n- level: None\n' \
+      "$HK_USER" >"$d/audit-policy.yaml"
+    audit=(--audit-policy-file="$d/audit-policy.yaml" --audit-log-path="$d/log/audit.log" --audit-log-format=json)
+  fi
+  hk_spawn kube-apiserver "$HK_BIN/kube-apiserver" "${audit[@]}" \
     --etcd-servers="http://127.0.0.1:$HK_ETCD_PORT" \
     --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$HK_API_PORT" \
     --endpoint-reconciler-type=none \
