@@ -5,7 +5,7 @@
 # (time from the start of launch), the API requests launch made (from the audit log, by verb
 # and resource), SIGTERM to zero objects, the epilog; then prolog/epilog latency p50/p99 over
 # R one-node jobs.
-# Usage: benches/kube-scale.sh [N] [R]   (defaults 128, 100)
+# Usage: benches/kube-scale.sh [N] [R]   (defaults 128, 100; KEEP_WORK=1 keeps launch's output)
 # Its control plane uses HYBRIDCTL_KUBE_DIR (default /tmp/hybridctl-kube-scale) and the
 # HYBRIDCTL_KUBE_*_PORT variables: set them to ports that are free (not the test plane's).
 set -euo pipefail
@@ -100,4 +100,4 @@ for phase in prolog epilog; do
   sort -n "$work/$phase.times" | grep . | awk -v p="$phase" -v r="$runs" '{ a[NR] = $1 } END {
     printf "%s of a 1-node job, %d runs: p50 %.3f s, p99 %.3f s, max %.3f s\n", p, r, a[int(NR * 0.5 + 0.5)], a[int(NR * 0.99 + 0.5)], a[NR] }'
 done
-rm -rf "$work"
+if [[ -n ${KEEP_WORK:-} ]]; then echo "kept $work"; else rm -rf "$work"; fi

@@ -797,12 +797,12 @@ hk_status() {
     if pid=$(hk_pid "$n"); then
       rss=$(hk_rss_mb "$pid")
       total=$((total + rss))
-      printf '  %-15s pid %-7s RSS %s MiB\n' "$n" "$pid" "$rss"
+      printf '  %-24s pid %-7s RSS %s MiB\n' "$n" "$pid" "$rss"
     else
-      printf '  %-15s not running\n' "$n"
+      printf '  %-24s not running\n' "$n"
     fi
   done
-  printf '  %-15s RSS %s MiB\n' total "$total"
+  printf '  %-24s RSS %s MiB\n' total "$total"
   if hk_healthy; then
     hk_k get nodes -o custom-columns='NAME:.metadata.name,READY:.status.conditions[?(@.type=="Ready")].status,CPU:.status.allocatable.cpu,MEMORY:.status.allocatable.memory,GPU:.status.allocatable.nvidia\.com/gpu,RDMA:.status.allocatable.'"${HK_RDMA_RESOURCE//./\\.}"',TAINTS:.spec.taints[*].key'
     hk_k get pvc -n "$HK_NAMESPACE" -o custom-columns='PVC:.metadata.name,STATUS:.status.phase,VOLUME:.spec.volumeName,ACCESS:.status.accessModes[*],CLASS:.spec.storageClassName'
