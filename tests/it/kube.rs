@@ -1061,6 +1061,8 @@ fn hooks_refuse_an_admin_identity_and_name_what_their_role_forbids() {
 
 /// `cancel`'s wait for the Kubernetes side (`kube::state::wait_gone`): it returns only once
 /// every labelled object is gone (a watch, not a sleep), and gives up at its deadline.
+/// (The pod here is a bare labelled pod made by the test, not one "as the operator would":
+/// only the wait is under test.)
 #[test]
 fn waiting_for_a_jobs_objects_to_go_returns_when_they_are_gone_and_not_before() {
     let Some(p) = plane() else { return };
