@@ -40,9 +40,10 @@ shellcheck scripts/*.sh benches/*.sh testenv/*.sh testenv/kube/*.sh testenv/kube
 fi
 
 # --- Real services the tests need --------------------------------------------------------
-# A real kube-apiserver + etcd + kwok with the Kubeflow PyTorchJob CRD, built from Go modules
-# into ~/.cache/hybridctl-testenv (a cold build takes 5-7 minutes; later runs skip it), see
-# testenv/kube/README.md.
+# A real kube-apiserver + etcd + kube-controller-manager + kube-scheduler + the Kubeflow
+# training-operator + kwok, built from Go modules into ~/.cache/hybridctl-testenv (a cold build
+# takes minutes, see testenv/kube/README.md; later runs skip it). Every node carries the hooks'
+# taint (HYBRIDCTL_KUBE_NODE_TAINT), which the site config below names.
 log "starting the test Kubernetes control plane (testenv/kube/kube.sh up)"
 testenv/kube/kube.sh up
 eval "$(testenv/kube/kube.sh env)"
@@ -77,7 +78,7 @@ defaults:
 hooks:
   partitions: [debug]
   namespaces: [$HYBRIDCTL_KUBE_NAMESPACE]
-  taint: hybridctl.io/slurm-managed=true:NoSchedule
+  taint: ${HYBRIDCTL_KUBE_NODE_TAINT:-hybridctl.io/slurm-managed=true:NoSchedule}
 EOF
 printf 'HYBRIDCTL_BIN=%q\nHYBRIDCTL_SITE_CONFIG=%q\nHYBRIDCTL_HOOK_TIMEOUT=20\n' \
   "$hook_bin" "$hook_dir/site.yaml" >"$hook_dir/hook.env"

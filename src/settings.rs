@@ -156,6 +156,9 @@ pub struct GpfsConfig {
     pub claims: Vec<(String, String, String)>,
     /// Seconds one `mmlsquota` call may take (`gpfs.timeout`, default 120).
     pub timeout: Option<u32>,
+    /// The CSI driver a GPFS claim's storage class should name (default
+    /// `spectrumscale.csi.ibm.com`); another one is a warning in `launch` and `doctor`.
+    pub csi_driver: Option<String>,
 }
 
 /// The site's settings for the Slurm controller hooks and `gc` (`hooks:` in the site config).
@@ -265,6 +268,7 @@ impl Settings {
             preflight: u.preflight.clone().or_else(|| s.preflight.clone()),
             claims: s.claims.iter().chain(&u.claims).cloned().collect(),
             timeout: u.timeout.or(s.timeout),
+            csi_driver: u.csi_driver.clone().or_else(|| s.csi_driver.clone()),
         }
     }
 
@@ -481,6 +485,7 @@ fn decode_gpfs(d: &mut Decoder, node: &Node, base: &Path) -> GpfsConfig {
     cfg.threshold = d.opt_u32(&mut m, "threshold", 1, 100).map(f64::from);
     cfg.preflight = d.one_of(&mut m, "preflight", &["warn", "strict", "off"]);
     cfg.timeout = d.opt_u32(&mut m, "timeout", 1, 3600);
+    cfg.csi_driver = d.opt_string(&mut m, "csiDriver");
     if let Some(claims) = m.field("claims") {
         if let Value::Map(entries) = &claims.value {
             for (key, value) in entries {

@@ -3,7 +3,8 @@
 //! Slurm: `sbatch` and `squeue` are found. Kubernetes, with the identity the Slurm side uses:
 //! the kubeconfig and context work and the API server answers; who the identity is; the
 //! PyTorchJob CRD is served; the namespace is there; nodes advertise the GPU and RDMA
-//! resources; every rule of [`crate::kube::rbac::RULES`] is allowed; nothing beyond them is;
+//! resources; the site's GPFS claims are Bound and ReadWriteMany; every rule of
+//! [`crate::kube::rbac::RULES`] is allowed; nothing beyond them is;
 //! and the identity is not an admin. Exit 1 when a check fails (warnings are fine).
 //!
 //! The permission questions live in [`crate::kube::access`]; this file only sequences the
@@ -337,7 +338,36 @@ async fn kube_checks(settings: &Settings, kube: &KubeArgs, ns: &str, report: &mu
     let crd_served = crd_check(&client, report).await;
     namespace_check(&client, ns, crd_served, report).await;
     node_checks(&client, settings, report).await;
+    claim_checks(&client, settings, ns, report).await;
     rbac_checks(&client, ns, report).await;
+}
+
+/// The GPFS claims of the site config (`gpfs.claims`): Bound, ReadWriteMany, and of the
+/// Spectrum Scale CSI driver ([`crate::kube::claims`]).
+async fn claim_checks(client: &Client, settings: &Settings, ns: &str, report: &mut Report) {
+    let gpfs = settings.gpfs();
+    let driver = gpfs
+        .csi_driver
+        .clone()
+        .unwrap_or_else(|| crate::kube::claims::SPECTRUM_SCALE_DRIVER.into());
+    for (claim, _, _) in &gpfs.claims {
+        let check = format!("gpfs claim {claim}");
+        match call(crate::kube::claims::check(client, ns, claim, &driver)).await {
+            Ok(v) => match (v.refusal, v.warnings.is_empty()) {
+                (Some(r), _) => {
+                    report.push_hint(check, Verdict::Fail, r, crate::kube::claims::REFUSAL_HINT)
+                }
+                (None, false) => report.push(check, Verdict::Warn, v.warnings.join("; ")),
+                (None, true) => report.push(check, Verdict::Pass, v.summary.unwrap_or_default()),
+            },
+            Err(e) => report.push_hint(
+                check,
+                Verdict::Fail,
+                format!("get persistentvolumeclaims/{claim} failed: {}", e.text()),
+                RBAC_HINT,
+            ),
+        }
+    }
 }
 
 /// Discovery is open to every authenticated user, unlike reading the CRD object itself.

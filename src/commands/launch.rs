@@ -122,6 +122,14 @@ pub fn run(args: LaunchArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
             .clone()
             .or_else(|| spec.kubernetes.context.clone()),
     };
+    let launch_opts = crate::kube::launch::LaunchOptions::from_env(
+        |k| settings.env.get(k),
+        settings
+            .gpfs()
+            .csi_driver
+            .unwrap_or_else(|| crate::kube::claims::SPECTRUM_SCALE_DRIVER.into()),
+    )
+    .map_err(|e| UserError::environment(e, "unset it or give a number of seconds"))?;
     let runtime = super::runtime()?;
     let outcome = runtime.block_on(async {
         let client = super::kube_client(&conn, &settings).await?;
@@ -137,6 +145,7 @@ pub fn run(args: LaunchArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
             &plan,
             &manifest.typed,
             crate::nccl::Expectation::from_spec(&spec),
+            &launch_opts,
             &mut stdout,
         )
         .await

@@ -211,6 +211,18 @@ fn print(views: &[JobView], format: TextOrJsonOrWide, out: &Printer) -> Result<(
             writeln!(stdout, "\njob {} is pending ({group}): {text}", v.job_id)?;
         }
     }
+    // The Kubernetes side: the operator's conditions, pods the scheduler cannot place.
+    let details: Vec<String> = views
+        .iter()
+        .filter_map(|v| {
+            let k = serde_json::from_value(v.kubernetes.clone()?).ok()?;
+            Some(crate::kube::state::detail_lines(&v.job_id, &k))
+        })
+        .flatten()
+        .collect();
+    if !details.is_empty() {
+        writeln!(stdout, "\n{}", details.join("\n"))?;
+    }
     Ok(())
 }
 

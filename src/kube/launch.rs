@@ -2,7 +2,8 @@
 //! pods' logs, wait for its result with watches (never a polling loop), and on SIGTERM or
 //! SIGINT delete everything it created and wait, bounded, until the pods are gone.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 use std::io::Write;
 use std::time::Duration;
 
@@ -45,6 +46,10 @@ pub enum LaunchError {
     },
     #[error("the allocated nodes are not usable on Kubernetes: {0}")]
     Nodes(String),
+    #[error("{0}")]
+    Claim(String),
+    #[error("gave up on pytorchjob/{name}: {why}; deleted it and its pods")]
+    GaveUp { name: String, why: GiveUp },
     #[error("PyTorchJob `{0}` already exists and belongs to another Slurm job")]
     Conflict(String),
     #[error("watching {what} failed: {source}")]
@@ -64,6 +69,9 @@ impl LaunchError {
             Self::Nodes(_) => {
                 "the Slurm node names must be Kubernetes node names that advertise the GPUs (and the RDMA resource)".into()
             }
+            Self::Claim(_) => super::claims::REFUSAL_HINT.into(),
+            Self::GaveUp { why: GiveUp::NoController { .. }, .. } => "is the Kubeflow training operator running and watching this namespace? (`kubectl get pods -n kubeflow`); HYBRIDCTL_LAUNCH_OPERATOR_TIMEOUT sets the wait".into(),
+            Self::GaveUp { why: GiveUp::Unschedulable { .. }, .. } => "the scheduler's reason says what keeps the pod off the allocated node (a taint without a toleration, a cordoned node, a missing resource); `hybridctl status` shows it per pod; HYBRIDCTL_LAUNCH_SCHEDULE_TIMEOUT sets the wait".into(),
             Self::Conflict(_) => "delete the old PyTorchJob (`hybridctl gc`) or use another job name".into(),
             _ => "check the API server and the kubeconfig (`kubectl get nodes`)".into(),
         }
@@ -157,7 +165,11 @@ pub const WATCH_OUTAGE_LIMIT: Duration = Duration::from_secs(300);
 
 /// Wait until the PyTorchJob reports a result. The watch reconnects with backoff when the
 /// API server goes away (a restart, a load balancer failover); only a long outage ends it.
-async fn wait_for_result(jobs: Api<PyTorchJob>, name: &str) -> Result<Outcome, LaunchError> {
+async fn wait_for_result(
+    jobs: Api<PyTorchJob>,
+    name: &str,
+    seen: tokio::sync::watch::Sender<bool>,
+) -> Result<Outcome, LaunchError> {
     let stream = watcher(
         jobs,
         watcher::Config::default().fields(&format!("metadata.name={name}")),
@@ -171,6 +183,13 @@ async fn wait_for_result(jobs: Api<PyTorchJob>, name: &str) -> Result<Outcome, L
             Ok(job) => {
                 if failing_since.take().is_some() {
                     eprintln!("hybridctl: watching pytorchjob/{name} again");
+                }
+                if job
+                    .status
+                    .as_ref()
+                    .is_some_and(|s| !s.conditions.is_empty())
+                {
+                    let _ = seen.send(true);
                 }
                 if let Some(outcome) = outcome_of(job.status.as_ref()) {
                     return Ok(outcome);
@@ -261,6 +280,187 @@ pub async fn cleanup(
     Ok(deleted)
 }
 
+/// How long `launch` waits for the controllers before it gives up, cleans up and says why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LaunchOptions {
+    /// The CSI driver the GPFS claim's storage class should name.
+    pub csi_driver: String,
+    /// No condition at all on the PyTorchJob after this long: no training operator acts on
+    /// it (`HYBRIDCTL_LAUNCH_OPERATOR_TIMEOUT`, seconds; default 120).
+    pub operator_timeout: Duration,
+    /// A pod the scheduler keeps refusing for this long (`HYBRIDCTL_LAUNCH_SCHEDULE_TIMEOUT`,
+    /// seconds; default 300): the allocation is wasted while it waits.
+    pub schedule_timeout: Duration,
+}
+
+impl LaunchOptions {
+    pub const OPERATOR_TIMEOUT: Duration = Duration::from_secs(120);
+    pub const SCHEDULE_TIMEOUT: Duration = Duration::from_secs(300);
+
+    /// From the environment of the batch step; a value that is not a positive number of
+    /// seconds is an error naming the variable.
+    pub fn from_env<'a>(
+        get: impl Fn(&str) -> Option<&'a str>,
+        csi_driver: String,
+    ) -> Result<Self, String> {
+        let secs = |name: &str, default: Duration| -> Result<Duration, String> {
+            match get(name) {
+                None | Some("") => Ok(default),
+                Some(v) => match v.trim().parse::<u64>() {
+                    Ok(n) if n > 0 => Ok(Duration::from_secs(n)),
+                    _ => Err(format!(
+                        "`{name}` must be a positive number of seconds, not `{v}`"
+                    )),
+                },
+            }
+        };
+        Ok(Self {
+            csi_driver,
+            operator_timeout: secs("HYBRIDCTL_LAUNCH_OPERATOR_TIMEOUT", Self::OPERATOR_TIMEOUT)?,
+            schedule_timeout: secs("HYBRIDCTL_LAUNCH_SCHEDULE_TIMEOUT", Self::SCHEDULE_TIMEOUT)?,
+        })
+    }
+}
+
+impl Default for LaunchOptions {
+    fn default() -> Self {
+        Self {
+            csi_driver: super::claims::SPECTRUM_SCALE_DRIVER.into(),
+            operator_timeout: Self::OPERATOR_TIMEOUT,
+            schedule_timeout: Self::SCHEDULE_TIMEOUT,
+        }
+    }
+}
+
+/// Why `launch` gave up on a job that the controllers do not move.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GiveUp {
+    NoController {
+        waited: Duration,
+    },
+    Unschedulable {
+        pod: String,
+        waited: Duration,
+        reason: String,
+    },
+}
+
+impl fmt::Display for GiveUp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NoController { waited } => write!(
+                f,
+                "no controller is acting on the PyTorchJob: it has no status after {}s",
+                waited.as_secs()
+            ),
+            Self::Unschedulable {
+                pod,
+                waited,
+                reason,
+            } => write!(
+                f,
+                "pod {pod} could not be scheduled for {}s: {reason}",
+                waited.as_secs()
+            ),
+        }
+    }
+}
+
+/// What `launch` sees of the controllers while it waits for the result: whether the
+/// operator has written any status, and which pods the scheduler refuses, since when.
+/// Pure: the caller feeds it the watch events and the clock.
+#[derive(Debug)]
+pub struct Watchdog {
+    opts: LaunchOptions,
+    started: std::time::Instant,
+    operator_seen: bool,
+    operator_noted: bool,
+    /// Pod -> (first refused at, the scheduler's reason, reported yet).
+    refused: BTreeMap<String, (std::time::Instant, String, bool)>,
+}
+
+impl Watchdog {
+    pub fn new(opts: LaunchOptions, now: std::time::Instant) -> Self {
+        Self {
+            opts,
+            started: now,
+            operator_seen: false,
+            operator_noted: false,
+            refused: BTreeMap::new(),
+        }
+    }
+
+    /// The PyTorchJob has (or still has no) condition.
+    pub fn job(&mut self, has_conditions: bool) {
+        self.operator_seen |= has_conditions;
+    }
+
+    /// A pod as the watch shows it: `scheduling` is the scheduler's refusal, if any.
+    pub fn pod(&mut self, name: &str, scheduling: Option<String>, now: std::time::Instant) {
+        match scheduling {
+            Some(reason) => {
+                let e = self
+                    .refused
+                    .entry(name.to_string())
+                    .or_insert((now, String::new(), false));
+                e.1 = reason;
+            }
+            None => {
+                self.refused.remove(name);
+            }
+        }
+        // Pods exist, so an operator acts on the job even before it writes a status.
+        self.operator_seen = true;
+    }
+
+    pub fn pod_gone(&mut self, name: &str) {
+        self.refused.remove(name);
+    }
+
+    /// Progress notes for the batch output, once each: the wait for an operator (after a
+    /// tenth of its limit) and each pod the scheduler refuses, with its reason.
+    pub fn notes(&mut self, now: std::time::Instant) -> Vec<String> {
+        let mut out = Vec::new();
+        let waited = now.duration_since(self.started);
+        if !self.operator_seen && !self.operator_noted && waited >= self.opts.operator_timeout / 10
+        {
+            self.operator_noted = true;
+            out.push(format!(
+                "waiting for the training operator to act on the PyTorchJob (no status after {}s; giving up after {}s)",
+                waited.as_secs(),
+                self.opts.operator_timeout.as_secs()
+            ));
+        }
+        for (pod, (_, reason, noted)) in &mut self.refused {
+            if !*noted && !reason.is_empty() {
+                *noted = true;
+                out.push(format!(
+                    "pod {pod} is not scheduled yet: {reason} (giving up after {}s)",
+                    self.opts.schedule_timeout.as_secs()
+                ));
+            }
+        }
+        out
+    }
+
+    pub fn verdict(&self, now: std::time::Instant) -> Option<GiveUp> {
+        let waited = now.duration_since(self.started);
+        if !self.operator_seen && waited >= self.opts.operator_timeout {
+            return Some(GiveUp::NoController { waited });
+        }
+        self.refused
+            .iter()
+            .map(|(pod, (since, reason, _))| (pod, now.duration_since(*since), reason))
+            .filter(|(_, w, _)| *w >= self.opts.schedule_timeout)
+            .max_by_key(|(_, w, _)| *w)
+            .map(|(pod, waited, reason)| GiveUp::Unschedulable {
+                pod: pod.clone(),
+                waited,
+                reason: reason.clone(),
+            })
+    }
+}
+
 /// How long a rank may take from its first NCCL line to `Init COMPLETE` while following.
 pub const NCCL_INIT_THRESHOLD: Duration = Duration::from_secs(600);
 
@@ -297,12 +497,40 @@ fn print_event(out: &mut (dyn Write + Send), ev: &Event, nccl: &mut crate::nccl:
     };
 }
 
+/// Check the spec's GPFS claim before anything is created ([`super::claims`]): a refusal
+/// is an error, warnings go to `out`.
+async fn check_claims(
+    client: &Client,
+    plan: &Plan,
+    csi_driver: &str,
+    out: &mut (dyn Write + Send),
+) -> Result<(), LaunchError> {
+    let ns = plan.namespace.as_str();
+    for claim in plan.volumes.iter().filter_map(|v| v.claim_name.as_deref()) {
+        let verdict = super::claims::check(client, ns, claim, csi_driver)
+            .await
+            .map_err(api_err(
+                "get",
+                format!("persistentvolumeclaims/{claim} in namespace {ns}"),
+            ))?;
+        if let Some(refusal) = verdict.refusal {
+            return Err(LaunchError::Claim(refusal));
+        }
+        for w in verdict.warnings {
+            let _ = writeln!(out, "hybridctl: warning: {w}");
+        }
+    }
+    Ok(())
+}
+
 /// Create the job and see it through. Log lines and progress messages go to `out`.
+/// `opts` names the GPFS claim's CSI driver and how long the controllers may take.
 pub async fn run(
     client: Client,
     plan: &Plan,
     job: &PyTorchJob,
     mut nccl: crate::nccl::Expectation,
+    opts: &LaunchOptions,
     out: &mut (dyn Write + Send),
 ) -> Result<Outcome, LaunchError> {
     nccl.init_threshold = Some(NCCL_INIT_THRESHOLD);
@@ -321,6 +549,7 @@ pub async fn run(
         .await
         .map_err(api_err("list", "nodes"))?;
     check_nodes(plan, &listed.items).map_err(LaunchError::Nodes)?;
+    check_claims(&client, plan, &opts.csi_driver, out).await?;
 
     // 2. Create (or adopt our own, e.g. after `launch` restarted in the same allocation).
     let jobs: Api<PyTorchJob> = Api::namespaced(client.clone(), ns);
@@ -368,10 +597,46 @@ pub async fn run(
         super::logs::Options::default(),
         tx,
     ));
-    let result = wait_for_result(jobs, name);
+    let (seen_tx, mut seen_rx) = tokio::sync::watch::channel(false);
+    let result = wait_for_result(jobs, name, seen_tx);
     futures::pin_mut!(result);
+    // The controllers: does an operator act on the job, does the scheduler place its pods?
+    let mut dog = Watchdog::new(opts.clone(), std::time::Instant::now());
+    let pod_events = watcher(
+        Api::<Pod>::namespaced(client.clone(), ns),
+        watcher::Config::default().labels(&selector(plan)),
+    )
+    .default_backoff();
+    futures::pin_mut!(pod_events);
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut gave_up = None;
     let outcome = loop {
         tokio::select! {
+            ev = pod_events.next() => {
+                let now = std::time::Instant::now();
+                match ev {
+                    Some(Ok(watcher::Event::InitApply(p) | watcher::Event::Apply(p))) => {
+                        let v = super::state::pod_view(&p);
+                        dog.pod(&v.name, v.scheduling, now);
+                    }
+                    Some(Ok(watcher::Event::Delete(p))) => {
+                        dog.pod_gone(p.metadata.name.as_deref().unwrap_or_default());
+                    }
+                    _ => {}
+                }
+            }
+            _ = seen_rx.changed() => dog.job(*seen_rx.borrow()),
+            _ = tick.tick() => {
+                let now = std::time::Instant::now();
+                for note in dog.notes(now) {
+                    let _ = writeln!(out, "hybridctl: {note}");
+                    let _ = out.flush();
+                }
+                if let Some(why) = dog.verdict(now) {
+                    gave_up = Some(why);
+                    break Outcome::Interrupted { signal: "a deadline" };
+                }
+            }
             ev = rx.recv() => {
                 if let Some(ev) = ev {
                     print_event(out, &ev, &mut nccl);
@@ -420,6 +685,18 @@ pub async fn run(
         let _ = writeln!(out, "hybridctl: NCCL summary of pytorchjob/{name}:");
         let _ = write!(out, "{}", report.summary_table(false));
     }
+    if let Some(why) = gave_up {
+        let _ = writeln!(
+            out,
+            "hybridctl: {why}: deleting pytorchjob/{name} and its pods"
+        );
+        cleanup(&client, ns, name, &plan.job_id).await?;
+        let _ = out.flush();
+        return Err(LaunchError::GaveUp {
+            name: name.to_string(),
+            why,
+        });
+    }
     if let Outcome::Interrupted { signal } = &outcome {
         let _ = writeln!(
             out,
@@ -461,6 +738,81 @@ mod tests {
         ));
         st.conditions = vec![cond("Succeeded", "False")];
         assert_eq!(outcome_of(Some(&st)), None);
+    }
+
+    fn opts(op: u64, sched: u64) -> LaunchOptions {
+        LaunchOptions {
+            operator_timeout: Duration::from_secs(op),
+            schedule_timeout: Duration::from_secs(sched),
+            ..LaunchOptions::default()
+        }
+    }
+
+    #[test]
+    fn the_watchdog_gives_up_when_no_operator_acts() {
+        let t0 = std::time::Instant::now();
+        let mut d = Watchdog::new(opts(10, 30), t0);
+        assert!(d.notes(t0).is_empty());
+        let n = d.notes(t0 + Duration::from_secs(1));
+        assert_eq!(n.len(), 1);
+        assert!(n[0].starts_with("waiting for the training operator to act on the PyTorchJob"));
+        assert!(d.notes(t0 + Duration::from_secs(2)).is_empty(), "once");
+        assert_eq!(d.verdict(t0 + Duration::from_secs(9)), None);
+        let v = d.verdict(t0 + Duration::from_secs(10)).expect("gave up");
+        assert_eq!(
+            v.to_string(),
+            "no controller is acting on the PyTorchJob: it has no status after 10s"
+        );
+        // A status (or a pod) in time: no verdict.
+        let mut d = Watchdog::new(opts(10, 30), t0);
+        d.job(true);
+        assert_eq!(d.verdict(t0 + Duration::from_secs(60)), None);
+    }
+
+    #[test]
+    fn the_watchdog_gives_up_on_a_pod_the_scheduler_keeps_refusing() {
+        let t0 = std::time::Instant::now();
+        let s = Duration::from_secs;
+        let mut d = Watchdog::new(opts(10, 30), t0);
+        d.job(true);
+        let why = "FailedScheduling: 0/3 nodes are available: 1 node(s) were unschedulable.";
+        d.pod("j-worker-0", Some(why.into()), t0 + s(1));
+        assert_eq!(
+            d.notes(t0 + s(1)),
+            [format!(
+                "pod j-worker-0 is not scheduled yet: {why} (giving up after 30s)"
+            )]
+        );
+        // The reason may change; the clock runs from the first refusal.
+        d.pod("j-worker-0", Some(why.into()), t0 + s(20));
+        assert_eq!(d.verdict(t0 + s(30)), None);
+        assert_eq!(
+            d.verdict(t0 + s(31)),
+            Some(GiveUp::Unschedulable {
+                pod: "j-worker-0".into(),
+                waited: s(30),
+                reason: why.into()
+            })
+        );
+        // Placed in the end: the clock stops.
+        d.pod("j-worker-0", None, t0 + s(31));
+        assert_eq!(d.verdict(t0 + s(100)), None);
+    }
+
+    #[test]
+    fn launch_options_come_from_the_environment() {
+        let env = |k: &str| match k {
+            "HYBRIDCTL_LAUNCH_SCHEDULE_TIMEOUT" => Some("7"),
+            _ => None,
+        };
+        let o = LaunchOptions::from_env(env, "d".into()).expect("valid");
+        assert_eq!(o.schedule_timeout, Duration::from_secs(7));
+        assert_eq!(o.operator_timeout, LaunchOptions::OPERATOR_TIMEOUT);
+        let bad = |k: &str| (k == "HYBRIDCTL_LAUNCH_OPERATOR_TIMEOUT").then_some("soon");
+        assert_eq!(
+            LaunchOptions::from_env(bad, "d".into()),
+            Err("`HYBRIDCTL_LAUNCH_OPERATOR_TIMEOUT` must be a positive number of seconds, not `soon`".into())
+        );
     }
 
     #[test]

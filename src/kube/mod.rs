@@ -1,6 +1,7 @@
 //! Kubernetes types and, later, the client side (create, watch, logs, cleanup).
 
 pub mod access;
+pub mod claims;
 pub mod client;
 pub mod hooks;
 pub mod launch;

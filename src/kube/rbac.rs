@@ -109,6 +109,22 @@ pub const RULES: &[Rule] = &[
         scope: Scope::Namespace,
         why: "launch and logs stream the pod logs",
     },
+    Rule {
+        group: "",
+        resource: "persistentvolumeclaims",
+        subresource: None,
+        verbs: &["get"],
+        scope: Scope::Namespace,
+        why: "launch and doctor check that the GPFS claim is Bound and ReadWriteMany",
+    },
+    Rule {
+        group: "storage.k8s.io",
+        resource: "storageclasses",
+        subresource: None,
+        verbs: &["get"],
+        scope: Scope::Cluster,
+        why: "launch and doctor check the GPFS claim's CSI driver",
+    },
 ];
 
 /// Whom the roles are bound to.
@@ -509,7 +525,14 @@ mod tests {
         let names: Vec<String> = RULES.iter().map(Rule::display_name).collect();
         assert_eq!(
             names,
-            ["nodes", "pytorchjobs.kubeflow.org", "pods", "pods/log"]
+            [
+                "nodes",
+                "pytorchjobs.kubeflow.org",
+                "pods",
+                "pods/log",
+                "persistentvolumeclaims",
+                "storageclasses.storage.k8s.io"
+            ]
         );
     }
 }

@@ -1,19 +1,20 @@
-//! What Kubernetes holds for a set of Slurm jobs: the PyTorchJob's latest condition and the
-//! pods ready/total, for `status`, and what is left after `cancel`. One list call per kind
-//! and namespace, whatever the number of jobs.
+//! What Kubernetes holds for a set of Slurm jobs: the PyTorchJob's conditions as the training
+//! operator wrote them, and each pod with its phase, its node and, while the scheduler cannot
+//! place it, the scheduler's own reason, for `status`; and what is left after `cancel`. One
+//! list call per kind and namespace, whatever the number of jobs.
 
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::ListParams;
 use kube::{Api, Client};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::pytorchjob::PyTorchJob;
 use crate::jobs::JobIds;
 use crate::plan::LABEL_JOB_ID;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct KubeSummary {
     pub namespace: String,
@@ -23,6 +24,36 @@ pub struct KubeSummary {
     pub condition: Option<String>,
     pub pods_ready: u32,
     pub pods_total: u32,
+    /// The PyTorchJob's conditions in the operator's order (`Created`, `Running`,
+    /// `Restarting`, `Succeeded`, `Failed`).
+    #[serde(default)]
+    pub conditions: Vec<ConditionView>,
+    /// The pods, by name.
+    #[serde(default)]
+    pub pods: Vec<PodView>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ConditionView {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub status: String,
+    pub reason: Option<String>,
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PodView {
+    pub name: String,
+    /// `Pending`, `Running`, `Succeeded`, `Failed`.
+    pub phase: String,
+    /// The node the scheduler bound it to.
+    pub node: Option<String>,
+    /// While the scheduler cannot place the pod: `FailedScheduling: <the scheduler's
+    /// message>` (its `PodScheduled=False` condition, the same text as its event).
+    pub scheduling: Option<String>,
+    /// Why a container ended or waits (`Error, exit code 3`, `ImagePullBackOff: ...`).
+    pub container: Option<String>,
 }
 
 impl KubeSummary {
@@ -36,6 +67,100 @@ fn pod_ready(pod: &Pod) -> bool {
         .as_ref()
         .and_then(|s| s.conditions.as_ref())
         .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+}
+
+/// A pod as `status` shows it.
+pub fn pod_view(pod: &Pod) -> PodView {
+    let status = pod.status.as_ref();
+    let scheduling = status
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|c| c.iter().find(|c| c.type_ == "PodScheduled"))
+        .filter(|c| c.status == "False")
+        .map(|c| {
+            // The scheduler sets reason `Unschedulable` and records the same message as a
+            // `FailedScheduling` event; other reasons (`SchedulingGated`) are shown as they are.
+            let reason = match c.reason.as_deref() {
+                Some("Unschedulable") | None => "FailedScheduling",
+                Some(r) => r,
+            };
+            match c.message.as_deref().filter(|m| !m.is_empty()) {
+                Some(m) => format!("{reason}: {}", m.trim()),
+                None => reason.to_string(),
+            }
+        });
+    let container = status
+        .and_then(|s| s.container_statuses.as_ref())
+        .and_then(|cs| {
+            cs.iter().find_map(|c| {
+                let st = c.state.as_ref()?;
+                if let Some(t) = &st.terminated
+                    && t.exit_code != 0
+                {
+                    return Some(format!(
+                        "{}, exit code {}",
+                        t.reason.as_deref().unwrap_or("terminated"),
+                        t.exit_code
+                    ));
+                }
+                st.waiting.as_ref().and_then(|w| {
+                    let reason = w.reason.as_deref()?;
+                    Some(match w.message.as_deref() {
+                        Some(m) if !m.is_empty() => format!("{reason}: {m}"),
+                        _ => reason.to_string(),
+                    })
+                })
+            })
+        });
+    PodView {
+        name: pod.metadata.name.clone().unwrap_or_default(),
+        phase: status
+            .and_then(|s| s.phase.clone())
+            .unwrap_or_else(|| "Pending".into()),
+        node: pod.spec.as_ref().and_then(|s| s.node_name.clone()),
+        scheduling,
+        container,
+    }
+}
+
+/// The lines `status` prints under its table for one job's Kubernetes side: the operator's
+/// conditions, then each pod that is not simply running or done, with the scheduler's or
+/// the container's reason.
+pub fn detail_lines(job_id: &str, k: &KubeSummary) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(job) = &k.pytorchjob {
+        let conds: Vec<String> = k
+            .conditions
+            .iter()
+            .map(|c| {
+                let mut s = c.type_.clone();
+                if c.status != "True" {
+                    s.push_str(&format!("={}", c.status));
+                }
+                s
+            })
+            .collect();
+        let mut line = format!("job {job_id}: {job} in namespace {}", k.namespace);
+        if conds.is_empty() {
+            line.push_str(": no condition yet (no controller has acted on it)");
+        } else {
+            line.push_str(&format!(": {}", conds.join(" -> ")));
+        }
+        if let Some(last) = k.conditions.iter().rev().find(|c| c.status == "True")
+            && let Some(m) = last.message.as_deref().filter(|m| !m.is_empty())
+        {
+            line.push_str(&format!(" ({m})"));
+        }
+        out.push(line);
+    }
+    for p in &k.pods {
+        let why = p.scheduling.as_ref().or(p.container.as_ref());
+        match why {
+            Some(why) => out.push(format!("  pod {}: {}: {why}", p.name, p.phase)),
+            None if p.phase == "Pending" => out.push(format!("  pod {}: Pending", p.name)),
+            None => {}
+        }
+    }
+    out
 }
 
 fn summary_for<'a>(
@@ -84,6 +209,21 @@ pub async fn summarize(
             .as_ref()
             .and_then(|s| s.conditions.iter().rev().find(|c| c.status == "True"))
             .map(|c| c.type_.clone());
+        entry.conditions = job
+            .status
+            .as_ref()
+            .map(|s| {
+                s.conditions
+                    .iter()
+                    .map(|c| ConditionView {
+                        type_: c.type_.clone(),
+                        status: c.status.clone(),
+                        reason: c.reason.clone(),
+                        message: c.message.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
     }
     let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
     for pod in pods.list(&lp).await?.items {
@@ -101,6 +241,10 @@ pub async fn summarize(
         if pod_ready(&pod) {
             entry.pods_ready += 1;
         }
+        entry.pods.push(pod_view(&pod));
+    }
+    for entry in out.values_mut() {
+        entry.pods.sort_by(|a, b| a.name.cmp(&b.name));
     }
     Ok(out)
 }
@@ -179,4 +323,104 @@ pub async fn wait_gone(
     tokio::time::timeout_at(deadline, wait)
         .await
         .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pod as kube-scheduler v1.36.3 of testenv/kube left one it could not place (the
+    /// message is the one it wrote for `kube-status-987700-worker-0` in
+    /// tests/it/kube.rs, copied from its FailedScheduling event), and one that kwok ended
+    /// with exit code 3.
+    fn pod(json: serde_json::Value) -> Pod {
+        serde_json::from_value(json).expect("pod")
+    }
+
+    #[test]
+    fn a_pod_the_scheduler_cannot_place_shows_its_reason() {
+        let p = pod(serde_json::json!({
+            "metadata": {"name": "j-worker-0"},
+            "status": {"phase": "Pending", "conditions": [{
+                "type": "PodScheduled", "status": "False", "reason": "Unschedulable",
+                "message": "0/3 nodes are available: 1 Insufficient nvidia.com/gpu, 2 node(s) had untolerated taint(s). no new claims to deallocate, preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling."
+            }]}
+        }));
+        let v = pod_view(&p);
+        assert_eq!(v.phase, "Pending");
+        assert_eq!(v.node, None);
+        assert_eq!(
+            v.scheduling.as_deref(),
+            Some(
+                "FailedScheduling: 0/3 nodes are available: 1 Insufficient nvidia.com/gpu, 2 node(s) had untolerated taint(s). no new claims to deallocate, preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling."
+            )
+        );
+        let placed = pod(serde_json::json!({
+            "metadata": {"name": "j-master-0"}, "spec": {"nodeName": "node1", "containers": []},
+            "status": {"phase": "Failed", "conditions": [{"type": "PodScheduled", "status": "True"}],
+                       "containerStatuses": [{"name": "pytorch", "image": "i", "imageID": "", "ready": false, "restartCount": 0,
+                                              "state": {"terminated": {"exitCode": 3, "reason": "Error"}}}]}
+        }));
+        let v = pod_view(&placed);
+        assert_eq!(v.node.as_deref(), Some("node1"));
+        assert_eq!(v.scheduling, None);
+        assert_eq!(v.container.as_deref(), Some("Error, exit code 3"));
+    }
+
+    #[test]
+    fn detail_lines_show_the_conditions_and_only_the_pods_with_a_story() {
+        let k = KubeSummary {
+            namespace: "training".into(),
+            pytorchjob: Some("pytorchjob/j-7".into()),
+            condition: Some("Running".into()),
+            pods_ready: 1,
+            pods_total: 2,
+            conditions: vec![
+                ConditionView {
+                    type_: "Created".into(),
+                    status: "True".into(),
+                    reason: Some("PyTorchJobCreated".into()),
+                    message: Some("PyTorchJob j-7 is created.".into()),
+                },
+                ConditionView {
+                    type_: "Running".into(),
+                    status: "True".into(),
+                    reason: Some("PyTorchJobRunning".into()),
+                    message: Some("PyTorchJob training/j-7 is running.".into()),
+                },
+            ],
+            pods: vec![
+                PodView {
+                    name: "j-7-master-0".into(),
+                    phase: "Running".into(),
+                    node: Some("node1".into()),
+                    ..PodView::default()
+                },
+                PodView {
+                    name: "j-7-worker-0".into(),
+                    phase: "Pending".into(),
+                    scheduling: Some("FailedScheduling: 0/3 nodes are available".into()),
+                    ..PodView::default()
+                },
+            ],
+        };
+        assert_eq!(
+            detail_lines("7", &k),
+            [
+                "job 7: pytorchjob/j-7 in namespace training: Created -> Running (PyTorchJob training/j-7 is running.)",
+                "  pod j-7-worker-0: Pending: FailedScheduling: 0/3 nodes are available",
+            ]
+        );
+        let none = KubeSummary {
+            pytorchjob: Some("pytorchjob/j-8".into()),
+            namespace: "training".into(),
+            ..KubeSummary::default()
+        };
+        assert_eq!(
+            detail_lines("8", &none),
+            [
+                "job 8: pytorchjob/j-8 in namespace training: no condition yet (no controller has acted on it)"
+            ]
+        );
+    }
 }

@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # testenv/kube/build.sh - build the Kubernetes test control plane from Go modules.
 #
-# Builds kube-apiserver and kubectl (k8s.io/kubernetes, wrapper module go/apiserver), etcd
-# (go.etcd.io/etcd/server/v3, go/etcd) and the kwok controller (sigs.k8s.io/kwok, go/kwok)
-# with `go build` against the Go module proxy: no prebuilt binary is downloaded. It also takes
-# two kinds of YAML out of Go modules that the go command downloads: the upstream Kubeflow
-# PyTorchJob CRD (github.com/kubeflow/training-operator, manifests/base/crds/) and kwok's
-# stock stages (kustomize/stage/ of the kwok module).
+# Builds kube-apiserver, kube-controller-manager, kube-scheduler and kubectl
+# (k8s.io/kubernetes, wrapper module go/apiserver: one `go build` for all four, so the common
+# k8s.io packages compile once), etcd (go.etcd.io/etcd/server/v3, go/etcd), the kwok
+# controller (sigs.k8s.io/kwok, go/kwok) and the Kubeflow training-operator v1
+# (github.com/kubeflow/training-operator, go/operator) with `go build` against the Go module
+# proxy: no prebuilt binary is downloaded. It also takes two kinds of YAML out of Go modules
+# that the go command downloads: the upstream Kubeflow PyTorchJob CRD (training-operator,
+# manifests/base/crds/, the version of go/operator) and kwok's stock stages (kustomize/stage/).
 #
 # Each component goes to its own directory, keyed by version:
 #   $HYBRIDCTL_KUBE_CACHE/kube-apiserver-v1.36.3/kube-apiserver
+#   $HYBRIDCTL_KUBE_CACHE/kube-controller-manager-v1.36.3/kube-controller-manager
+#   $HYBRIDCTL_KUBE_CACHE/kube-scheduler-v1.36.3/kube-scheduler
 #   $HYBRIDCTL_KUBE_CACHE/kubectl-v1.36.3/kubectl
 #   $HYBRIDCTL_KUBE_CACHE/etcd-v3.6.16/etcd
 #   $HYBRIDCTL_KUBE_CACHE/kwok-v0.8.0/kwok            (+ stages/: stock stages, Logs CRD)
-#   $HYBRIDCTL_KUBE_CACHE/training-operator-v1.9.4/kubeflow.org_pytorchjobs.yaml
+#   $HYBRIDCTL_KUBE_CACHE/training-operator-v1.9.4/training-operator (+ kubeflow.org_pytorchjobs.yaml)
 # and a directory that links them all together, which is what this script prints on stdout:
 #   $HYBRIDCTL_KUBE_CACHE/bin-k8s-v1.36.3-etcd-v3.6.16-kwok-v0.8.0/
 # A component is rebuilt only if its binary is missing or its stamp (the wrapper's go.sum,
@@ -21,11 +25,12 @@
 # neither `go` nor the network. Progress and timings go to stderr.
 #
 # Environment (all optional):
-#   HYBRIDCTL_KUBE_CACHE=$HOME/.cache/hybridctl-testenv   where the binaries go
+#   HYBRIDCTL_KUBE_CACHE=$HOME/.cache/hybridctl-testenv   where the binaries go (a second
+#                                  cache lets a developer build new binaries while a control
+#                                  plane runs on the old ones)
 #   HYBRIDCTL_KUBE_BUILD_JOBS=     `go build -p N` (default: go's own, the number of CPUs)
 #   HYBRIDCTL_KUBE_BUILD_KUBECTL=1 0 = do not build kubectl (kube.sh then uses kubectl from PATH)
 #   GO=go                          the go command
-#   HYBRIDCTL_KUBE_TRAINING_OPERATOR=v1.9.4  training-operator module version for the CRD
 # Usage: testenv/kube/build.sh [--check]   (--check: exit 0 iff everything is built; build nothing)
 set -euo pipefail
 
@@ -34,7 +39,6 @@ CACHE=${HYBRIDCTL_KUBE_CACHE:-${HOME:?}/.cache/hybridctl-testenv}
 JOBS=${HYBRIDCTL_KUBE_BUILD_JOBS:-}
 WITH_KUBECTL=${HYBRIDCTL_KUBE_BUILD_KUBECTL:-1}
 GO=${GO:-go}
-TO_VERSION=${HYBRIDCTL_KUBE_TRAINING_OPERATOR:-v1.9.4}
 # sha256 of manifests/base/crds/kubeflow.org_pytorchjobs.yaml per training-operator version
 declare -A CRD_SHA256=(
   [v1.9.4]=8b8a8a719cc94173169290251e817f7ac2bb425c20b6c2fa813397bcf4e932ed
@@ -52,7 +56,9 @@ modver() { awk -v m="$2" '$1 == m && $2 ~ /^v/ { print $2; exit } $1 == "require
 K8S=$(modver "$HERE/go/apiserver/go.mod" k8s.io/kubernetes)
 ETCD=$(modver "$HERE/go/etcd/go.mod" go.etcd.io/etcd/server/v3)
 KWOK=$(modver "$HERE/go/kwok/go.mod" sigs.k8s.io/kwok)
-[[ -n $K8S && -n $ETCD && -n $KWOK ]] || die "could not read the versions from $HERE/go/*/go.mod"
+# the operator binary and the PyTorchJob CRD come from the same module version
+TO_VERSION=$(modver "$HERE/go/operator/go.mod" github.com/kubeflow/training-operator)
+[[ -n $K8S && -n $ETCD && -n $KWOK && -n $TO_VERSION ]] || die "could not read the versions from $HERE/go/*/go.mod"
 BIN=$CACHE/bin-k8s-$K8S-etcd-$ETCD-kwok-$KWOK
 
 gosetup() {
@@ -75,23 +81,48 @@ fresh() { # <dir> <binary> <wrapper dir>
     grep -qxF "go.sum $(sha256sum <"$3/go.sum" | cut -c1-16)" "$1/.stamp"
 }
 
-build_go() { # <component> <version> <wrapper dir> <package> <ldflags>
-  local name=$1 ver=$2 wrapper=$3 pkg=$4 ldf=$5 dir t0
-  dir=$CACHE/$name-$ver
-  if fresh "$dir" "$name" "$wrapper"; then
-    log "$name $ver: up to date in $dir"
-    return 0
-  fi
-  ((CHECK_ONLY)) && die "$name $ver is not built (run $HERE/build.sh)"
+build_go() { # <version> <wrapper dir> <ldflags> <name>=<package>...: one `go build` for the stale ones
+  local ver=$1 wrapper=$2 ldf=$3 spec name pkg t0 tmp out i stale=() pkgs=()
+  shift 3
+  for spec; do
+    name=${spec%%=*}
+    if fresh "$CACHE/$name-$ver" "$name" "$wrapper"; then
+      log "$name $ver: up to date in $CACHE/$name-$ver"
+    else
+      ((CHECK_ONLY)) && die "$name $ver is not built (run $HERE/build.sh)"
+      stale+=("$name")
+      pkgs+=("${spec#*=}")
+    fi
+  done
+  ((${#stale[@]})) || return 0
   gosetup
   t0=$(now)
-  log "$name $ver: building $pkg (cold: minutes) ..."
-  mkdir -p "$dir"
-  (cd "$wrapper" && "$GO" build -ldflags "$ldf" -o "$dir/.$name.tmp" "$pkg") >&2 ||
-    die "go build of $pkg failed"
-  mv -f "$dir/.$name.tmp" "$dir/$name"
-  stamp "$wrapper" "$ldf" >"$dir/.stamp"
-  log "$name $ver: built in $(since "$t0")s, $(du -h "$dir/$name" | cut -f1)"
+  log "${stale[*]} $ver: building ${pkgs[*]} (cold: minutes) ..."
+  mkdir -p "$CACHE"
+  tmp=$(mktemp -d "$CACHE/.build.XXXXXX")
+  # with several packages, -o DIR/ writes one binary per package, named as `go build` names
+  # it (the last path element, or the one before a /vN); one package goes to its own name
+  out=$tmp/
+  ((${#pkgs[@]} == 1)) && out=$tmp/${stale[0]}
+  if ! (cd "$wrapper" && "$GO" build -ldflags "$ldf" -o "$out" "${pkgs[@]}") >&2; then
+    rm -rf "$tmp"
+    die "go build of ${pkgs[*]} failed"
+  fi
+  for ((i = 0; i < ${#stale[@]}; i++)); do
+    name=${stale[i]}
+    pkg=$name
+    if ((${#pkgs[@]} > 1)); then
+      pkg=${pkgs[i]##*/}
+      [[ $pkg =~ ^v[0-9]+$ ]] && pkg=$(basename "$(dirname "${pkgs[i]}")")
+    fi
+    [[ -x $tmp/$pkg ]] || { rm -rf "$tmp"; die "go build wrote no $tmp/$pkg"; }
+    mkdir -p "$CACHE/$name-$ver"
+    mv -f "$tmp/$pkg" "$CACHE/$name-$ver/$name"
+    stamp "$wrapper" "$ldf" >"$CACHE/$name-$ver/.stamp"
+    log "$name $ver: $(du -h "$CACHE/$name-$ver/$name" | cut -f1)"
+  done
+  rm -rf "$tmp"
+  log "${stale[*]} $ver: built in $(since "$t0")s"
 }
 
 moddir() { # <module@version>: download it (checksum-verified) and print its directory
@@ -157,19 +188,23 @@ K8S_LDF+=" -X k8s.io/component-base/version.gitMinor=$MINOR -X k8s.io/component-
 K8S_LDF+=" -X k8s.io/client-go/pkg/version.gitVersion=$K8S -X k8s.io/client-go/pkg/version.gitMajor=1"
 K8S_LDF+=" -X k8s.io/client-go/pkg/version.gitMinor=$MINOR"
 
-build_go kube-apiserver "$K8S" "$HERE/go/apiserver" k8s.io/kubernetes/cmd/kube-apiserver "$K8S_LDF"
-build_go etcd "$ETCD" "$HERE/go/etcd" go.etcd.io/etcd/server/v3 "-s -w"
-build_go kwok "$KWOK" "$HERE/go/kwok" sigs.k8s.io/kwok/cmd/kwok "-s -w"
-if [[ $WITH_KUBECTL == 1 ]]; then
-  build_go kubectl "$K8S" "$HERE/go/apiserver" k8s.io/kubernetes/cmd/kubectl "$K8S_LDF"
-fi
+K8S_CMDS=(kube-apiserver=k8s.io/kubernetes/cmd/kube-apiserver
+  kube-controller-manager=k8s.io/kubernetes/cmd/kube-controller-manager
+  kube-scheduler=k8s.io/kubernetes/cmd/kube-scheduler)
+if [[ $WITH_KUBECTL == 1 ]]; then K8S_CMDS+=(kubectl=k8s.io/kubernetes/cmd/kubectl); fi
+build_go "$K8S" "$HERE/go/apiserver" "$K8S_LDF" "${K8S_CMDS[@]}"
+build_go "$ETCD" "$HERE/go/etcd" "-s -w" etcd=go.etcd.io/etcd/server/v3
+build_go "$KWOK" "$HERE/go/kwok" "-s -w" kwok=sigs.k8s.io/kwok/cmd/kwok
+build_go "$TO_VERSION" "$HERE/go/operator" "-s -w" \
+  training-operator=github.com/kubeflow/training-operator/cmd/training-operator.v1
 stages
 crd
 
 if ((!CHECK_ONLY)) || [[ ! -d $BIN ]]; then
   ((CHECK_ONLY)) && die "$BIN is missing (run $HERE/build.sh)"
   mkdir -p "$BIN"
-  ln -sfn "$CACHE/kube-apiserver-$K8S/kube-apiserver" "$BIN/kube-apiserver"
+  for p in kube-apiserver kube-controller-manager kube-scheduler; do ln -sfn "$CACHE/$p-$K8S/$p" "$BIN/$p"; done
+  ln -sfn "$CACHE/training-operator-$TO_VERSION/training-operator" "$BIN/training-operator"
   ln -sfn "$CACHE/etcd-$ETCD/etcd" "$BIN/etcd"
   ln -sfn "$CACHE/kwok-$KWOK/kwok" "$BIN/kwok"
   ln -sfn "$CACHE/kwok-$KWOK/stages" "$BIN/kwok-stages"

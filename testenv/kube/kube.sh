@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # testenv/kube/kube.sh - a real, throwaway Kubernetes control plane for hybridctl's tests.
 #
-# etcd + kube-apiserver (built from Go modules by testenv/kube/build.sh) + kwok (fake nodes
-# and fake pods), all on 127.0.0.1, every file under $HYBRIDCTL_KUBE_DIR. Nodes node1..nodeN
-# advertise nvidia.com/gpu and an RDMA resource; the upstream Kubeflow PyTorchJob CRD
-# (training-operator v1.9.x) is installed, so PyTorchJobs are validated by the real server.
-# No controller-manager, scheduler or training-operator runs: a PyTorchJob never gets pods or
-# a status by itself; a test creates the pods (with spec.nodeName) and patches the status.
-# kwok then moves pods Pending -> Running -> Succeeded (Failed with the label
-# hybridctl.test/outcome=fail; stays Running with hybridctl.test/outcome=running) and serves
-# `kubectl logs`. testenv/kube/README.md says more.
+# etcd + kube-apiserver + kube-controller-manager + kube-scheduler + the Kubeflow
+# training-operator v1 (all built from Go modules by testenv/kube/build.sh) + kwok (fake nodes
+# and fake pods), on 127.0.0.1, every file under $HYBRIDCTL_KUBE_DIR. Nodes node1..nodeN
+# advertise nvidia.com/gpu, an RDMA resource, CPU and memory, and carry the hooks' taint; the
+# upstream PyTorchJob CRD is installed. A PyTorchJob gets its pods and Services from the real
+# operator, the real scheduler binds them, kwok runs them Pending -> Running -> Succeeded
+# (Failed or kept Running by the label hybridctl.test/outcome or the container env
+# HYBRIDCTL_TEST_OUTCOME) and serves `kubectl logs`; the controller-manager's garbage collector
+# removes what a deleted PyTorchJob owned, and its PV binder binds the static GPFS claim.
+# testenv/kube/README.md says more.
 #
 # Usage:
 #   testenv/kube/kube.sh up        build if needed (cold: ~5-6 min), start etcd, kube-apiserver
@@ -18,6 +19,7 @@
 #   testenv/kube/kube.sh down      stop kwok, kube-apiserver and etcd by PID; the directory stays
 #   testenv/kube/kube.sh status    exit 0 iff healthy; prints PIDs, memory and the nodes
 #   testenv/kube/kube.sh restart-apiserver   stop and start kube-apiserver alone (same etcd)
+#   testenv/kube/kube.sh stop-operator|start-operator|restart-operator   the training-operator alone
 #   testenv/kube/kube.sh env       prints export lines: eval "$(testenv/kube/kube.sh env)"
 #   testenv/kube/kube.sh selftest  end-to-end checks, ends with "N passed, N failed"
 #   testenv/kube/kube.sh build     only testenv/kube/build.sh
@@ -30,6 +32,14 @@
 #   HYBRIDCTL_KUBE_ETCD_PORT=17379  etcd client port (HYBRIDCTL_KUBE_ETCD_PEER_PORT=17380)
 #   HYBRIDCTL_KUBE_API_PORT=17443   kube-apiserver (https)
 #   HYBRIDCTL_KUBE_KWOK_PORT=17250  kwok's fake kubelet endpoint (logs), https
+#   HYBRIDCTL_KUBE_OPERATOR_HEALTH_PORT=17081  training-operator /healthz, /readyz (127.0.0.1)
+#   HYBRIDCTL_KUBE_OPERATOR_WEBHOOK_PORT=17444 training-operator webhook server (all addresses:
+#                                   the operator has no flag for its host)
+#   HYBRIDCTL_KUBE_NODE_TAINT=hybridctl.io/slurm-managed=true:NoSchedule  on every node at
+#                                   `up` (the Slurm hooks' taint; empty: none)
+#   HYBRIDCTL_KUBE_AUDIT=0          1: kube-apiserver writes an audit log of the restricted
+#                                   user's requests (log/audit.log, one JSON line each), to
+#                                   count what hybridctl asks
 #   HYBRIDCTL_KUBE_NODES=3          nodes node1..nodeN
 #   HYBRIDCTL_KUBE_GPUS=8           nvidia.com/gpu per node
 #   HYBRIDCTL_KUBE_RDMA_RESOURCE=rdma/rdma_shared_device_a  HYBRIDCTL_KUBE_RDMA=1000 per node
@@ -50,6 +60,10 @@ HK_ETCD_PORT=${HYBRIDCTL_KUBE_ETCD_PORT:-17379}
 HK_ETCD_PEER_PORT=${HYBRIDCTL_KUBE_ETCD_PEER_PORT:-17380}
 HK_API_PORT=${HYBRIDCTL_KUBE_API_PORT:-17443}
 HK_KWOK_PORT=${HYBRIDCTL_KUBE_KWOK_PORT:-17250}
+HK_OPERATOR_HEALTH_PORT=${HYBRIDCTL_KUBE_OPERATOR_HEALTH_PORT:-17081}
+HK_OPERATOR_WEBHOOK_PORT=${HYBRIDCTL_KUBE_OPERATOR_WEBHOOK_PORT:-17444}
+HK_NODE_TAINT=${HYBRIDCTL_KUBE_NODE_TAINT-hybridctl.io/slurm-managed=true:NoSchedule}
+HK_AUDIT=${HYBRIDCTL_KUBE_AUDIT:-0}
 HK_NODES=${HYBRIDCTL_KUBE_NODES:-3}
 HK_GPUS=${HYBRIDCTL_KUBE_GPUS:-8}
 HK_RDMA_RESOURCE=${HYBRIDCTL_KUBE_RDMA_RESOURCE:-rdma/rdma_shared_device_a}
@@ -62,9 +76,16 @@ HK_POD_RUN_MS=${HYBRIDCTL_KUBE_POD_RUN_MS:-2000}
 HK_POD_LOG=${HYBRIDCTL_KUBE_POD_LOG:-$HK_HERE/fixtures/pod.log}
 HK_BIN=${HYBRIDCTL_KUBE_BIN:-}
 HK_TIMEOUT=${HYBRIDCTL_KUBE_UP_TIMEOUT:-90}
-HK_SETTING_VARS=(HK_ETCD_PORT HK_ETCD_PEER_PORT HK_API_PORT HK_KWOK_PORT HK_NODES HK_GPUS
-  HK_RDMA_RESOURCE HK_RDMA HK_CPUS HK_MEMORY HK_NAMESPACE HK_USER HK_POD_RUN_MS HK_POD_LOG HK_BIN)
-HK_DAEMONS=(etcd kube-apiserver kwok)
+HK_SETTING_VARS=(HK_ETCD_PORT HK_ETCD_PEER_PORT HK_API_PORT HK_KWOK_PORT HK_OPERATOR_HEALTH_PORT
+  HK_OPERATOR_WEBHOOK_PORT HK_NODE_TAINT HK_NODES HK_GPUS HK_RDMA_RESOURCE HK_RDMA HK_CPUS HK_MEMORY
+  HK_NAMESPACE HK_USER HK_POD_RUN_MS HK_POD_LOG HK_BIN HK_AUDIT)
+HK_DAEMONS=(etcd kube-apiserver kwok kube-controller-manager kube-scheduler training-operator)
+# the training-operator's webhook server reads its key pair from this fixed path (no flag)
+HK_OPERATOR_CERT_DIR=/tmp/k8s-webhook-server/serving-certs
+# the static PersistentVolume + claim of the GPFS fileset (Spectrum Scale CSI driver)
+HK_GPFS_CLAIM=gpfs-llm-project
+HK_GPFS_STORAGE_CLASS=ibm-spectrum-scale
+HK_GPFS_DRIVER=spectrumscale.csi.ibm.com
 
 hk_log() { printf '[testenv/kube] %s\n' "$*" >&2; }
 hk_die() { hk_log "error: $*"; exit 1; }
@@ -83,16 +104,20 @@ hk_paths
 
 hk_validate() {
   local v
-  for v in HK_ETCD_PORT HK_ETCD_PEER_PORT HK_API_PORT HK_KWOK_PORT HK_NODES HK_CPUS HK_TIMEOUT; do
+  for v in HK_ETCD_PORT HK_ETCD_PEER_PORT HK_API_PORT HK_KWOK_PORT HK_OPERATOR_HEALTH_PORT \
+    HK_OPERATOR_WEBHOOK_PORT HK_NODES HK_CPUS HK_TIMEOUT; do
     [[ ${!v} =~ ^[1-9][0-9]*$ ]] || hk_die "${v/HK_/HYBRIDCTL_KUBE_} must be a positive integer, not \`${!v}\`"
   done
   for v in HK_GPUS HK_RDMA HK_POD_RUN_MS; do
     [[ ${!v} =~ ^[0-9]+$ ]] || hk_die "${v/HK_/HYBRIDCTL_KUBE_} must be a number, not \`${!v}\`"
   done
+  [[ $HK_AUDIT =~ ^[01]$ ]] || hk_die "HYBRIDCTL_KUBE_AUDIT must be 0 or 1, not \`$HK_AUDIT\`"
   [[ $HK_MEMORY =~ ^[0-9]+(Ki|Mi|Gi|Ti)?$ ]] || hk_die "HYBRIDCTL_KUBE_MEMORY must be a quantity like 64000Mi"
   [[ $HK_NAMESPACE =~ ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ ]] || hk_die "bad HYBRIDCTL_KUBE_NAMESPACE \`$HK_NAMESPACE\`"
   [[ $HK_USER =~ ^[a-z0-9][-a-z0-9.]*$ ]] || hk_die "bad HYBRIDCTL_KUBE_USER \`$HK_USER\`"
   [[ $HK_RDMA_RESOURCE =~ ^[a-z0-9.-]+/[A-Za-z0-9_.-]+$ ]] || hk_die "bad HYBRIDCTL_KUBE_RDMA_RESOURCE"
+  [[ -z $HK_NODE_TAINT || $HK_NODE_TAINT =~ ^[a-z0-9./-]+=[A-Za-z0-9_.-]*:(NoSchedule|PreferNoSchedule|NoExecute)$ ]] ||
+    hk_die "HYBRIDCTL_KUBE_NODE_TAINT must be KEY=VALUE:EFFECT, not \`$HK_NODE_TAINT\`"
   [[ $HK_DIR == /?*/* || $HK_DIR == /tmp?* ]] ||
     hk_die "HYBRIDCTL_KUBE_DIR must be an absolute path below a top directory, not \`$HK_DIR\`"
 }
@@ -125,7 +150,8 @@ hk_pid() { # <name>: prints the pid if that daemon of this control plane is aliv
   { read -r pid <"$HK_DIR/run/$name.pid"; } 2>/dev/null || return 1
   [[ $pid =~ ^[0-9]+$ ]] || return 1
   { read -r comm <"/proc/$pid/comm"; } 2>/dev/null || return 1
-  [[ $comm == "$name" ]] || return 1
+  # the kernel keeps 15 characters of the name (kube-controller-manager -> kube-controller)
+  [[ $comm == "${name:0:15}" ]] || return 1
   # a reused pid of another etcd/kube-apiserver/kwok would not have our directory in its args
   { tr '\0' '\n' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "$HK_DIR/" || return 1
   echo "$pid"
@@ -167,6 +193,7 @@ hk_port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # Start a daemon in the background in its own session, stdio on log/<name>.log and no other
 # inherited descriptor, so neither a CI pipe nor our lock is held open by it.
 hk_spawn() { # <name> <command>...: <name> must be the basename of the executable (its comm)
+  # (an `env VAR=value` prefix is allowed: env execs the daemon in the same process)
   local name=$1 fd pid t
   shift
   (
@@ -192,17 +219,22 @@ hk_spawn() { # <name> <command>...: <name> must be the basename of the executabl
 HK_STARTED=() # "name pid" of each daemon this `up` started (our children)
 HK_DEADLINE=0
 
-hk_stop_started() { # on a failed `up`: stop our own children, kube-apiserver before etcd
-  local entry name pid ppid st first=() last=()
+hk_stop_started() { # on a failed `up`: stop our own children: clients, then kube-apiserver, then etcd
+  local entry name pid ppid st first=() middle=() last=()
   for entry in "${HK_STARTED[@]}"; do
     read -r name pid <<<"$entry"
     { read -r st <"/proc/$pid/stat"; } 2>/dev/null || continue
     st=${st##*) }
     read -r _ ppid _ <<<"$st"
     if [[ $ppid != "$$" ]] || ! hk_alive "$pid"; then continue; fi
-    if [[ $name == etcd ]]; then last+=("$pid"); else first+=("$pid"); fi
+    case $name in
+    etcd) last+=("$pid") ;;
+    kube-apiserver) middle+=("$pid") ;;
+    *) first+=("$pid") ;;
+    esac
   done
   hk_kill_wait TERM 15 "${first[@]}"
+  hk_kill_wait TERM 15 "${middle[@]}"
   hk_kill_wait KILL 5 "${last[@]}"
 }
 
@@ -261,11 +293,18 @@ hk_nodes_ready() { # all nodes node1..N Ready
   [[ $(grep -c '=True$' <<<"$out") == "$HK_NODES" ]]
 }
 
+hk_operator_ready() {
+  curl --noproxy "*" -fsS --max-time 2 "http://127.0.0.1:$HK_OPERATOR_HEALTH_PORT/readyz" >/dev/null
+}
+hk_claim_bound() { # the controller-manager's PV binder bound the static GPFS claim
+  [[ $(hk_k get pvc -n "$HK_NAMESPACE" "$HK_GPFS_CLAIM" -o jsonpath='{.status.phase}') == Bound ]]
+}
 hk_healthy() {
   local n
   [[ -e $HK_MARK && -s $HK_ADMIN_KC ]] || return 1
   for n in "${HK_DAEMONS[@]}"; do hk_pid "$n" >/dev/null || return 1; done
   hk_readyz || return 1
+  hk_operator_ready || return 1
   HK_KUBECTL=$(hk_kubectl_path) && hk_nodes_ready
 }
 
@@ -292,6 +331,11 @@ subjectAltName=IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kuberne
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=clientAuth"
     sign admin "/O=system:masters/CN=testenv-admin" "$client"
+    # the training-operator's webhook server (nothing calls it: no webhook configuration)
+    sign operator-webhook "/CN=training-operator.kubeflow.svc" "basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth
+subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:training-operator.kubeflow.svc"
     sign user "/O=hybridctl-users/CN=$HK_USER" "$client"
     openssl genrsa -out sa.key 2048 2>/dev/null
     openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
@@ -359,6 +403,56 @@ kind: Namespace
 metadata:
   name: $HK_NAMESPACE
 ---
+# the training-operator keeps its webhook certificates in this Secret and exits when it is
+# missing; it fills it itself
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: kubeflow
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: training-operator-webhook-cert
+  namespace: kubeflow
+type: Opaque
+---
+# the GPFS fileset of the examples: a static PersistentVolume of the Spectrum Scale CSI driver
+# and its claim, bound by kube-controller-manager's PV binder (no CSI driver runs: kwok's
+# pods never mount anything)
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: $HK_GPFS_STORAGE_CLASS
+provisioner: $HK_GPFS_DRIVER
+reclaimPolicy: Retain
+volumeBindingMode: Immediate
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: $HK_GPFS_CLAIM-pv
+spec:
+  capacity: {storage: 100Ti}
+  accessModes: [ReadWriteMany]
+  persistentVolumeReclaimPolicy: Retain
+  storageClassName: $HK_GPFS_STORAGE_CLASS
+  csi:
+    driver: $HK_GPFS_DRIVER
+    volumeHandle: "hybridctl-testenv;gpfs01;llm-project;/gpfs/gpfs01/llm-project"
+    volumeAttributes: {volBackendFs: gpfs01, existingVolume: "yes"}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: $HK_GPFS_CLAIM
+  namespace: $HK_NAMESPACE
+spec:
+  accessModes: [ReadWriteMany]
+  storageClassName: $HK_GPFS_STORAGE_CLASS
+  resources:
+    requests: {storage: 10Ti}
+---
 # the restricted user: exactly what hybridctl needs
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
@@ -368,6 +462,9 @@ rules:
 - apiGroups: [""]
   resources: [nodes]
   verbs: [get, list, watch, patch]
+- apiGroups: [storage.k8s.io]
+  resources: [storageclasses]
+  verbs: [get]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -392,6 +489,9 @@ rules:
 - apiGroups: [""]
   resources: [pods/log]
   verbs: [get]
+- apiGroups: [""]
+  resources: [persistentvolumeclaims]
+  verbs: [get]
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
@@ -402,6 +502,13 @@ subjects:
 - {kind: User, name: $HK_USER, apiGroup: rbac.authorization.k8s.io}
 roleRef: {kind: Role, name: hybridctl-training, apiGroup: rbac.authorization.k8s.io}
 EOF
+    local taints=""
+    if [[ -n $HK_NODE_TAINT ]]; then
+      # KEY=VALUE:EFFECT, as `kubectl taint` writes it
+      taints="spec:
+  taints:
+  - {key: \"${HK_NODE_TAINT%%=*}\", value: \"$(cut -d= -f2 <<<"${HK_NODE_TAINT%:*}")\", effect: ${HK_NODE_TAINT##*:}}"
+    fi
     for n in $(hk_nodes); do
       cat <<EOF
 ---
@@ -418,6 +525,7 @@ metadata:
     kubernetes.io/hostname: $n
     kubernetes.io/os: linux
     kubernetes.io/arch: amd64
+$taints
 status:
   addresses:
   - {type: InternalIP, address: 127.0.0.1}
@@ -437,8 +545,13 @@ EOF
 
 # ---------------------------------------------------------------- up / down
 hk_start_apiserver() { # the apiserver on the running etcd (also used by restart-apiserver)
-  local d=$HK_DIR
-  hk_spawn kube-apiserver "$HK_BIN/kube-apiserver" \
+  local d=$HK_DIR audit=()
+  if [[ $HK_AUDIT == 1 ]]; then
+    printf 'apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n- level: Metadata\n  users: ["%s"]\n- level: None\n' \
+      "$HK_USER" >"$d/audit-policy.yaml"
+    audit=(--audit-policy-file="$d/audit-policy.yaml" --audit-log-path="$d/log/audit.log" --audit-log-format=json)
+  fi
+  hk_spawn kube-apiserver "$HK_BIN/kube-apiserver" "${audit[@]}" \
     --etcd-servers="http://127.0.0.1:$HK_ETCD_PORT" \
     --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$HK_API_PORT" \
     --endpoint-reconciler-type=none \
@@ -448,11 +561,58 @@ hk_start_apiserver() { # the apiserver on the running etcd (also used by restart
     --service-account-issuer="$HK_SERVER" \
     --service-account-key-file="$HK_PKI/sa.pub" --service-account-signing-key-file="$HK_PKI/sa.key" \
     --service-cluster-ip-range=10.0.0.0/24 \
-    --disable-admission-plugins=ServiceAccount \
+    --disable-admission-plugins=ServiceAccount,TaintNodesByCondition \
     --allow-privileged=true \
     --kubelet-preferred-address-types=InternalIP,Hostname \
     --enable-priority-and-fairness=false --profiling=false \
     --cert-dir="$d/run/apiserver-certs" --v=1
+}
+
+hk_start_controller_manager() {
+  hk_spawn kube-controller-manager "$HK_BIN/kube-controller-manager" --kubeconfig="$HK_ADMIN_KC" \
+    --leader-elect=false --secure-port=0 --use-service-account-credentials=false \
+    --controllers=garbage-collector-controller,namespace-controller,serviceaccount-controller,job-controller,endpointslice-controller,persistentvolume-binder-controller,persistentvolumeclaim-protection-controller,persistentvolume-protection-controller \
+    --pvclaimbinder-sync-period=2s --v=1
+}
+hk_start_scheduler() {
+  hk_spawn kube-scheduler "$HK_BIN/kube-scheduler" --kubeconfig="$HK_ADMIN_KC" \
+    --leader-elect=false --secure-port=0 --v=1
+}
+hk_operator_certs() { # the fixed path the operator's webhook server reads (shared by every control plane here)
+  local d=$HK_OPERATOR_CERT_DIR tmp
+  [[ -s $d/tls.crt && -s $d/tls.key ]] && return 0
+  mkdir -p "$d"
+  tmp=$(mktemp -d "$d/.new.XXXXXX")
+  cp "$HK_PKI/operator-webhook.crt" "$tmp/tls.crt"
+  cp "$HK_PKI/operator-webhook.key" "$tmp/tls.key"
+  # never replace a pair another control plane's operator may be reading
+  [[ -s $d/tls.key ]] || mv -n "$tmp/tls.key" "$d/tls.key"
+  [[ -s $d/tls.crt ]] || mv -n "$tmp/tls.crt" "$d/tls.crt"
+  rm -rf "$tmp"
+}
+hk_start_operator() {
+  hk_operator_certs || hk_fail "could not write the operator's key pair to $HK_OPERATOR_CERT_DIR"
+  # only PyTorchJobs, only in the test namespace, no gang scheduling (no --gang-scheduler-name),
+  # no metrics, probes on 127.0.0.1
+  hk_spawn training-operator "$HK_BIN/training-operator" --kubeconfig="$HK_ADMIN_KC" \
+    --enable-scheme=pytorchjob --namespace="$HK_NAMESPACE" --leader-elect=false \
+    --metrics-bind-address=0 --health-probe-bind-address="127.0.0.1:$HK_OPERATOR_HEALTH_PORT" \
+    --webhook-server-port="$HK_OPERATOR_WEBHOOK_PORT" --zap-log-level=info
+}
+hk_start_controllers() {
+  hk_start_controller_manager
+  hk_start_scheduler
+  hk_start_operator
+}
+# The operator panics on SIGTERM (`close of closed channel`: main closes the certificates'
+# ready channel that the cert rotator closed already) and exits 2. It has stopped by then;
+# the note in its log says that this panic is expected.
+hk_stop_operator() {
+  local pid
+  pid=$(hk_pid training-operator) || return 0
+  hk_kill_wait TERM 15 "$pid"
+  printf '[testenv/kube] %s: stopped with SIGTERM; a "panic: close of closed channel" above is the operator'"'"'s own (expected)\n' \
+    "$(date -u +%FT%TZ)" >>"$HK_DIR/log/training-operator.log"
 }
 
 hk_up() {
@@ -466,7 +626,7 @@ hk_up() {
     bin=$("$HK_HERE/build.sh") || hk_die "testenv/kube/build.sh failed"
     HK_BIN=$bin
   fi
-  for p in kube-apiserver etcd kwok kwok-stages kubeflow.org_pytorchjobs.yaml; do
+  for p in kube-apiserver kube-controller-manager kube-scheduler training-operator etcd kwok kwok-stages kubeflow.org_pytorchjobs.yaml; do
     [[ -e $HK_BIN/$p ]] || hk_die "$HK_BIN/$p is missing (run testenv/kube/build.sh)"
   done
   HK_KUBECTL=$(hk_kubectl_path)
@@ -484,7 +644,8 @@ hk_up() {
     times+=", old one stopped $(hk_since "$t1")s"
     t1=$(hk_now)
   fi
-  for p in "$HK_ETCD_PORT" "$HK_ETCD_PEER_PORT" "$HK_API_PORT" "$HK_KWOK_PORT"; do
+  for p in "$HK_ETCD_PORT" "$HK_ETCD_PEER_PORT" "$HK_API_PORT" "$HK_KWOK_PORT" \
+    "$HK_OPERATOR_HEALTH_PORT" "$HK_OPERATOR_WEBHOOK_PORT"; do
     if hk_port_busy "$p"; then
       hk_die "port $p on 127.0.0.1 is in use (another control plane? set HYBRIDCTL_KUBE_*_PORT)"
     fi
@@ -536,6 +697,12 @@ hk_up() {
   hk_wait "the CRDs to be Established" kube-apiserver \
     hk_k wait --for=condition=Established --timeout=5s crd/pytorchjobs.kubeflow.org crd/logs.kwok.x-k8s.io
   times+=", CRDs $(hk_since "$t1")s"
+  t1=$(hk_now)
+
+  hk_start_controllers
+  hk_wait "kube-controller-manager's PV binder to bind pvc/$HK_GPFS_CLAIM" kube-controller-manager hk_claim_bound
+  hk_wait "the training-operator (http://127.0.0.1:$HK_OPERATOR_HEALTH_PORT/readyz)" training-operator hk_operator_ready
+  times+=", controllers $(hk_since "$t1")s"
 
   hk_log "up in $(hk_since "$t0")s ($times)"
   hk_log "use: eval \"\$($HK_SELF env)\"; kubeconfigs: $HK_ADMIN_KC (admin), $HK_USER_KC ($HK_USER)"
@@ -556,6 +723,28 @@ hk_restart_apiserver() {
   hk_log "kube-apiserver restarted in $(hk_since "$t0")s"
 }
 
+# The training-operator alone: tests stop it (launch must notice that nothing acts on its
+# PyTorchJob) and restart it under a running job.
+hk_operator_cmd() { # stop | start | restart
+  local t0
+  t0=$(hk_now)
+  [[ -e $HK_MARK && -s $HK_ADMIN_KC ]] || hk_die "no control plane in $HK_DIR; run \`up\` first"
+  hk_pid kube-apiserver >/dev/null || hk_die "kube-apiserver is not running; run \`up\`"
+  case $1 in stop | restart) hk_stop_operator ;; esac
+  case $1 in
+  start | restart)
+    if hk_pid training-operator >/dev/null; then
+      hk_log "training-operator is running already"
+      return 0
+    fi
+    HK_DEADLINE=$((SECONDS + HK_TIMEOUT))
+    hk_start_operator
+    hk_wait "the training-operator (http://127.0.0.1:$HK_OPERATOR_HEALTH_PORT/readyz)" training-operator hk_operator_ready
+    ;;
+  esac
+  hk_log "training-operator: $1 done in $(hk_since "$t0")s"
+}
+
 hk_down() {
   local t0 n pid pids=() etcd_pid=""
   t0=$(hk_now)
@@ -563,14 +752,26 @@ hk_down() {
     hk_log "no control plane in $HK_DIR"
     return 0
   fi
-  for n in kwok kube-apiserver; do
-    pid=$(hk_pid "$n") && pids+=("$pid")
+  # the operator alone first: it panics on SIGTERM (see hk_stop_operator)
+  if pid=$(hk_pid training-operator); then
+    hk_stop_operator
+    pids+=("$pid")
+  fi
+  # then the clients of the API server (no reconnect noise in their logs), then the server
+  local clients=()
+  for n in kube-scheduler kube-controller-manager kwok; do
+    pid=$(hk_pid "$n") && clients+=("$pid")
   done
+  hk_kill_wait TERM 15 "${clients[@]}"
+  pids+=("${clients[@]}")
   etcd_pid=$(hk_pid etcd) || etcd_pid=""
-  # kube-apiserver first: without etcd its graceful shutdown hangs on storage calls (>15 s);
+  # kube-apiserver before etcd: without etcd its graceful shutdown hangs on storage calls (>15 s);
   # with etcd it takes ~3 s. etcd's data is thrown away by the next `up`, so etcd gets SIGKILL
   # (SIGTERM costs another ~2 s).
-  hk_kill_wait TERM 15 "${pids[@]}"
+  local api=()
+  if pid=$(hk_pid kube-apiserver); then api=("$pid"); fi
+  hk_kill_wait TERM 15 "${api[@]}"
+  pids+=("${api[@]}")
   if [[ -n $etcd_pid ]]; then
     hk_kill_wait KILL 5 "$etcd_pid"
     pids+=("$etcd_pid")
@@ -584,6 +785,8 @@ hk_env() {
   printf 'export HYBRIDCTL_KUBE_ADMIN_KUBECONFIG=%q\n' "$HK_ADMIN_KC"
   printf 'export HYBRIDCTL_KUBE_USER_KUBECONFIG=%q\n' "$HK_USER_KC"
   printf 'export HYBRIDCTL_KUBE_NAMESPACE=%q\n' "$HK_NAMESPACE"
+  printf 'export HYBRIDCTL_KUBE_NODE_TAINT=%q\n' "$HK_NODE_TAINT"
+  printf 'export HYBRIDCTL_KUBE_GPFS_CLAIM=%q\n' "$HK_GPFS_CLAIM"
   printf 'export HYBRIDCTL_KUBE_BIN=%q\n' "$HK_BIN"
   printf 'export HYBRIDCTL_KUBE_KUBECTL=%q\n' "$(HK_BIN=$HK_BIN hk_kubectl_path 2>/dev/null || echo kubectl)"
 }
@@ -594,14 +797,16 @@ hk_status() {
     if pid=$(hk_pid "$n"); then
       rss=$(hk_rss_mb "$pid")
       total=$((total + rss))
-      printf '  %-15s pid %-7s RSS %s MiB\n' "$n" "$pid" "$rss"
+      printf '  %-24s pid %-7s RSS %s MiB\n' "$n" "$pid" "$rss"
     else
-      printf '  %-15s not running\n' "$n"
+      printf '  %-24s not running\n' "$n"
     fi
   done
-  printf '  %-15s RSS %s MiB\n' total "$total"
+  printf '  %-24s RSS %s MiB\n' total "$total"
   if hk_healthy; then
-    hk_k get nodes -o custom-columns='NAME:.metadata.name,READY:.status.conditions[?(@.type=="Ready")].status,CPU:.status.allocatable.cpu,MEMORY:.status.allocatable.memory,GPU:.status.allocatable.nvidia\.com/gpu,RDMA:.status.allocatable.'"${HK_RDMA_RESOURCE//./\\.}"
+    hk_k get nodes -o custom-columns='NAME:.metadata.name,READY:.status.conditions[?(@.type=="Ready")].status,CPU:.status.allocatable.cpu,MEMORY:.status.allocatable.memory,GPU:.status.allocatable.nvidia\.com/gpu,RDMA:.status.allocatable.'"${HK_RDMA_RESOURCE//./\\.}"',TAINTS:.spec.taints[*].key'
+    hk_k get pvc -n "$HK_NAMESPACE" -o custom-columns='PVC:.metadata.name,STATUS:.status.phase,VOLUME:.spec.volumeName,ACCESS:.status.accessModes[*],CLASS:.spec.storageClassName'
+    echo "training-operator: ready (http://127.0.0.1:$HK_OPERATOR_HEALTH_PORT/readyz)"
     echo "healthy: $HK_DIR ($HK_SERVER)"
     return 0
   fi
@@ -704,9 +909,7 @@ EOF
     "'$HK_KUBECTL' --kubeconfig '$HK_ADMIN_KC' get pytorchjob -n $ns selftest-ok -o jsonpath='{.spec.pytorchReplicaSpecs.Master.template.spec.containers[0].name}' | grep -qx pytorch"
   rejected "a misspelled field (runPolicyy) is rejected" 'unknown field' hk_k create -f "$d/job-typo.yaml"
   rejected "a wrong type (backoffLimit: \"three\") is rejected" 'Invalid value' hk_k create -f "$d/job-type.yaml"
-  check "admin: the PyTorchJob status can be patched (as a training operator would)" \
-    hk_k patch pytorchjob -n "$ns" selftest-ok --subresource=status --type=merge \
-    -p '{"status":{"conditions":[{"type":"Created","status":"True","reason":"PyTorchJobCreated","message":"selftest"}]}}'
+  hk_k delete pytorchjob -n "$ns" selftest-ok --wait=false >/dev/null 2>&1 || true
 
   # the restricted identity
   check "user: can create pytorchjobs in $ns" can create pytorchjobs.kubeflow.org -n "$ns"
@@ -727,8 +930,68 @@ EOF
   check "user: labels a node (patch)" hk_ku label node node1 hybridctl.test/selftest=1 --overwrite
   check "user: deletes its PyTorchJob" hk_ku delete pytorchjob -n "$ns" selftest-user --wait=false
 
-  # pods: the test plays the training operator; kwok plays the kubelets
-  mkpod() { # <name> <node> <outcome> [<exit code>]
+  # the real controllers: the operator makes the pods and Services, the scheduler binds them,
+  # kwok runs them, the operator reports the result, the garbage collector cleans up
+  local tol="" tkey="" sel_op="training.kubeflow.org/job-name=selftest-op" k=$HK_KUBECTL kc=$HK_ADMIN_KC
+  if [[ -n $HK_NODE_TAINT ]]; then
+    tkey=${HK_NODE_TAINT%%=*}
+    tol="tolerations: [{key: \"$tkey\", operator: Exists, effect: ${HK_NODE_TAINT##*:}}]"
+    check "every node carries the hooks' taint $HK_NODE_TAINT" bash -c \
+      "[ \"\$('$k' --kubeconfig '$kc' get nodes -o jsonpath='{range .items[*]}{.spec.taints[*].key}{\"\\n\"}{end}' | grep -cx '$tkey')\" = $HK_NODES ]"
+  fi
+  check "no node carries node.kubernetes.io/not-ready (TaintNodesByCondition is off)" bash -c \
+    "! '$k' --kubeconfig '$kc' get nodes -o jsonpath='{.items[*].spec.taints[*].key}' | grep -q not-ready"
+  out=$(hk_k get pvc -n "$ns" "$HK_GPFS_CLAIM" -o jsonpath='{.status.phase} {.spec.volumeName} {.status.accessModes[0]} {.spec.storageClassName}' 2>&1) || true
+  check "pvc/$HK_GPFS_CLAIM bound by the PV binder: $out" \
+    grep -qx "Bound $HK_GPFS_CLAIM-pv ReadWriteMany $HK_GPFS_STORAGE_CLASS" <<<"$out"
+  cat >"$d/job-op.yaml" <<EOF
+apiVersion: kubeflow.org/v1
+kind: PyTorchJob
+metadata:
+  name: selftest-op
+  namespace: $ns
+spec:
+  runPolicy: {cleanPodPolicy: None, backoffLimit: 0}
+  pytorchReplicaSpecs:
+    Master:
+      replicas: 1
+      restartPolicy: Never
+      template:
+        spec:
+          $tol
+          containers:
+          - name: pytorch
+            image: example.invalid/train:1
+            resources:
+              limits: {nvidia.com/gpu: $HK_GPUS, $HK_RDMA_RESOURCE: 1}
+    Worker:
+      replicas: 1
+      restartPolicy: Never
+      template:
+        spec:
+          $tol
+          containers:
+          - name: pytorch
+            image: example.invalid/train:1
+            resources:
+              limits: {nvidia.com/gpu: $HK_GPUS, $HK_RDMA_RESOURCE: 1}
+EOF
+  check "user: creates a PyTorchJob with a Master and a Worker" hk_ku create -f "$d/job-op.yaml"
+  check "training-operator: creates 2 pods owned by the PyTorchJob" bash -c \
+    "for i in \$(seq 100); do [ \"\$('$k' --kubeconfig '$kc' get pods -n $ns -l $sel_op -o jsonpath='{range .items[*]}{.metadata.ownerReferences[0].kind}/{.metadata.ownerReferences[0].name}{\"\\n\"}{end}' | grep -cx PyTorchJob/selftest-op)\" = 2 ] && exit 0; sleep 0.2; done; exit 1"
+  check "... and 2 Services" bash -c "[ \"\$('$k' --kubeconfig '$kc' get services -n $ns -l $sel_op -o name | grep -c .)\" = 2 ]"
+  check "kube-scheduler: binds both pods (a Scheduled event from default-scheduler each)" bash -c \
+    "for i in \$(seq 100); do [ \"\$('$k' --kubeconfig '$kc' get events -n $ns --field-selector reason=Scheduled -o jsonpath='{range .items[*]}{.involvedObject.name} {.reportingComponent}{\"\\n\"}{end}' | grep -c '^selftest-op-.* default-scheduler\$')\" = 2 ] && exit 0; sleep 0.2; done; exit 1"
+  out=$(hk_k get pods -n "$ns" -l "$sel_op" -o jsonpath='{range .items[*]}{.metadata.name}={.spec.nodeName} {end}' 2>&1) || true
+  check "... onto kwok nodes: $out" grep -qE '^(selftest-op-[a-z]+-0=node[0-9]+ ){2}$' <<<"$out"
+  check "training-operator: the PyTorchJob Succeeded after kwok completed its pods" \
+    hk_k wait --for=condition=Succeeded --timeout=60s pytorchjob/selftest-op -n "$ns"
+  check "user: deletes the PyTorchJob" hk_ku delete pytorchjob -n "$ns" selftest-op --wait=false
+  check "kube-controller-manager: the garbage collector deletes its pods and Services" bash -c \
+    "for i in \$(seq 150); do [ -z \"\$('$k' --kubeconfig '$kc' get pods,services -n $ns -l $sel_op -o name)\" ] && exit 0; sleep 0.2; done; exit 1"
+
+  # kwok's outcomes, on pods of the test bed's own (not the operator's), bound by the scheduler
+  mkpod() { # <name> <outcome label> <exit code annotation> [<env outcome>]
     hk_k create -f - <<EOF
 apiVersion: v1
 kind: Pod
@@ -736,25 +999,23 @@ metadata:
   name: $1
   namespace: $ns
   annotations:
-    hybridctl.test/exit-code: "${4:-1}"
-  labels:
-    training.kubeflow.org/job-name: selftest-ok
-    training.kubeflow.org/replica-type: master
-    training.kubeflow.org/replica-index: "0"
-    hybridctl.test/outcome: $3
+    hybridctl.test/exit-code: "$3"
+  labels: {${2:+hybridctl.test/outcome: "$2"}}
 spec:
-  nodeName: $2
   restartPolicy: Never
+  $tol
   containers:
   - name: pytorch
     image: example.invalid/train:1
+    env: [{name: HYBRIDCTL_TEST_OUTCOME, value: "${4:-}"}, {name: HYBRIDCTL_TEST_EXIT_CODE, value: "4"}]
     resources:
-      limits: {nvidia.com/gpu: $HK_GPUS}
+      limits: {nvidia.com/gpu: 1}
 EOF
   }
-  if mkpod selftest-succeed node1 succeed >/dev/null && mkpod selftest-fail node2 fail 3 >/dev/null &&
-    mkpod selftest-running node3 running >/dev/null; then
-    ok "admin: creates 3 pods on node1..node3 (spec.nodeName: there is no scheduler)"
+  if mkpod selftest-succeed succeed 1 >/dev/null && mkpod selftest-fail fail 3 >/dev/null &&
+    mkpod selftest-running running 1 >/dev/null && mkpod selftest-envfail "" "" fail >/dev/null &&
+    mkpod selftest-finish running 1 >/dev/null; then
+    ok "admin: creates 5 pods (no spec.nodeName: the scheduler binds them)"
   else
     bad "admin: creating the selftest pods"
   fi
@@ -762,8 +1023,15 @@ EOF
   check "pod -> Succeeded after ${HK_POD_RUN_MS} ms" wait_phase selftest-succeed 30 Succeeded
   check "pod labelled hybridctl.test/outcome=fail -> Failed" wait_phase selftest-fail 30 Failed
   check "... with the exit code of its annotation hybridctl.test/exit-code (3)" bash -c \
-    "[ \"\$('$HK_KUBECTL' --kubeconfig '$HK_ADMIN_KC' get pod -n $ns selftest-fail -o jsonpath='{.status.containerStatuses[0].state.terminated.exitCode}')\" = 3 ]"
-  check "pod labelled hybridctl.test/outcome=running is still Running" bash -c "sleep 0.5; [ \"\$('$HK_KUBECTL' --kubeconfig '$HK_ADMIN_KC' get pod -n $ns selftest-running -o jsonpath='{.status.phase}')\" = Running ]"
+    "[ \"\$('$k' --kubeconfig '$kc' get pod -n $ns selftest-fail -o jsonpath='{.status.containerStatuses[0].state.terminated.exitCode}')\" = 3 ]"
+  check "pod with env HYBRIDCTL_TEST_OUTCOME=fail -> Failed" wait_phase selftest-envfail 30 Failed
+  check "... with the exit code of its env HYBRIDCTL_TEST_EXIT_CODE (4)" bash -c \
+    "[ \"\$('$k' --kubeconfig '$kc' get pod -n $ns selftest-envfail -o jsonpath='{.status.containerStatuses[0].state.terminated.exitCode}')\" = 4 ]"
+  check "pod labelled hybridctl.test/outcome=running is still Running" bash -c "sleep 0.5; [ \"\$('$k' --kubeconfig '$kc' get pod -n $ns selftest-running -o jsonpath='{.status.phase}')\" = Running ]"
+  wait_phase selftest-finish 20 Running >/dev/null || true
+  check "admin: labels a Running pod hybridctl.test/finish=succeed" \
+    hk_k label pod -n "$ns" selftest-finish hybridctl.test/finish=succeed
+  check "... and kwok ends it at once: Succeeded" wait_phase selftest-finish 10 Succeeded
   out=$(hk_ku logs -n "$ns" selftest-succeed -c pytorch 2>&1) || true
   printf '%s\n' "$out" >"$d/logs.txt"
   check "user: kubectl logs returns the fixture ($(wc -l <<<"$out") lines)" \
@@ -773,16 +1041,15 @@ EOF
     "$ns" "$d/fail.log" >"$d/logs-fail.yaml"
   check "admin: a kwok Logs object gives one pod a log of its own" hk_k create -f "$d/logs-fail.yaml"
   check "... which kubectl logs returns" bash -c \
-    "for k in \$(seq 25); do '$HK_KUBECTL' --kubeconfig '$HK_USER_KC' logs -n $ns selftest-fail 2>/dev/null | grep -qx 'per-pod log of selftest-fail' && exit 0; sleep 0.2; done; exit 1"
+    "for i in \$(seq 25); do '$k' --kubeconfig '$HK_USER_KC' logs -n $ns selftest-fail 2>/dev/null | grep -qx 'per-pod log of selftest-fail' && exit 0; sleep 0.2; done; exit 1"
   # -f on a running pod streams until the pod ends (never, here): timeout stops it
   out=$(timeout 3 "$HK_KUBECTL" --kubeconfig "$HK_USER_KC" logs -f --tail=1 -n "$ns" selftest-running 2>&1) || true
   check "user: kubectl logs -f --tail=1 on a running pod streams: ${out//$'\n'/ | }" \
     grep -q 'training finished' <<<"$out"
   check "user: deletes a pod; kwok removes it" bash -c \
-    "'$HK_KUBECTL' --kubeconfig '$HK_USER_KC' delete pod -n $ns selftest-running --wait=false >/dev/null"
+    "'$k' --kubeconfig '$HK_USER_KC' delete pod -n $ns selftest-running --wait=false >/dev/null"
   check "... and it is gone" gone selftest-running 20
-  hk_k delete pod -n "$ns" selftest-succeed selftest-fail --wait=false >/dev/null 2>&1 || true
-  hk_k delete pytorchjob -n "$ns" selftest-ok --wait=false >/dev/null 2>&1 || true
+  hk_k delete pod -n "$ns" selftest-succeed selftest-fail selftest-envfail selftest-finish --wait=false >/dev/null 2>&1 || true
   hk_k delete logs.kwok.x-k8s.io -n "$ns" selftest-fail --wait=false >/dev/null 2>&1 || true
   hk_k label node node1 hybridctl.test/selftest- >/dev/null 2>&1 || true
   echo "selftest took $(hk_since "$t0")s; files in $d"
@@ -795,7 +1062,7 @@ hk_usage() { sed -n '2,/^set -euo/p' "$HK_SELF" | sed '$d' | sed 's/^# \{0,1\}//
 
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
   cmd=${1:-}
-  case $cmd in down | stop | status | env | selftest | restart-apiserver) hk_load_saved_settings ;; esac
+  case $cmd in down | stop | status | env | selftest | restart-apiserver | *-operator) hk_load_saved_settings ;; esac
   case $cmd in up | start | down | stop | status | selftest) hk_validate ;; esac
   case $cmd in
   up | start) hk_lock && hk_up ;;
@@ -804,6 +1071,7 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
   env) hk_env ;;
   selftest) hk_selftest ;;
   restart-apiserver) hk_lock && hk_restart_apiserver ;;
+  stop-operator | start-operator | restart-operator) hk_lock && hk_operator_cmd "${cmd%-operator}" ;;
   build) "$HK_HERE/build.sh" ;;
   lint) hk_lint ;;
   -h | --help | help) hk_usage ;;

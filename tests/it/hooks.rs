@@ -5,9 +5,10 @@
 //! restricted identity. Those tests FAIL when either service is missing, or when the Slurm
 //! cluster runs without the hooks.
 //!
-//! No training operator runs: the tests play it (pods with `spec.nodeName`, status
-//! conditions), as tests/it/kube.rs does. Each test takes the Slurm lock first, then the
-//! Kubernetes one.
+//! The real training operator, scheduler and controller-manager of testenv/kube act on the
+//! PyTorchJob that the batch step's `launch` creates: the pods, their placement and the
+//! job's result come from them (the container env `HYBRIDCTL_TEST_OUTCOME` of the spec tells
+//! kwok how the pods end). Each test takes the Slurm lock first, then the Kubernetes one.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -247,8 +248,9 @@ impl World {
 
     /// `hybridctl submit` of a real job: the batch step runs the real `hybridctl launch`
     /// with the restricted kubeconfig (jobs inherit KUBECONFIG from the submitter).
-    fn submit(&self, name: &str, nodes: u32, extra: &str) -> String {
-        let spec = self.c.spec(name, nodes, 8, extra);
+    /// `submit` of a spec whose container gets `env` (see the module's doc).
+    fn submit_env(&self, name: &str, nodes: u32, extra: &str, env: &[(&str, &str)]) -> String {
+        let spec = self.c.spec_env(name, nodes, 8, extra, env);
         let out = self
             .c
             .hybridctl()
@@ -386,28 +388,32 @@ impl World {
         job
     }
 
-    /// Play the training operator: one pod per replica on the pinned nodes.
-    /// Play the training operator (the shared helpers of tests/it/kube.rs).
-    fn create_pods(&self, job: &Value, id: &str, outcome: &str) -> usize {
-        self.p.create_pods(job, id, outcome)
-    }
-
-    fn set_condition(&self, name: &str, kind: &str, reason: &str) {
-        self.p.set_condition(name, kind, reason);
-    }
-
     fn final_state(&self, id: &str) -> String {
         let v = self.c.status_json(&[id]);
         v[0]["state"].as_str().unwrap_or_default().to_string()
     }
 
-    /// After the epilog: nothing of the job on Kubernetes, its nodes released and tainted.
+    /// After the epilog: nothing of the job on Kubernetes (its PyTorchJob and pods, and the
+    /// operator's Services, which the garbage collector removes), its nodes released and
+    /// tainted.
     fn assert_clean(&self, id: &str, nodes: &[String]) {
         assert_eq!(
             self.leftovers(id),
             0,
             "objects of job {id} left:\n{}",
             self.hook_log()
+        );
+        // The operator names a job's Services `<name>-<id>-<replica>-<index>`.
+        let ours = |n: &str| {
+            n.contains(&format!("-{id}-master-")) || n.contains(&format!("-{id}-worker-"))
+        };
+        assert!(
+            wait_until(Duration::from_secs(30), || !self
+                .p
+                .items(&["get", "services", "-n", &self.p.ns])
+                .iter()
+                .any(|i| i["metadata"]["name"].as_str().is_some_and(ours))),
+            "Services of job {id} left (the garbage collector removes them with the PyTorchJob)"
         );
         assert!(
             self.held_by(id).is_empty(),
@@ -455,27 +461,46 @@ fn pinned(job: &Value) -> Vec<String> {
         .collect()
 }
 
-/// A running job with its PyTorchJob created and the operator's pods running: what the
-/// cancel, time-limit and kill tests start from.
+/// A running job with its PyTorchJob created and the operator's pods running on the
+/// allocated nodes: what the cancel, time-limit and kill tests start from.
 fn running_job(w: &World, name: &str, extra: &str) -> (String, Vec<String>) {
     w.taint(&["node1", "node2"]);
-    let id = w.submit(name, 2, extra);
+    let id = w.submit_env(name, 2, extra, &[("HYBRIDCTL_TEST_OUTCOME", "running")]);
     w.wait_running(&id);
     w.wait_hook("prolog", &id, Duration::from_secs(30));
     let nodes = w.allocated(&id);
     w.assert_admitted(&id, &nodes);
-    let job = w.wait_pytorchjob(&format!("{name}-{id}"));
+    let k8s_name = format!("{name}-{id}");
+    let job = w.wait_pytorchjob(&k8s_name);
     assert_eq!(pinned(&job), nodes);
-    let pods = w.create_pods(&job, &id, "running");
-    assert_eq!(w.leftovers(&id), pods + 1);
+    let pods =
+        w.p.wait_pods(&k8s_name, 2, "Running", Duration::from_secs(60));
+    let mut placed: Vec<String> = pods
+        .iter()
+        .map(|p| {
+            p["spec"]["nodeName"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    placed.sort();
+    assert_eq!(
+        placed, nodes,
+        "the scheduler placed the pods on the allocation"
+    );
+    assert_eq!(w.leftovers(&id), 3);
     (id, nodes)
 }
 
+/// The happy path, every link real: `submit` -> PrologSlurmctld -> the batch step's
+/// `launch` -> the operator's Master and Worker -> the scheduler's bindings on exactly the
+/// allocated nodes -> `logs -f` of every pod -> success -> EpilogSlurmctld -> nothing left.
 #[test]
 fn submit_to_completed_the_prolog_admits_the_nodes_and_the_epilog_removes_everything() {
     let Some(w) = world() else { return };
     w.taint(&["node1", "node2"]);
-    let id = w.submit("hooked", 2, "");
+    let id = w.submit_env("hooked", 2, "", &[("HYBRIDCTL_TEST_RUN_DURATION", "6s")]);
     w.wait_running(&id);
     w.wait_hook("prolog", &id, Duration::from_secs(30));
     let nodes = w.allocated(&id);
@@ -492,24 +517,98 @@ fn submit_to_completed_the_prolog_admits_the_nodes_and_the_epilog_removes_everyt
     let job = w.wait_pytorchjob(&name);
     assert_eq!(pinned(&job), nodes);
     assert_eq!(job["metadata"]["labels"][LABEL], id.as_str());
-    // Play the operator: pods run and succeed, then the job reports success.
-    w.create_pods(&job, &id, "succeed");
-    std::thread::sleep(Duration::from_millis(1500));
-    w.set_condition(&name, "Succeeded", "PyTorchJobSucceeded");
+    // `hybridctl logs -f` follows every pod until the job ends.
+    let logs = std::process::Command::new(assert_cmd::cargo::cargo_bin("hybridctl"))
+        .args(["logs", "-f", &id, "--kubeconfig", &w.p.user, "-n", &w.p.ns])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HYBRIDCTL_SITE_CONFIG", "/dev/null")
+        .env("HYBRIDCTL_CONFIG", "/dev/null")
+        .env("XDG_STATE_HOME", w.c.state.path())
+        .env("SLURM_CONF", &w.c.conf)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("hybridctl logs -f");
+    // The operator's pods, owned by the PyTorchJob, bound by the scheduler, one per node.
+    let pods = w.p.wait_pods(&name, 2, "Running", Duration::from_secs(60));
+    let mut placed = Vec::new();
+    for pod in &pods {
+        let pod_name = pod["metadata"]["name"].as_str().expect("name");
+        assert_eq!(pod["metadata"]["ownerReferences"][0]["kind"], "PyTorchJob");
+        assert_eq!(pod["metadata"]["ownerReferences"][0]["name"], name.as_str());
+        assert_eq!(
+            pod["metadata"]["ownerReferences"][0]["uid"],
+            job["metadata"]["uid"]
+        );
+        assert_eq!(
+            w.p.scheduled_by(pod_name).as_deref(),
+            Some("default-scheduler"),
+            "{pod_name}"
+        );
+        for c in pod["spec"]["containers"].as_array().expect("containers") {
+            assert_eq!(
+                c["resources"]["limits"]["nvidia.com/gpu"], "8",
+                "{pod_name}"
+            );
+        }
+        placed.push(
+            pod["spec"]["nodeName"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        );
+    }
+    let replicas: Vec<&str> = pods
+        .iter()
+        .filter_map(|p| p["metadata"]["labels"]["training.kubeflow.org/replica-type"].as_str())
+        .collect();
+    assert_eq!(replicas, ["master", "worker"]);
+    placed.sort();
+    assert_eq!(placed, nodes, "exactly the nodes of SLURM_JOB_NODELIST");
+    let (code, _, err) = crate::kube::finish(logs, Duration::from_secs(60));
     assert!(
         w.c.wait_gone(&id, Duration::from_secs(60)),
         "job {id} did not end"
     );
     w.wait_hook("epilog", &id, Duration::from_secs(30));
     assert_eq!(w.final_state(&id), "COMPLETED");
+    assert_eq!(code, Some(0), "logs -f: {err}");
+    assert!(
+        err.contains(&format!("job {id}: the PyTorchJob succeeded")),
+        "logs -f ends with the job: {err}"
+    );
+    // The batch output holds the pods' logs, which launch followed, and the result.
+    let output =
+        std::fs::read_to_string(w.c.work.path().join(format!("hybridctl-hooked-{id}.out")))
+            .unwrap_or_default();
+    for replica in ["master-0", "worker-0"] {
+        assert!(
+            output.contains(&format!("[{replica}] ")),
+            "{replica} in the batch output:\n{output}"
+        );
+    }
+    assert!(
+        output.contains(&format!("pytorchjob/{name} succeeded")),
+        "{output}"
+    );
     // launch leaves a successful job's objects; the epilog deleted them.
     let lines = w.hook_lines("epilog", &id);
     assert!(
         lines.contains(&format!("deleted pytorchjob {}/{name}", w.p.ns)),
         "{lines}"
     );
-    assert!(lines.contains("deleted pod"), "{lines}");
+    // The pods go with the PyTorchJob (the garbage collector) or the epilog deletes them.
+    assert!(
+        lines.contains("deleted pod") || lines.contains("no pod of the job is left"),
+        "{lines}"
+    );
     w.assert_clean(&id, &nodes);
+    assert!(
+        wait_until(Duration::from_secs(30), || w.p.operator_objects(&name) == 0),
+        "the operator's pods or Services are left"
+    );
     eprintln!("epilog of a completed job:\n{lines}");
 }
 
@@ -613,7 +712,10 @@ fn a_launch_killed_with_sigkill_leaves_nothing_after_the_epilog() {
     // launch could not clean up: the epilog did all of it.
     let lines = w.hook_lines("epilog", &id);
     assert!(lines.contains("deleted pytorchjob"), "{lines}");
-    assert!(lines.contains("deleted pod"), "{lines}");
+    assert!(
+        lines.contains("deleted pod") || lines.contains("no pod of the job is left"),
+        "{lines}"
+    );
     w.assert_clean(&id, &nodes);
     eprintln!(
         "SIGKILL of launch to epilog done: {took:?}; state {}",
@@ -677,7 +779,7 @@ fn gc_removes_orphans_and_keeps_what_running_jobs_own() {
     let orphan = "990001";
     let ns = w.p.ns.clone();
     // A live job, with its PyTorchJob and node labels, that gc must keep.
-    let live = w.submit("gc-live", 1, "");
+    let live = w.submit_env("gc-live", 1, "", &[("HYBRIDCTL_TEST_OUTCOME", "running")]);
     w.wait_running(&live);
     w.wait_pytorchjob(&format!("gc-live-{live}"));
     w.wait_hook("prolog", &live, Duration::from_secs(30));
@@ -702,14 +804,13 @@ fn gc_removes_orphans_and_keeps_what_running_jobs_own() {
     let out =
         w.p.kubectl_as(&w.p.admin, &["create", "-f", "-"], Some(&stdout(&manifest)));
     assert!(out.status.success(), "{}", stderr(&out));
-    let orphan_job = w.json(&[
-        "get",
-        "pytorchjob",
-        &format!("gc-orphan-{orphan}"),
-        "-n",
-        &ns,
-    ]);
-    w.create_pods(&orphan_job, orphan, "running");
+    // The operator makes its pod (unschedulable: its nodes are not admitted) and Service.
+    let orphan_name = format!("gc-orphan-{orphan}");
+    assert!(
+        wait_until(Duration::from_secs(30), || w.p.pods_of(&orphan_name).len()
+            == 1),
+        "the operator made no pod for pytorchjob/{orphan_name}"
+    );
     for args in [
         vec![
             "label",
@@ -803,8 +904,8 @@ fn gc_removes_orphans_and_keeps_what_running_jobs_own() {
     );
     assert_eq!(
         w.leftovers(&live),
-        1,
-        "gc deleted a running job's PyTorchJob"
+        2,
+        "gc deleted a running job's PyTorchJob or its pod"
     );
     let again = gc(&[]);
     assert!(

@@ -3,8 +3,12 @@
 //! These tests FAIL when the control plane is missing (a skip needs
 //! HYBRIDCTL_TEST_ALLOW_SKIP=1 and is never allowed in CI).
 //!
-//! No training operator runs there, so a test plays it: it creates the pods of the
-//! PyTorchJob (as admin, with `spec.nodeName`) and patches the job's status conditions.
+//! The real kube-controller-manager, kube-scheduler and Kubeflow training-operator run there
+//! too: hybridctl creates the PyTorchJob, the operator makes its pods and Services, the
+//! scheduler binds them, kwok runs them (the container env `HYBRIDCTL_TEST_OUTCOME` of the
+//! spec picks succeed, fail or running; a test ends running pods with [`Plane::finish`]) and
+//! the operator reports the result. Every node carries the Slurm hooks' taint, so a test
+//! admits its nodes with the real `hybridctl hook prolog` ([`Plane::admit`]) first.
 
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
@@ -115,48 +119,86 @@ impl Plane {
             .sum()
     }
 
-    /// Play the training operator: pods for each replica, on the pinned nodes.
-    pub fn create_pods(&self, job: &Value, job_id: &str, outcome: &str) -> usize {
-        let name = job["metadata"]["name"].as_str().expect("name");
-        let nodes: Vec<String> = job["spec"]["pytorchReplicaSpecs"]["Master"]["template"]["spec"]["affinity"]["nodeAffinity"]
-            ["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"][0]["matchExpressions"][0]["values"]
-            .as_array()
-            .expect("pinned nodes")
+    /// What the training operator made for PyTorchJob `name` and is still there: its pods
+    /// and Services (the operator labels both `training.kubeflow.org/job-name`).
+    pub fn operator_objects(&self, name: &str) -> usize {
+        let sel = format!("training.kubeflow.org/job-name={name}");
+        ["pods", "services"]
             .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect();
-        let mut i = 0;
-        for (rtype, spec) in job["spec"]["pytorchReplicaSpecs"]
-            .as_object()
-            .expect("replicas")
-        {
-            for idx in 0..spec["replicas"].as_u64().unwrap_or(1) {
-                let pod = serde_json::json!({
-                    "apiVersion": "v1", "kind": "Pod",
-                    "metadata": {
-                        "name": format!("{name}-{}-{idx}", rtype.to_lowercase()),
-                        "namespace": self.ns,
-                        "labels": {
-                            "hybridctl.io/slurm-job-id": job_id,
-                            "training.kubeflow.org/job-name": name,
-                            "training.kubeflow.org/replica-type": rtype.to_lowercase(),
-                            "training.kubeflow.org/replica-index": idx.to_string(),
-                            "hybridctl.test/outcome": outcome,
-                        },
-                        "annotations": {"hybridctl.test/run-duration": "1s"},
-                    },
-                    "spec": {
-                        "nodeName": nodes[i % nodes.len()],
-                        "containers": [{"name": "pytorch", "image": "registry.example/train:1"}],
-                    },
-                });
-                i += 1;
-                let out =
-                    self.kubectl_as(&self.admin, &["create", "-f", "-"], Some(&pod.to_string()));
-                assert!(out.status.success(), "create pod: {}", stderr(&out));
-            }
-        }
-        i
+            .map(|kind| self.items(&["get", kind, "-n", &self.ns, "-l", &sel]).len())
+            .sum()
+    }
+
+    pub fn items(&self, args: &[&str]) -> Vec<Value> {
+        self.json(args)["items"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The live pods of PyTorchJob `name`, as the training operator created them.
+    pub fn pods_of(&self, name: &str) -> Vec<Value> {
+        let sel = format!("training.kubeflow.org/job-name={name}");
+        let mut pods = self.items(&["get", "pods", "-n", &self.ns, "-l", &sel]);
+        pods.sort_by_key(|p| {
+            p["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        });
+        pods
+    }
+
+    /// Wait until PyTorchJob `name` has `n` pods, all in `phase`; returns them.
+    pub fn wait_pods(&self, name: &str, n: usize, phase: &str, limit: Duration) -> Vec<Value> {
+        let mut pods = Vec::new();
+        let ok = self.wait_for(limit, || {
+            pods = self.pods_of(name);
+            pods.len() == n && pods.iter().all(|p| p["status"]["phase"] == phase)
+        });
+        assert!(
+            ok,
+            "pytorchjob/{name}: wanted {n} pods {phase} within {limit:?}, have: {:?}",
+            pods.iter()
+                .map(|p| format!(
+                    "{} {} on {}",
+                    p["metadata"]["name"], p["status"]["phase"], p["spec"]["nodeName"]
+                ))
+                .collect::<Vec<_>>()
+        );
+        pods
+    }
+
+    /// The component that reported the `Scheduled` event of a pod (`default-scheduler`).
+    pub fn scheduled_by(&self, pod: &str) -> Option<String> {
+        let sel = format!("reason=Scheduled,involvedObject.name={pod}");
+        self.items(&["get", "events", "-n", &self.ns, "--field-selector", &sel])
+            .iter()
+            .find_map(|e| {
+                e["reportingComponent"]
+                    .as_str()
+                    .filter(|c| !c.is_empty())
+                    .or_else(|| e["source"]["component"].as_str())
+                    .map(str::to_string)
+            })
+    }
+
+    /// End the running pods of PyTorchJob `name` now: kwok's stage for the label
+    /// `hybridctl.test/finish` (testenv/kube/kwok/pod-outcome-stages.yaml) makes them
+    /// Succeeded or Failed; the operator then reports the job's result.
+    pub fn finish(&self, name: &str, outcome: &str) {
+        let sel = format!("training.kubeflow.org/job-name={name}");
+        let out = self.kubectl_admin(&[
+            "label",
+            "pods",
+            "-n",
+            &self.ns,
+            "-l",
+            &sel,
+            &format!("hybridctl.test/finish={outcome}"),
+            "--overwrite",
+        ]);
+        assert!(out.status.success(), "label pods: {}", stderr(&out));
     }
 
     /// The PyTorchJob `name` once it exists (launch creates it); fails after 20 s.
@@ -172,32 +214,121 @@ impl Plane {
         job
     }
 
-    pub fn set_condition(&self, name: &str, kind: &str, reason: &str) {
-        let patch = serde_json::json!({"status": {"conditions": [
-            {"type": "Created", "status": "True", "reason": "PyTorchJobCreated", "message": "created"},
-            {"type": kind, "status": "True", "reason": reason, "message": format!("PyTorchJob {name} is {kind}.")},
-        ]}});
-        let out = self.kubectl_admin(&[
-            "patch",
-            "pytorchjob",
-            name,
-            "-n",
-            &self.ns,
-            "--subresource=status",
-            "--type=merge",
-            "-p",
-            &patch.to_string(),
-        ]);
-        assert!(out.status.success(), "patch status: {}", stderr(&out));
+    /// Wait until the training operator has set condition `kind` True on PyTorchJob `name`.
+    pub fn wait_condition(&self, name: &str, kind: &str, limit: Duration) -> Value {
+        let mut job = Value::Null;
+        let ok = self.wait_for(limit, || {
+            job = self.json(&["get", "pytorchjob", name, "-n", &self.ns]);
+            job["status"]["conditions"]
+                .as_array()
+                .is_some_and(|c| c.iter().any(|c| c["type"] == kind && c["status"] == "True"))
+        });
+        assert!(
+            ok,
+            "the operator did not set {kind} on pytorchjob/{name} within {limit:?}: {}",
+            job["status"]
+        );
+        job
+    }
+
+    /// Admit a job's nodes as Slurm's PrologSlurmctld does: the real `hybridctl hook prolog`
+    /// labels them and takes the hooks' taint off (every test node carries it). The real
+    /// epilog runs when the guard is dropped (or by [`Admitted::release`]).
+    pub fn admit(&self, job_id: &str, nodelist: &str) -> Admitted {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let site = dir.path().join("site.yaml");
+        std::fs::write(
+            &site,
+            format!(
+                "kubeconfig: {}\nhooks:\n  namespaces: [{}]\n  taint: {}\n",
+                self.user,
+                self.ns,
+                node_taint()
+            ),
+        )
+        .expect("site");
+        let a = Admitted {
+            site,
+            job_id: job_id.to_string(),
+            nodelist: nodelist.to_string(),
+            released: false,
+            _dir: dir,
+        };
+        let (code, text) = a.hook("prolog");
+        assert_eq!(code, Some(0), "prolog: {text}");
+        assert!(!text.contains("error:"), "prolog: {text}");
+        a
+    }
+}
+
+/// The taint testenv/kube puts on every node: the Slurm hooks' taint.
+pub fn node_taint() -> String {
+    std::env::var("HYBRIDCTL_KUBE_NODE_TAINT")
+        .ok()
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "hybridctl.io/slurm-managed=true:NoSchedule".into())
+}
+
+/// Nodes admitted to a job by the real prolog; the real epilog runs on drop.
+pub struct Admitted {
+    site: std::path::PathBuf,
+    job_id: String,
+    nodelist: String,
+    released: bool,
+    _dir: tempfile::TempDir,
+}
+
+impl Admitted {
+    fn hook(&self, phase: &str) -> (Option<i32>, String) {
+        let out = Command::new(assert_cmd::cargo::cargo_bin("hybridctl"))
+            .env_clear()
+            .env("HYBRIDCTL_SITE_CONFIG", &self.site)
+            .env("SLURM_JOB_ID", &self.job_id)
+            .env("SLURM_JOB_NODELIST", &self.nodelist)
+            .env("SLURM_JOB_STDOUT", "/home/u/hybridctl-test-%j.out")
+            .args(["hook", phase, "--timeout", "20"])
+            .output()
+            .expect("hook");
+        (out.status.code(), stdout(&out))
+    }
+
+    /// Run the epilog now; its log lines.
+    pub fn release(mut self) -> String {
+        self.released = true;
+        let (code, text) = self.hook("epilog");
+        assert_eq!(code, Some(0), "epilog: {text}");
+        text
+    }
+}
+
+impl Drop for Admitted {
+    fn drop(&mut self) {
+        if !self.released {
+            let _ = self.hook("epilog");
+        }
     }
 }
 
 pub fn spec_file(dir: &std::path::Path, name: &str, nodes: u32) -> std::path::PathBuf {
+    spec_file_env(dir, name, nodes, &[])
+}
+
+/// A spec whose container gets `env`: kwok's stages read `HYBRIDCTL_TEST_OUTCOME`
+/// (succeed, fail, running), `HYBRIDCTL_TEST_RUN_DURATION` and `HYBRIDCTL_TEST_EXIT_CODE`
+/// from the pods the operator makes of it.
+pub fn spec_file_env(
+    dir: &std::path::Path,
+    name: &str,
+    nodes: u32,
+    env: &[(&str, &str)],
+) -> std::path::PathBuf {
     let path = dir.join(format!("{name}.yaml"));
+    let env: Vec<String> = env.iter().map(|(k, v)| format!("{k}: \"{v}\"")).collect();
     std::fs::write(
         &path,
         format!(
-            "apiVersion: hybridctl.io/v1alpha1\nkind: TrainingJob\nname: {name}\nslurm: {{nodes: {nodes}, gpusPerNode: 8}}\nkubernetes: {{namespace: training}}\ncontainer: {{image: registry.example/train:1, command: [python, train.py]}}\nnetwork: {{fabric: roce, rdmaResource: rdma/rdma_shared_device_a}}\n"
+            "apiVersion: hybridctl.io/v1alpha1\nkind: TrainingJob\nname: {name}\nslurm: {{nodes: {nodes}, gpusPerNode: 8}}\nkubernetes: {{namespace: training}}\ncontainer: {{image: registry.example/train:1, command: [python, train.py], env: {{{}}}}}\nnetwork: {{fabric: roce, rdmaResource: rdma/rdma_shared_device_a}}\n",
+            env.join(", ")
         ),
     )
     .expect("spec");
@@ -225,6 +356,28 @@ fn start_launch_with(
     job_id: &str,
     nodelist: &str,
 ) -> Child {
+    start_launch_full(kubeconfig, site, spec, job_id, nodelist, &[])
+}
+
+/// `start_launch` with more variables in the batch step's environment.
+pub fn start_launch_env(
+    p: &Plane,
+    spec: &std::path::Path,
+    job_id: &str,
+    nodelist: &str,
+    env: &[(&str, &str)],
+) -> Child {
+    start_launch_full(&p.user, "/dev/null", spec, job_id, nodelist, env)
+}
+
+fn start_launch_full(
+    kubeconfig: &str,
+    site: &str,
+    spec: &std::path::Path,
+    job_id: &str,
+    nodelist: &str,
+    env: &[(&str, &str)],
+) -> Child {
     let script = hybridctl()
         .env("HYBRIDCTL_SITE_CONFIG", site)
         .args(["render", "--only", "sbatch"])
@@ -249,6 +402,7 @@ fn start_launch_with(
         .env("SLURM_JOB_ID", job_id)
         .env("SLURM_JOB_NODELIST", nodelist)
         .env("SLURM_GPUS_ON_NODE", "8")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -336,81 +490,144 @@ fn every_example_manifest_is_accepted_by_the_real_api_server() {
 fn launch_creates_the_pinned_job_follows_it_and_reports_success() {
     let Some(p) = plane() else { return };
     let dir = tempfile::tempdir().expect("tempdir");
-    let spec = spec_file(dir.path(), "kube-ok", 2);
+    let spec = spec_file_env(
+        dir.path(),
+        "kube-ok",
+        2,
+        &[("HYBRIDCTL_TEST_RUN_DURATION", "3s")],
+    );
+    let nodes = p.admit("905001", "node[1-2]");
     let started = Instant::now();
     let child = start_launch(&p, &spec, "905001", "node[1-2]");
     let name = "kube-ok-905001";
     let job = p.wait_pytorchjob(name);
     let created_after = started.elapsed();
-    let master = &job["spec"]["pytorchReplicaSpecs"]["Master"]["template"]["spec"];
-    assert_eq!(
-        master["containers"][0]["resources"]["limits"]["nvidia.com/gpu"],
-        "8"
-    );
-    assert_eq!(
-        master["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
-            [0]["matchExpressions"][0]["values"],
-        serde_json::json!(["node1", "node2"])
-    );
     assert_eq!(
         job["metadata"]["labels"]["hybridctl.io/slurm-job-id"],
         "905001"
     );
-    p.create_pods(&job, "905001", "succeed");
-    // Let launch see the pods run and print their logs, then report success.
-    std::thread::sleep(Duration::from_millis(1500));
-    p.set_condition(name, "Succeeded", "PyTorchJobSucceeded");
-    let (code, out, err) = finish(child, Duration::from_secs(30));
+    // The real operator made the pods, the real scheduler put them on the allocated nodes.
+    let pods = p.wait_pods(name, 2, "Running", Duration::from_secs(30));
+    let running_after = started.elapsed();
+    let mut placed = Vec::new();
+    for pod in &pods {
+        let pod_name = pod["metadata"]["name"].as_str().expect("name");
+        let owner = &pod["metadata"]["ownerReferences"][0];
+        assert_eq!(owner["kind"], "PyTorchJob", "{pod_name}: {owner}");
+        assert_eq!(owner["name"], name, "{pod_name}: {owner}");
+        assert_eq!(owner["uid"], job["metadata"]["uid"], "{pod_name}");
+        assert_eq!(
+            pod["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"], "8",
+            "{pod_name}"
+        );
+        assert_eq!(
+            p.scheduled_by(pod_name).as_deref(),
+            Some("default-scheduler"),
+            "{pod_name} has no Scheduled event from the scheduler"
+        );
+        placed.push(
+            pod["spec"]["nodeName"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        );
+    }
+    placed.sort();
+    assert_eq!(placed, ["node1", "node2"], "one pod per allocated node");
+    let (code, out, err) = finish(child, Duration::from_secs(60));
     assert_eq!(code, Some(0), "launch: {out}\n{err}");
     assert!(
         out.contains("created pytorchjob/kube-ok-905001 in namespace training on node[1-2]"),
         "{out}"
     );
-    assert!(
-        out.contains("[master-0]"),
-        "pod logs are streamed with a prefix: {out}"
-    );
+    for replica in ["master-0", "worker-0"] {
+        assert!(
+            out.contains(&format!("[{replica}] ")),
+            "the pods' logs are streamed with a prefix: {out}"
+        );
+    }
     assert!(out.contains("succeeded"), "{out}");
-    eprintln!("batch step start to PyTorchJob created (as seen by the test): {created_after:?}");
-    let _ = p.kubectl_admin(&["delete", "pytorchjob", name, "-n", &p.ns, "--wait=false"]);
-    let _ = p.kubectl_admin(&[
-        "delete",
-        "pods",
-        "-n",
-        &p.ns,
-        "-l",
-        "hybridctl.io/slurm-job-id=905001",
-        "--wait=false",
-    ]);
+    let job = p.wait_condition(name, "Succeeded", Duration::from_secs(5));
+    assert_eq!(
+        job["status"]["replicaStatuses"]["Master"]["succeeded"], 1,
+        "{}",
+        job["status"]
+    );
+    eprintln!(
+        "batch step start to PyTorchJob created: {created_after:?}, to 2 pods Running: {running_after:?}"
+    );
+    // The epilog removes what is left; the garbage collector takes the operator's Services.
+    let lines = nodes.release();
+    assert!(lines.contains("deleted pytorchjob"), "{lines}");
+    assert!(
+        p.wait_for(Duration::from_secs(30), || p.leftovers("905001") == 0
+            && p.operator_objects(name) == 0),
+        "left after the epilog: {} labelled, {} of the operator's",
+        p.leftovers("905001"),
+        p.operator_objects(name)
+    );
 }
 
 #[test]
 fn launch_reports_a_failed_job_with_its_reason() {
     let Some(p) = plane() else { return };
     let dir = tempfile::tempdir().expect("tempdir");
-    let spec = spec_file(dir.path(), "kube-fail", 1);
+    let spec = spec_file_env(
+        dir.path(),
+        "kube-fail",
+        1,
+        &[
+            ("HYBRIDCTL_TEST_OUTCOME", "fail"),
+            ("HYBRIDCTL_TEST_EXIT_CODE", "3"),
+        ],
+    );
+    let nodes = p.admit("905002", "node3");
     let child = start_launch(&p, &spec, "905002", "node3");
     let name = "kube-fail-905002";
-    p.wait_pytorchjob(name);
-    p.set_condition(name, "Failed", "PyTorchJobFailed");
-    let (code, out, err) = finish(child, Duration::from_secs(30));
+    let (code, out, err) = finish(child, Duration::from_secs(60));
     assert_eq!(code, Some(1), "{out}\n{err}");
+    // The reason and message are the operator's own.
+    let job = p.json(&["get", "pytorchjob", name, "-n", &p.ns]);
+    let failed = job["status"]["conditions"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["type"] == "Failed"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(failed["status"], "True", "{}", job["status"]);
+    let reason = failed["reason"].as_str().expect("reason");
+    let message = failed["message"].as_str().expect("message");
     assert!(
-        err.contains("pytorchjob/kube-fail-905002 failed: PyTorchJobFailed"),
+        err.contains(&format!("pytorchjob/{name} failed: {reason}: {message}")),
         "{err}"
     );
-    let _ = p.kubectl_admin(&["delete", "pytorchjob", name, "-n", &p.ns, "--wait=false"]);
+    let pods = p.pods_of(name);
+    assert_eq!(
+        pods[0]["status"]["containerStatuses"][0]["state"]["terminated"]["exitCode"], 3,
+        "{:?}",
+        pods[0]["status"]
+    );
+    nodes.release();
+    assert!(
+        p.wait_for(Duration::from_secs(30), || p.leftovers("905002") == 0
+            && p.operator_objects(name) == 0)
+    );
 }
 
 #[test]
 fn launch_on_sigterm_deletes_everything_it_created() {
     let Some(p) = plane() else { return };
     let dir = tempfile::tempdir().expect("tempdir");
-    let spec = spec_file(dir.path(), "kube-term", 2);
+    let spec = spec_file_env(
+        dir.path(),
+        "kube-term",
+        2,
+        &[("HYBRIDCTL_TEST_OUTCOME", "running")],
+    );
+    let nodes = p.admit("905003", "node[2-3]");
     let child = start_launch(&p, &spec, "905003", "node[2-3]");
     let name = "kube-term-905003";
-    let job = p.wait_pytorchjob(name);
-    p.create_pods(&job, "905003", "running");
+    p.wait_pytorchjob(name);
+    p.wait_pods(name, 2, "Running", Duration::from_secs(30));
     assert_eq!(p.leftovers("905003"), 3, "the job and its two pods exist");
     std::thread::sleep(Duration::from_millis(500));
     let start = Instant::now();
@@ -420,8 +637,11 @@ fn launch_on_sigterm_deletes_everything_it_created() {
         .expect("kill");
     assert!(kill.success());
     assert!(
-        p.wait_for(Duration::from_secs(30), || p.leftovers("905003") == 0),
-        "objects left behind after SIGTERM"
+        p.wait_for(Duration::from_secs(30), || p.leftovers("905003") == 0
+            && p.operator_objects(name) == 0),
+        "objects left behind after SIGTERM: {} labelled, {} of the operator's",
+        p.leftovers("905003"),
+        p.operator_objects(name)
     );
     let cleaned_in = start.elapsed();
     // launch then waits for Slurm's SIGKILL; play Slurm.
@@ -430,11 +650,14 @@ fn launch_on_sigterm_deletes_everything_it_created() {
         out.contains("SIGTERM: deleting pytorchjob/kube-term-905003"),
         "{out}\n{err}"
     );
+    // The garbage collector deletes pods of the deleted PyTorchJob too, so launch deletes
+    // the rest: how many depends on who is first.
     assert!(
-        out.contains("deleted pytorchjob/kube-term-905003 and 2 pod(s)"),
+        out.contains("deleted pytorchjob/kube-term-905003 and "),
         "{out}\n{err}"
     );
-    eprintln!("SIGTERM to zero objects: {cleaned_in:?}");
+    drop(nodes);
+    eprintln!("SIGTERM to zero objects (pods, Services, PyTorchJob): {cleaned_in:?}");
 }
 
 #[test]
@@ -449,15 +672,63 @@ fn launch_refuses_nodes_that_kubernetes_does_not_have() {
     assert_eq!(p.leftovers("905004"), 0);
 }
 
+/// The seed's orphaned-GPU pitfall: a node whose device plugin lost a GPU advertises 7.
 #[test]
-fn status_shows_the_kubernetes_side_of_a_recorded_job() {
+fn launch_refuses_a_node_with_fewer_gpus_than_the_job_asks_and_creates_nothing() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = spec_file(dir.path(), "kube-gpu7", 2);
+    let set_gpus = |n: &str| {
+        let patch = format!(
+            r#"{{"status":{{"capacity":{{"nvidia.com/gpu":"{n}"}},"allocatable":{{"nvidia.com/gpu":"{n}"}}}}}}"#
+        );
+        let out = p.kubectl_admin(&[
+            "patch",
+            "node",
+            "node2",
+            "--subresource=status",
+            "--type=merge",
+            "-p",
+            &patch,
+        ]);
+        assert!(out.status.success(), "patch node2: {}", stderr(&out));
+    };
+    set_gpus("7");
+    let nodes = p.admit("905012", "node[1-2]");
+    let child = start_launch(&p, &spec, "905012", "node[1-2]");
+    let (code, out, err) = finish(child, Duration::from_secs(20));
+    let seen = p.json(&["get", "node", "node2"])["status"]["allocatable"]["nvidia.com/gpu"].clone();
+    set_gpus("8");
+    assert_eq!(seen, "7", "the node advertised 7 GPUs during the launch");
+    assert_eq!(code, Some(2), "{out}\n{err}");
+    assert!(
+        err.contains("node `node2` has 7 `nvidia.com/gpu`, the job needs 8"),
+        "{err}"
+    );
+    assert!(!err.contains("node1"), "node1 is fine: {err}");
+    assert_eq!(p.leftovers("905012"), 0, "launch created something");
+    assert!(
+        p.json(&["get", "pytorchjob", "kube-gpu7-905012", "-n", &p.ns])
+            .is_null()
+    );
+    drop(nodes);
+}
+
+#[test]
+fn status_shows_the_operators_conditions_and_the_pods_next_to_the_slurm_state() {
     let Some(c) = crate::slurm::cluster() else {
         return;
     };
     let Some(p) = plane() else { return };
     let dir = tempfile::tempdir().expect("tempdir");
-    let spec = spec_file(dir.path(), "kube-status", 1);
+    let spec = spec_file_env(
+        dir.path(),
+        "kube-status",
+        2,
+        &[("HYBRIDCTL_TEST_OUTCOME", "running")],
+    );
     let id = "987700";
+    let name = format!("kube-status-{id}");
     // The job as `submit` would have recorded it (Slurm no longer knows it)...
     let script = hybridctl()
         .args(["render", "--only", "sbatch"])
@@ -475,10 +746,12 @@ fn status_shows_the_kubernetes_side_of_a_recorded_job() {
     std::fs::write(rec.join("spec.json"), &frozen).expect("spec");
     std::fs::write(
         rec.join("record.json"),
-        format!(r#"{{"job_id":"{id}","name":"kube-status","submitted_at":1,"spec_path":"x.yaml","submit_dir":"/tmp","nodes":1,"gpus_per_node":8,"output":"o"}}"#),
+        format!(r#"{{"job_id":"{id}","name":"kube-status","submitted_at":1,"spec_path":"x.yaml","submit_dir":"/tmp","nodes":2,"gpus_per_node":8,"output":"o"}}"#),
     )
     .expect("record");
-    // ...and its PyTorchJob, still there, Running.
+    // ...and its PyTorchJob, created by the restricted identity; node1 is admitted, node3
+    // is not (it keeps the hooks' taint), so the scheduler places one pod and refuses one.
+    let nodes = p.admit(id, "node1");
     let manifest = hybridctl()
         .args([
             "render",
@@ -488,42 +761,114 @@ fn status_shows_the_kubernetes_side_of_a_recorded_job() {
             "json",
             "--job-id",
             id,
+            "--nodelist",
+            "node1,node3",
         ])
         .arg(&spec)
         .output()
         .expect("render");
-    let out = p.kubectl_as(&p.admin, &["create", "-f", "-"], Some(&stdout(&manifest)));
+    let out = p.kubectl_as(&p.user, &["create", "-f", "-"], Some(&stdout(&manifest)));
     assert!(out.status.success(), "{}", stderr(&out));
-    p.set_condition(&format!("kube-status-{id}"), "Running", "PyTorchJobRunning");
-    let out = c
-        .hybridctl()
-        .args(["status", id, "-o", "json", "--kubeconfig", &p.user])
-        .output()
-        .expect("runs");
-    assert!(out.status.success(), "{}", stderr(&out));
-    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
-    let v = v["items"].clone();
+    p.wait_condition(&name, "Created", Duration::from_secs(30));
+    let status = || {
+        let out = c
+            .hybridctl()
+            .args(["status", id, "-o", "json", "--kubeconfig", &p.user])
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_slice::<Value>(&out.stdout).expect("json")["items"].clone()
+    };
+    // The pending pod shows the scheduler's own reason, not just "Pending".
+    let mut v = Value::Null;
+    assert!(
+        p.wait_for(Duration::from_secs(30), || {
+            v = status();
+            v[0]["kubernetes"]["pods"]
+                .as_array()
+                .is_some_and(|pods| pods.iter().any(|p| !p["scheduling"].is_null()))
+        }),
+        "no scheduling reason: {v}"
+    );
+    let k = &v[0]["kubernetes"];
+    assert_eq!(k["pytorchjob"], format!("pytorchjob/{name}"), "{v}");
+    assert_eq!(k["podsTotal"], 2, "{v}");
+    // The operator's own conditions, as the live object has them (Running too, when the
+    // scheduler happened to place the master rather than the worker on node1).
+    let live = p.json(&["get", "pytorchjob", &name, "-n", &p.ns]);
+    let types = |conds: &Value| -> Vec<String> {
+        conds
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["type"].as_str().map(str::to_string))
+            .collect()
+    };
+    let shown = types(&k["conditions"]);
+    assert_eq!(shown[0], "Created", "{v}");
+    assert_eq!(shown, types(&live["status"]["conditions"]), "{v}");
     assert_eq!(
-        v[0]["kubernetes"]["pytorchjob"],
-        format!("pytorchjob/kube-status-{id}"),
+        k["conditions"][0]["reason"], live["status"]["conditions"][0]["reason"],
         "{v}"
     );
-    assert_eq!(v[0]["kubernetes"]["condition"], "Running", "{v}");
-    assert_eq!(v[0]["kubernetes"]["podsTotal"], 0);
+    assert_eq!(
+        k["condition"].as_str(),
+        shown.last().map(String::as_str),
+        "{v}"
+    );
+    let pods = k["pods"].as_array().expect("pods");
+    let placed = pods
+        .iter()
+        .find(|p| p["node"] == "node1")
+        .unwrap_or_else(|| panic!("a pod on node1: {v}"));
+    assert_eq!(placed["phase"], "Running", "{v}");
+    let refused = pods
+        .iter()
+        .find(|p| p["phase"] == "Pending")
+        .unwrap_or_else(|| panic!("a pending pod: {v}"));
+    let why = refused["scheduling"].as_str().expect("scheduling");
+    assert!(why.starts_with("FailedScheduling: "), "{why}");
+    assert!(
+        why.contains("untolerated taint"),
+        "the scheduler's words: {why}"
+    );
+    // The same from the scheduler's event of that pod.
+    let pod_name = refused["name"].as_str().expect("name");
+    let sel = format!("reason=FailedScheduling,involvedObject.name={pod_name}");
+    let events = p.items(&["get", "events", "-n", &p.ns, "--field-selector", &sel]);
+    assert!(
+        !events.is_empty(),
+        "no FailedScheduling event for {pod_name}"
+    );
     let table = c
         .hybridctl()
         .args(["status", id, "--kubeconfig", &p.user])
         .output()
         .expect("runs");
-    assert!(stdout(&table).contains("PYTORCHJOB"), "{}", stdout(&table));
-    assert!(stdout(&table).contains("Running"), "{}", stdout(&table));
-    let _ = p.kubectl_admin(&[
-        "delete",
-        "pytorchjob",
-        &format!("kube-status-{id}"),
-        "-n",
-        &p.ns,
-    ]);
+    let text = stdout(&table);
+    assert!(text.contains("PYTORCHJOB"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "job {id}: pytorchjob/{name} in namespace training: Created"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("pod {pod_name}: Pending: FailedScheduling: ")),
+        "{text}"
+    );
+    // node3 admitted too: the scheduler places the refused pod; then success, as the
+    // operator reports it when the master ends.
+    let node3 = p.admit(id, "node3");
+    p.wait_pods(&name, 2, "Running", Duration::from_secs(30));
+    p.wait_condition(&name, "Running", Duration::from_secs(30));
+    p.finish(&name, "succeed");
+    p.wait_condition(&name, "Succeeded", Duration::from_secs(30));
+    let v = status();
+    assert_eq!(v[0]["kubernetes"]["condition"], "Succeeded", "{v}");
+    let _ = p.kubectl_admin(&["delete", "pytorchjob", &name, "-n", &p.ns]);
+    drop(node3);
+    drop(nodes);
     // Without a kubeconfig the columns are simply left out.
     let out = c
         .hybridctl()
@@ -539,10 +884,17 @@ fn status_shows_the_kubernetes_side_of_a_recorded_job() {
 fn launch_survives_an_api_server_restart() {
     let Some(p) = plane() else { return };
     let dir = tempfile::tempdir().expect("tempdir");
-    let spec = spec_file(dir.path(), "kube-restart", 1);
+    let spec = spec_file_env(
+        dir.path(),
+        "kube-restart",
+        1,
+        &[("HYBRIDCTL_TEST_OUTCOME", "running")],
+    );
+    let nodes = p.admit("905005", "node1");
     let child = start_launch(&p, &spec, "905005", "node1");
     let name = "kube-restart-905005";
     p.wait_pytorchjob(name);
+    p.wait_pods(name, 1, "Running", Duration::from_secs(30));
     // launch is watching; restart the API server under it.
     let script = crate::util::root().join("testenv/kube/kube.sh");
     let restart = Command::new(&script)
@@ -550,15 +902,16 @@ fn launch_survives_an_api_server_restart() {
         .output()
         .expect("kube.sh");
     assert!(restart.status.success(), "{}", stderr(&restart));
-    p.set_condition(name, "Succeeded", "PyTorchJobSucceeded");
-    let (code, out, err) = finish(child, Duration::from_secs(60));
+    // The pod ends after the restart; the operator sees it and reports success.
+    p.finish(name, "succeed");
+    let (code, out, err) = finish(child, Duration::from_secs(90));
     assert_eq!(
         code,
         Some(0),
         "launch did not resume its watch: {out}\n{err}"
     );
     assert!(out.contains("succeeded"), "{out}");
-    let _ = p.kubectl_admin(&["delete", "pytorchjob", name, "-n", &p.ns, "--wait=false"]);
+    drop(nodes);
 }
 
 #[test]
@@ -586,19 +939,27 @@ fn launch_maps_slurm_node_names_to_kubernetes_node_names() {
     let site = dir.path().join("site.yaml");
     std::fs::write(&site, "nodeNames:\n  map: {gpu-a: node2, gpu-b: node3}\n").expect("site");
     let site = site.display().to_string();
+    let nodes = p.admit("905007", "node[2-3]");
     let child = start_launch_with(&p.user, &site, &spec, "905007", "gpu-a,gpu-b");
     let name = "kube-map-905007";
-    let job = p.wait_pytorchjob(name);
-    let worker = &job["spec"]["pytorchReplicaSpecs"]["Master"]["template"]["spec"];
-    assert_eq!(
-        worker["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
-            [0]["matchExpressions"][0]["values"],
-        serde_json::json!(["node2", "node3"])
-    );
-    p.set_condition(name, "Succeeded", "PyTorchJobSucceeded");
-    let (code, out, err) = finish(child, Duration::from_secs(30));
+    p.wait_pytorchjob(name);
+    let (code, out, err) = finish(child, Duration::from_secs(60));
     assert_eq!(code, Some(0), "{out}\n{err}");
+    // The scheduler put the pods on the mapped nodes.
+    let mut placed: Vec<String> = p
+        .pods_of(name)
+        .iter()
+        .map(|pod| {
+            pod["spec"]["nodeName"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    placed.sort();
+    assert_eq!(placed, ["node2", "node3"]);
     let _ = p.kubectl_admin(&["delete", "pytorchjob", name, "-n", &p.ns, "--wait=false"]);
+    drop(nodes);
 
     // A Slurm node the rule maps to a node Kubernetes does not have: both names are shown.
     std::fs::write(
@@ -701,6 +1062,8 @@ fn hooks_refuse_an_admin_identity_and_name_what_their_role_forbids() {
 
 /// `cancel`'s wait for the Kubernetes side (`kube::state::wait_gone`): it returns only once
 /// every labelled object is gone (a watch, not a sleep), and gives up at its deadline.
+/// (The pod here is a bare labelled pod made by the test, not one "as the operator would":
+/// only the wait is under test.)
 #[test]
 fn waiting_for_a_jobs_objects_to_go_returns_when_they_are_gone_and_not_before() {
     let Some(p) = plane() else { return };
@@ -779,4 +1142,397 @@ fn waiting_for_a_jobs_objects_to_go_returns_when_they_are_gone_and_not_before() 
         took >= Duration::from_millis(900) && took < Duration::from_secs(10),
         "returned after {took:?}"
     );
+}
+
+/// Create claims (and volumes) as a storage admin would; the real PV binder binds them.
+fn storage_objects(p: &Plane, yaml: &str) {
+    let out = p.kubectl_as(&p.admin, &["apply", "-f", "-"], Some(yaml));
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+fn claim_phase(p: &Plane, claim: &str) -> String {
+    p.json(&["get", "pvc", claim, "-n", &p.ns])["status"]["phase"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn launch_and_doctor_check_the_gpfs_claim_before_any_pod_exists() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A ReadWriteOnce claim and an NFS one, each on a static volume of its own; a claim no
+    // volume satisfies.
+    let ns = &p.ns;
+    storage_objects(
+        &p,
+        &format!(
+            r#"apiVersion: v1
+kind: PersistentVolume
+metadata: {{name: hx-test-rwo-pv}}
+spec:
+  capacity: {{storage: 1Ti}}
+  accessModes: [ReadWriteOnce]
+  storageClassName: ibm-spectrum-scale
+  csi: {{driver: spectrumscale.csi.ibm.com, volumeHandle: "hx-test;gpfs01;rwo"}}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {{name: hx-test-rwo, namespace: {ns}}}
+spec: {{accessModes: [ReadWriteOnce], storageClassName: ibm-spectrum-scale, volumeName: hx-test-rwo-pv, resources: {{requests: {{storage: 1Ti}}}}}}
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {{name: hx-test-nfs}}
+provisioner: nfs.csi.k8s.io
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata: {{name: hx-test-nfs-pv}}
+spec:
+  capacity: {{storage: 1Ti}}
+  accessModes: [ReadWriteMany]
+  storageClassName: hx-test-nfs
+  csi: {{driver: nfs.csi.k8s.io, volumeHandle: "nfs.example:/export"}}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {{name: hx-test-nfs, namespace: {ns}}}
+spec: {{accessModes: [ReadWriteMany], storageClassName: hx-test-nfs, volumeName: hx-test-nfs-pv, resources: {{requests: {{storage: 1Ti}}}}}}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {{name: hx-test-unbound, namespace: {ns}}}
+spec: {{accessModes: [ReadWriteMany], storageClassName: ibm-spectrum-scale, resources: {{requests: {{storage: 1Pi}}}}}}
+"#
+        ),
+    );
+    assert!(
+        p.wait_for(Duration::from_secs(30), || claim_phase(&p, "hx-test-rwo")
+            == "Bound"
+            && claim_phase(&p, "hx-test-nfs") == "Bound"),
+        "the PV binder did not bind the test claims"
+    );
+    assert_eq!(claim_phase(&p, "hx-test-unbound"), "Pending");
+    let spec_with = |name: &str, claim: &str| {
+        let path = dir.path().join(format!("{name}.yaml"));
+        std::fs::write(
+            &path,
+            format!(
+                "apiVersion: hybridctl.io/v1alpha1\nkind: TrainingJob\nname: {name}\nslurm: {{nodes: 1, gpusPerNode: 8}}\nkubernetes: {{namespace: training}}\ncontainer: {{image: registry.example/train:1, command: [python, train.py]}}\nnetwork: {{fabric: roce, rdmaResource: rdma/rdma_shared_device_a}}\nstorage:\n  gpfs: {{claimName: {claim}, mountPath: /gpfs/llm}}\n"
+            ),
+        )
+        .expect("spec");
+        path
+    };
+    // Refused before anything exists, with a sentence.
+    for (i, (claim, want)) in [
+        (
+            "hx-test-missing",
+            "the GPFS claim `hx-test-missing` does not exist in namespace `training`",
+        ),
+        (
+            "hx-test-unbound",
+            "the GPFS claim `hx-test-unbound` in namespace `training` is Pending, not Bound",
+        ),
+        (
+            "hx-test-rwo",
+            "the GPFS claim `hx-test-rwo` in namespace `training` is ReadWriteOnce, not ReadWriteMany",
+        ),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let id = format!("90502{i}");
+        let spec = spec_with("kube-claim", claim);
+        let child = start_launch(&p, &spec, &id, "node1");
+        let (code, out, err) = finish(child, Duration::from_secs(20));
+        assert_eq!(code, Some(2), "{claim}: {out}\n{err}");
+        assert!(err.contains(want), "{claim}: {err}");
+        assert!(err.contains("ReadWriteMany claim bound"), "the hint: {err}");
+        assert_eq!(p.leftovers(&id), 0, "{claim}: launch created something");
+    }
+    // Another CSI driver is a warning; the job runs. The static GPFS claim of the test bed
+    // passes silently.
+    for (id, claim, warned) in [
+        ("905030", "hx-test-nfs", true),
+        ("905031", "gpfs-llm-project", false),
+    ] {
+        let nodes = p.admit(id, "node1");
+        let spec = spec_with("kube-claim", claim);
+        let child = start_launch(&p, &spec, id, "node1");
+        let (code, out, err) = finish(child, Duration::from_secs(60));
+        assert_eq!(code, Some(0), "{claim}: {out}\n{err}");
+        assert_eq!(
+            out.contains(
+                "hybridctl: warning: the GPFS claim `hx-test-nfs` uses storage class `hx-test-nfs`, provisioned by `nfs.csi.k8s.io`, not the Spectrum Scale CSI driver `spectrumscale.csi.ibm.com`"
+            ),
+            warned,
+            "{claim}: {out}"
+        );
+        // The pods the operator made mount the claim.
+        let pods = p.pods_of(&format!("kube-claim-{id}"));
+        assert!(
+            pods[0]["spec"]["volumes"].as_array().is_some_and(|v| v
+                .iter()
+                .any(|v| v["persistentVolumeClaim"]["claimName"] == claim)),
+            "{claim}: {:?}",
+            pods[0]["spec"]["volumes"]
+        );
+        nodes.release();
+    }
+    // doctor checks the site's claims the same way.
+    let site = dir.path().join("doctor-site.yaml");
+    std::fs::write(
+        &site,
+        format!(
+            "kubeconfig: {}\ngpfs:\n  claims:\n    gpfs-llm-project: {{device: gpfs01, fileset: llm-project}}\n    hx-test-rwo: {{device: gpfs01, fileset: rwo}}\n    hx-test-nfs: {{device: gpfs01, fileset: nfs}}\n    hx-test-unbound: {{device: gpfs01, fileset: unbound}}\n",
+            p.user
+        ),
+    )
+    .expect("site");
+    let out = hybridctl()
+        .env("HYBRIDCTL_SITE_CONFIG", &site)
+        .args(["doctor", "-o", "json", "-n", &p.ns])
+        .output()
+        .expect("doctor");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("doctor json");
+    let row = |claim: &str| {
+        v["checks"]
+            .as_array()
+            .and_then(|c| {
+                c.iter()
+                    .find(|c| c["check"] == format!("gpfs claim {claim}"))
+                    .cloned()
+            })
+            .unwrap_or_else(|| panic!("no row for {claim}: {v}"))
+    };
+    assert_eq!(row("gpfs-llm-project")["result"], "pass", "{v}");
+    assert!(
+        row("gpfs-llm-project")["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("Bound to pv/gpfs-llm-project-pv, ReadWriteMany")),
+        "{v}"
+    );
+    assert_eq!(row("hx-test-rwo")["result"], "fail", "{v}");
+    assert_eq!(row("hx-test-unbound")["result"], "fail", "{v}");
+    assert_eq!(row("hx-test-nfs")["result"], "warn", "{v}");
+    // (The controller-manager's pvc-protection controller lifts the finalizers.)
+    let _ = p.kubectl_admin(&[
+        "delete",
+        "pvc",
+        "-n",
+        &p.ns,
+        "hx-test-rwo",
+        "hx-test-nfs",
+        "hx-test-unbound",
+        "--wait=false",
+    ]);
+    let _ = p.kubectl_admin(&[
+        "delete",
+        "pv",
+        "hx-test-rwo-pv",
+        "hx-test-nfs-pv",
+        "--wait=false",
+    ]);
+    let _ = p.kubectl_admin(&["delete", "storageclass", "hx-test-nfs", "--wait=false"]);
+}
+
+/// `testenv/kube/kube.sh <cmd>` on the test control plane (its settings come from the
+/// environment of the test run).
+fn kube_sh(cmd: &str) {
+    let out = Command::new(crate::util::root().join("testenv/kube/kube.sh"))
+        .arg(cmd)
+        .output()
+        .expect("kube.sh");
+    assert!(out.status.success(), "kube.sh {cmd}: {}", stderr(&out));
+}
+
+/// Starts the training operator again when dropped (a failed test must not leave it down).
+struct OperatorDown;
+
+impl OperatorDown {
+    fn new() -> Self {
+        kube_sh("stop-operator");
+        Self
+    }
+}
+
+impl Drop for OperatorDown {
+    fn drop(&mut self) {
+        kube_sh("start-operator");
+    }
+}
+
+#[test]
+fn launch_gives_up_when_no_operator_acts_on_its_job_and_leaves_nothing() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = spec_file(dir.path(), "kube-noop", 1);
+    let nodes = p.admit("905040", "node1");
+    let down = OperatorDown::new();
+    let start = Instant::now();
+    let child = start_launch_env(
+        &p,
+        &spec,
+        "905040",
+        "node1",
+        &[("HYBRIDCTL_LAUNCH_OPERATOR_TIMEOUT", "6")],
+    );
+    let (code, out, err) = finish(child, Duration::from_secs(60));
+    let took = start.elapsed();
+    drop(down);
+    assert_eq!(code, Some(2), "{out}\n{err}");
+    assert!(
+        out.contains("hybridctl: waiting for the training operator to act on the PyTorchJob"),
+        "the wait is shown while it lasts: {out}"
+    );
+    assert!(
+        err.contains(
+            "gave up on pytorchjob/kube-noop-905040: no controller is acting on the PyTorchJob: it has no status after 6s; deleted it and its pods"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("is the Kubeflow training operator running"),
+        "{err}"
+    );
+    assert!(took >= Duration::from_secs(6), "{took:?}");
+    assert_eq!(p.leftovers("905040"), 0, "launch left its PyTorchJob");
+    drop(nodes);
+}
+
+#[test]
+fn a_job_survives_a_restart_of_the_operator_mid_run() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = spec_file_env(
+        dir.path(),
+        "kube-oprestart",
+        2,
+        &[("HYBRIDCTL_TEST_OUTCOME", "running")],
+    );
+    let nodes = p.admit("905041", "node[1-2]");
+    let child = start_launch(&p, &spec, "905041", "node[1-2]");
+    let name = "kube-oprestart-905041";
+    p.wait_pytorchjob(name);
+    let before: Vec<Value> = p.wait_pods(name, 2, "Running", Duration::from_secs(30));
+    kube_sh("restart-operator");
+    // The same pods (the restarted operator adopts them, it does not make new ones), then
+    // success once they end.
+    let after = p.pods_of(name);
+    let uids = |pods: &[Value]| -> Vec<String> {
+        pods.iter()
+            .map(|p| {
+                p["metadata"]["uid"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect()
+    };
+    assert_eq!(uids(&before), uids(&after));
+    p.finish(name, "succeed");
+    let (code, out, err) = finish(child, Duration::from_secs(60));
+    assert_eq!(code, Some(0), "{out}\n{err}");
+    assert!(out.contains("succeeded"), "{out}");
+    nodes.release();
+    assert!(
+        p.wait_for(Duration::from_secs(30), || p.leftovers("905041") == 0
+            && p.operator_objects(name) == 0)
+    );
+}
+
+/// Placement faults that only the real scheduler reports: a taint without the matching
+/// toleration and a node cordoned after the allocation. `launch` shows the scheduler's reason
+/// per pod, gives up after its deadline with a sentence, and leaves nothing. A node missing
+/// the RDMA resource is refused by launch itself, before anything exists.
+#[test]
+fn launch_gives_up_on_pods_the_scheduler_cannot_place_and_leaves_nothing() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let k = |args: &[&str]| {
+        let out = p.kubectl_admin(args);
+        assert!(out.status.success(), "kubectl {args:?}: {}", stderr(&out));
+    };
+    for (id, node, fault, undo, want) in [
+        (
+            "905050",
+            "node1",
+            vec![
+                "taint",
+                "node",
+                "node1",
+                "example.com/maintenance=true:NoSchedule",
+            ],
+            vec!["taint", "node", "node1", "example.com/maintenance-"],
+            "untolerated taint",
+        ),
+        (
+            "905051",
+            "node2",
+            vec!["cordon", "node2"],
+            vec!["uncordon", "node2"],
+            "unschedulable",
+        ),
+    ] {
+        let spec = spec_file(dir.path(), "kube-place", 1);
+        let nodes = p.admit(id, node);
+        k(&fault);
+        let child = start_launch_env(
+            &p,
+            &spec,
+            id,
+            node,
+            &[("HYBRIDCTL_LAUNCH_SCHEDULE_TIMEOUT", "5")],
+        );
+        let (code, out, err) = finish(child, Duration::from_secs(60));
+        k(&undo);
+        let pod = format!("kube-place-{id}-master-0");
+        assert_eq!(code, Some(2), "{id}: {out}\n{err}");
+        assert!(
+            out.contains(&format!("hybridctl: pod {pod} is not scheduled yet: FailedScheduling: 0/3 nodes are available: ")),
+            "{id}: the scheduler's reason while launch waits: {out}"
+        );
+        assert!(out.contains(want), "{id}: {out}");
+        assert!(
+            err.contains(&format!(
+                "gave up on pytorchjob/kube-place-{id}: pod {pod} could not be scheduled for 5s: FailedScheduling: "
+            )),
+            "{id}: {err}"
+        );
+        assert!(err.contains("hybridctl status"), "{id}: the hint: {err}");
+        assert!(
+            p.wait_for(Duration::from_secs(30), || p.leftovers(id) == 0
+                && p.operator_objects(&format!("kube-place-{id}")) == 0),
+            "{id}: objects left"
+        );
+        drop(nodes);
+    }
+    // No RDMA resource on the node: launch's own check, before anything is created.
+    let set_rdma = |n: &str| {
+        let patch = format!(
+            r#"{{"status":{{"capacity":{{"rdma/rdma_shared_device_a":"{n}"}},"allocatable":{{"rdma/rdma_shared_device_a":"{n}"}}}}}}"#
+        );
+        k(&[
+            "patch",
+            "node",
+            "node3",
+            "--subresource=status",
+            "--type=merge",
+            "-p",
+            &patch,
+        ]);
+    };
+    set_rdma("0");
+    let spec = spec_file(dir.path(), "kube-place", 1);
+    let child = start_launch(&p, &spec, "905052", "node3");
+    let (code, out, err) = finish(child, Duration::from_secs(20));
+    set_rdma("1k");
+    assert_eq!(code, Some(2), "{out}\n{err}");
+    assert!(
+        err.contains("node `node3` has 0 `rdma/rdma_shared_device_a`, the job needs 1"),
+        "{err}"
+    );
+    assert_eq!(p.leftovers("905052"), 0);
 }

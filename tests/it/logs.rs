@@ -1,7 +1,9 @@
-//! `hybridctl logs` against the real API server: kwok serves each pod's log from a file of
-//! its own (a kwok `Logs` object named like the pod), through the API server, with `follow`.
-//! The tests append to those files to make pods "print", and restart the API server under a
-//! running `logs -f`.
+//! `hybridctl logs` against the real API server: the real training operator makes the pods of
+//! a PyTorchJob rendered by hybridctl, the real scheduler binds them, and kwok serves each
+//! pod's log from a file of its own (a kwok `Logs` object named like the pod, made before the
+//! pod exists), through the API server, with `follow`. The tests append to those files to make
+//! pods "print", restart the API server under a running `logs -f`, and end the pods with
+//! [`Plane::finish`] so that the operator reports the job's result.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -11,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::kube::{Plane, finish, plane, spec_file};
+use crate::kube::{Plane, finish, plane, spec_file, spec_file_env};
 use crate::util::{hybridctl, stderr};
 
 /// A CRI log line (what kwok reads): second `s` of the test's fixed clock, plus `ms`.
@@ -46,33 +48,9 @@ fn give_log(p: &Plane, pod: &str, file: &Path) {
     assert!(out.status.success(), "create Logs: {}", stderr(&out));
 }
 
-/// One pod of the job, as the training operator would create it.
-fn create_pod(p: &Plane, job: &str, job_id: &str, rtype: &str, idx: u32, node: &str) {
-    let pod = serde_json::json!({
-        "apiVersion": "v1", "kind": "Pod",
-        "metadata": {
-            "name": format!("{job}-{rtype}-{idx}"),
-            "namespace": p.ns,
-            "labels": {
-                "hybridctl.io/slurm-job-id": job_id,
-                "training.kubeflow.org/job-name": job,
-                "training.kubeflow.org/replica-type": rtype,
-                "training.kubeflow.org/replica-index": idx.to_string(),
-                "hybridctl.test/outcome": "running",
-            },
-        },
-        "spec": {
-            "nodeName": node,
-            "containers": [{"name": "pytorch", "image": "registry.example/train:1"}],
-        },
-    });
-    let out = p.kubectl_as(&p.admin, &["create", "-f", "-"], Some(&pod.to_string()));
-    assert!(out.status.success(), "create pod: {}", stderr(&out));
-}
-
-/// Create the PyTorchJob hybridctl would (rendered from a spec), as admin.
-fn create_job(p: &Plane, dir: &Path, name: &str, job_id: &str, nodes: u32) -> Value {
-    // What an earlier, failed run may have left (the tests hold the plane's lock).
+/// What an earlier, failed run may have left (the tests hold the plane's lock): call first,
+/// before the test's kwok `Logs` objects are made.
+fn reset(p: &Plane, job_id: &str) {
     let sel = format!("hybridctl.io/slurm-job-id={job_id}");
     let _ = p.kubectl_admin(&[
         "delete",
@@ -82,14 +60,29 @@ fn create_job(p: &Plane, dir: &Path, name: &str, job_id: &str, nodes: u32) -> Va
         "-l",
         &sel,
         "--wait=true",
+        "--timeout=60s",
     ]);
     let _ = p.kubectl_admin(&["delete", "logs.kwok.x-k8s.io", "-n", &p.ns, "--all"]);
-    let spec = spec_file(dir, name, nodes);
+}
+
+/// The PyTorchJob hybridctl renders from a spec, pinned to `node1..nodeN`, with pods that
+/// keep running; created by the restricted identity after the real prolog admitted the nodes.
+/// The training operator then makes its pods.
+fn create_job(
+    p: &Plane,
+    dir: &Path,
+    name: &str,
+    job_id: &str,
+    nodes: u32,
+    admit: &str,
+) -> (Value, crate::kube::Admitted) {
+    let spec = spec_file_env(dir, name, nodes, &[("HYBRIDCTL_TEST_OUTCOME", "running")]);
     let nodelist = if nodes == 1 {
         "node1".to_string()
     } else {
         format!("node[1-{nodes}]")
     };
+    let admitted = p.admit(job_id, admit);
     let out = hybridctl()
         .args([
             "render",
@@ -105,24 +98,42 @@ fn create_job(p: &Plane, dir: &Path, name: &str, job_id: &str, nodes: u32) -> Va
         .expect("render");
     assert!(out.status.success(), "{}", stderr(&out));
     let created = p.kubectl_as(
-        &p.admin,
+        &p.user,
         &["create", "-f", "-"],
         Some(&String::from_utf8_lossy(&out.stdout)),
     );
     assert!(created.status.success(), "{}", stderr(&created));
-    p.json(&[
+    let job = p.json(&[
         "get",
         "pytorchjob",
         &format!("{name}-{job_id}"),
         "-n",
         &p.ns,
-    ])
+    ]);
+    (job, admitted)
 }
 
-fn cleanup(p: &Plane, job: &str, job_id: &str, pods: &[String]) {
-    let sel = format!("hybridctl.io/slurm-job-id={job_id}");
-    let _ = p.kubectl_admin(&["delete", "pytorchjob", job, "-n", &p.ns, "--wait=false"]);
-    let _ = p.kubectl_admin(&["delete", "pods", "-n", &p.ns, "-l", &sel, "--wait=false"]);
+/// `replica-index` as `hybridctl logs` prefixes it (`master-0`, `worker-1`).
+fn prefix(pod: &Value) -> String {
+    let l = &pod["metadata"]["labels"];
+    format!(
+        "{}-{}",
+        l["training.kubeflow.org/replica-type"]
+            .as_str()
+            .unwrap_or("?"),
+        l["training.kubeflow.org/replica-index"]
+            .as_str()
+            .unwrap_or("?")
+    )
+}
+
+fn cleanup(p: &Plane, job: &str, admitted: crate::kube::Admitted, pods: &[String]) {
+    // The epilog deletes the PyTorchJob and its pods; the garbage collector its Services.
+    admitted.release();
+    assert!(
+        p.wait_for(Duration::from_secs(30), || p.operator_objects(job) == 0),
+        "pods or Services of {job} left"
+    );
     for pod in pods {
         let _ = p.kubectl_admin(&["delete", "logs.kwok.x-k8s.io", pod, "-n", &p.ns]);
     }
@@ -222,48 +233,77 @@ fn logs_follow_every_pod_picks_up_new_pods_and_resumes_after_an_api_server_resta
     let Some(p) = plane() else { return };
     let dir = tempfile::tempdir().expect("tempdir");
     let id = "906001";
-    let job = create_job(&p, dir.path(), "logs-follow", id, 2);
-    let name = job["metadata"]["name"].as_str().expect("name").to_string();
+    let name = format!("logs-follow-{id}");
+    reset(&p, id);
     let pods = files(dir.path(), &name, &["master-0", "worker-0", "worker-1"]);
     for (pod, file) in &pods {
         give_log(&p, pod, file);
     }
-    // Three lines each; two of the master's share a timestamp (the resume must count them).
-    append(
-        &pods[0].1,
-        &[cri(0, 0, "m1"), cri(1, 500, "m2"), cri(1, 500, "m3")],
-    );
-    append(&pods[1].1, &[cri(0, 100, "w1"), cri(2, 0, "w2")]);
-    create_pod(&p, &name, id, "master", 0, "node1");
-    create_pod(&p, &name, id, "worker", 0, "node2");
+    // Three nodes pinned, two admitted: the scheduler places two pods and keeps the third
+    // Pending (node3 still has the hooks' taint) until node3 is admitted too.
+    let (_, admitted) = create_job(&p, dir.path(), "logs-follow", id, 3, "node[1-2]");
     wait_running(&p, id, 2);
-    wait_kwok_serves(&p, &pods[0].0, "m1");
-    wait_kwok_serves(&p, &pods[1].0, "w1");
+    let live = p.pods_of(&name);
+    let file_of = |pod: &Value| {
+        let n = pod["metadata"]["name"].as_str().unwrap_or_default();
+        pods.iter()
+            .find(|(p, _)| p == n)
+            .map(|(_, f)| f.clone())
+            .expect("a log file per pod")
+    };
+    let running: Vec<&Value> = live
+        .iter()
+        .filter(|p| p["status"]["phase"] == "Running")
+        .collect();
+    let late = live
+        .iter()
+        .find(|p| p["status"]["phase"] == "Pending")
+        .expect("one pod waits for node3");
+    let (a, b, l) = (prefix(running[0]), prefix(running[1]), prefix(late));
+    // Three lines and two; two of a's share a timestamp (the resume must count them).
+    append(
+        &file_of(running[0]),
+        &[cri(0, 0, "a1"), cri(1, 500, "a2"), cri(1, 500, "a3")],
+    );
+    append(&file_of(running[1]), &[cri(0, 100, "b1"), cri(2, 0, "b2")]);
+    wait_kwok_serves(
+        &p,
+        running[0]["metadata"]["name"].as_str().unwrap_or_default(),
+        "a1",
+    );
+    wait_kwok_serves(
+        &p,
+        running[1]["metadata"]["name"].as_str().unwrap_or_default(),
+        "b1",
+    );
 
     let f = Follower::start(&p, dir.path(), &["-f", id]);
+    let want = |pre: &str, lines: &[&str]| -> Vec<String> {
+        lines.iter().map(|t| format!("[{pre}] {t}")).collect()
+    };
+    let first: Vec<String> = [want(&a, &["a1", "a2", "a3"]), want(&b, &["b1", "b2"])].concat();
     assert!(
         f.wait_lines(
-            &[
-                "[master-0] m1",
-                "[master-0] m2",
-                "[master-0] m3",
-                "[worker-0] w1",
-                "[worker-0] w2"
-            ],
+            &first.iter().map(String::as_str).collect::<Vec<_>>(),
             Duration::from_secs(20)
         ),
         "every pod's lines with their prefix: {:?}",
         f.lines()
     );
-    // The pods print more; a pod that starts later (a restart, a scale-up) is picked up.
-    append(&pods[0].1, &[cri(3, 0, "m4")]);
-    append(&pods[2].1, &[cri(3, 0, "x1")]);
-    create_pod(&p, &name, id, "worker", 1, "node2");
+    // The pods print more; the pod the scheduler places late is picked up when it starts.
+    append(&file_of(running[0]), &[cri(3, 0, "a4")]);
+    append(&file_of(late), &[cri(3, 0, "x1")]);
+    let node3 = p.admit(id, "node3");
+    let later = [want(&a, &["a4"]), want(&l, &["x1"])].concat();
     assert!(
-        f.wait_lines(&["[master-0] m4", "[worker-1] x1"], Duration::from_secs(20)),
-        "new lines and the new pod: {:?}",
+        f.wait_lines(
+            &later.iter().map(String::as_str).collect::<Vec<_>>(),
+            Duration::from_secs(40)
+        ),
+        "new lines and the late pod: {:?}",
         f.lines()
     );
+    wait_running(&p, id, 3);
 
     // The API server restarts under the open streams; lines written meanwhile arrive once.
     let script = crate::util::root().join("testenv/kube/kube.sh");
@@ -272,11 +312,12 @@ fn logs_follow_every_pod_picks_up_new_pods_and_resumes_after_an_api_server_resta
         .output()
         .expect("kube.sh");
     assert!(restart.status.success(), "{}", stderr(&restart));
-    append(&pods[0].1, &[cri(3, 0, "m5"), cri(4, 0, "m6")]);
-    append(&pods[1].1, &[cri(5, 0, "w3")]);
+    append(&file_of(running[0]), &[cri(3, 0, "a5"), cri(4, 0, "a6")]);
+    append(&file_of(running[1]), &[cri(5, 0, "b3")]);
+    let after = [want(&a, &["a5", "a6"]), want(&b, &["b3"])].concat();
     assert!(
         f.wait_lines(
-            &["[master-0] m5", "[master-0] m6", "[worker-0] w3"],
+            &after.iter().map(String::as_str).collect::<Vec<_>>(),
             Duration::from_secs(40)
         ),
         "lines after the restart: {:?}",
@@ -290,32 +331,23 @@ fn logs_follow_every_pod_picks_up_new_pods_and_resumes_after_an_api_server_resta
     assert_eq!(seen.len(), total, "no line twice: {:?}", f.lines());
     assert_eq!(total, 10, "no line lost or added: {:?}", f.lines());
 
-    // A pod that goes away: its stream is closed (kwok's would stay open).
-    let _ = p.kubectl_admin(&[
-        "delete",
-        "pod",
-        &pods[2].0,
-        "-n",
-        &p.ns,
-        "--grace-period=0",
-        "--force",
-    ]);
-    std::thread::sleep(Duration::from_millis(1500));
-    // The job ends: `logs -f` ends too, with a footer.
-    p.set_condition(&name, "Succeeded", "PyTorchJobSucceeded");
-    let (code, _, err) = finish(f.child, Duration::from_secs(20));
+    // The job ends (the operator reports success when the master's pod has): `logs -f` ends
+    // too, with a footer.
+    p.finish(&name, "succeed");
+    let (code, _, err) = finish(f.child, Duration::from_secs(30));
     assert_eq!(code, Some(0), "{err}");
     assert!(
         err.contains(&format!("job {id}: the PyTorchJob succeeded")),
         "{err}"
     );
+    let a_pod = running[0]["metadata"]["name"].as_str().unwrap_or_default();
     assert!(
-        err.contains(&format!("master-0: resumed the log of pod {name}-master-0")),
+        err.contains(&format!("{a}: resumed the log of pod {a_pod}")),
         "the streams were really cut and resumed: {err}"
     );
-    assert!(err.contains("worker-1: the pod was deleted"), "{err}");
     let names: Vec<String> = pods.iter().map(|(n, _)| n.clone()).collect();
-    cleanup(&p, &name, id, &names);
+    drop(node3);
+    cleanup(&p, &name, admitted, &names);
 }
 
 #[test]
@@ -323,8 +355,8 @@ fn logs_without_follow_filters_and_prints_json() {
     let Some(p) = plane() else { return };
     let dir = tempfile::tempdir().expect("tempdir");
     let id = "906002";
-    let job = create_job(&p, dir.path(), "logs-dump", id, 2);
-    let name = job["metadata"]["name"].as_str().expect("name").to_string();
+    let name = format!("logs-dump-{id}");
+    reset(&p, id);
     let pods = files(dir.path(), &name, &["master-0", "worker-0"]);
     for (pod, file) in &pods {
         give_log(&p, pod, file);
@@ -334,8 +366,7 @@ fn logs_without_follow_filters_and_prints_json() {
         &[cri(0, 0, "m1"), cri(1, 0, "m2"), cri(2, 0, "m3")],
     );
     append(&pods[1].1, &[cri(0, 0, "w1"), cri(1, 0, "w2")]);
-    create_pod(&p, &name, id, "master", 0, "node1");
-    create_pod(&p, &name, id, "worker", 0, "node2");
+    let (_, admitted) = create_job(&p, dir.path(), "logs-dump", id, 2, "node[1-2]");
     wait_running(&p, id, 2);
     wait_kwok_serves(&p, &pods[0].0, "m1");
     wait_kwok_serves(&p, &pods[1].0, "w1");
@@ -387,14 +418,14 @@ fn logs_without_follow_filters_and_prints_json() {
         "{:?}",
         f.lines()
     );
-    p.set_condition(&name, "Succeeded", "PyTorchJobSucceeded");
-    let (code, _, err) = finish(f.child, Duration::from_secs(20));
+    p.finish(&name, "succeed");
+    let (code, _, err) = finish(f.child, Duration::from_secs(30));
     assert_eq!(code, Some(0), "{err}");
     assert!(
         err.contains("following 1 pods at most at once") && err.contains("raise --max-streams"),
         "{err}"
     );
-    cleanup(&p, &name, id, &[pods[0].0.clone(), pods[1].0.clone()]);
+    cleanup(&p, &name, admitted, &[pods[0].0.clone(), pods[1].0.clone()]);
 }
 
 #[test]
@@ -456,8 +487,8 @@ fn a_socket_fallback_is_reported_by_logs_nccl_and_by_launch_at_once() {
     let Some(p) = plane() else { return };
     let dir = tempfile::tempdir().expect("tempdir");
     let id = "906003";
-    let job = create_job(&p, dir.path(), "logs-nccl", id, 2);
-    let name = job["metadata"]["name"].as_str().expect("name").to_string();
+    let name = format!("logs-nccl-{id}");
+    reset(&p, id);
     let pods = files(dir.path(), &name, &["master-0", "worker-0"]);
     for ((pod, file), host) in pods.iter().zip(["node01", "node02"]) {
         give_log(&p, pod, file);
@@ -465,8 +496,7 @@ fn a_socket_fallback_is_reported_by_logs_nccl_and_by_launch_at_once() {
         assert!(!lines.is_empty());
         append(file, &lines);
     }
-    create_pod(&p, &name, id, "master", 0, "node1");
-    create_pod(&p, &name, id, "worker", 0, "node2");
+    let (_, admitted) = create_job(&p, dir.path(), "logs-nccl", id, 2, "node[1-2]");
     let first = |host: &str| {
         let l = nccl_fixture_by_host("socket-no-device.log", host).remove(0);
         l.split_once(" stdout F ")
@@ -501,8 +531,8 @@ fn a_socket_fallback_is_reported_by_logs_nccl_and_by_launch_at_once() {
     let spec = spec_file(dir.path(), "logs-nccl", 2);
     let child = crate::kube::start_launch(&p, &spec, id, "node[1-2]");
     std::thread::sleep(Duration::from_secs(3));
-    p.set_condition(&name, "Succeeded", "PyTorchJobSucceeded");
-    let (code, out, err) = finish(child, Duration::from_secs(30));
+    p.finish(&name, "succeed");
+    let (code, out, err) = finish(child, Duration::from_secs(60));
     assert_eq!(code, Some(0), "{out}\n{err}");
     let warn = out
         .find("hybridctl: NCCL error[socket-fallback]")
@@ -512,5 +542,5 @@ fn a_socket_fallback_is_reported_by_logs_nccl_and_by_launch_at_once() {
         .unwrap_or_else(|| panic!("no summary: {out}"));
     assert!(warn < summary, "{out}");
     let names: Vec<String> = pods.iter().map(|(n, _)| n.clone()).collect();
-    cleanup(&p, &name, id, &names);
+    cleanup(&p, &name, admitted, &names);
 }

@@ -25,6 +25,8 @@ const GRANTED: &[(&str, &str, bool)] = &[
     ("watch", "pods", true),
     ("delete", "pods", true),
     ("get", "pods/log", true),
+    ("get", "persistentvolumeclaims", true),
+    ("get", "storageclasses.storage.k8s.io", false),
 ];
 
 /// A sample of what it must not have: (verb, resource, namespace or none).

@@ -108,11 +108,30 @@ impl Cluster {
 
     /// A spec file for this cluster.
     pub fn spec(&self, name: &str, nodes: u32, gpus: u32, extra: &str) -> PathBuf {
+        self.spec_env(name, nodes, gpus, extra, &[])
+    }
+
+    /// A spec whose container gets `env` (the test control plane's kwok reads
+    /// `HYBRIDCTL_TEST_OUTCOME` and `HYBRIDCTL_TEST_RUN_DURATION` from the pods).
+    pub fn spec_env(
+        &self,
+        name: &str,
+        nodes: u32,
+        gpus: u32,
+        extra: &str,
+        env: &[(&str, &str)],
+    ) -> PathBuf {
         let path = self.work.path().join(format!("{name}.yaml"));
+        let env: String = if env.is_empty() {
+            String::new()
+        } else {
+            let vars: Vec<String> = env.iter().map(|(k, v)| format!("{k}: \"{v}\"")).collect();
+            format!("  env: {{{}}}\n", vars.join(", "))
+        };
         std::fs::write(
             &path,
             format!(
-                "apiVersion: hybridctl.io/v1alpha1\nkind: TrainingJob\nname: {name}\nslurm:\n  nodes: {nodes}\n  gpusPerNode: {gpus}\n{extra}container:\n  image: registry.example/train:1\n  command: [python, train.py]\n"
+                "apiVersion: hybridctl.io/v1alpha1\nkind: TrainingJob\nname: {name}\nslurm:\n  nodes: {nodes}\n  gpusPerNode: {gpus}\n{extra}container:\n  image: registry.example/train:1\n  command: [python, train.py]\n{env}"
             ),
         )
         .expect("spec");

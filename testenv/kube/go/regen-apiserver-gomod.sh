@@ -22,7 +22,7 @@ mkdir -p "$OUT"
 {
   printf 'module hybridctl.test/testenv-kube/apiserver\n\n'
   grep -E '^(go|godebug) ' "$MOD"
-  printf '\ntool (\n\tk8s.io/kubernetes/cmd/kube-apiserver\n\tk8s.io/kubernetes/cmd/kubectl\n)\n'
+  printf '\ntool (\n\tk8s.io/kubernetes/cmd/kube-apiserver\n\tk8s.io/kubernetes/cmd/kube-controller-manager\n\tk8s.io/kubernetes/cmd/kube-scheduler\n\tk8s.io/kubernetes/cmd/kubectl\n)\n'
   printf '\nrequire k8s.io/kubernetes %s\n\nreplace (\n' "$V"
   sed -nE "s#^[[:space:]]*(k8s\.io/[A-Za-z0-9._-]+) => \./staging/src/k8s\.io/.*#\t\1 => \1 $S#p" "$MOD"
   echo ")"
