@@ -19,6 +19,7 @@
 #   testenv/kube/kube.sh down      stop kwok, kube-apiserver and etcd by PID; the directory stays
 #   testenv/kube/kube.sh status    exit 0 iff healthy; prints PIDs, memory and the nodes
 #   testenv/kube/kube.sh restart-apiserver   stop and start kube-apiserver alone (same etcd)
+#   testenv/kube/kube.sh revive              start the scheduler / controller-manager again if they exited
 #   testenv/kube/kube.sh stop-operator|start-operator|restart-operator   the training-operator alone
 #   testenv/kube/kube.sh env       prints export lines: eval "$(testenv/kube/kube.sh env)"
 #   testenv/kube/kube.sh selftest  end-to-end checks, ends with "N passed, N failed"
@@ -720,7 +721,23 @@ hk_restart_apiserver() {
   hk_start_apiserver
   HK_DEADLINE=$((SECONDS + HK_TIMEOUT))
   hk_wait "kube-apiserver ($HK_SERVER/readyz)" kube-apiserver hk_readyz
+  # kube-scheduler exits on purpose when its cache and the server disagree ("Scheduler cache
+  # is corrupted"), which a binding lost in the restart can cause: give it a fresh cache now,
+  # as a real cluster's supervisor would restart it.
+  if pid=$(hk_pid kube-scheduler); then
+    hk_kill_wait TERM 15 "$pid"
+  fi
+  hk_revive
   hk_log "kube-apiserver restarted in $(hk_since "$t0")s"
+}
+
+# Start again the scheduler and the controller-manager of this control plane when they have
+# exited (the scheduler does after a cache inconsistency).
+hk_revive() {
+  HK_DEADLINE=$((SECONDS + HK_TIMEOUT))
+  hk_pid kube-controller-manager >/dev/null || { hk_log "starting kube-controller-manager again"; hk_start_controller_manager; }
+  hk_pid kube-scheduler >/dev/null || { hk_log "starting kube-scheduler again"; hk_start_scheduler; }
+  # the training-operator is left alone: tests stop and start it on purpose
 }
 
 # The training-operator alone: tests stop it (launch must notice that nothing acts on its
@@ -1062,7 +1079,7 @@ hk_usage() { sed -n '2,/^set -euo/p' "$HK_SELF" | sed '$d' | sed 's/^# \{0,1\}//
 
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
   cmd=${1:-}
-  case $cmd in down | stop | status | env | selftest | restart-apiserver | *-operator) hk_load_saved_settings ;; esac
+  case $cmd in down | stop | status | env | selftest | restart-apiserver | revive | *-operator) hk_load_saved_settings ;; esac
   case $cmd in up | start | down | stop | status | selftest) hk_validate ;; esac
   case $cmd in
   up | start) hk_lock && hk_up ;;
@@ -1071,6 +1088,7 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
   env) hk_env ;;
   selftest) hk_selftest ;;
   restart-apiserver) hk_lock && hk_restart_apiserver ;;
+  revive) hk_lock && hk_revive ;;
   stop-operator | start-operator | restart-operator) hk_lock && hk_operator_cmd "${cmd%-operator}" ;;
   build) "$HK_HERE/build.sh" ;;
   lint) hk_lint ;;

@@ -127,24 +127,35 @@ fn assert_untouched(c: &Cluster, id: &str) {
     );
 }
 
+/// `hybridctl ARGS` (whose JOB matches nothing) is refused naming `no-such-job`, exit 1, and
+/// asks Slurm nothing at all.
+fn refused_without_a_call(c: &Cluster, path: &str, log: &Path, args: &[&str]) {
+    let out = c
+        .hybridctl()
+        .env("PATH", path)
+        .args(args)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+    assert!(stderr(&out).contains("`no-such-job`"), "{}", stderr(&out));
+    assert!(
+        calls(log).is_empty(),
+        "a name that matches nothing asks Slurm nothing: {:?}",
+        calls(log)
+    );
+    assert!(
+        !stdout(&out).contains("someone-elses-job"),
+        "the queue was printed: {}",
+        stdout(&out)
+    );
+}
+
 #[test]
 fn cancel_of_unknown_name_touches_no_job() {
     let Some(c) = cluster() else { return };
     let other = held_job(&c);
     let (path, log) = recording_path(c.work.path());
-    let out = c
-        .hybridctl()
-        .env("PATH", &path)
-        .args(["cancel", "no-such-job"])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("`no-such-job`"), "{}", stderr(&out));
-    assert!(
-        calls(&log).is_empty(),
-        "a name that matches nothing asks Slurm nothing: {:?}",
-        calls(&log)
-    );
+    refused_without_a_call(&c, &path, &log, &["cancel", "no-such-job"]);
     // A known name next to an unknown one: nothing is cancelled either.
     let out = c
         .hybridctl()
@@ -222,21 +233,8 @@ fn status_of_unknown_name_prints_no_queue() {
     let other = held_job(&c);
     let (path, log) = recording_path(c.work.path());
     for format in ["text", "json"] {
-        let out = c
-            .hybridctl()
-            .env("PATH", &path)
-            .args(["status", "no-such-job", "-o", format])
-            .output()
-            .expect("runs");
-        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-        assert!(stderr(&out).contains("`no-such-job`"), "{}", stderr(&out));
-        assert!(
-            !stdout(&out).contains(&other) && !stdout(&out).contains("someone-elses-job"),
-            "the queue was printed: {}",
-            stdout(&out)
-        );
+        refused_without_a_call(&c, &path, &log, &["status", "no-such-job", "-o", format]);
     }
-    assert!(calls(&log).is_empty(), "{:?}", calls(&log));
     assert_untouched(&c, &other);
     cancel_held(&c, &other);
 }
@@ -246,15 +244,7 @@ fn logs_of_unknown_name_is_an_error() {
     let Some(c) = cluster() else { return };
     let other = held_job(&c);
     let (path, log) = recording_path(c.work.path());
-    let out = c
-        .hybridctl()
-        .env("PATH", &path)
-        .args(["logs", "no-such-job"])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("`no-such-job`"), "{}", stderr(&out));
-    assert!(calls(&log).is_empty(), "{:?}", calls(&log));
+    refused_without_a_call(&c, &path, &log, &["logs", "no-such-job"]);
     assert_untouched(&c, &other);
     cancel_held(&c, &other);
 }

@@ -58,6 +58,17 @@ pub fn plane() -> Option<Plane> {
         .status
         .success();
     assert!(ok, "the API server is not ready");
+    // A scheduler that exited in an earlier test (it does after an API-server restart that
+    // lost a binding) would fail every test after it: start it again, as a supervisor would.
+    let revive = Command::new(crate::util::root().join("testenv/kube/kube.sh"))
+        .arg("revive")
+        .output()
+        .expect("kube.sh revive");
+    assert!(
+        revive.status.success(),
+        "kube.sh revive: {}",
+        String::from_utf8_lossy(&revive.stderr)
+    );
     Some(p)
 }
 
