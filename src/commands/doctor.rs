@@ -46,6 +46,8 @@ pub enum Verdict {
     Pass,
     Warn,
     Fail,
+    /// The check could not tell (the identity may not read what it needs); not a failure.
+    Unknown,
 }
 
 impl Verdict {
@@ -54,6 +56,7 @@ impl Verdict {
             Self::Pass => "pass",
             Self::Warn => "warn",
             Self::Fail => "fail",
+            Self::Unknown => "unknown",
         }
     }
 }
@@ -474,6 +477,92 @@ async fn namespace_check(client: &Client, ns: &str, crd_served: bool, report: &m
     }
 }
 
+/// At most this many kubelets are asked for their configz (one request each).
+const KUBELETS_ASKED: usize = 64;
+
+/// The GPU nodes' CPU and Topology Manager policies (`configz` through the API server), or why
+/// doctor cannot tell: reading it needs `get nodes/proxy`, which the least-privilege identity
+/// does not have (and should not), so for it this row is `unknown` with the reason.
+async fn kubelet_checks(client: &Client, gpu_nodes: &[String], report: &mut Report) {
+    const CHECK: &str = "kubelet topology";
+    const HOW: &str = "a cluster admin checks it with `kubectl get --raw /api/v1/nodes/NODE/proxy/configz` (docs/spec.md, \"Kubelet settings\")";
+    if gpu_nodes.is_empty() {
+        return;
+    }
+    let mut question = crate::kube::access::Question::new("get", "", "nodes", None);
+    question.subresource = Some("proxy".into());
+    match crate::kube::access::ask(client, &question).await {
+        Ok(a) if a.allowed => {}
+        Ok(_) => {
+            return report.push_hint(
+                CHECK,
+                Verdict::Unknown,
+                "cannot tell: this identity may not `get nodes/proxy`, which reading a kubelet's configuration needs",
+                HOW,
+            );
+        }
+        Err(e) => {
+            return report.push_hint(
+                CHECK,
+                Verdict::Unknown,
+                format!("cannot tell: {}", crate::kube::hooks::one_line(&e)),
+                HOW,
+            );
+        }
+    }
+    let mut misaligned = Vec::new();
+    let mut unreadable = Vec::new();
+    for node in gpu_nodes.iter().take(KUBELETS_ASKED) {
+        let request = match http::Request::get(format!("/api/v1/nodes/{node}/proxy/configz"))
+            .body(Vec::new())
+        {
+            Ok(r) => r,
+            Err(e) => {
+                unreadable.push(format!("{node}: {e}"));
+                continue;
+            }
+        };
+        match tokio::time::timeout(CALL_TIMEOUT, client.request_text(request)).await {
+            Ok(Ok(text)) => match crate::kube::kubelet::parse_configz(&text) {
+                Ok(t) if t.aligns() => {}
+                Ok(t) => misaligned.push(format!("{node} ({})", t.describe())),
+                Err(e) => unreadable.push(format!("{node}: {e}")),
+            },
+            Ok(Err(e)) => unreadable.push(format!("{node}: {}", crate::kube::client::brief(&e))),
+            Err(_) => unreadable.push(format!("{node}: no answer in {} s", CALL_TIMEOUT.as_secs())),
+        }
+    }
+    if !misaligned.is_empty() {
+        report.push_hint(
+            CHECK,
+            Verdict::Warn,
+            format!(
+                "{} of {} GPU node(s) do not align GPU, NIC and CPU on one NUMA node: {}",
+                misaligned.len(),
+                gpu_nodes.len().min(KUBELETS_ASKED),
+                misaligned.join(", ")
+            ),
+            "set the kubelet's `cpuManagerPolicy: static` and `topologyManagerPolicy: single-numa-node` (or `restricted`) on the GPU nodes",
+        );
+    } else if !unreadable.is_empty() {
+        report.push_hint(
+            CHECK,
+            Verdict::Unknown,
+            format!("cannot tell: {}", unreadable.join("; ")),
+            HOW,
+        );
+    } else {
+        report.push(
+            CHECK,
+            Verdict::Pass,
+            format!(
+                "{} GPU node(s): static CPU Manager and a NUMA-aligning Topology Manager",
+                gpu_nodes.len().min(KUBELETS_ASKED)
+            ),
+        );
+    }
+}
+
 /// One node list for the GPU and every RDMA resource of the config.
 async fn node_checks(client: &Client, settings: &Settings, report: &mut Report) {
     let api: Api<Node> = Api::all(client.clone());
@@ -512,6 +601,12 @@ async fn node_checks(client: &Client, settings: &Settings, report: &mut Report) 
     } else {
         report.push("gpu nodes", Verdict::Pass, detail);
     }
+    let gpu_nodes: Vec<String> = nodes
+        .iter()
+        .filter(|n| advertised(std::slice::from_ref(n), GPU_RESOURCE).with > 0)
+        .filter_map(|n| n.metadata.name.clone())
+        .collect();
+    kubelet_checks(client, &gpu_nodes, report).await;
     for (resource, named_in) in rdma_resources(settings) {
         let r = advertised(&nodes, &resource);
         let check = format!("rdma {resource}");
@@ -665,6 +760,7 @@ fn print(report: &Report, format: TextOrJson, out: &Printer) -> Result<()> {
         use crate::output::styles;
         let style = match c.result {
             Verdict::Pass => styles::PASS,
+            Verdict::Unknown => styles::DIM,
             Verdict::Warn => styles::WARNING,
             Verdict::Fail => styles::ERROR,
         };

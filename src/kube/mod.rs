@@ -4,6 +4,7 @@ pub mod access;
 pub mod claims;
 pub mod client;
 pub mod hooks;
+pub mod kubelet;
 pub mod launch;
 pub mod logs;
 pub mod pytorchjob;
