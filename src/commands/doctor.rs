@@ -485,7 +485,7 @@ const KUBELETS_ASKED: usize = 64;
 /// does not have (and should not), so for it this row is `unknown` with the reason.
 async fn kubelet_checks(client: &Client, gpu_nodes: &[String], report: &mut Report) {
     const CHECK: &str = "kubelet topology";
-    const HOW: &str = "a cluster admin checks it with `kubectl get --raw /api/v1/nodes/NODE/proxy/configz` (docs/spec.md, \"Kubelet settings\")";
+    const HOW: &str = "a cluster admin checks it with `kubectl get --raw /api/v1/nodes/NODE/proxy/configz` (docs/spec.md, \"CPU and NUMA alignment\")";
     if gpu_nodes.is_empty() {
         return;
     }

@@ -1,7 +1,7 @@
 //! What a kubelet's CPU and Topology Managers are set to, from its `configz` (read through the
 //! API server: `GET /api/v1/nodes/NODE/proxy/configz`), for `doctor`. GPU, NIC and CPU of a
 //! Guaranteed pod are aligned on one NUMA node only with the static CPU Manager and a Topology
-//! Manager policy of `single-numa-node` or `restricted` (docs/spec.md, "Kubelet settings").
+//! Manager policy of `single-numa-node` or `restricted` (docs/spec.md, "CPU and NUMA alignment").
 //!
 //! The shape is the kubelet's own: `{"kubeletconfig": {"cpuManagerPolicy": "static",
 //! "topologyManagerPolicy": "single-numa-node", ...}}`; a field the kubelet leaves at its
