@@ -844,6 +844,20 @@ fn json_from_the_clusters_validates_and_an_empty_result_is_an_empty_list() {
         .output()
         .expect("runs");
     assert_document("cancel-report", &json_of(&out));
+    // submit -o json: the job id, its name and where its record is.
+    let spec = c.spec("json-submit", 1, 8, "");
+    let out = c
+        .hybridctl()
+        .arg("submit")
+        .arg(&spec)
+        .args(["-o", "json"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = json_of(&out);
+    assert_document("submission", &doc);
+    let submitted = doc["jobId"].as_str().expect("jobId").to_string();
+    cancel_held(&c, &submitted);
     if let Some(p) = plane() {
         let out = c
             .hybridctl()

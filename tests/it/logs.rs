@@ -410,6 +410,9 @@ fn logs_without_follow_filters_and_prints_json() {
         serde_json::json!({"apiVersion": "hybridctl.io/v1alpha1", "kind": "LogLine", "replica": "master-0", "pod": format!("{name}-master-0"), "time": "2026-11-29T05:00:02.000000000Z", "line": "m3"})
     );
     assert_eq!(v[1]["replica"], "worker-0");
+    for line in &v {
+        crate::contract::assert_document("log-line", line);
+    }
 
     // More pods than `--max-streams`: the message names the flag; the first pod is followed.
     let f = Follower::start(&p, dir.path(), &["-f", id, "--max-streams", "1"]);
@@ -525,6 +528,7 @@ fn a_socket_fallback_is_reported_by_logs_nccl_and_by_launch_at_once() {
     let v: Value = serde_json::from_str(&json).expect("json report");
     assert_eq!(v["verdicts"][0]["kind"], "socket_fallback", "{v}");
     assert_eq!(v["ranks"].as_array().map(Vec::len), Some(4), "{v}");
+    crate::contract::assert_document("nccl-report", &v);
 
     // `launch` (adopting the job, as after a restart of the batch step) warns as soon as the
     // fallback shows, and prints the summary when the job ends.
