@@ -199,6 +199,22 @@ pub fn resolve(records: Option<&Records>, jobs: &[String]) -> Result<Resolved, R
     Ok(out)
 }
 
+/// The error for JOB arguments that matched no job: names them, exit status 1.
+pub fn unknown_jobs(unknown: &[String]) -> anyhow::Error {
+    let list = unknown
+        .iter()
+        .map(|j| format!("`{j}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    crate::error::UserError::invalid(
+        format!(
+            "no job matches {list}: not a job id known to Slurm, nor the name of a job hybridctl submitted"
+        ),
+        "`hybridctl status` lists the jobs hybridctl submitted; `hybridctl status --all` the whole queue",
+    )
+    .into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use serde::Serialize;
 
-use super::status::{lookup, unknown_jobs};
+use super::status::lookup;
 use super::{Printer, load_settings, slurm_error};
 use crate::cli::{CancelArgs, TextOrJson};
 use crate::document::{self, Document, List};
@@ -63,14 +63,14 @@ pub fn run(args: CancelArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     // nothing, and Slurm is never asked with an empty (whole-queue) filter.
     let resolved = jobs::resolve(records.as_ref(), &args.jobs)?;
     if !resolved.unknown.is_empty() {
-        return Err(unknown_jobs(&resolved.unknown));
+        return Err(jobs::unknown_jobs(&resolved.unknown));
     }
     let Some(ids) = JobIds::new(resolved.ids.iter().cloned()) else {
-        return Err(unknown_jobs(&args.jobs));
+        return Err(jobs::unknown_jobs(&args.jobs));
     };
     let (views, unknown) = lookup(&slurm, &ids, &resolved.records)?;
     if !unknown.is_empty() {
-        return Err(unknown_jobs(&unknown));
+        return Err(jobs::unknown_jobs(&unknown));
     }
     let mut targets = Vec::new();
     for v in views {

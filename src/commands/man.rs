@@ -73,6 +73,16 @@ pub const ENVIRONMENT: &[(&str, &str, &[&str])] = &[
         &["launch"],
     ),
     (
+        "HYBRIDCTL_LAUNCH_OPERATOR_TIMEOUT",
+        "seconds to wait for a controller to act on the PyTorchJob (default 120)",
+        &["launch"],
+    ),
+    (
+        "HYBRIDCTL_LAUNCH_SCHEDULE_TIMEOUT",
+        "seconds to wait for the scheduler to place every pod (default 300)",
+        &["launch"],
+    ),
+    (
         "SLURM_JOB_ID, SLURM_JOB_NODELIST, SLURM_JOB_PARTITION, SLURM_JOB_STDOUT",
         "the job slurmctld runs the hook for",
         &["hook", "hook-prolog", "hook-epilog"],

@@ -9,7 +9,7 @@ use comfy_table::{Table, presets};
 use super::{Printer, load_settings, slurm_error};
 use crate::cli::{StatusArgs, TextOrJsonOrWide};
 use crate::document::{self, Document, List};
-use crate::error::{ExitStatus, UserError};
+use crate::error::ExitStatus;
 use crate::jobs::{self, JobId, JobIds};
 use crate::records::{JobRecord, Records};
 use crate::settings::Env;
@@ -68,22 +68,6 @@ impl Document for List<JobView> {
     const KIND: &'static str = "JobStatusList";
 }
 
-/// The error for JOB arguments that matched no job: names them, exit status 1.
-pub fn unknown_jobs(unknown: &[String]) -> anyhow::Error {
-    let list = unknown
-        .iter()
-        .map(|j| format!("`{j}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    UserError::invalid(
-        format!(
-            "no job matches {list}: not a job id known to Slurm, nor the name of a job hybridctl submitted"
-        ),
-        "`hybridctl status` lists the jobs hybridctl submitted; `hybridctl status --all` the whole queue",
-    )
-    .into()
-}
-
 pub fn run(args: StatusArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let settings = load_settings(env)?;
     let slurm = Slurm::from_settings(&settings);
@@ -108,7 +92,7 @@ pub fn run(args: StatusArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
         let resolved = jobs::resolve(records.as_ref(), &args.jobs)?;
         // Nothing matched: say so, and ask Slurm nothing (an empty filter would be the queue).
         let Some(ids) = JobIds::new(resolved.ids.iter().cloned()) else {
-            return Err(unknown_jobs(&resolved.unknown));
+            return Err(jobs::unknown_jobs(&resolved.unknown));
         };
         let (views, mut unknown) = lookup(&slurm, &ids, &resolved.records)?;
         unknown.extend(resolved.unknown);
@@ -117,7 +101,7 @@ pub fn run(args: StatusArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     add_kubernetes(&settings, &args.kube, records.as_ref(), &mut views, out);
     print(&views, args.output, out)?;
     if !unknown.is_empty() {
-        return Err(unknown_jobs(&unknown));
+        return Err(jobs::unknown_jobs(&unknown));
     }
     Ok(ExitStatus::Success)
 }

@@ -273,7 +273,12 @@ fn fabric_check_pairwise_of_unknown_nodes_touches_no_job() {
         text.contains("nosuch1") && text.contains("nosuch2"),
         "{text}"
     );
-    // Every srun named exactly the nodes asked for.
+    // srun ran (the test is not vacuous), and every srun named exactly the nodes asked for.
+    assert!(
+        programs_called(&log).iter().any(|p| p == "srun"),
+        "no srun: {:?}",
+        calls(&log)
+    );
     for argv in calls(&log).into_iter().filter(|a| a[0] == "srun") {
         let nodes: Vec<&String> = argv
             .iter()
@@ -294,15 +299,7 @@ fn fabric_check_pairwise_of_unknown_nodes_touches_no_job() {
 fn quota_of_unknown_fileset_is_an_error() {
     let dir = tempfile::tempdir().expect("tempdir");
     let args_log = dir.path().join("mmlsquota.args");
-    let out = hybridctl()
-        .env(
-            "PATH",
-            format!(
-                "{}:{}",
-                root().join("tests/fixtures/bin").display(),
-                std::env::var("PATH").unwrap_or_default()
-            ),
-        )
+    let out = crate::quota::quota()
         .env("HYBRIDCTL_FAKE_MMLSQUOTA", "filesets.txt")
         .env("HYBRIDCTL_FAKE_MMLSQUOTA_ARGS", &args_log)
         .args(["quota", "-j", "gpfs01:nosuch", "-j", "gpfs01:projA"])
@@ -756,15 +753,7 @@ fn every_json_document_without_a_cluster_validates_against_its_schema() {
     assert!(doc["sbatch"].as_str().is_some_and(|s| s.starts_with("#!")));
     assert!(doc.get("pytorchjob").is_none());
     // quota, with the GPFS stand-in.
-    let out = hybridctl()
-        .env(
-            "PATH",
-            format!(
-                "{}:{}",
-                root().join("tests/fixtures/bin").display(),
-                std::env::var("PATH").unwrap_or_default()
-            ),
-        )
+    let out = crate::quota::quota()
         .env("HYBRIDCTL_FAKE_MMLSQUOTA", "filesets.txt")
         .args(["quota", "-j", "gpfs01:projA", "-o", "json"])
         .output()

@@ -3,7 +3,8 @@
 
 use crate::util::{hybridctl, root, stderr, stdout};
 
-fn quota() -> assert_cmd::Command {
+/// `hybridctl` with the GPFS stand-in (`tests/fixtures/bin/mmlsquota`) first on PATH.
+pub fn quota() -> assert_cmd::Command {
     let mut cmd = hybridctl();
     let path = format!(
         "{}:{}",
