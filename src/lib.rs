@@ -13,6 +13,7 @@ pub mod fabric;
 pub mod hostlist;
 pub mod input;
 pub mod jobs;
+pub mod jobspec;
 pub mod kube;
 pub mod nccl;
 pub mod nodenames;
@@ -25,7 +26,6 @@ pub mod records;
 pub mod render;
 pub mod settings;
 pub mod slurm;
-pub mod spec;
 pub mod yaml;
 
 /// The `apiVersion` of every document hybridctl prints (and of the job spec).

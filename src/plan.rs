@@ -9,7 +9,7 @@
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::spec::{CleanPodPolicy, EnvVar, Fabric, GidIndex, Spec};
+use crate::jobspec::{CleanPodPolicy, EnvVar, Fabric, GidIndex, Spec};
 
 pub const LABEL_JOB_ID: &str = "hybridctl.io/slurm-job-id";
 pub const LABEL_JOB_NAME: &str = "hybridctl.io/job-name";
@@ -448,7 +448,7 @@ pub fn simulated_nodes(count: u32) -> Vec<String> {
 /// `slurm.memory` (normalised Slurm form, binary units: `1800G`, `64000M`) as a Kubernetes
 /// quantity (`1800Gi`); `None` for `0` (all the node's memory, which a pod cannot ask for).
 pub fn slurm_memory_quantity(m: &str) -> Option<String> {
-    let mib = crate::spec::units::parse_slurm_memory(m).ok()?;
+    let mib = crate::jobspec::units::parse_slurm_memory(m).ok()?;
     if mib == 0 {
         return None;
     }

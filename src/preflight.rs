@@ -5,9 +5,9 @@
 
 use serde::Serialize;
 
+use crate::jobspec::Spec;
 use crate::quota::{QuotaEntry, QuotaKind, human_kib};
 use crate::settings::GpfsConfig;
-use crate::spec::Spec;
 
 /// The fileset a job writes its checkpoints into, and how much it needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

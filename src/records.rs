@@ -112,7 +112,7 @@ impl Records {
     }
 
     /// The resolved spec a job was submitted with.
-    pub fn spec(&self, job_id: &str) -> Option<crate::spec::Spec> {
+    pub fn spec(&self, job_id: &str) -> Option<crate::jobspec::Spec> {
         if job_id.is_empty() || !job_id.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }

@@ -14,8 +14,8 @@ use std::sync::Arc;
 use thiserror::Error;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::spec::Spec;
-use crate::spec::decode::{Decoder, PartitionInfo, decode_spec};
+use crate::jobspec::Spec;
+use crate::jobspec::decode::{Decoder, PartitionInfo, decode_spec};
 use crate::yaml::{self, Key, Node, Pos, Value};
 
 pub const DEFAULT_SITE_CONFIG: &str = "/etc/hybridctl/config.yaml";
@@ -419,7 +419,7 @@ fn decode_config(
         ..ConfigFile::default()
     };
     d.root_name = what;
-    d.max_items = crate::spec::decode::MAX_CONFIG_ITEMS;
+    d.max_items = crate::jobspec::decode::MAX_CONFIG_ITEMS;
     if let Some(mut m) = d.map(&root, "") {
         cfg.defaults = m.field("defaults").cloned();
         if let Some(n) = &cfg.defaults
@@ -543,7 +543,7 @@ fn decode_node_names(d: &mut Decoder, node: &Node) -> crate::nodenames::NodeName
                             &v,
                             "node-names",
                             "Kubernetes node names are DNS-1123 subdomains: lowercase letters, digits, `-` and `.`",
-                            crate::spec::names::check_dns_subdomain,
+                            crate::jobspec::names::check_dns_subdomain,
                         ) {
                             map.insert(key.name.clone(), v);
                         }
@@ -586,7 +586,7 @@ fn decode_hooks(d: &mut Decoder, node: &Node) -> HooksConfig {
                 ns,
                 "name",
                 "namespaces are DNS-1123 labels: lowercase letters, digits and `-`",
-                |n| crate::spec::names::check_dns_label(n, 63),
+                |n| crate::jobspec::names::check_dns_label(n, 63),
             )
         })
         .map(|(_, ns)| ns)
@@ -646,10 +646,11 @@ fn decode_fabric(d: &mut Decoder, node: &Node, base: &Path) -> FabricConfig {
                 let Some(mut cm) = d.map(value, &path) else {
                     continue;
                 };
-                let num = |d: &mut Decoder, cm: &mut crate::spec::decode::MapReader<'_>, name| {
-                    let n = cm.field(name)?;
-                    d.uint(n, &cm.path(name), 0, u64::MAX >> 1)
-                };
+                let num =
+                    |d: &mut Decoder, cm: &mut crate::jobspec::decode::MapReader<'_>, name| {
+                        let n = cm.field(name)?;
+                        d.uint(n, &cm.path(name), 0, u64::MAX >> 1)
+                    };
                 let warn = num(d, &mut cm, "warn");
                 let fail = num(d, &mut cm, "fail");
                 cm.finish(d);
@@ -886,7 +887,7 @@ pub fn resolve_spec(
 /// entries that select no device of the partition, devices no GPU is near, and prefixes
 /// that select more than meant (NCCL matches `mlx5_1` as a prefix of `mlx5_10`).
 fn check_hcas_topology(
-    spec: &crate::spec::Spec,
+    spec: &crate::jobspec::Spec,
     p: &PartitionConfig,
     merged: &Node,
     diags: &mut crate::diag::Diagnostics,

@@ -7,7 +7,7 @@
 //! value came from after merging, which is why we do not deserialize specs with serde directly.
 //!
 //! Scalars keep their source text; typing follows the YAML 1.2 core schema only where the
-//! reader asks for a number or a boolean (see `spec::decode`), so `version: 1.10` in an `env`
+//! reader asks for a number or a boolean (see `jobspec::decode`), so `version: 1.10` in an `env`
 //! map stays `"1.10"`.
 
 use std::collections::{HashMap, HashSet};

@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = p::parse_sacct_lenient(t);
     let _ = p::parse_scontrol_jobs(t);
     let _ = p::parse_kill_wait(t);
-    let _ = hybridctl::spec::units::parse_time(t);
+    let _ = hybridctl::jobspec::units::parse_time(t);
     let _ = hybridctl::quota::parse_mmlsquota_y(t);
     let _ = qos::parse_mlnx_qos(t);
     let _ = qos::parse_dcb_pfc(t);

@@ -161,7 +161,7 @@ fn check(args: FabricCheckArgs, env: Env, out: &Printer) -> Result<(Report, Text
         checks.extend(audit::audit(&facts, &expect));
     }
     let watch = match &args.watch {
-        Some(w) => Some(crate::spec::units::parse_cli_duration(w).map_err(|e| {
+        Some(w) => Some(crate::jobspec::units::parse_cli_duration(w).map_err(|e| {
             UserError::invalid(e, "write a duration such as `10s`, `2m` or `500ms`")
         })?),
         None => None,

@@ -8,10 +8,10 @@ use anyhow::{Context, Result};
 use super::Printer;
 use crate::cli::{LaunchArgs, RenderFormat};
 use crate::error::{ExitStatus, UserError};
+use crate::jobspec::Spec;
 use crate::plan::{Allocation, Plan, PlanOptions};
 use crate::render::{Renderer, manifest_yaml};
 use crate::settings::Env;
-use crate::spec::Spec;
 
 /// The allocation as Slurm describes it to the batch step.
 pub fn allocation_from_env(env: &Env, spec: &Spec) -> Result<Allocation> {

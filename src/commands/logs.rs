@@ -108,7 +108,7 @@ pub fn run(args: LogsArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let since = args
         .since
         .as_deref()
-        .map(crate::spec::units::parse_cli_duration)
+        .map(crate::jobspec::units::parse_cli_duration)
         .transpose()
         .map_err(|e| UserError::invalid(e, "`--since` takes kubectl's durations"))?;
     let replica = match args.replica.as_deref() {

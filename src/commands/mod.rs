@@ -156,7 +156,7 @@ pub fn load_settings(env: Env) -> Result<Settings> {
 }
 
 /// Print the diagnostics of a loaded spec and return the spec, or fail with exit code 1.
-pub fn require_valid(loaded: LoadedSpec, out: &Printer) -> Result<crate::spec::Spec> {
+pub fn require_valid(loaded: LoadedSpec, out: &Printer) -> Result<crate::jobspec::Spec> {
     out.diagnostics(&loaded.diagnostics)?;
     match loaded.spec {
         Some(spec) => Ok(spec),

@@ -38,12 +38,13 @@ pub fn run(args: NcclCheckArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
         };
     }
     if let Some(t) = &args.init_timeout {
-        expect.init_threshold = Some(crate::spec::units::parse_cli_duration(t).map_err(|e| {
-            UserError::invalid(
-                e,
-                "`--init-timeout` is how long a rank may take to finish NCCL init",
-            )
-        })?);
+        expect.init_threshold =
+            Some(crate::jobspec::units::parse_cli_duration(t).map_err(|e| {
+                UserError::invalid(
+                    e,
+                    "`--init-timeout` is how long a rank may take to finish NCCL init",
+                )
+            })?);
     }
     let mut analyzer = Analyzer::new(expect);
     let several = args.files.len() > 1;

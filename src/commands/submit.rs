@@ -176,7 +176,7 @@ pub fn run(args: SubmitArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
 /// `mmlsquota` is missing or fails, say so in one line and go on.
 fn quota_preflight(
     settings: &crate::settings::Settings,
-    spec: &crate::spec::Spec,
+    spec: &crate::jobspec::Spec,
     strict_flag: bool,
     out: &Printer,
 ) -> Result<()> {

@@ -7,9 +7,9 @@ use super::audit::{Facts, NcclConfig, QosFacts, Setting, parse_nccl_conf};
 use super::counters::Snapshot;
 use super::sysfs::{self, Host, Root};
 use super::{Check, Level, ethtool, qos};
+use crate::jobspec::{GidIndex, Network};
 use crate::process::{ProcessError, Runner, display_command};
 use crate::settings::Env;
-use crate::spec::{GidIndex, Network};
 
 /// The RoCE netdevs of a host (the netdevs of its Ethernet-link-layer ports).
 pub fn roce_netdevs(host: &Host) -> Vec<String> {

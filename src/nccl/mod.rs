@@ -84,12 +84,12 @@ impl Fabric {
     }
 }
 
-impl From<crate::spec::Fabric> for Fabric {
-    fn from(f: crate::spec::Fabric) -> Self {
+impl From<crate::jobspec::Fabric> for Fabric {
+    fn from(f: crate::jobspec::Fabric) -> Self {
         match f {
-            crate::spec::Fabric::Roce => Self::Roce,
-            crate::spec::Fabric::Ib => Self::Ib,
-            crate::spec::Fabric::Socket => Self::Socket,
+            crate::jobspec::Fabric::Roce => Self::Roce,
+            crate::jobspec::Fabric::Ib => Self::Ib,
+            crate::jobspec::Fabric::Socket => Self::Socket,
         }
     }
 }
@@ -107,7 +107,7 @@ pub struct Expectation {
 
 impl Expectation {
     /// The expectation a job spec implies.
-    pub fn from_spec(spec: &crate::spec::Spec) -> Self {
+    pub fn from_spec(spec: &crate::jobspec::Spec) -> Self {
         Self {
             fabric: spec.network.fabric.into(),
             multi_node: spec.slurm.nodes > 1,

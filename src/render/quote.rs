@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use crate::spec::names;
+use crate::jobspec::names;
 
 /// POSIX single-quote a value (`it's` -> `'it'"'"'s'`); plain words stay unquoted.
 /// A NUL byte cannot be passed through a shell word at all, so it is an error.

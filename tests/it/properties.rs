@@ -165,7 +165,7 @@ proptest! {
         let _ = p::parse_scontrol_job(&text);
         let _ = p::parse_kill_wait(&text);
         let _ = p::parse_duration(&text);
-        let _ = hybridctl::spec::units::parse_time(&text);
+        let _ = hybridctl::jobspec::units::parse_time(&text);
     }
 
     /// GPFS and the fabric tools.

@@ -8,9 +8,9 @@
 use std::collections::BTreeMap;
 
 use crate::diag::{Diagnostics, did_you_mean};
-use crate::spec::names;
-use crate::spec::units;
-use crate::spec::*;
+use crate::jobspec::names;
+use crate::jobspec::units;
+use crate::jobspec::*;
 use crate::yaml::{Node, PlainType, Pos, Value, plain_type};
 
 /// Partition facts a site config declares; used to check a spec against its partition.
