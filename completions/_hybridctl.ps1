@@ -28,6 +28,8 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented starter job spec for one of the site''s partitions')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Describe a job spec field: type, default, where the value ends up, allowed values, example')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check job specs and report every problem with file:line:col, the rule and a hint')
             [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Validate, render and submit a job spec with `sbatch`; prints the job id')
@@ -48,6 +50,37 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the job spec, the config file or an output document')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version (`-o json`: version, target, TLS backend)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hybridctl;init' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The Slurm partition [default: the site config''s first partition]')
+            [CompletionResult]::new('--partition', '--partition', [CompletionResultType]::ParameterName, 'The Slurm partition [default: the site config''s first partition]')
+            [CompletionResult]::new('-N', '-N ', [CompletionResultType]::ParameterName, 'Number of nodes')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'Number of nodes')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The job name [default: the name of FILE when it is a valid job name, else `my-training`]')
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'The container image [default: NVIDIA''s PyTorch container]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the spec into FILE instead of printing it')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the spec into FILE instead of printing it')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace FILE if it exists')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or notes on stderr (warnings and errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or notes on stderr (warnings and errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hybridctl;explain' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or notes on stderr (warnings and errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or notes on stderr (warnings and errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'hybridctl;render' {
@@ -469,6 +502,8 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             break
         }
         'hybridctl;help' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented starter job spec for one of the site''s partitions')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Describe a job spec field: type, default, where the value ends up, allowed values, example')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check job specs and report every problem with file:line:col, the rule and a hint')
             [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Validate, render and submit a job spec with `sbatch`; prints the job id')
@@ -489,6 +524,12 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the job spec, the config file or an output document')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version (`-o json`: version, target, TLS backend)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hybridctl;help;init' {
+            break
+        }
+        'hybridctl;help;explain' {
             break
         }
         'hybridctl;help;render' {

@@ -25,6 +25,9 @@ _hybridctl() {
             hybridctl,doctor)
                 cmd="hybridctl__subcmd__doctor"
                 ;;
+            hybridctl,explain)
+                cmd="hybridctl__subcmd__explain"
+                ;;
             hybridctl,fabric-check)
                 cmd="hybridctl__subcmd__fabric__subcmd__check"
                 ;;
@@ -39,6 +42,9 @@ _hybridctl() {
                 ;;
             hybridctl,hostlist)
                 cmd="hybridctl__subcmd__hostlist"
+                ;;
+            hybridctl,init)
+                cmd="hybridctl__subcmd__init"
                 ;;
             hybridctl,launch)
                 cmd="hybridctl__subcmd__launch"
@@ -85,6 +91,9 @@ _hybridctl() {
             hybridctl__subcmd__help,doctor)
                 cmd="hybridctl__subcmd__help__subcmd__doctor"
                 ;;
+            hybridctl__subcmd__help,explain)
+                cmd="hybridctl__subcmd__help__subcmd__explain"
+                ;;
             hybridctl__subcmd__help,fabric-check)
                 cmd="hybridctl__subcmd__help__subcmd__fabric__subcmd__check"
                 ;;
@@ -99,6 +108,9 @@ _hybridctl() {
                 ;;
             hybridctl__subcmd__help,hostlist)
                 cmd="hybridctl__subcmd__help__subcmd__hostlist"
+                ;;
+            hybridctl__subcmd__help,init)
+                cmd="hybridctl__subcmd__help__subcmd__init"
                 ;;
             hybridctl__subcmd__help,launch)
                 cmd="hybridctl__subcmd__help__subcmd__launch"
@@ -191,7 +203,7 @@ _hybridctl() {
 
     case "${cmd}" in
         hybridctl)
-            opts="-q -h -V --color --quiet --help --version render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help"
+            opts="-q -h -V --color --quiet --help --version init explain render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -326,6 +338,32 @@ _hybridctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hybridctl__subcmd__explain)
+            opts="-o -q -h -V --output --color --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hybridctl__subcmd__fabric__subcmd__check)
             opts="-o -q -h -V --sysfs-root --spec --topology --show-gids --watch --nodes --pairwise --pairs --latency --device --rails --gid-index --expected-rate --timeout --no-local --health-check --output --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -435,7 +473,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__help)
-            opts="render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help"
+            opts="init explain render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -477,6 +515,20 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__help__subcmd__explain)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -605,6 +657,20 @@ _hybridctl() {
         hybridctl__subcmd__help__subcmd__hostlist__subcmd__expand)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1041,6 +1107,56 @@ _hybridctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__init)
+            opts="-p -N -o -q -h -V --partition --nodes --name --image --output --force --color --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --partition)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -N)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

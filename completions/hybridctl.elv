@@ -25,6 +25,8 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand init 'Write a commented starter job spec for one of the site''s partitions'
+            cand explain 'Describe a job spec field: type, default, where the value ends up, allowed values, example'
             cand render 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)'
             cand validate 'Check job specs and report every problem with file:line:col, the rule and a hint'
             cand submit 'Validate, render and submit a job spec with `sbatch`; prints the job id'
@@ -45,6 +47,35 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand schema 'Print the JSON Schema of the job spec, the config file or an output document'
             cand version 'Print the version (`-o json`: version, target, TLS backend)'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hybridctl;init'= {
+            cand -p 'The Slurm partition [default: the site config''s first partition]'
+            cand --partition 'The Slurm partition [default: the site config''s first partition]'
+            cand -N 'Number of nodes'
+            cand --nodes 'Number of nodes'
+            cand --name 'The job name [default: the name of FILE when it is a valid job name, else `my-training`]'
+            cand --image 'The container image [default: NVIDIA''s PyTorch container]'
+            cand -o 'Write the spec into FILE instead of printing it'
+            cand --output 'Write the spec into FILE instead of printing it'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand --force 'Replace FILE if it exists'
+            cand -q 'No progress spinners or notes on stderr (warnings and errors are still printed)'
+            cand --quiet 'No progress spinners or notes on stderr (warnings and errors are still printed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hybridctl;explain'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -q 'No progress spinners or notes on stderr (warnings and errors are still printed)'
+            cand --quiet 'No progress spinners or notes on stderr (warnings and errors are still printed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'hybridctl;render'= {
             cand --job-id 'Slurm job id to simulate'
@@ -434,6 +465,8 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand --version 'Print version'
         }
         &'hybridctl;help'= {
+            cand init 'Write a commented starter job spec for one of the site''s partitions'
+            cand explain 'Describe a job spec field: type, default, where the value ends up, allowed values, example'
             cand render 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)'
             cand validate 'Check job specs and report every problem with file:line:col, the rule and a hint'
             cand submit 'Validate, render and submit a job spec with `sbatch`; prints the job id'
@@ -454,6 +487,10 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand schema 'Print the JSON Schema of the job spec, the config file or an output document'
             cand version 'Print the version (`-o json`: version, target, TLS backend)'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hybridctl;help;init'= {
+        }
+        &'hybridctl;help;explain'= {
         }
         &'hybridctl;help;render'= {
         }

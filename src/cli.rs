@@ -4,6 +4,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
+
+use crate::complete;
 
 /// Run Kubeflow PyTorchJobs inside Slurm allocations, from one job spec
 ///
@@ -49,6 +52,20 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a commented starter job spec for one of the site's partitions
+    ///
+    /// The GPUs per node, fabric, RDMA resource, HCAs and GPFS claim come from the site
+    /// config (the partition's entry and the site defaults); the spec validates as written.
+    /// Without -o the spec is printed; an existing file is only replaced with --force.
+    Init(InitArgs),
+
+    /// Describe a job spec field: type, default, where the value ends up, allowed values, example
+    ///
+    /// Like `kubectl explain`: FIELD is a dotted path such as `slurm.gpusPerNode` or
+    /// `storage.gpfs`; without one, the top-level fields. The same table generates the field
+    /// reference of docs/spec.md and the descriptions in `hybridctl schema spec`.
+    Explain(ExplainArgs),
+
     /// Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)
     ///
     /// The PyTorchJob is the one `hybridctl launch` would create inside the allocation for
@@ -165,6 +182,44 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The Slurm partition [default: the site config's first partition]
+    #[arg(short = 'p', long, add = ArgValueCandidates::new(complete::partitions))]
+    pub partition: Option<String>,
+
+    /// Number of nodes
+    #[arg(short = 'N', long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=9999))]
+    pub nodes: u32,
+
+    /// The job name [default: the name of FILE when it is a valid job name, else `my-training`]
+    #[arg(long)]
+    pub name: Option<String>,
+
+    /// The container image [default: NVIDIA's PyTorch container]
+    #[arg(long)]
+    pub image: Option<String>,
+
+    /// Write the spec into FILE instead of printing it
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Replace FILE if it exists
+    #[arg(long, requires = "output")]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A field path such as `slurm.nodes` or `network` [default: the whole spec]
+    #[arg(value_name = "FIELD", add = ArgValueCandidates::new(complete::field_paths))]
+    pub field: Option<String>,
+
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
+    pub output: TextOrJson,
+}
+
+#[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// `spec`, `config`, or a document such as `job-status-list` (see --list)
     #[arg(value_name = "NAME", required_unless_present = "list")]
@@ -201,11 +256,11 @@ pub enum Artifact {
 #[derive(Debug, Args)]
 pub struct SpecOverrides {
     /// Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)
-    #[arg(long = "set", value_name = "KEY=VALUE")]
+    #[arg(long = "set", value_name = "KEY=VALUE", add = ArgValueCompleter::new(complete::set_assignment))]
     pub set: Vec<String>,
 
     /// Override `slurm.partition`
-    #[arg(short = 'p', long)]
+    #[arg(short = 'p', long, add = ArgValueCandidates::new(complete::partitions))]
     pub partition: Option<String>,
 
     /// Override `slurm.nodes`
@@ -217,7 +272,7 @@ pub struct SpecOverrides {
     pub namespace: Option<String>,
 
     /// Override `kubernetes.context`
-    #[arg(long)]
+    #[arg(long, add = ArgValueCandidates::new(complete::contexts))]
     pub context: Option<String>,
 }
 
@@ -318,7 +373,7 @@ pub struct SubmitArgs {
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// Job ids or names (from the job records)
-    #[arg(value_name = "JOB")]
+    #[arg(value_name = "JOB", add = ArgValueCandidates::new(complete::jobs))]
     pub jobs: Vec<String>,
 
     /// Every job in the queue, not only those hybridctl submitted
@@ -336,7 +391,7 @@ pub struct StatusArgs {
 #[derive(Debug, Args)]
 pub struct CancelArgs {
     /// Job ids or names (from the job records)
-    #[arg(value_name = "JOB", required = true)]
+    #[arg(value_name = "JOB", add = ArgValueCandidates::new(complete::jobs), required = true)]
     pub jobs: Vec<String>,
 
     /// Signal sent to the batch step before scancel
@@ -489,7 +544,7 @@ pub struct KubeArgs {
     pub kubeconfig: Option<std::path::PathBuf>,
 
     /// The kubeconfig context to use
-    #[arg(long)]
+    #[arg(long, add = ArgValueCandidates::new(complete::contexts))]
     pub context: Option<String>,
 
     /// The training namespace [default: the site config's `defaults.kubernetes.namespace`, else `default`]
@@ -610,7 +665,7 @@ pub struct NcclCheckArgs {
 #[derive(Debug, Args)]
 pub struct LogsArgs {
     /// Job id or name (from the job records)
-    #[arg(value_name = "JOB")]
+    #[arg(value_name = "JOB", add = ArgValueCandidates::new(complete::jobs))]
     pub job: String,
 
     /// Follow the logs until the job finishes
@@ -673,7 +728,7 @@ pub struct LaunchArgs {
     pub kubeconfig: Option<std::path::PathBuf>,
 
     /// The kubeconfig context [default: the spec's `kubernetes.context`, else the current one]
-    #[arg(long)]
+    #[arg(long, add = ArgValueCandidates::new(complete::contexts))]
     pub context: Option<String>,
 
     /// Output format of --dry-run

@@ -6,6 +6,7 @@
 pub mod bounded;
 pub mod cli;
 pub mod commands;
+pub mod complete;
 pub mod diag;
 pub mod document;
 pub mod error;
@@ -34,12 +35,26 @@ pub const API_VERSION: &str = "hybridctl.io/v1alpha1";
 use std::ffi::OsString;
 use std::io::Write;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use crate::error::ExitStatus;
 
 /// Parse arguments, run the command, print any error once, and return the exit code.
 pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> u8 {
+    let args: Vec<OsString> = args.into_iter().collect();
+    // `COMPLETE=bash hybridctl -- hybridctl status <TAB>`: the shell asking for candidates
+    // (src/complete.rs), or `COMPLETE=bash hybridctl` printing the shell's registration.
+    let cwd = std::env::current_dir().ok();
+    match clap_complete::CompleteEnv::with_factory(cli::Cli::command)
+        .try_complete(args.iter().cloned(), cwd.as_deref())
+    {
+        Ok(true) => return 0,
+        Ok(false) => {}
+        Err(e) => {
+            let _ = e.print();
+            return 2;
+        }
+    }
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {

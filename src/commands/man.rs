@@ -98,6 +98,11 @@ pub const ENVIRONMENT: &[(&str, &str, &[&str])] = &[
         &["fabric-check"],
     ),
     ("USER, LOGNAME", "whose quota to show", &["quota"]),
+    (
+        "COMPLETE",
+        "a shell name (bash, zsh, fish, elvish, powershell): print that shell's dynamic completion setup (`source <(COMPLETE=bash hybridctl)`), or answer the shell's request for candidates",
+        &["completions"],
+    ),
 ];
 
 /// The files hybridctl reads or writes.
@@ -123,6 +128,16 @@ const FILES: &[(&str, &str)] = &[
 /// Examples per page (`hybridctl` is the root page). Each is a command from README.md; the
 /// test `man_page_examples_run` runs those that need no cluster.
 pub const EXAMPLES: &[(&str, &str, &str)] = &[
+    (
+        "init",
+        "A starter spec for 2 nodes of a partition",
+        "hybridctl init -p h100 -N 2",
+    ),
+    (
+        "explain",
+        "What a field is, its default and where it ends up",
+        "hybridctl explain network.hcas",
+    ),
     (
         "render",
         "Render both artifacts for a simulated 8-node allocation",

@@ -3,10 +3,12 @@
 mod cancel;
 mod completions;
 mod doctor;
+mod explain;
 mod fabric_check;
 mod gc;
 mod hook;
 mod hostlist;
+mod init;
 mod launch;
 mod logs;
 mod man;
@@ -35,6 +37,8 @@ pub fn run(cli: Cli, env: Env) -> Result<ExitStatus> {
 /// Run a command with the printer `main` made (it prints the error report through it too).
 pub fn run_with(cli: Cli, env: Env, out: &Printer) -> Result<ExitStatus> {
     match cli.command {
+        Command::Init(args) => init::run(args, env, out),
+        Command::Explain(args) => explain::run(args, out),
         Command::Render(args) => render::run(args, env, out),
         Command::Validate(args) => validate::run(args, env, out),
         Command::Submit(args) => submit::run(args, env, out),
@@ -84,6 +88,7 @@ pub fn document_schemas() -> Vec<(&'static str, serde_json::Value)> {
         one::<crate::nccl::Report>(),
         one::<crate::fabric::report::Report>(),
         one::<crate::fabric::topology::TopologyReport>(),
+        one::<crate::jobspec::fields::Explanation>(),
     ]
 }
 

@@ -4,11 +4,13 @@
 //! position) after the configuration layers are merged. The typed [`Spec`] is also what the
 //! batch script carries frozen inside it (as JSON, via serde), so `launch` inside the
 //! allocation sees exactly what `render`/`submit` saw on the login node. Field documentation
-//! lives in `docs/spec.md`.
+//! lives in [`fields`] (one table: `hybridctl explain`, docs/spec.md and the schema).
 
 pub mod decode;
+pub mod fields;
 pub mod names;
 pub mod schema;
+pub mod starter;
 pub mod units;
 
 use serde::{Deserialize, Serialize};

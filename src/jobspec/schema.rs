@@ -130,12 +130,97 @@ pub fn spec_schema() -> Value {
         .and_then(|s| s.get_mut("properties"))
         .and_then(|p| p.get_mut("checkpointSize"))
     {
-        *size = json!({
-            "description": "Size of one checkpoint: bytes, or a number with a unit (K, M, G, T; binary)",
-            "type": ["string", "integer", "null"]
-        });
+        *size = json!({"type": ["string", "integer", "null"]});
     }
+    describe(&mut schema);
     schema
+}
+
+/// The object schema a property points at (through `$ref`, or the non-null branch of an
+/// `anyOf`), for walking into nested sections.
+fn target<'a>(prop: &'a Value, defs: &'a Value) -> Option<&'a Value> {
+    if let Some(r) = prop.get("$ref").and_then(Value::as_str) {
+        return r.strip_prefix("#/$defs/").and_then(|n| defs.get(n));
+    }
+    prop.get("anyOf")
+        .and_then(Value::as_array)?
+        .iter()
+        .find_map(|alt| target(alt, defs))
+}
+
+/// Every field path of the spec schema (`slurm.nodes`, `storage.gpfs.claimName`), in schema
+/// order; the entries of mappings such as `container.env` are not fields.
+pub fn property_paths(schema: &Value, out: &mut Vec<String>) {
+    fn walk(obj: &Value, defs: &Value, prefix: &str, out: &mut Vec<String>) {
+        let Some(props) = obj.get("properties").and_then(Value::as_object) else {
+            return;
+        };
+        for (name, prop) in props {
+            let path = if prefix.is_empty() {
+                name.clone()
+            } else {
+                format!("{prefix}.{name}")
+            };
+            out.push(path.clone());
+            if let Some(inner) = target(prop, defs) {
+                walk(inner, defs, &path, out);
+            }
+        }
+    }
+    let defs = schema.get("$defs").cloned().unwrap_or(Value::Null);
+    walk(schema, &defs, "", out);
+}
+
+/// Every property's `description` from the field table ([`super::fields`]): the summary, the
+/// default and where the value ends up, as editors show it on hover.
+fn describe(schema: &mut Value) {
+    let mut paths = Vec::new();
+    property_paths(schema, &mut paths);
+    for path in paths {
+        let Some(field) = super::fields::lookup(&path) else {
+            continue;
+        };
+        let text = format!(
+            "{}. Default: {}. Ends up in: {}. See `hybridctl explain {}`.",
+            field.summary,
+            super::fields::plain(field.default),
+            super::fields::plain(field.ends_up_in),
+            field.path
+        );
+        if let Some(obj) = property_mut(schema, &path).and_then(Value::as_object_mut) {
+            obj.insert("description".into(), Value::String(text));
+        }
+    }
+}
+
+/// The schema of the property at a dotted path (following `$ref`s into `$defs`).
+fn property_mut<'a>(schema: &'a mut Value, path: &str) -> Option<&'a mut Value> {
+    let defs = schema.get("$defs").cloned().unwrap_or(Value::Null);
+    let mut def: Option<String> = None;
+    let parts: Vec<&str> = path.split('.').collect();
+    for (i, part) in parts.iter().enumerate() {
+        let obj = match &def {
+            None => &*schema,
+            Some(d) => defs.get(d)?,
+        };
+        let prop = obj.get("properties")?.get(*part)?;
+        if i + 1 == parts.len() {
+            break;
+        }
+        let inner = target(prop, &defs)?;
+        def = defs
+            .as_object()?
+            .iter()
+            .find(|(_, v)| std::ptr::eq(*v, inner))
+            .map(|(k, _)| k.clone());
+        def.as_ref()?;
+    }
+    let last = parts.last()?;
+    let obj = match def {
+        None => schema,
+        Some(d) => schema.get_mut("$defs")?.get_mut(&d)?,
+    };
+    obj.get_mut("properties")?.get_mut(*last)
 }
 
 /// The shape of a site or user config file (`/etc/hybridctl/config.yaml`,
