@@ -451,6 +451,28 @@ mod tests {
         }
     }
 
+    /// The descriptions come from the field table, one per field an editor can hover.
+    #[test]
+    fn every_spec_property_is_described_from_the_field_table() {
+        let s = spec_schema();
+        let mut paths = Vec::new();
+        property_paths(&s, &mut paths);
+        assert!(paths.len() > 60, "{paths:?}");
+        for path in paths {
+            let mut node = &s;
+            for (i, part) in path.split('.').enumerate() {
+                if i > 0 {
+                    let defs = &s["$defs"];
+                    node = target(node, defs).expect("nested object");
+                }
+                node = &node["properties"][part];
+            }
+            let text = node["description"].as_str().unwrap_or_default();
+            let field = super::super::fields::lookup(&path).expect("in the table");
+            assert!(text.starts_with(field.summary), "{path}: {text}");
+        }
+    }
+
     #[test]
     fn the_spec_schema_requires_only_what_the_decoder_requires() {
         let s = spec_schema();

@@ -4,8 +4,10 @@
 mod util;
 
 mod agreement;
+mod authoring;
 mod bounds;
 mod cli;
+mod completion;
 mod contract;
 mod fabric;
 mod generated;
