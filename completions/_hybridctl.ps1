@@ -30,6 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented starter job spec for one of the site''s partitions')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Describe a job spec field: type, default, where the value ends up, allowed values, example')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the effective configuration: every value after all layers, and where it came from')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check job specs and report every problem with file:line:col, the rule and a hint')
             [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Validate, render and submit a job spec with `sbatch`; prints the job id')
@@ -81,6 +82,50 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hybridctl;config' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or notes on stderr (warnings and errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or notes on stderr (warnings and errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('view', 'view', [CompletionResultType]::ParameterValue, 'Print the effective settings after all layers; --show-origin adds the layer and the file:line:col of each value')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hybridctl;config;view' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format (JSON always carries the origins)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format (JSON always carries the origins)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Override `slurm.partition`')
+            [CompletionResult]::new('--partition', '--partition', [CompletionResultType]::ParameterName, 'Override `slurm.partition`')
+            [CompletionResult]::new('-N', '-N ', [CompletionResultType]::ParameterName, 'Override `slurm.nodes`')
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'Override `slurm.nodes`')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Override `kubernetes.namespace`')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Override `kubernetes.namespace`')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Override `kubernetes.context`')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
+            [CompletionResult]::new('--show-origin', '--show-origin', [CompletionResultType]::ParameterName, 'Show the layer and the file:line:col each value came from')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or notes on stderr (warnings and errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or notes on stderr (warnings and errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hybridctl;config;help' {
+            [CompletionResult]::new('view', 'view', [CompletionResultType]::ParameterValue, 'Print the effective settings after all layers; --show-origin adds the layer and the file:line:col of each value')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'hybridctl;config;help;view' {
+            break
+        }
+        'hybridctl;config;help;help' {
             break
         }
         'hybridctl;render' {
@@ -504,6 +549,7 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
         'hybridctl;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented starter job spec for one of the site''s partitions')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Describe a job spec field: type, default, where the value ends up, allowed values, example')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the effective configuration: every value after all layers, and where it came from')
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)')
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check job specs and report every problem with file:line:col, the rule and a hint')
             [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Validate, render and submit a job spec with `sbatch`; prints the job id')
@@ -530,6 +576,13 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             break
         }
         'hybridctl;help;explain' {
+            break
+        }
+        'hybridctl;help;config' {
+            [CompletionResult]::new('view', 'view', [CompletionResultType]::ParameterValue, 'Print the effective settings after all layers; --show-origin adds the layer and the file:line:col of each value')
+            break
+        }
+        'hybridctl;help;config;view' {
             break
         }
         'hybridctl;help;render' {

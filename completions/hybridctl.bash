@@ -22,6 +22,9 @@ _hybridctl() {
             hybridctl,completions)
                 cmd="hybridctl__subcmd__completions"
                 ;;
+            hybridctl,config)
+                cmd="hybridctl__subcmd__config"
+                ;;
             hybridctl,doctor)
                 cmd="hybridctl__subcmd__doctor"
                 ;;
@@ -82,11 +85,26 @@ _hybridctl() {
             hybridctl,version)
                 cmd="hybridctl__subcmd__version"
                 ;;
+            hybridctl__subcmd__config,help)
+                cmd="hybridctl__subcmd__config__subcmd__help"
+                ;;
+            hybridctl__subcmd__config,view)
+                cmd="hybridctl__subcmd__config__subcmd__view"
+                ;;
+            hybridctl__subcmd__config__subcmd__help,help)
+                cmd="hybridctl__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            hybridctl__subcmd__config__subcmd__help,view)
+                cmd="hybridctl__subcmd__config__subcmd__help__subcmd__view"
+                ;;
             hybridctl__subcmd__help,cancel)
                 cmd="hybridctl__subcmd__help__subcmd__cancel"
                 ;;
             hybridctl__subcmd__help,completions)
                 cmd="hybridctl__subcmd__help__subcmd__completions"
+                ;;
+            hybridctl__subcmd__help,config)
+                cmd="hybridctl__subcmd__help__subcmd__config"
                 ;;
             hybridctl__subcmd__help,doctor)
                 cmd="hybridctl__subcmd__help__subcmd__doctor"
@@ -148,6 +166,9 @@ _hybridctl() {
             hybridctl__subcmd__help,version)
                 cmd="hybridctl__subcmd__help__subcmd__version"
                 ;;
+            hybridctl__subcmd__help__subcmd__config,view)
+                cmd="hybridctl__subcmd__help__subcmd__config__subcmd__view"
+                ;;
             hybridctl__subcmd__help__subcmd__hook,epilog)
                 cmd="hybridctl__subcmd__help__subcmd__hook__subcmd__epilog"
                 ;;
@@ -203,7 +224,7 @@ _hybridctl() {
 
     case "${cmd}" in
         hybridctl)
-            opts="-q -h -V --color --quiet --help --version init explain render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help"
+            opts="-q -h -V --color --quiet --help --version init explain config render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -282,6 +303,124 @@ _hybridctl() {
             fi
             case "${prev}" in
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__config)
+            opts="-q -h -V --color --quiet --help --version view help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__config__subcmd__help)
+            opts="view help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__config__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__config__subcmd__help__subcmd__view)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__config__subcmd__view)
+            opts="-o -p -N -n -q -h -V --show-origin --output --set --partition --nodes --namespace --context --color --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --partition)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -N)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -473,7 +612,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__help)
-            opts="init explain render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help"
+            opts="init explain config render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -503,6 +642,34 @@ _hybridctl() {
         hybridctl__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__help__subcmd__config)
+            opts="view"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__help__subcmd__config__subcmd__view)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -27,6 +27,7 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand --version 'Print version'
             cand init 'Write a commented starter job spec for one of the site''s partitions'
             cand explain 'Describe a job spec field: type, default, where the value ends up, allowed values, example'
+            cand config 'Show the effective configuration: every value after all layers, and where it came from'
             cand render 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)'
             cand validate 'Check job specs and report every problem with file:line:col, the rule and a hint'
             cand submit 'Validate, render and submit a job spec with `sbatch`; prints the job id'
@@ -76,6 +77,45 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'hybridctl;config'= {
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand -q 'No progress spinners or notes on stderr (warnings and errors are still printed)'
+            cand --quiet 'No progress spinners or notes on stderr (warnings and errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand view 'Print the effective settings after all layers; --show-origin adds the layer and the file:line:col of each value'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hybridctl;config;view'= {
+            cand -o 'Output format (JSON always carries the origins)'
+            cand --output 'Output format (JSON always carries the origins)'
+            cand --set 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)'
+            cand -p 'Override `slurm.partition`'
+            cand --partition 'Override `slurm.partition`'
+            cand -N 'Override `slurm.nodes`'
+            cand --nodes 'Override `slurm.nodes`'
+            cand -n 'Override `kubernetes.namespace`'
+            cand --namespace 'Override `kubernetes.namespace`'
+            cand --context 'Override `kubernetes.context`'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand --show-origin 'Show the layer and the file:line:col each value came from'
+            cand -q 'No progress spinners or notes on stderr (warnings and errors are still printed)'
+            cand --quiet 'No progress spinners or notes on stderr (warnings and errors are still printed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hybridctl;config;help'= {
+            cand view 'Print the effective settings after all layers; --show-origin adds the layer and the file:line:col of each value'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'hybridctl;config;help;view'= {
+        }
+        &'hybridctl;config;help;help'= {
         }
         &'hybridctl;render'= {
             cand --job-id 'Slurm job id to simulate'
@@ -467,6 +507,7 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
         &'hybridctl;help'= {
             cand init 'Write a commented starter job spec for one of the site''s partitions'
             cand explain 'Describe a job spec field: type, default, where the value ends up, allowed values, example'
+            cand config 'Show the effective configuration: every value after all layers, and where it came from'
             cand render 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)'
             cand validate 'Check job specs and report every problem with file:line:col, the rule and a hint'
             cand submit 'Validate, render and submit a job spec with `sbatch`; prints the job id'
@@ -491,6 +532,11 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
         &'hybridctl;help;init'= {
         }
         &'hybridctl;help;explain'= {
+        }
+        &'hybridctl;help;config'= {
+            cand view 'Print the effective settings after all layers; --show-origin adds the layer and the file:line:col of each value'
+        }
+        &'hybridctl;help;config;view'= {
         }
         &'hybridctl;help;render'= {
         }

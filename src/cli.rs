@@ -66,6 +66,9 @@ pub enum Command {
     /// reference of docs/spec.md and the descriptions in `hybridctl schema spec`.
     Explain(ExplainArgs),
 
+    /// Show the effective configuration: every value after all layers, and where it came from
+    Config(ConfigArgs),
+
     /// Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)
     ///
     /// The PyTorchJob is the one `hybridctl launch` would create inside the allocation for
@@ -217,6 +220,44 @@ pub struct ExplainArgs {
     /// Output format
     #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
     pub output: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub action: ConfigAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print the effective settings after all layers; --show-origin adds the layer and the
+    /// file:line:col of each value
+    ///
+    /// Layers, lowest first: built-in defaults, site config `defaults:`, the site config's
+    /// entry for the job's partition, user config `defaults:`, the spec, command-line flags
+    /// (`--set`, -p, -N, -n, --context). With SPEC, every field of the resolved spec; without,
+    /// what the config files' `defaults:` (and the partition of -p) give every spec. Then
+    /// hybridctl's own settings from the config files (user over site over built-in), as
+    /// `git config --show-origin` lists them.
+    View(ConfigViewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigViewArgs {
+    /// A job spec to resolve; `-` reads standard input
+    #[arg(value_name = "SPEC")]
+    pub spec: Option<String>,
+
+    /// Show the layer and the file:line:col each value came from
+    #[arg(long)]
+    pub show_origin: bool,
+
+    /// Output format (JSON always carries the origins)
+    #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
+    pub output: TextOrJson,
+
+    #[command(flatten)]
+    pub overrides: SpecOverrides,
 }
 
 #[derive(Debug, Args)]

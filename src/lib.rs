@@ -19,6 +19,7 @@ pub mod k8s;
 pub mod kube;
 pub mod nccl;
 pub mod nodenames;
+pub mod origin;
 pub mod output;
 pub mod plan;
 pub mod preflight;

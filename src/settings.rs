@@ -91,6 +91,8 @@ pub struct PartitionConfig {
 #[derive(Debug, Clone, Default)]
 pub struct ConfigFile {
     pub path: Option<PathBuf>,
+    /// The file as parsed, with positions (for `config view --show-origin`).
+    pub tree: Option<Node>,
     pub defaults: Option<Node>,
     pub partitions: Vec<PartitionConfig>,
     pub templates: Option<PathBuf>,
@@ -429,6 +431,7 @@ fn decode_config(
     let mut d = Decoder::new();
     let mut cfg = ConfigFile {
         path: Some(path.to_path_buf()),
+        tree: Some(root.clone()),
         ..ConfigFile::default()
     };
     d.root_name = what;
@@ -791,6 +794,11 @@ pub struct LoadedSpec {
     pub spec: Option<Spec>,
     pub diagnostics: Vec<Diagnostic>,
     pub display_path: String,
+    /// Every layer merged, each value at its own file's position (`None` when the spec is
+    /// not YAML); what `config view --show-origin` reads origins from.
+    pub merged: Option<Node>,
+    /// The partition whose site config entry was a layer.
+    pub partition: Option<String>,
 }
 
 /// Read a spec file (`-` = stdin) and resolve it through every layer.
@@ -842,6 +850,8 @@ pub fn resolve_spec(
                 spec: None,
                 diagnostics: diags.sorted(),
                 display_path: display.to_string(),
+                merged: None,
+                partition: None,
             };
         }
     };
@@ -893,6 +903,8 @@ pub fn resolve_spec(
         spec: if has_errors { None } else { spec },
         diagnostics: diags.sorted(),
         display_path: display.to_string(),
+        merged: Some(merged),
+        partition: partition.map(|p| p.name.clone()),
     }
 }
 

@@ -139,6 +139,11 @@ pub const EXAMPLES: &[(&str, &str, &str)] = &[
         "hybridctl explain network.hcas",
     ),
     (
+        "config-view",
+        "Every value of a spec and the layer and file:line it came from",
+        "hybridctl config view examples/single-node.yaml --show-origin",
+    ),
+    (
         "render",
         "Render both artifacts for a simulated 8-node allocation",
         "hybridctl render examples/llama-8node-roce.yaml --job-id 4242 --nodelist 'gpu[001-008]'",

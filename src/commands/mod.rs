@@ -2,6 +2,7 @@
 
 mod cancel;
 mod completions;
+mod config;
 mod doctor;
 mod explain;
 mod fabric_check;
@@ -39,6 +40,7 @@ pub fn run_with(cli: Cli, env: Env, out: &Printer) -> Result<ExitStatus> {
     match cli.command {
         Command::Init(args) => init::run(args, env, out),
         Command::Explain(args) => explain::run(args, out),
+        Command::Config(args) => config::run(args, env, out),
         Command::Render(args) => render::run(args, env, out),
         Command::Validate(args) => validate::run(args, env, out),
         Command::Submit(args) => submit::run(args, env, out),
@@ -89,6 +91,7 @@ pub fn document_schemas() -> Vec<(&'static str, serde_json::Value)> {
         one::<crate::fabric::report::Report>(),
         one::<crate::fabric::topology::TopologyReport>(),
         one::<crate::jobspec::fields::Explanation>(),
+        one::<crate::origin::ConfigView>(),
     ]
 }
 

@@ -208,3 +208,136 @@ fn explain_and_docs_spec_md_say_the_same() {
         );
     }
 }
+
+/// Every layer shows up with its file:line:col: the site config (defaults and the
+/// partition's entry), the user config, the spec, `--set` and a shortcut flag, and built-in
+/// defaults without a position.
+#[test]
+fn config_view_shows_the_origin_of_every_value() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let user = dir.path().join("user.yaml");
+    std::fs::write(&user, "defaults:\n  slurm:\n    account: ml-team\n").expect("user");
+    let out = hybridctl()
+        .env("HYBRIDCTL_SITE_CONFIG", SITE)
+        .env("HYBRIDCTL_CONFIG", &user)
+        .args([
+            "config",
+            "view",
+            "examples/site/job-on-h100.yaml",
+            "--show-origin",
+            "-N",
+            "3",
+            "--set",
+            "training.backoffLimit=2",
+        ])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let user_origin = format!("{}:3:14", user.display());
+    for (layer, origin, kv) in [
+        (
+            "spec",
+            "examples/site/job-on-h100.yaml:6:7",
+            "name=mistral-sft",
+        ),
+        (
+            "spec",
+            "examples/site/job-on-h100.yaml:10:9",
+            "slurm.time=08:00:00",
+        ),
+        (
+            "site partition",
+            "examples/site/config.yaml:16:18",
+            "slurm.gpusPerNode=8",
+        ),
+        (
+            "site partition",
+            "examples/site/config.yaml:18:15",
+            "network.fabric=roce",
+        ),
+        (
+            "site",
+            "examples/site/config.yaml:6:16",
+            "kubernetes.namespace=training",
+        ),
+        ("user", user_origin.as_str(), "slurm.account=ml-team"),
+        ("flag", "<command line>:1:1", "slurm.nodes=3"),
+        ("flag", "<--set>:1:23", "training.backoffLimit=2"),
+        ("built-in", "-", "slurm.exclusive=false"),
+        (
+            "site",
+            "examples/site/config.yaml:10:11",
+            "launcher=/opt/hybridctl/bin/hybridctl",
+        ),
+        ("built-in", "-", "slurm.timeout=60"),
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.ends_with(&format!("  {kv}")))
+            .unwrap_or_else(|| panic!("no `{kv}`:\n{text}"));
+        let words: Vec<&str> = line
+            .split("  ")
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .collect();
+        assert_eq!(words, [layer, origin, kv], "{line}");
+    }
+
+    // Without --show-origin: `key=value` lines only; -o json: a document with the origins.
+    let plain = hybridctl()
+        .env("HYBRIDCTL_SITE_CONFIG", SITE)
+        .args(["config", "view", "examples/site/job-on-h100.yaml"])
+        .output()
+        .expect("runs");
+    assert!(
+        stdout(&plain).lines().any(|l| l == "slurm.gpusPerNode=8"),
+        "{}",
+        stdout(&plain)
+    );
+    let json = hybridctl()
+        .env("HYBRIDCTL_SITE_CONFIG", SITE)
+        .args([
+            "config",
+            "view",
+            "examples/site/job-on-h100.yaml",
+            "-o",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    crate::contract::assert_document("config-view", &doc);
+    assert_eq!(doc["partition"], "h100");
+    let gpus = doc["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["key"] == "slurm.gpusPerNode")
+        .expect("gpus");
+    assert_eq!(gpus["layer"], "site-partition");
+    assert_eq!(gpus["value"], 8);
+}
+
+#[test]
+fn config_view_without_a_spec_shows_the_layers_every_spec_starts_from() {
+    let out = hybridctl()
+        .env("HYBRIDCTL_SITE_CONFIG", SITE)
+        .args(["config", "view", "--show-origin", "-p", "a100-ib"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("examples/site/config.yaml:34:15  network.fabric=ib"),
+        "{text}"
+    );
+    assert!(
+        text.contains("<command line>:1:1               slurm.partition=a100-ib"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("h100"),
+        "only the partition asked for:\n{text}"
+    );
+}
