@@ -8,6 +8,8 @@ use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
 
 use crate::complete;
 
+use crate::output::ColorChoice;
+
 /// Run Kubeflow PyTorchJobs inside Slurm allocations, from one job spec
 ///
 /// hybridctl renders the sbatch script and the PyTorchJob manifest from one job spec, so the
@@ -41,13 +43,6 @@ pub struct GlobalArgs {
     /// No progress spinners or notes on stderr (warnings and errors are still printed)
     #[arg(short = 'q', long, global = true)]
     pub quiet: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
 }
 
 #[derive(Debug, Subcommand)]

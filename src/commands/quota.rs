@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::{Printer, load_settings, require_valid};
 use crate::cli::{QuotaArgs, TextOrJson};
 use crate::document::{self, Document, List};
+use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
 use crate::process::{ProcessError, Runner};
 use crate::quota::{
@@ -72,37 +73,39 @@ impl QuotaError {
             (_, Some(GpfsFailure::UnknownFileset(_) | GpfsFailure::UnknownFileSystem(_))) => {
                 ExitStatus::Failure
             }
-            (Self::Process(p), _) => ExitStatus::of_process(p),
+            (Self::Process(p), _) => p.status(),
             _ => ExitStatus::Error,
         }
     }
+}
 
-    pub fn hint(&self) -> &'static str {
+impl crate::error::Advice for QuotaError {
+    fn hint(&self) -> String {
         match self.gpfs_failure() {
             Some(GpfsFailure::DaemonDown) => {
-                return "`mmgetstate` shows the daemon's state; retry when it is active, or ask the admins";
+                return "`mmgetstate` shows the daemon's state; retry when it is active, or ask the admins".into();
             }
             Some(GpfsFailure::UnknownFileset(_)) => {
-                return "`mmlsfileset DEVICE` lists the filesets; check `-j DEVICE:FILESET` or the site's `gpfs.claims`";
+                return "`mmlsfileset DEVICE` lists the filesets; check `-j DEVICE:FILESET` or the site's `gpfs.claims`".into();
             }
             Some(GpfsFailure::UnknownFileSystem(_)) => {
-                return "`mmlsfs all -T` lists the file systems and where they are mounted";
+                return "`mmlsfs all -T` lists the file systems and where they are mounted".into();
             }
             _ => {}
         }
         match self {
             Self::Process(ProcessError::NotFound { .. }) => {
-                "is this a GPFS / Storage Scale client node? set `gpfs.mmlsquota` in the site config to its path"
+                "is this a GPFS / Storage Scale client node? set `gpfs.mmlsquota` in the site config to its path".into()
             }
             Self::Process(ProcessError::Failed { .. }) => {
-                "the message above is GPFS's own; check the file system and fileset names (`mmlsfileset DEVICE`)"
+                "the message above is GPFS's own; check the file system and fileset names (`mmlsfileset DEVICE`)".into()
             }
             Self::Process(ProcessError::Timeout { .. }) => {
-                "GPFS may be hung or the quota server unreachable: try `mmlsquota -Y` by hand and `mmgetstate`; raise `gpfs.timeout` in the site config if it is only slow"
+                "GPFS may be hung or the quota server unreachable: try `mmlsquota -Y` by hand and `mmgetstate`; raise `gpfs.timeout` in the site config if it is only slow".into()
             }
-            Self::Process(_) => "check that `mmlsquota -Y` works on this node",
-            Self::Parse(_) => "please report the mmlsquota output with the hybridctl version",
-            Self::Args(_) => "names must not start with `-` or contain spaces",
+            Self::Process(_) => "check that `mmlsquota -Y` works on this node".into(),
+            Self::Parse(_) => "please report the mmlsquota output with the hybridctl version".into(),
+            Self::Args(_) => "names must not start with `-` or contain spaces".into(),
         }
     }
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::{Printer, load_settings, require_valid, slurm_error};
 use crate::cli::{SubmitArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
-use crate::jobs::{JobId, JobIds};
+use crate::jobid::{JobId, JobIds};
 use crate::plan::{Allocation, Plan, PlanOptions, simulated_nodes};
 use crate::process::display_command;
 use crate::records::{JobRecord, Records};
