@@ -7,8 +7,8 @@ use anyhow::{Context, Result};
 use super::{Printer, load_settings};
 use crate::cli::InitArgs;
 use crate::error::{ExitStatus, UserError};
-use crate::jobspec::starter::{self, StarterError, StarterOptions};
 use crate::settings::Env;
+use crate::starter::{self, StarterError, StarterOptions};
 
 pub fn run(args: InitArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let settings = load_settings(env)?;

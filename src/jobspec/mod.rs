@@ -10,7 +10,6 @@ pub mod decode;
 pub mod fields;
 pub mod names;
 pub mod schema;
-pub mod starter;
 pub mod units;
 
 use serde::{Deserialize, Serialize};

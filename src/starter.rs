@@ -12,8 +12,8 @@ use std::fmt::Write as _;
 
 use thiserror::Error;
 
-use super::{API_VERSION, GidIndex, KIND, Spec};
 use crate::diag::{Diagnostic, Severity};
+use crate::jobspec::{API_VERSION, Fabric, GidIndex, KIND, Spec};
 use crate::settings::{Overrides, Settings, resolve_spec};
 
 /// What the user asked for.
@@ -82,7 +82,7 @@ impl StarterError {
 /// The name a starter written to `file_stem` gets: the stem when it is a job name.
 pub fn name_from_file(file_stem: Option<&str>) -> String {
     file_stem
-        .filter(|s| super::names::check_job_name(s).is_ok())
+        .filter(|s| crate::jobspec::names::check_job_name(s).is_ok())
         .unwrap_or(DEFAULT_NAME)
         .to_string()
 }
@@ -93,14 +93,16 @@ pub fn starter_spec(
     opts: &StarterOptions,
     command: &str,
 ) -> Result<String, StarterError> {
-    super::names::check_job_name(&opts.name).map_err(|reason| StarterError::BadName {
+    crate::jobspec::names::check_job_name(&opts.name).map_err(|reason| StarterError::BadName {
         name: opts.name.clone(),
         reason,
     })?;
     if let Some(p) = &opts.partition {
-        super::names::check_sbatch_value(p).map_err(|reason| StarterError::BadPartition {
-            name: p.clone(),
-            reason,
+        crate::jobspec::names::check_sbatch_value(p).map_err(|reason| {
+            StarterError::BadPartition {
+                name: p.clone(),
+                reason,
+            }
         })?;
     }
     let known: Vec<String> = settings
@@ -262,13 +264,13 @@ fn render(
     // (a warning, and NCCL failing at init): the starter asks for sockets and says how to
     // switch.
     let fabric = if !from_site && net.rdma_resource.is_none() {
-        super::Fabric::Socket
+        Fabric::Socket
     } else {
         net.fabric
     };
     let fabric_note = if from_site {
         site("the fabric NCCL must use")
-    } else if fabric == super::Fabric::Socket {
+    } else if fabric == Fabric::Socket {
         "TCP sockets; for RDMA: roce or ib, with rdmaResource".to_string()
     } else {
         "roce | ib | socket: the fabric NCCL must use".to_string()
