@@ -48,7 +48,7 @@ complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "rbac" -d 'Print
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "doctor" -d 'Check this setup: Slurm tools, kubeconfig, CRD, namespace, node resources, permissions'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "launch" -d 'Run the job inside a Slurm allocation (called by the rendered batch script)'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "hostlist" -d 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)'
-complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "completions" -d 'Print shell completions'
+complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "completions" -d 'Print static shell completions (commands and flags)'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "man" -d 'Write man pages (one per subcommand)'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "schema" -d 'Print the JSON Schema of the job spec, the config file or an output document'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "version" -d 'Print the version (`-o json`: version, target, TLS backend)'
@@ -356,7 +356,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand completions" -l colo
 always\t''
 never\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand completions" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand man" -l dir -d 'Directory to write `hybridctl.1` and `hybridctl-<command>.1` into' -r -F
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand man" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
@@ -398,7 +398,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from init explain config render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "doctor" -d 'Check this setup: Slurm tools, kubeconfig, CRD, namespace, node resources, permissions'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from init explain config render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "launch" -d 'Run the job inside a Slurm allocation (called by the rendered batch script)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from init explain config render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "hostlist" -d 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from init explain config render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "completions" -d 'Print shell completions'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from init explain config render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "completions" -d 'Print static shell completions (commands and flags)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from init explain config render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "man" -d 'Write man pages (one per subcommand)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from init explain config render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "schema" -d 'Print the JSON Schema of the job spec, the config file or an output document'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from init explain config render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "version" -d 'Print the version (`-o json`: version, target, TLS backend)'

@@ -161,7 +161,13 @@ pub enum Command {
     /// Expand or compress Slurm hostlists (`gpu[001-004,010]`)
     Hostlist(HostlistArgs),
 
-    /// Print shell completions
+    /// Print static shell completions (commands and flags)
+    ///
+    /// For completions that also know this machine (job ids and names from the job records,
+    /// partitions from the site config, kubeconfig contexts, spec field paths for --set and
+    /// explain), load the dynamic ones instead: `source <(COMPLETE=bash hybridctl)` in
+    /// ~/.bashrc, `source <(COMPLETE=zsh hybridctl)` in ~/.zshrc, `COMPLETE=fish hybridctl |
+    /// source` in fish's config (also elvish and powershell).
     Completions(CompletionsArgs),
 
     /// Write man pages (one per subcommand)

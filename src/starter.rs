@@ -41,6 +41,8 @@ pub enum StarterError {
     },
     #[error("`{}` cannot be a partition name: {reason}", name.escape_debug())]
     BadPartition { name: String, reason: String },
+    #[error("--image: {reason}")]
+    BadImage { reason: String },
     #[error("`{name}` is not a job name: {reason}")]
     BadName { name: String, reason: String },
     #[error("the configuration does not give a valid spec for this partition")]
@@ -58,6 +60,9 @@ impl StarterError {
             },
             Self::BadPartition { .. } => {
                 "pass the partition as `sinfo -s` lists it".to_string()
+            }
+            Self::BadImage { .. } => {
+                "pass an image such as `nvcr.io/nvidia/pytorch:25.01-py3`".to_string()
             }
             Self::BadName { .. } => {
                 "a job name is a DNS-1035 label of at most 40 characters, e.g. `llama-sft`; pass --name".to_string()
@@ -97,6 +102,8 @@ pub fn starter_spec(
         name: opts.name.clone(),
         reason,
     })?;
+    crate::jobspec::names::check_image(&opts.image)
+        .map_err(|reason| StarterError::BadImage { reason })?;
     if let Some(p) = &opts.partition {
         crate::jobspec::names::check_sbatch_value(p).map_err(|reason| {
             StarterError::BadPartition {
@@ -486,6 +493,12 @@ mod tests {
         assert_eq!(yaml_scalar("true"), "\"true\"");
         assert_eq!(yaml_scalar("a: b"), "\"a: b\"");
         assert_eq!(yaml_scalar("#x"), "\"#x\"");
+        let mut o = opts(None);
+        o.image = "a b".into();
+        assert!(matches!(
+            starter_spec(&Settings::empty(Env::default()), &o, "init"),
+            Err(StarterError::BadImage { .. })
+        ));
         let mut o = opts(None);
         o.name = "Bad_Name".into();
         assert!(matches!(

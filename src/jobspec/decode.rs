@@ -810,16 +810,7 @@ fn decode_container(d: &mut Decoder, node: &Node) -> Option<Container> {
             img,
             "image",
             "an image reference has no spaces or control characters, e.g. `nvcr.io/nvidia/pytorch:25.01-py3`",
-            |i| {
-                if i.is_empty() || i.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                    Err(format!(
-                        "`{}` is not an image reference",
-                        crate::excerpt::excerpt(i)
-                    ))
-                } else {
-                    Ok(())
-                }
-            },
+            super::names::check_image,
         );
     }
     let image_pull_policy = d.one_of(

@@ -68,6 +68,19 @@ pub fn check_dns_subdomain(name: &str) -> Result<(), String> {
 /// shell: a backslash escapes even inside single quotes and an unquoted `#` starts a comment
 /// (see `_get_argument` in Slurm's `src/sbatch/opt.c`), so no quoting can make every value
 /// safe. We allow a conservative set and reject the rest with a clear error.
+/// A container image reference: not empty, no whitespace or control characters (the registry
+/// and the kubelet judge the rest).
+pub fn check_image(image: &str) -> Result<(), String> {
+    if image.is_empty() || image.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Err(format!(
+            "`{}` is not an image reference",
+            crate::excerpt::excerpt(image)
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 pub fn check_sbatch_value(value: &str) -> Result<(), String> {
     if value.is_empty() {
         return Err("the value is empty".into());
