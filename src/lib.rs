@@ -11,6 +11,7 @@ pub mod document;
 pub mod error;
 pub mod excerpt;
 pub mod fabric;
+pub mod gpfs;
 pub mod hostlist;
 pub mod input;
 pub mod jobid;
