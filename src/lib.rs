@@ -6,6 +6,7 @@
 pub mod bounded;
 pub mod cli;
 pub mod commands;
+pub mod decode;
 pub mod diag;
 pub mod document;
 pub mod error;

@@ -12,9 +12,10 @@ use crate::document::{self, Document, List};
 use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
 use crate::gpfs::{FilesetRef, QueryKind, QuotaError, query};
+use crate::jobspec::load::{Overrides, load_spec};
 use crate::process::Runner;
 use crate::quota::{DEFAULT_THRESHOLD_PCT, QuotaEntry, human_kib};
-use crate::settings::{Env, Overrides, Settings, load_spec};
+use crate::settings::{Env, Settings};
 
 fn quota_error(e: QuotaError) -> anyhow::Error {
     let message = match e.cause() {
