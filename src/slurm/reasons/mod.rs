@@ -348,6 +348,7 @@ fn node_not_avail_explanation(detail: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ReasonGroup::{Dependency, ResourcesOrPriority};
 
     #[test]
     fn every_code_is_unique_and_explained() {
