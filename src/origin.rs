@@ -373,7 +373,8 @@ pub fn value_text(v: &Json) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::settings::{Env, Overrides, resolve_spec};
+    use crate::jobspec::load::{Overrides, resolve_spec};
+    use crate::settings::Env;
 
     fn site_settings() -> Settings {
         let env = Env::from_pairs([

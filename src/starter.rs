@@ -13,8 +13,9 @@ use std::fmt::Write as _;
 use thiserror::Error;
 
 use crate::diag::{Diagnostic, Severity};
+use crate::jobspec::load::{Overrides, resolve_spec};
 use crate::jobspec::{API_VERSION, Fabric, GidIndex, KIND, Spec};
-use crate::settings::{Overrides, Settings, resolve_spec};
+use crate::settings::Settings;
 
 /// What the user asked for.
 #[derive(Debug, Clone)]

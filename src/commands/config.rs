@@ -6,8 +6,9 @@ use anyhow::Result;
 use super::{Printer, load_settings, require_valid};
 use crate::cli::{ConfigAction, ConfigArgs, TextOrJson};
 use crate::error::ExitStatus;
+use crate::jobspec::load::{load_spec, resolve_spec};
 use crate::origin::{self, ConfigView, Sources};
-use crate::settings::{Env, load_spec, resolve_spec};
+use crate::settings::Env;
 
 pub fn run(args: ConfigArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let ConfigAction::View(args) = args.action;

@@ -15,8 +15,9 @@ use crate::fabric::probe;
 use crate::fabric::report::{self, Report};
 use crate::fabric::sysfs::Root;
 use crate::fabric::{Check, Level};
+use crate::jobspec::load::{Overrides, load_spec};
 use crate::process::Runner;
-use crate::settings::{Env, FabricConfig, Overrides, load_spec};
+use crate::settings::{Env, FabricConfig};
 
 /// The default launcher: one task on the node, overlapping the allocation's other steps
 /// (`--overlap`, Slurm >= 20.11), quiet unless something fails.

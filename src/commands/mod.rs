@@ -29,7 +29,8 @@ use crate::cli::{Cli, Command};
 use crate::diag::Severity;
 use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
-use crate::settings::{Env, LoadedSpec, Overrides, Settings};
+use crate::jobspec::load::{LoadedSpec, Overrides};
+use crate::settings::{Env, Settings};
 
 pub fn run(cli: Cli, env: Env) -> Result<ExitStatus> {
     let out = Printer::new(cli.global.color, cli.global.quiet);

@@ -1148,11 +1148,11 @@ mod tests {
                 settings.user.defaults = Some(crate::yaml::parse(&file, &text).expect("parent"));
             }
             let text = f.example_yaml();
-            let loaded = crate::settings::resolve_spec(
+            let loaded = crate::jobspec::load::resolve_spec(
                 &settings,
                 "example",
                 &text,
-                &crate::settings::Overrides::default(),
+                &crate::jobspec::load::Overrides::default(),
             );
             let errors: Vec<_> = loaded
                 .diagnostics

@@ -8,6 +8,7 @@
 
 pub mod decode;
 pub mod fields;
+pub mod load;
 pub mod names;
 pub mod schema;
 pub mod units;
