@@ -478,7 +478,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__explain)
-            opts="-o -q -h -V --output --color --quiet --help --version"
+            opts="-o -q -h -V --recursive --output --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

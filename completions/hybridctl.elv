@@ -71,6 +71,7 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand -o 'Output format'
             cand --output 'Output format'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
+            cand --recursive 'List every field below FIELD, nested, not only the fields directly inside it'
             cand -q 'No progress spinners or notes on stderr (warnings and errors are still printed)'
             cand --quiet 'No progress spinners or notes on stderr (warnings and errors are still printed)'
             cand -h 'Print help (see more with ''--help'')'

@@ -70,6 +70,7 @@ json\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand explain" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand explain" -l recursive -d 'List every field below FIELD, nested, not only the fields directly inside it'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand explain" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand explain" -s V -l version -d 'Print version'

@@ -218,6 +218,10 @@ pub struct ExplainArgs {
     #[arg(value_name = "FIELD", add = ArgValueCandidates::new(complete::field_paths))]
     pub field: Option<String>,
 
+    /// List every field below FIELD, nested, not only the fields directly inside it
+    #[arg(long)]
+    pub recursive: bool,
+
     /// Output format
     #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
     pub output: TextOrJson,

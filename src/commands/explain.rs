@@ -15,11 +15,12 @@ pub fn run(args: ExplainArgs, out: &Printer) -> Result<ExitStatus> {
     match args.output {
         TextOrJson::Text => {
             let width = out.width().map_or(80, usize::from);
-            out.print(&fields::explain_text(field, width))?;
+            out.print(&fields::explain_text(field, width, args.recursive))?;
         }
         TextOrJson::Json => {
             out.print(&crate::document::to_string_pretty(&fields::explanation(
                 field,
+                args.recursive,
             )))?;
         }
     }

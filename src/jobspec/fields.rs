@@ -728,9 +728,10 @@ impl Field {
         FIELDS.iter().any(|f| f.parent() == self.path)
     }
 
-    /// Whether a spec must set it (possibly only inside its optional parent).
+    /// Whether a spec must set it (possibly only inside its optional parent); not a field
+    /// that is required only unless a config file provides it (`slurm.gpusPerNode`).
     pub fn required(&self) -> bool {
-        self.default.starts_with("**required")
+        self.default == "**required**" || self.default.starts_with("**required in")
     }
 
     /// The rule names (the backticked words of the rules cell).
@@ -894,7 +895,8 @@ impl From<&Field> for FieldDoc {
 pub struct Explanation {
     /// The field explained; `null` for the whole spec.
     pub field: Option<FieldDoc>,
-    /// The fields directly inside it (`[]` for a field that holds no fields).
+    /// The fields directly inside it (with `--recursive`, every field below it, parents
+    /// first); `[]` for a field that holds no fields.
     pub fields: Vec<FieldDoc>,
 }
 
@@ -902,12 +904,28 @@ impl crate::document::Document for Explanation {
     const KIND: &'static str = "FieldExplanation";
 }
 
-pub fn explanation(field: Option<&Field>) -> Explanation {
+pub fn explanation(field: Option<&Field>, recursive: bool) -> Explanation {
     let parent = field.map_or("", |f| f.path);
     Explanation {
         field: field.map(FieldDoc::from),
-        fields: children(parent).into_iter().map(FieldDoc::from).collect(),
+        fields: below(parent, recursive)
+            .into_iter()
+            .map(|(_, f)| FieldDoc::from(f))
+            .collect(),
     }
+}
+
+/// The fields inside `parent` with their depth below it (1 = a child), in table order:
+/// children only, or (recursive) every descendant right after its parent.
+fn below(parent: &str, recursive: bool) -> Vec<(usize, &'static Field)> {
+    let mut out = Vec::new();
+    for c in children(parent) {
+        out.push((1, c));
+        if recursive {
+            out.extend(below(c.path, true).into_iter().map(|(d, f)| (d + 1, f)));
+        }
+    }
+    out
 }
 
 /// Markdown of a cell as plain text for a terminal: links become their text, bold marks go.
@@ -933,8 +951,9 @@ pub fn plain(md: &str) -> String {
     out
 }
 
-/// `explain` as text, like `kubectl explain`: the field's facts, then the fields inside it.
-pub fn explain_text(field: Option<&Field>, width: usize) -> String {
+/// `explain` as text, like `kubectl explain`: the field's facts, then the fields inside it
+/// (with `recursive`, the whole tree below it, names and types only, as kubectl prints it).
+pub fn explain_text(field: Option<&Field>, width: usize, recursive: bool) -> String {
     let width = width.clamp(40, 120);
     let mut out = format!(
         "KIND:     {}\nVERSION:  {}\n\n",
@@ -973,13 +992,16 @@ pub fn explain_text(field: Option<&Field>, width: usize) -> String {
             }
         }
     }
-    let inner = children(field.map_or("", |f| f.path));
+    let inner = below(field.map_or("", |f| f.path), recursive);
     if !inner.is_empty() {
         out.push_str("\nFIELDS:\n");
-        for c in inner {
+        for (depth, c) in inner {
             let req = if c.required() { " -required-" } else { "" };
-            out.push_str(&format!("    {}\t<{}>{req}\n", c.name(), c.kind));
-            wrap_indented(&mut out, c.summary, width, 6);
+            let pad = "  ".repeat(depth + 1);
+            out.push_str(&format!("{pad}{}\t<{}>{req}\n", c.name(), c.kind));
+            if !recursive {
+                wrap_indented(&mut out, c.summary, width, 6);
+            }
         }
     }
     out
@@ -1193,17 +1215,23 @@ mod tests {
             lookup("network.fabric").map(|f| f.rule_names()),
             Some(vec!["enum", "rdma-resource", "fabric"])
         );
-        let t = explain_text(Some(f), 80);
+        let t = explain_text(Some(f), 80, false);
         assert!(t.contains("FIELD:    slurm.nodes <integer>"), "{t}");
         assert!(t.contains("--nodes="), "{t}");
         assert!(t.contains("    slurm:\n      nodes: 8\n"), "{t}");
-        let top = explain_text(None, 80);
+        let top = explain_text(None, 80, false);
         for name in ["slurm", "container", "name"] {
             assert!(top.contains(&format!("    {name}\t<")), "{top}");
         }
         assert!(top.contains("container\t<mapping> -required-"), "{top}");
-        let gpfs = explain_text(lookup("storage.gpfs"), 80);
+        let gpfs = explain_text(lookup("storage.gpfs"), 80, false);
         assert!(gpfs.contains("claimName\t<string> -required-"), "{gpfs}");
+        let tree = explain_text(lookup("storage"), 80, true);
+        assert!(
+            tree.contains("FIELDS:\n    gpfs\t<mapping>\n      claimName\t<string> -required-\n"),
+            "{tree}"
+        );
+        assert_eq!(explanation(None, true).fields.len(), FIELDS.len());
     }
 
     #[test]
