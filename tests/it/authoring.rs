@@ -153,6 +153,16 @@ fn explain_says_type_default_destination_and_example() {
         text.contains("NCCL_IB_HCA") || text.contains("    hcas\t"),
         "{text}"
     );
+    // --recursive: the whole tree below, nested, as kubectl prints it.
+    let out = hybridctl()
+        .args(["explain", "training", "--recursive"])
+        .output()
+        .expect("runs");
+    let text = stdout(&out);
+    assert!(
+        text.contains("    elastic\t<mapping>\n      minNodes\t<integer> -required-\n"),
+        "{text}"
+    );
 }
 
 #[test]
