@@ -2,12 +2,13 @@
 
 use anyhow::Result;
 
-use super::Printer;
+use super::Context;
 use crate::cli::{ExplainArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
 use crate::jobspec::fields;
 
-pub fn run(args: ExplainArgs, out: &Printer) -> Result<ExitStatus> {
+pub fn run(args: ExplainArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
     let field = match args.field.as_deref().map(fields::resolve).transpose() {
         Ok(f) => f.flatten(),
         Err(e) => return Err(UserError::invalid(e.to_string(), e.hint()).into()),

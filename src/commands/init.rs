@@ -2,16 +2,16 @@
 
 use std::io::Write as _;
 
-use anyhow::{Context, Result};
+use anyhow::{Context as _, Result};
 
-use super::{Printer, load_settings};
+use super::{Context, Printer};
 use crate::cli::InitArgs;
 use crate::error::{ExitStatus, UserError};
-use crate::settings::Env;
 use crate::starter::{self, StarterError, StarterOptions};
 
-pub fn run(args: InitArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
-    let settings = load_settings(env)?;
+pub fn run(args: InitArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
+    let settings = ctx.settings()?;
     let stem = args
         .output
         .as_deref()
@@ -29,7 +29,7 @@ pub fn run(args: InitArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
             .clone()
             .unwrap_or_else(|| starter::DEFAULT_IMAGE.to_string()),
     };
-    let text = starter::starter_spec(&settings, &opts, &command_line(&args, &opts))
+    let text = starter::starter_spec(settings, &opts, &command_line(&args, &opts))
         .map_err(|e| report(e, out))?;
     let Some(path) = args.output else {
         out.print(&text)?;
