@@ -1,4 +1,4 @@
-//! `hybridctl init`: print or write a starter spec (src/jobspec/starter.rs).
+//! `hybridctl init`: print or write a starter spec (src/starter.rs).
 
 use std::io::Write as _;
 
