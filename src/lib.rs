@@ -32,6 +32,7 @@ pub mod records;
 pub mod render;
 pub mod settings;
 pub mod slurm;
+pub mod style;
 pub mod yaml;
 
 /// The `apiVersion` of every document hybridctl prints (and of the job spec).

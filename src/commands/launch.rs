@@ -146,7 +146,7 @@ pub fn run(args: LaunchArgs, ctx: &Context) -> Result<ExitStatus> {
             client,
             &plan,
             &manifest.typed,
-            crate::nccl::Expectation::from_spec(&spec),
+            spec.nccl_expectation(),
             &launch_opts,
             &mut stdout,
         )
