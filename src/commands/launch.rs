@@ -135,7 +135,8 @@ pub fn run(args: LaunchArgs, ctx: &Context) -> Result<ExitStatus> {
     let runtime = ctx.runtime()?;
     let outcome = runtime.block_on(async {
         let client = super::kube_client(&conn, settings).await?;
-        // Least privilege: the Slurm-side identity must not be an admin (principle 4).
+        // Least privilege: the Slurm-side identity must not be an admin (`hybridctl rbac`
+        // prints what it needs; `allowAdminIdentity: true` in the site config overrides).
         crate::kube::access::refuse_admin(&client, settings.site.allow_admin_identity)
             .await
             .map_err(|message| {
