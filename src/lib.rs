@@ -35,6 +35,7 @@ pub mod render;
 pub mod settings;
 pub mod slurm;
 pub mod starter;
+pub mod style;
 pub mod yaml;
 
 /// The `apiVersion` of every document hybridctl prints (and of the job spec).

@@ -1,6 +1,6 @@
 //! The Slurm controller hooks (`hybridctl hook prolog|epilog`, run as `PrologSlurmctld` and
 //! `EpilogSlurmctld`) and `hybridctl gc`: the two cleanup paths that do not depend on
-//! `launch` surviving (architecture, principle 3: `launch` on SIGTERM, the epilog, `gc`).
+//! `launch` surviving (three independent cleanup paths: `launch` on SIGTERM, the epilog, `gc`).
 //!
 //! **Which jobs are hybridctl's.** A controller hook gets only the job's `SLURM_*` variables
 //! (no `PATH`, `HOME` or `SLURM_CONF`, as recorded from slurmctld 22.05 in the test cluster;
