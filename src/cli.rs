@@ -626,8 +626,30 @@ pub struct LogsArgs {
     pub tail: Option<u32>,
 
     /// Only these replicas: `master`, `worker`, an index (`3`), or one pod (`worker-3`)
-    #[arg(long, value_name = "REPLICA")]
+    #[arg(long, value_name = "REPLICA", conflicts_with = "rank")]
     pub replica: Option<String>,
+
+    /// Only the pod that runs global rank R (with N processes per pod, rank R runs in node
+    /// rank R / N: node rank 0 is `master-0`, node rank k is `worker-(k-1)`)
+    #[arg(long, value_name = "R")]
+    pub rank: Option<u32>,
+
+    /// Only the pods on these nodes (a Slurm hostlist, e.g. `gpu[01-04]`)
+    #[arg(long, value_name = "NODES")]
+    pub node: Option<String>,
+
+    /// Only lines matching this regular expression (repeatable: any of them)
+    #[arg(long, value_name = "REGEX")]
+    pub include: Vec<String>,
+
+    /// Leave out lines matching this regular expression (repeatable: any of them)
+    #[arg(long, value_name = "REGEX")]
+    pub exclude: Vec<String>,
+
+    /// The log of the previous container of each pod (one that restarted), as
+    /// `kubectl logs --previous`
+    #[arg(short = 'p', long, conflicts_with = "follow")]
+    pub previous: bool,
 
     /// Show each line's timestamp (RFC 3339, as the kubelet recorded it)
     #[arg(long)]
