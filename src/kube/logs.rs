@@ -738,7 +738,10 @@ mod tests {
         let only_exclude = LineFilter::new(&[], &["^$".into()]).unwrap();
         assert!(!only_exclude.keep("") && only_exclude.keep("x"));
         let bad = LineFilter::new(&["(".into()], &[]).unwrap_err();
-        assert!(bad.starts_with("`--include (` is not a regular expression"), "{bad}");
+        assert!(
+            bad.starts_with("`--include (` is not a regular expression"),
+            "{bad}"
+        );
     }
 
     #[test]
