@@ -322,8 +322,27 @@ pub struct StatusArgs {
     pub jobs: Vec<String>,
 
     /// Every job in the queue, not only those hybridctl submitted
-    #[arg(short = 'A', long, conflicts_with = "jobs")]
+    #[arg(short = 'A', long, conflicts_with_all = ["jobs", "user", "me"])]
     pub all: bool,
+
+    /// The jobs of this user in the queue (`squeue --user`)
+    #[arg(short = 'u', long, value_name = "USER", conflicts_with_all = ["jobs", "me"])]
+    pub user: Option<String>,
+
+    /// My jobs in the queue (`--user $USER`)
+    #[arg(long, conflicts_with = "jobs")]
+    pub me: bool,
+
+    /// Only jobs in these states (repeatable or comma-separated; Slurm's names or short
+    /// codes: `PENDING`/`PD`, `RUNNING`/`R`, `COMPLETED`/`CD`, `FAILED`/`F`, ...)
+    #[arg(short = 't', long, value_name = "STATE", value_delimiter = ',')]
+    pub state: Vec<String>,
+
+    /// Keep showing the jobs as they change, until they have all ended or Ctrl-C: a redrawn
+    /// table on a terminal, otherwise one line per change (`-o json`: one document per
+    /// change). Pods are watched; Slurm is asked no more often than its scheduler runs.
+    #[arg(short = 'w', long)]
+    pub watch: bool,
 
     /// Output format: a table, a wider table, or JSON
     #[arg(short = 'o', long, value_enum, default_value_t = TextOrJsonOrWide::Text)]

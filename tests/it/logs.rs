@@ -620,7 +620,14 @@ fn logs_select_lines_by_regex_pods_by_rank_and_node_and_read_previous_containers
         ]
     );
     assert_eq!(
-        ok(&[id, "--include", "step", "--include", "WARN slow$", "--no-prefix"]),
+        ok(&[
+            id,
+            "--include",
+            "step",
+            "--include",
+            "WARN slow$",
+            "--no-prefix"
+        ]),
         ["m step 1 loss 2.0", "m NCCL WARN slow", "w step 1"]
     );
     // Rank 9 runs in node rank 1: worker-0; rank 3 in master-0.
@@ -655,7 +662,10 @@ fn logs_select_lines_by_regex_pods_by_rank_and_node_and_read_previous_containers
     );
     let (code, lines, err) = run(&[id, "--previous"]);
     assert_eq!((code, lines.len()), (Some(0), 2), "{lines:?} {err}");
-    assert!(err.contains("worker-0: "), "the pod without a previous log is named: {err}");
+    assert!(
+        err.contains("worker-0: "),
+        "the pod without a previous log is named: {err}"
+    );
     // Bad input names the flag.
     let (code, _, err) = run(&[id, "--include", "("]);
     assert_eq!(code, Some(1), "{err}");

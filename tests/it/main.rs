@@ -20,3 +20,4 @@ mod rbac;
 mod render;
 mod slurm;
 mod validate;
+mod watch;

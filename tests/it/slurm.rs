@@ -188,7 +188,7 @@ impl Cluster {
 /// real `hybridctl launch`, dry run), then stays up like a training job; on SIGTERM it
 /// cleans up (here: says so) and then waits to be killed, so Slurm records the job as
 /// CANCELLED or TIMEOUT rather than as a job that ended by itself.
-fn long_launcher(c: &Cluster) -> PathBuf {
+pub fn long_launcher(c: &Cluster) -> PathBuf {
     let path = c.work.path().join("long-launcher.sh");
     let bin = assert_cmd::cargo::cargo_bin("hybridctl");
     std::fs::write(
@@ -207,7 +207,7 @@ fn long_launcher(c: &Cluster) -> PathBuf {
     path
 }
 
-fn with_launcher(c: &Cluster, launcher: &Path) -> PathBuf {
+pub fn with_launcher(c: &Cluster, launcher: &Path) -> PathBuf {
     let path = c.work.path().join("site-long.yaml");
     std::fs::write(
         &path,
