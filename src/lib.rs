@@ -15,6 +15,7 @@ pub mod input;
 pub mod jobs;
 pub mod jobspec;
 pub mod jobwatch;
+pub mod k8s;
 pub mod kube;
 pub mod nccl;
 pub mod nodenames;

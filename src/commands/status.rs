@@ -332,7 +332,7 @@ fn watch_events(
                 let config = watcher::Config::default().labels(&crate::kube::state::selector(ids));
                 let pods: kube::Api<k8s_openapi::api::core::v1::Pod> =
                     kube::Api::namespaced(client.clone(), ns);
-                let jobs: kube::Api<crate::kube::pytorchjob::PyTorchJob> =
+                let jobs: kube::Api<crate::k8s::pytorchjob::PyTorchJob> =
                     kube::Api::namespaced(client.clone(), ns);
                 streams.push(
                     watcher(pods, config.clone())
