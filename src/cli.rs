@@ -76,6 +76,14 @@ pub enum Command {
     /// answers for all jobs.
     Status(StatusArgs),
 
+    /// One job's story: Slurm's and Kubernetes' records merged into one timeline
+    ///
+    /// Slurm (submitted, the pending reason at the scheduler's last look, started on which
+    /// nodes, ended how, exit code: `scontrol show job`, else accounting), the job record,
+    /// and Kubernetes (the PyTorchJob's conditions, each pod's scheduling, containers,
+    /// restarts and phase, and the operator's, scheduler's and kubelet's events), sorted by
+    /// time; then the NCCL verdict of the batch output, when it has NCCL lines.
+    Describe(DescribeArgs),
     /// Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel
     ///
     /// A running job gets the signal (TERM by default) on its batch step, then `scancel`
@@ -347,6 +355,20 @@ pub struct StatusArgs {
     /// Output format: a table, a wider table, or JSON
     #[arg(short = 'o', long, value_enum, default_value_t = TextOrJsonOrWide::Text)]
     pub output: TextOrJsonOrWide,
+
+    #[command(flatten)]
+    pub kube: KubeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DescribeArgs {
+    /// Job id or name (from the job records)
+    #[arg(value_name = "JOB")]
+    pub job: String,
+
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
+    pub output: TextOrJson,
 
     #[command(flatten)]
     pub kube: KubeArgs,

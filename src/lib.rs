@@ -28,6 +28,7 @@ pub mod records;
 pub mod render;
 pub mod settings;
 pub mod slurm;
+pub mod timeline;
 pub mod yaml;
 
 /// The `apiVersion` of every document hybridctl prints (and of the job spec).

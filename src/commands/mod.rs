@@ -2,6 +2,7 @@
 
 mod cancel;
 mod completions;
+mod describe;
 mod doctor;
 mod fabric_check;
 mod gc;
@@ -39,6 +40,7 @@ pub fn run_with(cli: Cli, env: Env, out: &Printer) -> Result<ExitStatus> {
         Command::Validate(args) => validate::run(args, env, out),
         Command::Submit(args) => submit::run(args, env, out),
         Command::Status(args) => status::run(args, env, out),
+        Command::Describe(args) => describe::run(args, env, out),
         Command::Cancel(args) => cancel::run(args, env, out),
         Command::Quota(args) => quota::run(args, env, out),
         Command::NcclCheck(args) => nccl_check::run(args, env, out),
@@ -74,6 +76,7 @@ pub fn document_schemas() -> Vec<(&'static str, serde_json::Value)> {
         one::<submit::SubmitReport<'static>>(),
         one::<submit::SubmitPlan>(),
         one::<List<crate::slurm::JobView>>(),
+        one::<describe::Description>(),
         one::<List<cancel::Outcome>>(),
         one::<gc::GcReport<'static>>(),
         one::<List<quota::Row<'static>>>(),

@@ -7,6 +7,7 @@ mod agreement;
 mod bounds;
 mod cli;
 mod contract;
+mod describe;
 mod fabric;
 mod generated;
 mod hooks;

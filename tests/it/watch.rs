@@ -149,7 +149,7 @@ fn status_filters_group_pending_reasons_and_watch_follows_jobs_to_their_end() {
     assert_eq!(got, pending);
     assert_eq!(
         ids(&json(&["--user", "root", "-t", "RUNNING"])),
-        [holder.clone()]
+        std::slice::from_ref(&holder)
     );
     let mut all = ids(&json(&["--me", "--state", "R,PENDING"]));
     all.sort();
@@ -238,7 +238,7 @@ fn status_filters_group_pending_reasons_and_watch_follows_jobs_to_their_end() {
     for l in &doc_lines {
         let doc: Value = serde_json::from_str(l).expect("one JSON document per line");
         crate::contract::assert_document("job-status-list", &doc);
-        assert_eq!(ids(&doc["items"]), [first.clone()]);
+        assert_eq!(ids(&doc["items"]), std::slice::from_ref(&first));
     }
     // The job ends: the watch says how and ends by itself.
     let out = c
