@@ -1383,7 +1383,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__render)
-            opts="-o -p -N -n -q -h -V --job-id --nodelist --out --output --only --set --partition --nodes --namespace --context --color --quiet --help --version"
+            opts="-o -e -p -N -n -q -h -V --job-id --nodelist --out --output --only --set --env --partition --nodes --namespace --context --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1414,6 +1414,14 @@ _hybridctl() {
                     return 0
                     ;;
                 --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1533,7 +1541,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__submit)
-            opts="-f -o -p -N -n -q -h -V --dry-run --follow --output --strict --set --partition --nodes --namespace --context --color --quiet --help --version"
+            opts="-f -o -e -p -N -n -q -h -V --dry-run --follow --output --strict --set --env --partition --nodes --namespace --context --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1548,6 +1556,14 @@ _hybridctl() {
                     return 0
                     ;;
                 --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1591,7 +1607,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__validate)
-            opts="-o -p -N -n -q -h -V --config --output --strict --set --partition --nodes --namespace --context --color --quiet --help --version"
+            opts="-o -e -p -N -n -q -h -V --config --output --strict --set --env --partition --nodes --namespace --context --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1610,6 +1626,14 @@ _hybridctl() {
                     return 0
                     ;;
                 --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

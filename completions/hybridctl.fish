@@ -59,6 +59,7 @@ json\t'One JSON object with both artifacts'"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -l only -d 'Print only one artifact' -r -f -a "sbatch\t'The batch script'
 pytorchjob\t'The PyTorchJob manifest'"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -l set -d 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s e -l env -d 'Set an environment variable of the training container, e.g. `--env WANDB_MODE=offline` (repeatable; `--set container.env.NAME=VALUE` with the value always a string; `NCCL_*`, `UCX_*` and `TORCH_NCCL_*` go to `network.ncclEnv`, which the batch script and every pod share)' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s p -l partition -d 'Override `slurm.partition`' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s N -l nodes -d 'Override `slurm.nodes`' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s n -l namespace -d 'Override `kubernetes.namespace`' -r
@@ -73,6 +74,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -l config 
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s o -l output -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -l set -d 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s e -l env -d 'Set an environment variable of the training container, e.g. `--env WANDB_MODE=offline` (repeatable; `--set container.env.NAME=VALUE` with the value always a string; `NCCL_*`, `UCX_*` and `TORCH_NCCL_*` go to `network.ncclEnv`, which the batch script and every pod share)' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s p -l partition -d 'Override `slurm.partition`' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s N -l nodes -d 'Override `slurm.nodes`' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s n -l namespace -d 'Override `kubernetes.namespace`' -r
@@ -87,6 +89,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s V -l ve
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s o -l output -d 'Output format of the result' -r -f -a "text\t''
 json\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -l set -d 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s e -l env -d 'Set an environment variable of the training container, e.g. `--env WANDB_MODE=offline` (repeatable; `--set container.env.NAME=VALUE` with the value always a string; `NCCL_*`, `UCX_*` and `TORCH_NCCL_*` go to `network.ncclEnv`, which the batch script and every pod share)' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s p -l partition -d 'Override `slurm.partition`' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s N -l nodes -d 'Override `slurm.nodes`' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s n -l namespace -d 'Override `kubernetes.namespace`' -r

@@ -206,11 +206,39 @@ pub enum Artifact {
     Pytorchjob,
 }
 
+/// `NAME=VALUE` of `--env`: a name a shell and a container runtime accept
+/// (`[A-Za-z_][A-Za-z0-9_]*`), then any value (empty included).
+pub fn parse_env(s: &str) -> Result<(String, String), String> {
+    let Some((name, value)) = s.split_once('=') else {
+        return Err(format!(
+            "`{s}` has no `=`: write NAME=VALUE, e.g. NCCL_DEBUG=INFO"
+        ));
+    };
+    let valid = name
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if !valid {
+        return Err(format!(
+            "`{name}` is not an environment variable name (letters, digits and `_`, not starting with a digit)"
+        ));
+    }
+    Ok((name.to_string(), value.to_string()))
+}
+
 #[derive(Debug, Args)]
 pub struct SpecOverrides {
     /// Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+
+    /// Set an environment variable of the training container, e.g. `--env WANDB_MODE=offline`
+    /// (repeatable; `--set container.env.NAME=VALUE` with the value always a string;
+    /// `NCCL_*`, `UCX_*` and `TORCH_NCCL_*` go to `network.ncclEnv`, which the batch script
+    /// and every pod share)
+    #[arg(short = 'e', long = "env", value_name = "NAME=VALUE", value_parser = parse_env)]
+    pub env: Vec<(String, String)>,
 
     /// Override `slurm.partition`
     #[arg(short = 'p', long)]

@@ -221,26 +221,20 @@ fn nccl_of(
     let expect = spec
         .map(crate::nccl::Expectation::from_spec)
         .unwrap_or_default();
-    let mut analyzer = crate::nccl::Analyzer::new(expect);
-    let scanned = std::fs::File::open(path)
-        .and_then(|f| crate::nccl::scan::scan(f, "", &mut analyzer).map(|_| ()));
-    if let Err(e) = scanned {
-        notes.push(format!("cannot read `{}`: {e}", path.display()));
-        return None;
+    match crate::nccl::scan::report_of_file(path, expect, ended) {
+        Ok(Some(report)) => Some(report),
+        Ok(None) => {
+            notes.push(format!(
+                "`{}` has no NCCL line (NCCL_DEBUG=INFO writes them): no NCCL verdict",
+                path.display()
+            ));
+            None
+        }
+        Err(e) => {
+            notes.push(format!("cannot read `{}`: {e}", path.display()));
+            None
+        }
     }
-    analyzer.finish();
-    if ended {
-        analyzer.job_ended();
-    }
-    let report = analyzer.report();
-    if report.nccl_lines == 0 {
-        notes.push(format!(
-            "`{}` has no NCCL line (NCCL_DEBUG=INFO writes them): no NCCL verdict",
-            path.display()
-        ));
-        return None;
-    }
-    Some(report)
 }
 
 fn print(doc: &Description, format: TextOrJson, out: &Printer) -> Result<()> {

@@ -131,6 +131,7 @@ impl crate::cli::SpecOverrides {
         Overrides {
             assignments: self.set.clone(),
             fields,
+            env: self.env.clone(),
         }
     }
 }

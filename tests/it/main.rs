@@ -8,6 +8,7 @@ mod bounds;
 mod cli;
 mod contract;
 mod describe;
+mod everyday;
 mod fabric;
 mod generated;
 mod hooks;
