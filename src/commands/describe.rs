@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::{Printer, load_settings, slurm_error};
 use crate::cli::{DescribeArgs, TextOrJson};
 use crate::error::ExitStatus;
-use crate::jobs::{JobId, JobIds};
+use crate::jobid::{JobId, JobIds};
 use crate::records::Records;
 use crate::settings::Env;
 use crate::slurm::Slurm;

@@ -15,8 +15,9 @@ use crate::fabric::probe;
 use crate::fabric::report::{self, Report};
 use crate::fabric::sysfs::Root;
 use crate::fabric::{Check, Level};
+use crate::jobspec::load::{Overrides, load_spec};
 use crate::process::Runner;
-use crate::settings::{Env, FabricConfig, Overrides, load_spec};
+use crate::settings::{Env, FabricConfig};
 
 /// The default launcher: one task on the node, overlapping the allocation's other steps
 /// (`--overlap`, Slurm >= 20.11), quiet unless something fails.
@@ -68,7 +69,7 @@ pub fn run(args: FabricCheckArgs, env: Env, out: &Printer) -> Result<ExitStatus>
             })
         }
         Err(e) if health => {
-            let (text, _) = crate::error::report(&e);
+            let (text, _) = crate::error::report(&e, crate::advice_of);
             let first = text
                 .lines()
                 .next()

@@ -18,6 +18,7 @@ use serde::Serialize;
 use super::{Printer, load_settings, slurm_error};
 use crate::cli::{GcArgs, TextOrJson};
 use crate::document::{self, Document};
+use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
 use crate::k8s::orphans::{self, Labelled, QueueAnswer};
 use crate::k8s::taint::TaintSpec;

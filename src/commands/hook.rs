@@ -14,6 +14,7 @@ use anyhow::Result;
 
 use super::Printer;
 use crate::cli::{HookArgs, HookPhase};
+use crate::error::Advice;
 use crate::error::ExitStatus;
 use crate::k8s::taint::TaintSpec;
 use crate::kube::client::Connection;

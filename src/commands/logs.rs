@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 use super::{Printer, load_settings};
 use crate::cli::{LogsArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
-use crate::jobs::{JobId, JobIds};
+use crate::jobid::{JobId, JobIds};
 use crate::k8s::labels::LABEL_JOB_ID;
 use crate::k8s::pytorchjob::PyTorchJob;
 use crate::kube::launch::{Outcome, outcome_of};

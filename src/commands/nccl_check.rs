@@ -6,9 +6,11 @@ use anyhow::{Context, Result};
 
 use super::{Printer, load_settings, require_valid};
 use crate::cli::{FabricArg, NcclCheckArgs, TextOrJson};
+use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
+use crate::jobspec::load::{Overrides, load_spec};
 use crate::nccl::{Analyzer, Expectation, Fabric, NOTHING_TO_JUDGE, Outcome, scan};
-use crate::settings::{Env, Overrides, load_spec};
+use crate::settings::Env;
 
 pub fn run(args: NcclCheckArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let mut expect = Expectation::default();

@@ -8,9 +8,10 @@ use anyhow::{Context, Result};
 use super::{Printer, load_settings, require_valid};
 use crate::cli::{Artifact, RenderArgs, RenderFormat};
 use crate::error::{ExitStatus, UserError};
+use crate::jobspec::load::load_spec;
 use crate::plan::{Allocation, Plan, PlanOptions, simulated_nodes};
 use crate::render::{Rendered, Renderer, manifest_yaml};
-use crate::settings::{Env, load_spec};
+use crate::settings::Env;
 
 pub fn run(args: RenderArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let settings = load_settings(env)?;

@@ -10,7 +10,8 @@ use crate::cli::{TextOrJson, ValidateArgs};
 use crate::diag::{Diagnostic, Severity};
 use crate::document::{self, Document, List};
 use crate::error::{ExitStatus, UserError};
-use crate::settings::{Env, check_config_text, is_config_shaped, read_input, resolve_spec};
+use crate::jobspec::load::{read_input, resolve_spec};
+use crate::settings::{Env, check_config_text, is_config_shaped};
 
 #[derive(Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]

@@ -10,7 +10,7 @@ use kube::api::ListParams;
 use kube::{Api, Client};
 use serde::{Deserialize, Serialize};
 
-use crate::jobs::JobIds;
+use crate::jobid::JobIds;
 use crate::k8s::labels::{LABEL_JOB_ID, job_id_of};
 use crate::k8s::pytorchjob::PyTorchJob;
 
@@ -329,7 +329,7 @@ const EVENTS_MAX: u32 = 2000;
 pub async fn job_objects(
     client: &Client,
     namespace: &str,
-    id: &crate::jobs::JobId,
+    id: &crate::jobid::JobId,
     fallback_name: Option<&str>,
 ) -> Result<JobObjects, kube::Error> {
     let lp = ListParams::default().labels(&format!("{LABEL_JOB_ID}={id}"));
