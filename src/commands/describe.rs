@@ -7,12 +7,11 @@ use anyhow::Result;
 use comfy_table::{Table, presets};
 use serde::Serialize;
 
-use super::{Printer, load_settings, slurm_error};
+use super::{Context, Printer, slurm_error};
 use crate::cli::{DescribeArgs, TextOrJson};
 use crate::error::ExitStatus;
 use crate::jobid::{JobId, JobIds};
 use crate::records::Records;
-use crate::settings::Env;
 use crate::slurm::Slurm;
 use crate::timeline::{self, Entry};
 
@@ -37,8 +36,9 @@ impl crate::document::Document for Description {
     const KIND: &'static str = "JobTimeline";
 }
 
-pub fn run(args: DescribeArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
-    let settings = load_settings(env)?;
+pub fn run(args: DescribeArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
+    let settings = ctx.settings()?;
     let records = Records::from_env(&settings.env);
     let resolved = crate::jobs::resolve(records.as_ref(), std::slice::from_ref(&args.job))?;
     let Some(id) = resolved.ids.first().cloned() else {
@@ -46,7 +46,7 @@ pub fn run(args: DescribeArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     };
     let record = resolved.records.into_iter().next();
     let spec = records.as_ref().and_then(|r| r.spec(id.as_str()));
-    let slurm = Slurm::from_settings(&settings);
+    let slurm = Slurm::from_settings(settings);
     let tz = jiff::tz::TimeZone::system();
     let mut items = Vec::new();
     let mut notes = Vec::new();
@@ -96,20 +96,13 @@ pub fn run(args: DescribeArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
         .clone()
         .or_else(|| spec.as_ref().map(|s| s.kubernetes.namespace.clone()))
         .unwrap_or_else(|| settings.default_namespace());
-    let context = args
-        .kube
-        .context
-        .clone()
-        .or_else(|| spec.as_ref().and_then(|s| s.kubernetes.context.clone()));
-    let conn = crate::kube::client::Connection {
-        kubeconfig: args.kube.kubeconfig.clone(),
-        context,
-    };
+    let context = spec.as_ref().and_then(|s| s.kubernetes.context.clone());
+    let conn = super::connection(&args.kube, context);
     match JobId::parse_plain(id.as_str()) {
         Ok(plain) => {
             let fallback = name.as_ref().map(|n| format!("{n}-{plain}"));
             kubernetes(
-                &settings,
+                ctx,
                 &conn,
                 &namespace,
                 &plain,
@@ -151,7 +144,7 @@ fn state_is_finished(state: &str) -> bool {
 /// The Kubernetes side: unreachable or forbidden is a note, not a failure (Slurm's side is
 /// still worth showing). No kubeconfig at all: nothing to say.
 fn kubernetes(
-    settings: &crate::settings::Settings,
+    ctx: &Context,
     conn: &crate::kube::client::Connection,
     namespace: &str,
     id: &JobId,
@@ -159,7 +152,8 @@ fn kubernetes(
     items: &mut Vec<Entry>,
     notes: &mut Vec<String>,
 ) -> Result<()> {
-    let runtime = super::runtime()?;
+    let runtime = ctx.runtime()?;
+    let settings = ctx.settings()?;
     let found = runtime.block_on(async {
         let client = match crate::kube::client::from_settings(conn, settings).await {
             Ok(c) => c,

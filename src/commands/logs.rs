@@ -15,7 +15,7 @@ use kube::runtime::{WatchStreamExt, watcher};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use super::{Printer, load_settings};
+use super::Context;
 use crate::cli::{LogsArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
 use crate::jobid::{JobId, JobIds};
@@ -24,7 +24,6 @@ use crate::k8s::pytorchjob::PyTorchJob;
 use crate::kube::launch::{Outcome, outcome_of};
 use crate::kube::logs::{self, Event, Line, Options, ReplicaFilter};
 use crate::records::Records;
-use crate::settings::Env;
 
 /// After the PyTorchJob finished: how long the streams may still deliver what the pods printed
 /// last (a kubelet ends them when the containers exit; this bounds a stream that does not end).
@@ -103,8 +102,9 @@ enum End {
     Deleted,
 }
 
-pub fn run(args: LogsArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
-    let settings = load_settings(env)?;
+pub fn run(args: LogsArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
+    let settings = ctx.settings()?;
     let since = args
         .since
         .as_deref()
@@ -185,11 +185,8 @@ pub fn run(args: LogsArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
         nodes,
     };
     let live_table = args.nccl && args.follow && !printer.json && out.stdout_is_terminal();
-    let conn = crate::kube::client::Connection {
-        kubeconfig: args.kube.kubeconfig.clone(),
-        context: args.kube.context.clone(),
-    };
-    let runtime = super::runtime()?;
+    let conn = super::connection(&args.kube, None);
+    let runtime = ctx.runtime()?;
     let notice = |text: &str| {
         let mut err = std::io::stderr().lock();
         let _ = writeln!(
@@ -205,7 +202,7 @@ pub fn run(args: LogsArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let mut nccl_bad = false;
     let nccl_bad_ref = &mut nccl_bad;
     let end = runtime.block_on(async {
-        let client = super::kube_client(&conn, &settings).await?;
+        let client = super::kube_client(&conn, settings).await?;
         let selector = format!("{LABEL_JOB_ID}={job_id}");
         let jobs: Api<PyTorchJob> = Api::namespaced(client.clone(), &namespace);
         let existing = jobs
@@ -239,7 +236,7 @@ pub fn run(args: LogsArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
             opts.replica = ReplicaFilter::Exact(logs::replica_of_rank(rank, nproc));
         }
         if existing.items.is_empty() {
-            nothing_on_kubernetes(&settings, &job_id, &namespace, record.as_ref(), args.follow)?;
+            nothing_on_kubernetes(settings, &job_id, &namespace, record.as_ref(), args.follow)?;
             notice(&format!(
                 "waiting for the PyTorchJob of job {job_id} in namespace {namespace} (the job may still be pending)"
             ));

@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::Result;
 use comfy_table::{Table, presets};
 
-use super::{Printer, load_settings, slurm_error};
+use super::{Context, Printer, slurm_error};
 use crate::cli::{StatusArgs, TextOrJsonOrWide};
 use crate::document::{self, Document, List};
 use crate::error::{ExitStatus, UserError};
@@ -14,7 +14,6 @@ use crate::jobid::{JobId, JobIds};
 use crate::jobs;
 use crate::jobwatch;
 use crate::records::{JobRecord, Records};
-use crate::settings::Env;
 use crate::slurm::{JobView, Slurm};
 
 /// How many recent records `status` shows without arguments.
@@ -49,11 +48,12 @@ impl Selection {
     }
 }
 
-pub fn run(args: StatusArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
-    let settings = load_settings(env)?;
+pub fn run(args: StatusArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
+    let settings = ctx.settings()?;
     let states = jobwatch::parse_states(&args.state)
         .map_err(|e| UserError::invalid(e, "`squeue --helpstate` lists the states"))?;
-    let slurm = Slurm::from_settings(&settings);
+    let slurm = Slurm::from_settings(settings);
     let records = Records::from_env(&settings.env);
     let mut unknown = Vec::new();
     let selection = if args.all {
@@ -88,7 +88,7 @@ pub fn run(args: StatusArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let refresh = || -> Result<(Vec<JobView>, Vec<String>)> {
         let (views, unknown) = selection.views(&slurm)?;
         let mut views = jobwatch::filter_states(views, &states);
-        add_kubernetes(&settings, &args.kube, records.as_ref(), &mut views, out);
+        add_kubernetes(ctx, &args.kube, records.as_ref(), &mut views);
         Ok((views, unknown))
     };
     let (views, more_unknown) = refresh()?;
@@ -98,15 +98,7 @@ pub fn run(args: StatusArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
         return Err(jobs::unknown_jobs(&unknown));
     }
     if args.watch {
-        return watch(
-            &slurm,
-            &settings,
-            &args,
-            records.as_ref(),
-            views,
-            refresh,
-            out,
-        );
+        return watch(ctx, &slurm, &args, records.as_ref(), views, refresh);
     }
     if views.is_empty() && !states.is_empty() && args.output != TextOrJsonOrWide::Json {
         out.note(&format!(
@@ -134,14 +126,15 @@ enum Wake {
 /// ended or Ctrl-C. Slurm is asked (one squeue call for every job) once per scheduler
 /// interval; the Kubernetes side is watched and re-read when a pod or PyTorchJob changes.
 fn watch(
+    ctx: &Context,
     slurm: &Slurm,
-    settings: &crate::settings::Settings,
     args: &StatusArgs,
     records: Option<&Records>,
     first: Vec<JobView>,
     refresh: impl Fn() -> Result<(Vec<JobView>, Vec<String>)>,
-    out: &Printer,
 ) -> Result<ExitStatus> {
+    let out = ctx.out;
+    let settings = ctx.settings()?;
     use std::sync::mpsc::RecvTimeoutError;
     use std::time::{Duration, Instant};
     let interval = match slurm.scheduler_interval() {
@@ -175,10 +168,12 @@ fn watch(
     ));
     let (tx, rx) = std::sync::mpsc::channel::<Wake>();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let conn = crate::kube::client::Connection {
-        kubeconfig: args.kube.kubeconfig.clone(),
-        context: args.kube.context.clone(),
-    };
+    let spec_context = first.iter().find_map(|v| {
+        records
+            .and_then(|r| r.spec(&v.job_id))
+            .and_then(|s| s.kubernetes.context)
+    });
+    let conn = super::connection(&args.kube, spec_context);
     std::thread::scope(|scope| -> Result<ExitStatus> {
         scope.spawn(move || watch_events(settings, conn, targets, tx, stop_rx));
         let mut shown = first;
@@ -201,7 +196,7 @@ fn watch(
                 Ok(Wake::Stop) => break Ok(ExitStatus::Success),
                 Ok(Wake::Kube) => {
                     let mut v = shown.clone();
-                    add_kubernetes(settings, &args.kube, records, &mut v, out);
+                    add_kubernetes(ctx, &args.kube, records, &mut v);
                     v
                 }
                 Err(RecvTimeoutError::Disconnected) => {
@@ -437,13 +432,13 @@ fn print(views: &[JobView], format: TextOrJsonOrWide, out: &Printer) -> Result<(
 /// Fill in the Kubernetes side of each job (PyTorchJob condition, pods ready/total) when a
 /// kubeconfig is available: two list calls per namespace. Without a kubeconfig the columns
 /// are left out; when the API server cannot be reached, a warning says so.
-pub fn add_kubernetes(
-    settings: &crate::settings::Settings,
+fn add_kubernetes(
+    ctx: &Context,
     kube: &crate::cli::KubeArgs,
     records: Option<&Records>,
     views: &mut [JobView],
-    out: &Printer,
 ) {
+    let out = ctx.out;
     let targets = jobs::kube_targets(
         views.iter().map(|v| v.job_id.as_str()),
         records,
@@ -452,21 +447,13 @@ pub fn add_kubernetes(
     if targets.is_empty() {
         return;
     }
-    let context = kube.context.clone().or_else(|| {
-        views.iter().find_map(|v| {
-            records
-                .and_then(|r| r.spec(&v.job_id))
-                .and_then(|s| s.kubernetes.context)
-        })
+    let spec_context = views.iter().find_map(|v| {
+        records
+            .and_then(|r| r.spec(&v.job_id))
+            .and_then(|s| s.kubernetes.context)
     });
-    let conn = crate::kube::client::Connection {
-        kubeconfig: kube.kubeconfig.clone(),
-        context,
-    };
-    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    else {
+    let conn = super::connection(kube, spec_context);
+    let (Ok(runtime), Ok(settings)) = (ctx.runtime(), ctx.settings()) else {
         return;
     };
     let result = runtime.block_on(async {
