@@ -90,12 +90,7 @@ pub fn run(args: DescribeArgs, ctx: &Context) -> Result<ExitStatus> {
         }
     };
     // Kubernetes.
-    let namespace = args
-        .kube
-        .namespace
-        .clone()
-        .or_else(|| spec.as_ref().map(|s| s.kubernetes.namespace.clone()))
-        .unwrap_or_else(|| settings.default_namespace());
+    let namespace = super::job_namespace(&args.kube, spec.as_ref(), settings);
     let context = spec.as_ref().and_then(|s| s.kubernetes.context.clone());
     let conn = super::connection(&args.kube, context);
     match JobId::parse_plain(id.as_str()) {

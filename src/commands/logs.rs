@@ -161,12 +161,7 @@ pub fn run(args: LogsArgs, ctx: &Context) -> Result<ExitStatus> {
     };
     let record = resolved.records.into_iter().next();
     let spec = records.as_ref().and_then(|r| r.spec(&job_id));
-    let namespace = args
-        .kube
-        .namespace
-        .clone()
-        .or_else(|| spec.as_ref().map(|s| s.kubernetes.namespace.clone()))
-        .unwrap_or_else(|| settings.default_namespace());
+    let namespace = super::job_namespace(&args.kube, spec.as_ref(), settings);
     let colour = out.out_color();
     let printer = LinePrinter {
         json: matches!(args.output, TextOrJson::Json),

@@ -120,6 +120,19 @@ pub fn connection(
     }
 }
 
+/// The training namespace of a job: `-n`, else its spec's (from the job record), else the
+/// site's default.
+pub fn job_namespace(
+    kube: &crate::cli::KubeArgs,
+    spec: Option<&crate::jobspec::Spec>,
+    settings: &Settings,
+) -> String {
+    kube.namespace
+        .clone()
+        .or_else(|| spec.map(|s| s.kubernetes.namespace.clone()))
+        .unwrap_or_else(|| settings.default_namespace())
+}
+
 /// The man pages' EXAMPLES: (page, what, command).
 pub fn man_examples() -> &'static [(&'static str, &'static str, &'static str)] {
     man::EXAMPLES

@@ -6,7 +6,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::slurm::{cluster, long_launcher, wait_until, with_launcher};
-use crate::util::{hybridctl, root, stderr, stdout};
+use crate::util::{hybridctl, root, stderr};
 
 #[test]
 fn env_flags_land_in_the_container_or_in_nccl_env_and_set_repeats() {
@@ -92,19 +92,7 @@ fn submit_follow_waits_through_pending_streams_and_ctrl_c_stops_following_not_th
     let launcher = long_launcher(&c);
     let site = with_launcher(&c, &launcher);
     // A job holding both nodes keeps the followed one pending for a while.
-    let hold = c.spec("hold-all", 2, 8, "");
-    let out = c
-        .hybridctl()
-        .env("HYBRIDCTL_SITE_CONFIG", &site)
-        .arg("submit")
-        .arg(&hold)
-        .output()
-        .expect("runs");
-    let holder = stdout(&out).trim().to_string();
-    assert!(wait_until(Duration::from_secs(30), || c
-        .squeue_state(&holder)
-        .as_deref()
-        == Some("RUNNING")));
+    let holder = c.hold_both_nodes(&site);
     let spec = c.spec("followed-long", 1, 8, "");
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("hybridctl"));
     cmd.env("SLURM_CONF", &c.conf)

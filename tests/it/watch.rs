@@ -95,23 +95,8 @@ fn status_filters_group_pending_reasons_and_watch_follows_jobs_to_their_end() {
     let Some(c) = cluster() else { return };
     let launcher = long_launcher(&c);
     let site = with_launcher(&c, &launcher);
-    let submit = |name: &str, nodes: u32| {
-        let spec = c.spec(name, nodes, 8, "");
-        let out = c
-            .hybridctl()
-            .env("HYBRIDCTL_SITE_CONFIG", &site)
-            .arg("submit")
-            .arg(&spec)
-            .output()
-            .expect("runs");
-        assert!(out.status.success(), "{}", stderr(&out));
-        stdout(&out).trim().to_string()
-    };
-    let holder = submit("hold-all", 2);
-    assert!(wait_until(Duration::from_secs(30), || c
-        .squeue_state(&holder)
-        .as_deref()
-        == Some("RUNNING")));
+    let holder = c.hold_both_nodes(&site);
+    let submit = |name: &str, nodes: u32| c.submit_with(&site, &c.spec(name, nodes, 8, ""));
     let first = submit("waiting-a", 1);
     let second = submit("waiting-b", 1);
     let third = submit("waiting-c", 1);
