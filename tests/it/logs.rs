@@ -5,7 +5,7 @@
 //! pods "print", restart the API server under a running `logs -f`, and end the pods with
 //! [`Plane::finish`] so that the operator reports the job's result.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -162,15 +162,7 @@ impl Follower {
             .stderr(Stdio::piped())
             .spawn()
             .expect("hybridctl logs");
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        let out = child.stdout.take().expect("stdout");
-        let sink = lines.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines() {
-                let Ok(line) = line else { break };
-                sink.lock().expect("lines").push(line);
-            }
-        });
+        let lines = crate::util::collect_lines(&mut child);
         Self { child, lines }
     }
 

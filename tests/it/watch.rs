@@ -2,7 +2,6 @@
 //! local Slurm (testenv/slurm.sh): a job holding both nodes keeps others pending; the watch
 //! sees them start and end.
 
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -31,15 +30,7 @@ impl Watch {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("hybridctl status --watch");
-        let out = child.stdout.take().expect("stdout");
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        let sink = lines.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines() {
-                let Ok(line) = line else { break };
-                sink.lock().expect("lines").push(line);
-            }
-        });
+        let lines = crate::util::collect_lines(&mut child);
         Self { child, lines }
     }
 
