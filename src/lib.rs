@@ -4,6 +4,7 @@
 //! environment and config files, read once) and the command files.
 
 pub mod bounded;
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod decode;

@@ -31,6 +31,8 @@ pub fn run(args: HookArgs, ctx: &Context) -> Result<ExitStatus> {
         HookPhase::Epilog => "epilog",
     };
     let job_label = ctx.env.get("SLURM_JOB_ID").unwrap_or("?").to_string();
+    // The hook log is plain lines for slurmctld's log, flushed one by one (a hook killed at its
+    // time limit must have said what it did), written from the hook's async task: unlocked stdout.
     let mut stdout = std::io::stdout();
     let mut log = Log::new(
         format!("hybridctl hook {phase}: job {job_label}"),

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 
-use super::{Context, require_valid};
+use super::{Context, Printer, require_valid};
 use crate::cli::{Artifact, RenderArgs, RenderFormat};
 use crate::error::{ExitStatus, UserError};
 use crate::jobspec::load::load_spec;
@@ -52,7 +52,15 @@ pub fn run(args: RenderArgs, ctx: &Context) -> Result<ExitStatus> {
     };
 
     if let Some(dir) = &args.out {
-        write_out(dir, &plan, &script, &manifest_text, args.output, args.only)?;
+        write_out(
+            dir,
+            &plan,
+            &script,
+            &manifest_text,
+            args.output,
+            args.only,
+            out,
+        )?;
         return Ok(ExitStatus::Success);
     }
     let mut stdout = out.out();
@@ -88,6 +96,7 @@ fn write_out(
     manifest: &str,
     format: RenderFormat,
     only: Option<Artifact>,
+    out: &Printer,
 ) -> Result<()> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("could not create the output directory `{}`", dir.display()))?;
@@ -108,7 +117,7 @@ fn write_out(
     for (path, text) in files {
         std::fs::write(&path, text)
             .with_context(|| format!("could not write `{}`", path.display()))?;
-        eprintln!("wrote {}", path.display());
+        out.note(&format!("wrote {}", path.display()));
     }
     Ok(())
 }

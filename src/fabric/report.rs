@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::counters::Delta;
 use super::pairwise::PairwiseReport;
-use super::{Check, Level, Summary};
+use crate::check::{Check, Level, Summary};
 
 /// Everything one run found.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
