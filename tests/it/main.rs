@@ -7,6 +7,7 @@ mod agreement;
 mod bounds;
 mod cli;
 mod contract;
+mod day;
 mod describe;
 mod everyday;
 mod fabric;
