@@ -8,6 +8,27 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+/// `output()` with a limit: a watch that does not end fails the test instead of hanging it.
+trait TimeoutOutput {
+    fn timeout_output(&mut self, limit: Duration) -> std::process::Output;
+}
+
+impl TimeoutOutput for std::process::Command {
+    fn timeout_output(&mut self, limit: Duration) -> std::process::Output {
+        let mut child = self
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let start = Instant::now();
+        while child.try_wait().ok().flatten().is_none() && start.elapsed() < limit {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = child.kill();
+        child.wait_with_output().expect("output")
+    }
+}
+
 use crate::slurm::{Cluster, cluster, long_launcher, wait_until, with_launcher};
 use crate::util::{stderr, stdout};
 
@@ -237,6 +258,31 @@ fn status_filters_group_pending_reasons_and_watch_follows_jobs_to_their_end() {
         "{lines:?}"
     );
     assert!(err.contains("every job has ended"), "{err}");
+    // On a terminal the watch draws the table (the screen cleared first) instead of lines;
+    // the job has ended, so it draws once and stops.
+    let bin = assert_cmd::cargo::cargo_bin("hybridctl");
+    let out = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} status --watch {first}", bin.display()),
+            "/dev/null",
+        ])
+        .env("SLURM_CONF", &c.conf)
+        .env("XDG_STATE_HOME", c.state.path())
+        .env("HYBRIDCTL_SITE_CONFIG", "/dev/null")
+        .env("HOME", c.work.path())
+        .env("TERM", "xterm-256color")
+        .timeout_output(Duration::from_secs(30));
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(screen.contains("\x1b[H\x1b[2J"), "{screen:?}");
+    assert!(
+        screen.contains("JOBID") && screen.contains("CANCELLED"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("RUNNING -> CANCELLED"),
+        "a table, not change lines: {screen}"
+    );
     assert!(
         err.contains("Slurm every 30 s"),
         "the scheduler's interval is read: {err}"
