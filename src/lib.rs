@@ -33,6 +33,7 @@ pub mod records;
 pub mod render;
 pub mod settings;
 pub mod slurm;
+pub mod style;
 pub mod timeline;
 pub mod yaml;
 

@@ -208,7 +208,7 @@ fn nccl_of(
         return None;
     }
     let expect = spec
-        .map(crate::nccl::Expectation::from_spec)
+        .map(crate::jobspec::Spec::nccl_expectation)
         .unwrap_or_default();
     match crate::nccl::scan::report_of_file(path, expect, ended) {
         Ok(Some(report)) => Some(report),

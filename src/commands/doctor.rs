@@ -120,9 +120,7 @@ fn kubernetes_default(config: &ConfigFile, key: &str) -> Option<String> {
 pub fn namespace(settings: &Settings, kube: &KubeArgs) -> String {
     kube.namespace
         .clone()
-        .or_else(|| kubernetes_default(&settings.user, "namespace"))
-        .or_else(|| kubernetes_default(&settings.site, "namespace"))
-        .unwrap_or_else(|| "default".into())
+        .unwrap_or_else(|| settings.default_namespace())
 }
 
 /// The RDMA resources the config files name (`network.rdmaResource` in `defaults` and in
@@ -812,7 +810,6 @@ mod tests {
     use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
     use super::*;
-    use crate::settings::Env;
 
     fn node(resources: &[(&str, &str)]) -> Node {
         let map: BTreeMap<String, Quantity> = resources
@@ -855,17 +852,7 @@ mod tests {
         assert_eq!(advertised(&[], "x").with, 0);
     }
 
-    fn settings_with(site: &str, user: &str) -> Settings {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let (s, u) = (dir.path().join("site.yaml"), dir.path().join("user.yaml"));
-        std::fs::write(&s, site).expect("site");
-        std::fs::write(&u, user).expect("user");
-        let env = Env::from_pairs([
-            ("HYBRIDCTL_SITE_CONFIG", s.display().to_string()),
-            ("HYBRIDCTL_CONFIG", u.display().to_string()),
-        ]);
-        Settings::load(env).expect("settings")
-    }
+    use crate::settings::test_settings as settings_with;
 
     #[test]
     fn namespace_from_flag_then_user_then_site_then_default() {

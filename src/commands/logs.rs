@@ -241,7 +241,7 @@ pub fn run(args: LogsArgs, ctx: &Context) -> Result<ExitStatus> {
         let mut nccl = args.nccl.then(|| {
             let mut expect = spec
                 .as_ref()
-                .map(crate::nccl::Expectation::from_spec)
+                .map(|s| s.nccl_expectation())
                 .or_else(|| existing.items.first().map(PyTorchJob::nccl_expectation))
                 .unwrap_or_default();
             if args.follow {

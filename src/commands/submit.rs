@@ -334,7 +334,7 @@ fn spinner_message(v: &crate::slurm::JobView) -> String {
 
 /// The NCCL verdict of the batch output, in a few lines on stderr; true when it is bad.
 fn nccl_verdict(path: &std::path::Path, spec: &crate::jobspec::Spec, out: &Printer) -> bool {
-    let expect = crate::nccl::Expectation::from_spec(spec);
+    let expect = spec.nccl_expectation();
     match crate::nccl::scan::report_of_file(path, expect, true) {
         Ok(Some(report)) => {
             let outcome = serde_json::to_value(report.outcome)
