@@ -25,6 +25,9 @@ _hybridctl() {
             hybridctl,config)
                 cmd="hybridctl__subcmd__config"
                 ;;
+            hybridctl,describe)
+                cmd="hybridctl__subcmd__describe"
+                ;;
             hybridctl,doctor)
                 cmd="hybridctl__subcmd__doctor"
                 ;;
@@ -105,6 +108,9 @@ _hybridctl() {
                 ;;
             hybridctl__subcmd__help,config)
                 cmd="hybridctl__subcmd__help__subcmd__config"
+                ;;
+            hybridctl__subcmd__help,describe)
+                cmd="hybridctl__subcmd__help__subcmd__describe"
                 ;;
             hybridctl__subcmd__help,doctor)
                 cmd="hybridctl__subcmd__help__subcmd__doctor"
@@ -224,7 +230,7 @@ _hybridctl() {
 
     case "${cmd}" in
         hybridctl)
-            opts="-q -h -V --color --quiet --help --version init explain config render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help"
+            opts="-q -h -V --color --quiet --help --version init explain config render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -378,7 +384,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__config__subcmd__view)
-            opts="-o -p -N -n -q -h -V --show-origin --output --set --partition --nodes --namespace --context --color --quiet --help --version"
+            opts="-o -e -p -N -n -q -h -V --show-origin --output --set --env --partition --nodes --namespace --context --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -393,6 +399,14 @@ _hybridctl() {
                     return 0
                     ;;
                 --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -421,6 +435,48 @@ _hybridctl() {
                     return 0
                     ;;
                 --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__describe)
+            opts="-o -n -q -h -V --output --kubeconfig --context --namespace --color --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -612,7 +668,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__help)
-            opts="init explain config render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help"
+            opts="init explain config render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -670,6 +726,20 @@ _hybridctl() {
         hybridctl__subcmd__help__subcmd__config__subcmd__view)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__help__subcmd__describe)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1374,7 +1444,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__logs)
-            opts="-f -o -n -q -h -V --follow --since --tail --replica --timestamps --no-prefix --output --nccl --max-streams --kubeconfig --context --namespace --color --quiet --help --version"
+            opts="-f -p -o -n -q -h -V --follow --since --tail --replica --rank --node --include --exclude --previous --timestamps --no-prefix --output --nccl --max-streams --kubeconfig --context --namespace --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1389,6 +1459,22 @@ _hybridctl() {
                     return 0
                     ;;
                 --replica)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rank)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --include)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1588,7 +1674,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__render)
-            opts="-o -p -N -n -q -h -V --job-id --nodelist --out --output --only --set --partition --nodes --namespace --context --color --quiet --help --version"
+            opts="-o -e -p -N -n -q -h -V --job-id --nodelist --out --output --only --set --env --partition --nodes --namespace --context --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1619,6 +1705,14 @@ _hybridctl() {
                     return 0
                     ;;
                 --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1680,12 +1774,28 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__status)
-            opts="-A -o -n -q -h -V --all --output --kubeconfig --context --namespace --color --quiet --help --version"
+            opts="-A -u -t -w -o -n -q -h -V --all --user --me --state --watch --output --kubeconfig --context --namespace --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text wide json" -- "${cur}"))
                     return 0
@@ -1722,7 +1832,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__submit)
-            opts="-f -o -p -N -n -q -h -V --dry-run --follow --output --strict --set --partition --nodes --namespace --context --color --quiet --help --version"
+            opts="-f -o -e -p -N -n -q -h -V --dry-run --follow --output --strict --set --env --partition --nodes --namespace --context --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1737,6 +1847,14 @@ _hybridctl() {
                     return 0
                     ;;
                 --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1780,7 +1898,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__validate)
-            opts="-o -p -N -n -q -h -V --config --output --strict --set --partition --nodes --namespace --context --color --quiet --help --version"
+            opts="-o -e -p -N -n -q -h -V --config --output --strict --set --env --partition --nodes --namespace --context --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1799,6 +1917,14 @@ _hybridctl() {
                     return 0
                     ;;
                 --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

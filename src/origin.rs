@@ -394,6 +394,7 @@ mod tests {
         let overrides = Overrides {
             assignments: vec!["slurm.time=2h".into()],
             fields: vec![("kubernetes.context", "prod".into())],
+            ..Overrides::default()
         };
         let loaded = resolve_spec(&settings, "job.yaml", text, &overrides);
         let spec = loaded.spec.as_ref().expect("valid");
