@@ -492,7 +492,7 @@ pub struct StatusArgs {
 #[derive(Debug, Args)]
 pub struct DescribeArgs {
     /// Job id or name (from the job records)
-    #[arg(value_name = "JOB")]
+    #[arg(value_name = "JOB", add = ArgValueCandidates::new(complete::jobs))]
     pub job: String,
 
     /// Output format

@@ -75,7 +75,7 @@ fn values(lines: &[String]) -> Vec<&str> {
 #[test]
 fn job_ids_and_names_come_from_the_job_records() {
     let m = Machine::new();
-    for cmd in ["status", "cancel", "logs"] {
+    for cmd in ["status", "cancel", "logs", "describe"] {
         let got = m.fish(&["hybridctl", cmd, ""]);
         let v = values(&got);
         // The records first (newest first), then the flags.
