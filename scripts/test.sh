@@ -82,23 +82,11 @@ fi
 # Unless the HYBRIDCTL_KUBE_*/HYBRIDCTL_SLURM_* variables say otherwise (testenv/*.sh document
 # them), each run gets its own directories and a block of ports nothing listens on, so two runs
 # on one machine (two checkouts, CI beside a developer) do not collide.
-listening() { ss -Htln 2>/dev/null | awk '{ print $4 }' | sed 's/.*://' | sort -u; }
-port_block() { # a base port B with B..B+39 free: kube daemons B+0..B+5, slurmctld B+6, slurmd B+20+i
-  local used b try
-  used=$(listening)
-  for ((try = 0; try < 100; try++)); do
-    b=$((20000 + 40 * (RANDOM % 300))) # below the ephemeral range (32768-)
-    if ! awk -v b="$b" '$1 >= b && $1 < b + 40 { found = 1 } END { exit !found }' <<<"$used"; then
-      echo "$b"
-      return 0
-    fi
-  done
-  return 1
-}
 if [ -z "${HYBRIDCTL_KUBE_DIR:-}${HYBRIDCTL_SLURM_DIR:-}${HYBRIDCTL_KUBE_API_PORT:-}${HYBRIDCTL_SLURM_CTLD_PORT:-}" ]; then
   run_dir=$(mktemp -d /tmp/hybridctl-test.XXXXXX)
   chmod 0755 "$run_dir"
-  base=$(port_block) || die "found no block of 40 free ports in 20000-32000" "set HYBRIDCTL_KUBE_*_PORT and HYBRIDCTL_SLURM_*_PORT* (testenv/README.md)"
+  # kube daemons base+0..5, slurmctld base+6, slurmd of nodeI base+20+I
+  base=$(testenv/free-ports.sh 40) || die "found no 40 free ports" "set HYBRIDCTL_KUBE_*_PORT and HYBRIDCTL_SLURM_*_PORT* (testenv/README.md)"
   export HYBRIDCTL_KUBE_DIR=$run_dir/kube HYBRIDCTL_SLURM_DIR=$run_dir/slurm
   export HYBRIDCTL_KUBE_ETCD_PORT=$base HYBRIDCTL_KUBE_ETCD_PEER_PORT=$((base + 1))
   export HYBRIDCTL_KUBE_API_PORT=$((base + 2)) HYBRIDCTL_KUBE_KWOK_PORT=$((base + 3))
