@@ -6,12 +6,12 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use serde::Serialize;
 
-use super::status::lookup;
 use super::{Printer, load_settings, slurm_error};
 use crate::cli::{CancelArgs, TextOrJson};
 use crate::document::{self, Document, List};
 use crate::error::{ExitStatus, UserError};
-use crate::jobs::{self, JobId, JobIds};
+use crate::jobid::{JobId, JobIds};
+use crate::jobs;
 use crate::records::Records;
 use crate::settings::Env;
 use crate::slurm::{Slurm, Source};
@@ -68,7 +68,7 @@ pub fn run(args: CancelArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let Some(ids) = JobIds::new(resolved.ids.iter().cloned()) else {
         return Err(jobs::unknown_jobs(&args.jobs));
     };
-    let (views, unknown) = lookup(&slurm, &ids, &resolved.records)?;
+    let (views, unknown) = jobs::lookup(&slurm, &ids, &resolved.records).map_err(slurm_error)?;
     if !unknown.is_empty() {
         return Err(jobs::unknown_jobs(&unknown));
     }
@@ -242,13 +242,13 @@ fn verify_kubernetes(
     outcomes: &mut [Outcome],
     out: &Printer,
 ) {
-    let by_ns = super::status::kube_targets(
+    let by_ns = jobs::kube_targets(
         outcomes
             .iter()
             .filter(|o| o.action != "none")
             .map(|o| o.job_id.as_str()),
         records,
-        kube,
+        kube.namespace.as_deref(),
     );
     if by_ns.is_empty() {
         return;

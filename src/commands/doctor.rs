@@ -24,12 +24,13 @@ use serde::Serialize;
 
 use super::{Printer, load_settings};
 use crate::cli::{DoctorArgs, KubeArgs, TextOrJson};
+use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
+use crate::k8s::labels::GPU_RESOURCE;
+use crate::k8s::pytorchjob::PyTorchJob;
 use crate::kube::access::{self, Answer};
 use crate::kube::client::{Connection, client, kubeconfig_paths};
-use crate::kube::pytorchjob::PyTorchJob;
 use crate::kube::rbac::{Rule, Scope};
-use crate::plan::GPU_RESOURCE;
 use crate::process::Runner;
 use crate::settings::{ConfigFile, Env, Settings};
 use crate::yaml::Value as YamlValue;
@@ -245,7 +246,7 @@ async fn call<T>(fut: impl Future<Output = Result<T, kube::Error>>) -> Result<T,
 /// Same for the access reviews, whose errors carry their own hint.
 async fn call_access<T>(
     fut: impl Future<Output = Result<T, access::AccessError>>,
-) -> Result<T, (String, &'static str)> {
+) -> Result<T, (String, String)> {
     match tokio::time::timeout(CALL_TIMEOUT, fut).await {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => {
@@ -257,7 +258,7 @@ async fn call_access<T>(
                 "the API server did not answer within {} s",
                 CALL_TIMEOUT.as_secs()
             ),
-            "check the API server and the kubeconfig (`kubectl version`)",
+            "check the API server and the kubeconfig (`kubectl version`)".to_string(),
         )),
     }
 }
@@ -523,7 +524,7 @@ async fn kubelet_checks(client: &Client, gpu_nodes: &[String], report: &mut Repo
             }
         };
         match tokio::time::timeout(CALL_TIMEOUT, client.request_text(request)).await {
-            Ok(Ok(text)) => match crate::kube::kubelet::parse_configz(&text) {
+            Ok(Ok(text)) => match crate::k8s::kubelet::parse_configz(&text) {
                 Ok(t) if t.aligns() => {}
                 Ok(t) => misaligned.push(format!("{node} ({})", t.describe())),
                 Err(e) => unreadable.push(format!("{node}: {e}")),

@@ -68,7 +68,7 @@ pub fn run(args: FabricCheckArgs, env: Env, out: &Printer) -> Result<ExitStatus>
             })
         }
         Err(e) if health => {
-            let (text, _) = crate::error::report(&e);
+            let (text, _) = crate::error::report(&e, crate::advice_of);
             let first = text
                 .lines()
                 .next()

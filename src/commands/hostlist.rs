@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::Printer;
 use crate::cli::{HostlistAction, HostlistArgs, TextOrJson};
+use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
 
 /// The `hostlist -o json` document.
@@ -46,7 +47,7 @@ pub fn run(args: HostlistArgs, out: &Printer) -> Result<ExitStatus> {
         UserError::invalid(
             format!(
                 "`{}` is not a valid Slurm hostlist: {e}",
-                crate::diag::excerpt(list)
+                crate::excerpt::excerpt(list)
             ),
             "e.g. `gpu[001-004,010],cpu1`",
         )

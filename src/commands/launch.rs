@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 
 use super::Printer;
 use crate::cli::{LaunchArgs, RenderFormat};
+use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
 use crate::jobspec::Spec;
 use crate::plan::{Allocation, Plan, PlanOptions};

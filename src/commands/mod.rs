@@ -24,6 +24,7 @@ use anyhow::Result;
 
 use crate::cli::{Cli, Command};
 use crate::diag::Severity;
+use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
 use crate::settings::{Env, LoadedSpec, Overrides, Settings};
 
@@ -63,7 +64,19 @@ pub fn man_examples() -> &'static [(&'static str, &'static str, &'static str)] {
 }
 
 /// The JSON Schema of every document a command prints, by kind (see `crate::document`).
-pub fn document_schemas() -> Vec<(&'static str, serde_json::Value)> {
+/// Every schema hybridctl ships, by name: the job spec, the config file, and each document.
+pub fn schemas() -> Vec<(String, serde_json::Value)> {
+    let mut out: Vec<(String, serde_json::Value)> = vec![
+        ("spec".into(), crate::jobspec::schema::spec_schema()),
+        ("config".into(), crate::jobspec::schema::config_schema()),
+    ];
+    for (kind, schema) in document_schemas() {
+        out.push((crate::document::name_of(kind), schema));
+    }
+    out
+}
+
+fn document_schemas() -> Vec<(&'static str, serde_json::Value)> {
     use crate::document::{Document, List, schema_of};
     fn one<T: Document>() -> (&'static str, serde_json::Value) {
         (T::KIND, schema_of::<T>())
@@ -136,7 +149,7 @@ pub use crate::output::{Printer, table_text};
 
 /// A Slurm error as the user sees it: the sentence and the next step.
 pub fn slurm_error(e: crate::slurm::SlurmError) -> anyhow::Error {
-    let status = ExitStatus::of_slurm(&e);
+    let status = e.status();
     let hint = e.hint();
     anyhow::Error::new(UserError {
         message: e.to_string(),

@@ -6,6 +6,7 @@ use anyhow::{Context, Result};
 
 use super::{Printer, load_settings, require_valid};
 use crate::cli::{FabricArg, NcclCheckArgs, TextOrJson};
+use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
 use crate::nccl::{Analyzer, Expectation, Fabric, NOTHING_TO_JUDGE, Outcome, scan};
 use crate::settings::{Env, Overrides, load_spec};

@@ -6,6 +6,7 @@ use anyhow::Result;
 
 use super::Printer;
 use crate::cli::{RbacArgs, YamlOrJson};
+use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
 use crate::kube::rbac::{Subject, manifest, objects};
 use crate::settings::Env;

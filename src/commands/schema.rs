@@ -7,7 +7,7 @@ use crate::cli::SchemaArgs;
 use crate::error::{ExitStatus, UserError};
 
 pub fn run(args: SchemaArgs, out: &Printer) -> Result<ExitStatus> {
-    let schemas = crate::document::schemas();
+    let schemas = super::schemas();
     if args.list {
         let mut text = String::new();
         for (name, _) in &schemas {

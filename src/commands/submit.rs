@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::{Printer, load_settings, require_valid, slurm_error};
 use crate::cli::{SubmitArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
-use crate::jobs::{JobId, JobIds};
+use crate::jobid::{JobId, JobIds};
 use crate::plan::{Allocation, Plan, PlanOptions, simulated_nodes};
 use crate::process::display_command;
 use crate::records::{JobRecord, Records};
@@ -192,11 +192,11 @@ fn quota_preflight(
     if mode == "off" {
         return Ok(());
     }
-    let kind = crate::quota::QueryKind::Filesets(vec![crate::quota::FilesetRef {
+    let kind = crate::gpfs::QueryKind::Filesets(vec![crate::gpfs::FilesetRef {
         device: need.device.clone(),
         fileset: need.fileset.clone(),
     }]);
-    let entries = match super::quota::query(&gpfs, &kind, &[]) {
+    let entries = match crate::gpfs::query(&gpfs, &kind, &[]) {
         Ok(e) => e,
         Err(e) => {
             out.note(&format!("note: GPFS quota preflight skipped: {e}"));

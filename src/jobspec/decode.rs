@@ -87,7 +87,7 @@ impl<'a> MapReader<'a> {
             };
             let message = format!(
                 "unknown field `{}` in {section}",
-                crate::diag::excerpt(&key.name)
+                crate::excerpt::excerpt(&key.name)
             );
             match did_you_mean(&key.name, self.used.iter().copied()) {
                 Some(s) => d.diags.error_hint(
@@ -275,7 +275,7 @@ impl Decoder {
                         "type",
                         format!(
                             "`{path}` must be `true` or `false`, found `{}`",
-                            crate::diag::excerpt(text)
+                            crate::excerpt::excerpt(text)
                         ),
                         "YAML 1.2 reads yes/no/on/off as strings; write true or false",
                     );
@@ -389,7 +389,7 @@ impl Decoder {
             "enum",
             format!(
                 "`{path}` is `{}`, which is not an allowed value",
-                crate::diag::excerpt(&text)
+                crate::excerpt::excerpt(&text)
             ),
             hint,
         );
@@ -447,7 +447,7 @@ impl Decoder {
 fn describe(node: &Node) -> String {
     match &node.value {
         Value::Scalar { text, .. } => {
-            format!("{} `{}`", node.kind(), crate::diag::excerpt(text))
+            format!("{} `{}`", node.kind(), crate::excerpt::excerpt(text))
         }
         _ => node.kind().to_string(),
     }
@@ -814,7 +814,7 @@ fn decode_container(d: &mut Decoder, node: &Node) -> Option<Container> {
                 if i.is_empty() || i.chars().any(|c| c.is_whitespace() || c.is_control()) {
                     Err(format!(
                         "`{}` is not an image reference",
-                        crate::diag::excerpt(i)
+                        crate::excerpt::excerpt(i)
                     ))
                 } else {
                     Ok(())
@@ -1296,7 +1296,7 @@ fn guaranteed_checks(d: &mut Decoder, spec: &Spec) {
     let memory = spec.container.memory.is_some()
         || s.memory
             .as_deref()
-            .and_then(crate::plan::slurm_memory_quantity)
+            .and_then(super::units::slurm_memory_quantity)
             .is_some();
     if !memory {
         let pos = d.field_or_root("slurm.memory");

@@ -17,8 +17,9 @@ use thiserror::Error;
 use tokio::sync::mpsc;
 
 use super::logs::Event;
-use super::pytorchjob::{PyTorchJob, PyTorchJobStatus};
-use crate::plan::{HOSTNAME_LABEL, LABEL_JOB_ID, Plan};
+use crate::k8s::labels::{HOSTNAME_LABEL, LABEL_JOB_ID, job_id_of};
+use crate::k8s::pytorchjob::{PyTorchJob, PyTorchJobStatus};
+use crate::plan::Plan;
 
 /// How long cleanup waits for pods to disappear.
 pub const CLEANUP_TIMEOUT: Duration = Duration::from_secs(60);
@@ -60,8 +61,8 @@ pub enum LaunchError {
     },
 }
 
-impl LaunchError {
-    pub fn hint(&self) -> String {
+impl crate::error::Advice for LaunchError {
+    fn hint(&self) -> String {
         match self {
             Self::Api { error: kube::Error::Api(s), verb, what } if s.code == 403 => format!(
                 "the identity may not {verb} {what}; `hybridctl rbac` prints the role the Slurm-side identity needs"
@@ -566,12 +567,7 @@ pub async fn run(
                 .get(name)
                 .await
                 .map_err(api_err("get", format!("pytorchjob/{name}")))?;
-            let ours = existing
-                .metadata
-                .labels
-                .as_ref()
-                .and_then(|l| l.get(LABEL_JOB_ID))
-                == Some(&plan.job_id);
+            let ours = job_id_of(&existing.metadata) == Some(plan.job_id.as_str());
             if !ours {
                 return Err(LaunchError::Conflict(name.to_string()));
             }
@@ -712,7 +708,7 @@ pub async fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kube::pytorchjob::JobCondition;
+    use crate::k8s::pytorchjob::JobCondition;
 
     fn cond(t: &str, s: &str) -> JobCondition {
         JobCondition {

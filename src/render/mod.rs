@@ -16,7 +16,7 @@ use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::kube::pytorchjob::PyTorchJob;
+use crate::k8s::pytorchjob::PyTorchJob;
 use crate::plan::Plan;
 
 pub const SBATCH_TEMPLATE: &str = "sbatch.sh.j2";
