@@ -16,7 +16,7 @@
 #     render there is byte-identical to the render outside it;
 #   - aarch64: the same commands under qemu-user (Debian's qemu-user), same comparison with the
 #     x86_64 render;
-#   - the size is at most 10 MiB (HYBRIDCTL_RELEASE_MAX_BYTES).
+#   - the release profile's binaries are at most 10 MiB (HYBRIDCTL_RELEASE_MAX_BYTES).
 # No glibc build is made: the static binary is the one that runs on glibc 2.28 hosts.
 #
 # Usage: scripts/release.sh [--profile release|ci-release] [--target x86_64|aarch64]...
@@ -135,8 +135,11 @@ static_checks() { # <arch> <readelf machine>
     fail "$1" "has a dynamic section: it is not static" "$(readelf -d "$bin" | grep NEEDED | tr -s ' ')"
   if readelf -l "$bin" | grep -q INTERP; then fail "$1" "names a program interpreter"; fi
   size=$(stat -c %s "$bin")
-  [[ $size -le $MAX_BYTES ]] || fail "$1" "is $size bytes, more than $MAX_BYTES"
-  log "$1: static, no interpreter, $size bytes"
+  # the size goal is the shipped profile's; ci-release (no LTO) is larger by design
+  if [[ $profile == release && $size -gt $MAX_BYTES ]]; then
+    fail "$1" "is $size bytes, more than $MAX_BYTES"
+  fi
+  log "$1: static, no interpreter, $size bytes (profile $profile)"
 }
 
 # run_all <arch> <how...>: --version, validate and render of the example (as `spec.yaml`, from the

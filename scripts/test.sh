@@ -61,7 +61,7 @@ fi
 # golang-go is older). A Go >= 1.21 fetches the right one itself from the Go module proxy
 # (GOTOOLCHAIN, https://go.dev/doc/toolchain) into its module cache; older or no Go: say what to
 # install. A warm cache (build.sh --check) needs no Go at all.
-if ! testenv/kube/build.sh --check 2>/dev/null; then
+if ! testenv/kube/build.sh --check >/dev/null 2>&1; then
   go_want=$(awk '$1 == "go" { print $2; exit }' testenv/kube/go/apiserver/go.mod)
   go_have=$(go env GOVERSION 2>/dev/null | sed 's/^go//') || go_have=''
   older() { [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -1)" != "$2" ]; }
