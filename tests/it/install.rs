@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{hybridctl, require_tool, root};
+use crate::util::{hybridctl, isolated, require_tool, root};
 
 /// The debug binary `cargo test` built.
 fn built_binary() -> PathBuf {
@@ -291,19 +291,13 @@ fn cluster_free_commands_start_no_runtime_and_read_no_kubeconfig() {
     ];
     for args in commands {
         let trace = dir.path().join("trace");
-        let out = Command::new("strace")
+        let out = isolated("strace")
             .args(["-f", "-qq", "-e"])
             .arg("trace=open,openat,epoll_create,epoll_create1,clone,clone3,socket,connect")
             .arg("-o")
             .arg(&trace)
             .arg(built_binary())
             .args(*args)
-            .current_dir(root())
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HYBRIDCTL_SITE_CONFIG", "/dev/null")
-            .env("HYBRIDCTL_CONFIG", "/dev/null")
-            .env("NO_COLOR", "1")
             .env("KUBECONFIG", &kubeconfig)
             .env("HOME", &home)
             .output()
