@@ -66,18 +66,19 @@ done
 python3 - "$work" "$bin" <<'PY'
 import json, os, platform, sys
 work, binary = sys.argv[1], sys.argv[2]
-med = {}
+med, low = {}, {}
 for f in ("fast.json", "torchx.json"):
     for r in json.load(open(os.path.join(work, f)))["results"]:
-        med[r["command"]] = r["median"]
+        med[r["command"]], low[r["command"]] = r["median"], r["min"]
 ins = dict(l.split() for l in open(os.path.join(work, "instructions")))
 rss = int(open(os.path.join(work, "rss")).read().split()[-1])
-floor = med["true"]
 print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; binary {os.path.getsize(binary)} bytes")
+# on a shared, loaded machine the median carries scheduling waits; the minimum is the cost itself
 for k in ("true", "version", "render", "validate", "torchx"):
-    print(f"{k:9s} median {med[k]*1000:8.2f} ms   {med[k]/floor:6.2f}x /bin/true")
-print(f"render vs torchx --dryrun: {med['torchx']/med['render']:.0f}x faster (goal >= 100x)")
-print(f"render: {med['render']/floor:.2f}x /bin/true (goal <= 3x); --version: {med['version']/floor:.2f}x (goal <= 1.5x)")
+    print(f"{k:9s} median {med[k]*1000:8.2f} ms ({med[k]/med['true']:6.2f}x /bin/true)   min {low[k]*1000:8.2f} ms ({low[k]/low['true']:6.2f}x)")
+for name, d in (("median", med), ("min", low)):
+    print(f"by {name}: render {d['torchx']/d['render']:.0f}x faster than torchx --dryrun (goal >= 100x), "
+          f"{d['render']/d['true']:.2f}x /bin/true (goal <= 3x); --version {d['version']/d['true']:.2f}x (goal <= 1.5x)")
 print(f"instructions (callgrind): render {int(ins['render']):,}, validate {int(ins['validate']):,}")
 print(f"render peak RSS {rss/1024:.1f} MiB")
 PY
