@@ -4,8 +4,10 @@
 //! environment and config files, read once) and the command files.
 
 pub mod bounded;
+pub mod check;
 pub mod cli;
 pub mod commands;
+pub mod decode;
 pub mod diag;
 pub mod document;
 pub mod error;
@@ -30,6 +32,7 @@ pub mod records;
 pub mod render;
 pub mod settings;
 pub mod slurm;
+pub mod style;
 pub mod yaml;
 
 /// The `apiVersion` of every document hybridctl prints (and of the job spec).

@@ -6,14 +6,13 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{Printer, load_settings, slurm_error};
+use super::{Context, slurm_error};
 use crate::cli::{CancelArgs, TextOrJson};
 use crate::document::{self, Document, List};
 use crate::error::{ExitStatus, UserError};
 use crate::jobid::{JobId, JobIds};
 use crate::jobs;
 use crate::records::Records;
-use crate::settings::Env;
 use crate::slurm::{Slurm, Source};
 
 /// KillWait when the controller does not say (Slurm's default is 30 s).
@@ -55,9 +54,10 @@ fn is_active(state: &str) -> bool {
     )
 }
 
-pub fn run(args: CancelArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
-    let settings = load_settings(env)?;
-    let slurm = Slurm::from_settings(&settings);
+pub fn run(args: CancelArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
+    let settings = ctx.settings()?;
+    let slurm = Slurm::from_settings(settings);
     let records = Records::from_env(&settings.env);
     // Resolve every argument before acting on any: a name that matches nothing cancels
     // nothing, and Slurm is never asked with an empty (whole-queue) filter.
@@ -209,7 +209,7 @@ pub fn run(args: CancelArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
             kubernetes_clean: None,
         });
     }
-    verify_kubernetes(&settings, &args.kube, records.as_ref(), &mut outcomes, out);
+    verify_kubernetes(ctx, &args.kube, records.as_ref(), &mut outcomes);
     let mut stdout = out.out();
     match args.output {
         TextOrJson::Text => {
@@ -236,12 +236,12 @@ pub fn run(args: CancelArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
 /// After Slurm let go of a job, its PyTorchJob and pods must go too (launch deletes them on
 /// SIGTERM, the epilog on any end). Check, bounded, for jobs whose namespace is known.
 fn verify_kubernetes(
-    settings: &crate::settings::Settings,
+    ctx: &Context,
     kube: &crate::cli::KubeArgs,
     records: Option<&Records>,
     outcomes: &mut [Outcome],
-    out: &Printer,
 ) {
+    let out = ctx.out;
     let by_ns = jobs::kube_targets(
         outcomes
             .iter()
@@ -253,14 +253,8 @@ fn verify_kubernetes(
     if by_ns.is_empty() {
         return;
     }
-    let conn = crate::kube::client::Connection {
-        kubeconfig: kube.kubeconfig.clone(),
-        context: kube.context.clone(),
-    };
-    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    else {
+    let conn = super::connection(kube, None);
+    let (Ok(runtime), Ok(settings)) = (ctx.runtime(), ctx.settings()) else {
         return;
     };
     let left = runtime.block_on(async {

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use super::Printer;
+use super::Context;
 use crate::cli::{HostlistAction, HostlistArgs, TextOrJson};
 use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
@@ -42,7 +42,8 @@ fn inputs(args: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
-pub fn run(args: HostlistArgs, out: &Printer) -> Result<ExitStatus> {
+pub fn run(args: HostlistArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
     let invalid = |list: &str, e: crate::hostlist::HostlistError| {
         UserError::invalid(
             format!(

@@ -15,7 +15,7 @@ use kube::runtime::{WatchStreamExt, watcher};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use super::{Printer, load_settings};
+use super::Context;
 use crate::cli::{LogsArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
 use crate::jobid::{JobId, JobIds};
@@ -24,7 +24,6 @@ use crate::k8s::pytorchjob::PyTorchJob;
 use crate::kube::launch::{Outcome, outcome_of};
 use crate::kube::logs::{self, Event, Line, Options, ReplicaFilter};
 use crate::records::Records;
-use crate::settings::Env;
 
 /// After the PyTorchJob finished: how long the streams may still deliver what the pods printed
 /// last (a kubelet ends them when the containers exit; this bounds a stream that does not end).
@@ -103,8 +102,9 @@ enum End {
     Deleted,
 }
 
-pub fn run(args: LogsArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
-    let settings = load_settings(env)?;
+pub fn run(args: LogsArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
+    let settings = ctx.settings()?;
     let since = args
         .since
         .as_deref()
@@ -166,11 +166,8 @@ pub fn run(args: LogsArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
         container: logs::CONTAINER.into(),
     };
     let live_table = args.nccl && args.follow && !printer.json && out.stdout_is_terminal();
-    let conn = crate::kube::client::Connection {
-        kubeconfig: args.kube.kubeconfig.clone(),
-        context: args.kube.context.clone(),
-    };
-    let runtime = super::runtime()?;
+    let conn = super::connection(&args.kube, None);
+    let runtime = ctx.runtime()?;
     let notice = |text: &str| {
         let mut err = std::io::stderr().lock();
         let _ = writeln!(
@@ -186,7 +183,7 @@ pub fn run(args: LogsArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let mut nccl_bad = false;
     let nccl_bad_ref = &mut nccl_bad;
     let end = runtime.block_on(async {
-        let client = super::kube_client(&conn, &settings).await?;
+        let client = super::kube_client(&conn, settings).await?;
         let selector = format!("{LABEL_JOB_ID}={job_id}");
         let jobs: Api<PyTorchJob> = Api::namespaced(client.clone(), &namespace);
         let existing = jobs
@@ -202,7 +199,7 @@ pub fn run(args: LogsArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
                 )
             })?;
         if existing.items.is_empty() {
-            nothing_on_kubernetes(&settings, &job_id, &namespace, record.as_ref(), args.follow)?;
+            nothing_on_kubernetes(settings, &job_id, &namespace, record.as_ref(), args.follow)?;
             notice(&format!(
                 "waiting for the PyTorchJob of job {job_id} in namespace {namespace} (the job may still be pending)"
             ));
@@ -212,7 +209,7 @@ pub fn run(args: LogsArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
         let mut nccl = args.nccl.then(|| {
             let mut expect = spec
                 .as_ref()
-                .map(crate::nccl::Expectation::from_spec)
+                .map(|s| s.nccl_expectation())
                 .or_else(|| existing.items.first().map(PyTorchJob::nccl_expectation))
                 .unwrap_or_default();
             if args.follow {

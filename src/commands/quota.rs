@@ -6,15 +6,16 @@ use anyhow::Result;
 use comfy_table::{Table, presets};
 use serde::Serialize;
 
-use super::{Printer, load_settings, require_valid};
+use super::{Context, Printer, require_valid};
 use crate::cli::{QuotaArgs, TextOrJson};
 use crate::document::{self, Document, List};
 use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
 use crate::gpfs::{FilesetRef, QueryKind, QuotaError, query};
+use crate::jobspec::load::{Overrides, load_spec};
 use crate::process::Runner;
 use crate::quota::{DEFAULT_THRESHOLD_PCT, QuotaEntry, human_kib};
-use crate::settings::{Env, Overrides, Settings, load_spec};
+use crate::settings::Settings;
 
 fn quota_error(e: QuotaError) -> anyhow::Error {
     let message = match e.cause() {
@@ -88,8 +89,9 @@ fn current_groups() -> Vec<String> {
         .unwrap_or_default()
 }
 
-pub fn run(args: QuotaArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
-    let settings = load_settings(env)?;
+pub fn run(args: QuotaArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
+    let settings = ctx.settings()?;
     let gpfs = settings.gpfs();
     let threshold = args
         .threshold
@@ -120,7 +122,7 @@ pub fn run(args: QuotaArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
         }
     }
     if let Some(path) = &args.spec {
-        let loaded = load_spec(&settings, path, &Overrides::default())?;
+        let loaded = load_spec(settings, path, &Overrides::default())?;
         let spec = require_valid(loaded, out)?;
         let Some(g) = &spec.storage.gpfs else {
             return Err(UserError::invalid(
@@ -149,7 +151,7 @@ pub fn run(args: QuotaArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     } else if args.group {
         QueryKind::Groups(current_groups())
     } else {
-        let user = current_user(&settings).ok_or_else(|| {
+        let user = current_user(settings).ok_or_else(|| {
             UserError::environment(
                 "cannot tell who you are: neither $USER nor `id -un` answers",
                 "set $USER",

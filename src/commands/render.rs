@@ -3,18 +3,19 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{Context as _, Result};
 
-use super::{Printer, load_settings, require_valid};
+use super::{Context, Printer, require_valid};
 use crate::cli::{Artifact, RenderArgs, RenderFormat};
 use crate::error::{ExitStatus, UserError};
+use crate::jobspec::load::load_spec;
 use crate::plan::{Allocation, Plan, PlanOptions, simulated_nodes};
 use crate::render::{Rendered, Renderer, manifest_yaml};
-use crate::settings::{Env, load_spec};
 
-pub fn run(args: RenderArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
-    let settings = load_settings(env)?;
-    let loaded = load_spec(&settings, &args.spec, &args.overrides.to_overrides())?;
+pub fn run(args: RenderArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
+    let settings = ctx.settings()?;
+    let loaded = load_spec(settings, &args.spec, &args.overrides.to_overrides())?;
     let display = loaded.display_path.clone();
     let spec = require_valid(loaded, out)?;
     let nodes = match &args.nodelist {
@@ -51,7 +52,15 @@ pub fn run(args: RenderArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     };
 
     if let Some(dir) = &args.out {
-        write_out(dir, &plan, &script, &manifest_text, args.output, args.only)?;
+        write_out(
+            dir,
+            &plan,
+            &script,
+            &manifest_text,
+            args.output,
+            args.only,
+            out,
+        )?;
         return Ok(ExitStatus::Success);
     }
     let mut stdout = out.out();
@@ -87,6 +96,7 @@ fn write_out(
     manifest: &str,
     format: RenderFormat,
     only: Option<Artifact>,
+    out: &Printer,
 ) -> Result<()> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("could not create the output directory `{}`", dir.display()))?;
@@ -107,7 +117,7 @@ fn write_out(
     for (path, text) in files {
         std::fs::write(&path, text)
             .with_context(|| format!("could not write `{}`", path.display()))?;
-        eprintln!("wrote {}", path.display());
+        out.note(&format!("wrote {}", path.display()));
     }
     Ok(())
 }

@@ -2,11 +2,12 @@
 
 use anyhow::Result;
 
-use super::Printer;
+use super::Context;
 use crate::cli::SchemaArgs;
 use crate::error::{ExitStatus, UserError};
 
-pub fn run(args: SchemaArgs, out: &Printer) -> Result<ExitStatus> {
+pub fn run(args: SchemaArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
     let schemas = super::schemas();
     if args.list {
         let mut text = String::new();

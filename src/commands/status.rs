@@ -6,14 +6,13 @@ use std::io::Write;
 use anyhow::Result;
 use comfy_table::{Table, presets};
 
-use super::{Printer, load_settings, slurm_error};
+use super::{Context, Printer, slurm_error};
 use crate::cli::{StatusArgs, TextOrJsonOrWide};
 use crate::document::{self, Document, List};
 use crate::error::ExitStatus;
 use crate::jobid::{JobId, JobIds};
 use crate::jobs;
 use crate::records::{JobRecord, Records};
-use crate::settings::Env;
 use crate::slurm::{JobView, Slurm};
 
 /// How many recent records `status` shows without arguments.
@@ -23,9 +22,10 @@ impl Document for List<JobView> {
     const KIND: &'static str = "JobStatusList";
 }
 
-pub fn run(args: StatusArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
-    let settings = load_settings(env)?;
-    let slurm = Slurm::from_settings(&settings);
+pub fn run(args: StatusArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
+    let settings = ctx.settings()?;
+    let slurm = Slurm::from_settings(settings);
     let records = Records::from_env(&settings.env);
     let (mut views, unknown) = if args.all {
         (slurm.queue_all().map_err(slurm_error)?, Vec::new())
@@ -54,7 +54,7 @@ pub fn run(args: StatusArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
         unknown.extend(resolved.unknown);
         (views, unknown)
     };
-    add_kubernetes(&settings, &args.kube, records.as_ref(), &mut views, out);
+    add_kubernetes(ctx, &args.kube, records.as_ref(), &mut views);
     print(&views, args.output, out)?;
     if !unknown.is_empty() {
         return Err(jobs::unknown_jobs(&unknown));
@@ -169,13 +169,13 @@ fn print(views: &[JobView], format: TextOrJsonOrWide, out: &Printer) -> Result<(
 /// Fill in the Kubernetes side of each job (PyTorchJob condition, pods ready/total) when a
 /// kubeconfig is available: two list calls per namespace. Without a kubeconfig the columns
 /// are left out; when the API server cannot be reached, a warning says so.
-pub fn add_kubernetes(
-    settings: &crate::settings::Settings,
+fn add_kubernetes(
+    ctx: &Context,
     kube: &crate::cli::KubeArgs,
     records: Option<&Records>,
     views: &mut [JobView],
-    out: &Printer,
 ) {
+    let out = ctx.out;
     let targets = jobs::kube_targets(
         views.iter().map(|v| v.job_id.as_str()),
         records,
@@ -184,21 +184,13 @@ pub fn add_kubernetes(
     if targets.is_empty() {
         return;
     }
-    let context = kube.context.clone().or_else(|| {
-        views.iter().find_map(|v| {
-            records
-                .and_then(|r| r.spec(&v.job_id))
-                .and_then(|s| s.kubernetes.context)
-        })
+    let spec_context = views.iter().find_map(|v| {
+        records
+            .and_then(|r| r.spec(&v.job_id))
+            .and_then(|s| s.kubernetes.context)
     });
-    let conn = crate::kube::client::Connection {
-        kubeconfig: kube.kubeconfig.clone(),
-        context,
-    };
-    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    else {
+    let conn = super::connection(kube, spec_context);
+    let (Ok(runtime), Ok(settings)) = (ctx.runtime(), ctx.settings()) else {
         return;
     };
     let result = runtime.block_on(async {

@@ -6,15 +6,16 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{Printer, load_settings, require_valid, slurm_error};
+use super::{Context, Printer, require_valid, slurm_error};
+use crate::check::Level;
 use crate::cli::{SubmitArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
 use crate::jobid::{JobId, JobIds};
+use crate::jobspec::load::load_spec;
 use crate::plan::{Allocation, Plan, PlanOptions, simulated_nodes};
 use crate::process::display_command;
 use crate::records::{JobRecord, Records};
 use crate::render::Renderer;
-use crate::settings::{Env, load_spec};
 use crate::slurm::Slurm;
 
 /// What `submit -o json` prints.
@@ -45,9 +46,10 @@ impl crate::document::Document for SubmitPlan {
     const KIND: &'static str = "SubmissionPlan";
 }
 
-pub fn run(args: SubmitArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
-    let settings = load_settings(env)?;
-    let loaded = load_spec(&settings, &args.spec, &args.overrides.to_overrides())?;
+pub fn run(args: SubmitArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
+    let settings = ctx.settings()?;
+    let loaded = load_spec(settings, &args.spec, &args.overrides.to_overrides())?;
     let display = loaded.display_path.clone();
     let spec = require_valid(loaded, out)?;
     // The batch script does not depend on the job id or the nodes: `launch` reads those
@@ -69,7 +71,7 @@ pub fn run(args: SubmitArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     })?;
     let script = Renderer::new(settings.templates_dir())?.sbatch(&plan)?;
     let sbatch_args = vec!["--parsable".to_string()];
-    quota_preflight(&settings, &spec, args.strict, out)?;
+    quota_preflight(settings, &spec, args.strict, out)?;
 
     if args.dry_run {
         let mut stdout = out.out();
@@ -96,7 +98,7 @@ pub fn run(args: SubmitArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
         return Ok(ExitStatus::Success);
     }
 
-    let slurm = Slurm::from_settings(&settings);
+    let slurm = Slurm::from_settings(settings);
     let submitted = slurm.submit(&script, &[]).map_err(slurm_error)?;
     let record = JobRecord {
         job_id: submitted.job_id.clone(),
@@ -205,24 +207,24 @@ fn quota_preflight(
     };
     let verdict = crate::preflight::verdict(&entries, &need);
     let text = crate::preflight::describe(&need, &verdict);
-    match verdict {
-        crate::preflight::Verdict::Short { .. } if mode == "strict" => Err(UserError::invalid(
+    match verdict.level() {
+        Level::Fail if mode == "strict" => Err(UserError::invalid(
             format!("not submitted: {text}"),
             "free space in the fileset, keep fewer checkpoints (`storage.checkpointsKept`), or ask for more quota",
         )
         .into()),
-        crate::preflight::Verdict::Short { .. } => {
+        Level::Fail => {
             out.warn(
                 &text,
                 Some("the job may fail when it writes a checkpoint; `--strict` refuses to submit"),
             );
             Ok(())
         }
-        crate::preflight::Verdict::NotReported => {
+        Level::Unknown => {
             out.note(&format!("note: {text}"));
             Ok(())
         }
-        _ => Ok(()),
+        Level::Pass | Level::Warn => Ok(()),
     }
 }
 

@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use thiserror::Error;
 
-use crate::jobspec::names::{check_dns_label, check_dns_subdomain};
+use crate::k8s::names::{check_dns_label, check_dns_subdomain};
 
 /// The ClusterRole for the cluster-scoped rules (nodes).
 pub const CLUSTER_ROLE: &str = "hybridctl-nodes";

@@ -11,7 +11,8 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use hybridctl::settings::{Env, Overrides, Settings, resolve_spec};
+use hybridctl::jobspec::load::{Overrides, resolve_spec};
+use hybridctl::settings::{Env, Settings};
 use proptest::prelude::*;
 
 fn cases() -> u32 {
