@@ -152,10 +152,7 @@ pub fn run(args: LaunchArgs, ctx: &Context) -> Result<ExitStatus> {
             &mut stdout,
         )
         .await
-        .map_err(|e| {
-            let hint = e.hint();
-            anyhow::Error::new(UserError::environment(e.to_string(), hint))
-        })
+        .map_err(|e| anyhow::Error::new(UserError::advised(&e)))
     })?;
     use crate::kube::launch::Outcome;
     match outcome {
