@@ -194,8 +194,10 @@ pub enum RenderFormat {
 pub enum Artifact {
     /// The batch script
     Sbatch,
-    /// The PyTorchJob manifest
+    /// The PyTorchJob manifest (`kubernetes.api: pytorchjob` or `auto`)
     Pytorchjob,
+    /// The TrainJob manifest (`kubernetes.api: trainjob`)
+    Trainjob,
 }
 
 #[derive(Debug, Args)]

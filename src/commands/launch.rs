@@ -96,23 +96,27 @@ pub fn run(args: LaunchArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
         )
     })?;
     let renderer = Renderer::new(settings.templates_dir())?;
-    let manifest = renderer.pytorchjob(&plan)?;
-    let mut stdout = out.out();
-    match args.output {
-        RenderFormat::Yaml => stdout.write_all(
-            manifest_yaml(&plan, &manifest)
-                .map_err(anyhow::Error::msg)?
-                .as_bytes(),
-        )?,
-        RenderFormat::Json => {
-            serde_json::to_writer_pretty(&mut stdout, &manifest.value)?;
-            writeln!(stdout)?;
+    let print = |manifest: &crate::render::Workload| -> Result<()> {
+        let mut stdout = out.out();
+        match args.output {
+            RenderFormat::Yaml => stdout.write_all(
+                manifest_yaml(&plan, &manifest.value)
+                    .map_err(anyhow::Error::msg)?
+                    .as_bytes(),
+            )?,
+            RenderFormat::Json => {
+                serde_json::to_writer_pretty(&mut stdout, &manifest.value)?;
+                writeln!(stdout)?;
+            }
         }
-    }
-    stdout.flush()?;
+        stdout.flush()?;
+        Ok(())
+    };
     // HYBRIDCTL_LAUNCH_DRY_RUN=1 lets a site run the real batch script end to end without
-    // touching Kubernetes (used by the test suite's Slurm jobs).
+    // touching Kubernetes (used by the test suite's Slurm jobs); `auto` is then PyTorchJob.
     if dry_run {
+        let backend = crate::kube::workload::offline(spec.kubernetes.api);
+        print(&workload(&renderer, &plan, &spec, backend)?)?;
         return Ok(ExitStatus::Success);
     }
     let conn = crate::kube::client::Connection {
@@ -139,29 +143,47 @@ pub fn run(args: LaunchArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
             .map_err(|message| {
                 UserError::environment(message, crate::kube::access::ADMIN_REFUSAL_HINT)
             })?;
+        // `kubernetes.api`: what the cluster serves (API discovery), or the pinned API if it
+        // is served.
+        let served = crate::kube::discovery::served(&client).await.map_err(|e| {
+            UserError::environment(
+                format!("could not ask the API server which Kubeflow APIs it serves: {}", crate::kube::client::brief(&e)),
+                "check the API server and the kubeconfig (`kubectl api-resources | grep -i job`)",
+            )
+        })?;
+        let backend = crate::kube::workload::resolve(spec.kubernetes.api, &served).map_err(|e| {
+            UserError::environment(
+                e,
+                "install the Kubeflow training operator (PyTorchJob) or Kubeflow Trainer v2 (TrainJob), or set `kubernetes.api` to the one the cluster has",
+            )
+        })?;
+        let manifest = workload(&renderer, &plan, &spec, backend)?;
+        print(&manifest)?;
         let mut stdout = std::io::stdout();
         crate::kube::launch::run(
             client,
             &plan,
-            &manifest.typed,
+            &manifest,
             crate::nccl::Expectation::from_spec(&spec),
             &launch_opts,
             &mut stdout,
         )
         .await
+        .map(|o| (o, backend.short()))
         .map_err(|e| {
             let hint = e.hint();
             anyhow::Error::new(UserError::environment(e.to_string(), hint))
         })
     })?;
     use crate::kube::launch::Outcome;
+    let (outcome, short) = outcome;
     match outcome {
         Outcome::Succeeded => {
-            out.line(&format!("hybridctl: pytorchjob/{} succeeded", plan.k8s_name))?;
+            out.line(&format!("hybridctl: {short}/{} succeeded", plan.k8s_name))?;
             Ok(ExitStatus::Success)
         }
         Outcome::Failed { reason, message } => Err(UserError {
-            message: format!("pytorchjob/{} failed: {reason}: {message}", plan.k8s_name),
+            message: format!("{short}/{} failed: {reason}: {message}", plan.k8s_name),
             hint: Some("the pod logs above say why; `hybridctl logs` shows them again while the pods exist".into()),
             status: ExitStatus::Failure,
         }
@@ -177,4 +199,25 @@ pub fn run(args: LaunchArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
             }
         }
     }
+}
+
+/// The job for `backend`, refusing what that backend cannot carry (a pinned `trainjob` was
+/// refused at validation already; `auto` can only be checked once the cluster answered).
+fn workload(
+    renderer: &Renderer,
+    plan: &crate::plan::Plan,
+    spec: &Spec,
+    backend: crate::kube::workload::Backend,
+) -> Result<crate::render::Workload> {
+    if backend == crate::kube::workload::Backend::TrainJob {
+        let unsupported = crate::kube::trainjob::unsupported(spec);
+        if let Some((field, why)) = unsupported.first() {
+            return Err(UserError::environment(
+                format!("the cluster runs TrainJobs, but `{field}` cannot be expressed in a TrainJob: {why}"),
+                "remove it from the spec, or set `kubernetes.api: pytorchjob` for a cluster that has the training operator",
+            )
+            .into());
+        }
+    }
+    Ok(renderer.workload(plan, backend)?)
 }

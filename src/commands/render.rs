@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use super::{Printer, load_settings, require_valid};
 use crate::cli::{Artifact, RenderArgs, RenderFormat};
 use crate::error::{ExitStatus, UserError};
+use crate::kube::workload::Backend;
 use crate::plan::{Allocation, Plan, PlanOptions, simulated_nodes};
 use crate::render::{Rendered, Renderer, manifest_yaml};
 use crate::settings::{Env, load_spec};
@@ -43,32 +44,66 @@ pub fn run(args: RenderArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     })?;
     let renderer = Renderer::new(settings.templates_dir())?;
     let script = renderer.sbatch(&plan)?;
-    let manifest = renderer.pytorchjob(&plan)?;
+    // No cluster to ask: `auto` renders a PyTorchJob (the site config may pin the API).
+    let backend = crate::kube::workload::offline(spec.kubernetes.api);
+    let manifest = renderer.workload(&plan, backend)?;
+    let wrong_only = match (args.only, backend) {
+        (Some(Artifact::Pytorchjob), Backend::TrainJob) => Some("pytorchjob"),
+        (Some(Artifact::Trainjob), Backend::PyTorchJob) => Some("trainjob"),
+        _ => None,
+    };
+    if let Some(asked) = wrong_only {
+        return Err(UserError::invalid(
+            format!(
+                "--only {asked}: this job renders a {} (`kubernetes.api` is `{}`)",
+                backend.kind(),
+                spec.kubernetes.api.name()
+            ),
+            format!(
+                "write `--only {}`, or `--set kubernetes.api={asked}`",
+                backend.short()
+            ),
+        )
+        .into());
+    }
 
     let manifest_text = match args.output {
-        RenderFormat::Yaml => manifest_yaml(&plan, &manifest).map_err(anyhow::Error::msg)?,
+        RenderFormat::Yaml => manifest_yaml(&plan, &manifest.value).map_err(anyhow::Error::msg)?,
         RenderFormat::Json => format!("{}\n", serde_json::to_string_pretty(&manifest.value)?),
     };
 
     if let Some(dir) = &args.out {
-        write_out(dir, &plan, &script, &manifest_text, args.output, args.only)?;
+        write_out(
+            dir,
+            &plan,
+            backend,
+            &script,
+            &manifest_text,
+            args.output,
+            args.only,
+        )?;
         return Ok(ExitStatus::Success);
     }
     let mut stdout = out.out();
     match (args.only, args.output) {
         (Some(Artifact::Sbatch), RenderFormat::Yaml) => stdout.write_all(script.as_bytes())?,
-        (Some(Artifact::Pytorchjob), _) => stdout.write_all(manifest_text.as_bytes())?,
+        (Some(Artifact::Pytorchjob | Artifact::Trainjob), _) => {
+            stdout.write_all(manifest_text.as_bytes())?
+        }
         (None, RenderFormat::Yaml) => {
             writeln!(stdout, "# ==> {}.sbatch <==", plan.name)?;
             stdout.write_all(script.as_bytes())?;
-            writeln!(stdout, "\n# ==> {}.pytorchjob.yaml <==", plan.name)?;
+            writeln!(stdout, "\n# ==> {}.{}.yaml <==", plan.name, backend.short())?;
             stdout.write_all(manifest_text.as_bytes())?;
         }
         // The script has no JSON form of its own: it is a field of the document.
         (only @ (None | Some(Artifact::Sbatch)), RenderFormat::Json) => {
             let both = Rendered {
                 sbatch: Some(&script),
-                pytorchjob: only.is_none().then_some(&manifest.value),
+                pytorchjob: (only.is_none() && backend == Backend::PyTorchJob)
+                    .then_some(&manifest.value),
+                trainjob: (only.is_none() && backend == Backend::TrainJob)
+                    .then_some(&manifest.value),
                 job_id: &plan.job_id,
                 nodes: &plan.nodes,
                 gpus_per_node: plan.gpus_per_node,
@@ -83,6 +118,7 @@ pub fn run(args: RenderArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
 fn write_out(
     dir: &Path,
     plan: &Plan,
+    backend: Backend,
     script: &str,
     manifest: &str,
     format: RenderFormat,
@@ -95,12 +131,12 @@ fn write_out(
         RenderFormat::Json => "json",
     };
     let mut files = Vec::new();
-    if only != Some(Artifact::Pytorchjob) {
+    if only.is_none() || only == Some(Artifact::Sbatch) {
         files.push((dir.join(format!("{}.sbatch", plan.name)), script));
     }
     if only != Some(Artifact::Sbatch) {
         files.push((
-            dir.join(format!("{}.pytorchjob.{ext}", plan.name)),
+            dir.join(format!("{}.{}.{ext}", plan.name, backend.short())),
             manifest,
         ));
     }

@@ -92,6 +92,77 @@ pub struct Kubernetes {
     pub namespace: String,
     pub service_account: Option<String>,
     pub priority_class_name: Option<String>,
+    /// Which Kubeflow API runs the job: the training-operator's PyTorchJob, Trainer v2's
+    /// TrainJob, or `auto` (what the cluster serves; `render` without a cluster: PyTorchJob).
+    #[serde(default)]
+    pub api: KubeApi,
+    /// Trainer v2 only: the training runtime a TrainJob refers to (default
+    /// `torch-distributed`, the runtime Trainer ships).
+    #[serde(default = "default_runtime")]
+    pub runtime: String,
+    /// `ClusterTrainingRuntime` (default) or `TrainingRuntime` (in the job's namespace).
+    #[serde(default)]
+    pub runtime_kind: RuntimeKind,
+}
+
+pub const DEFAULT_RUNTIME: &str = "torch-distributed";
+
+fn default_runtime() -> String {
+    DEFAULT_RUNTIME.to_string()
+}
+
+/// `kubernetes.api`.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum KubeApi {
+    Pytorchjob,
+    Trainjob,
+    #[default]
+    Auto,
+}
+
+impl KubeApi {
+    pub const NAMES: &'static [&'static str] = &["pytorchjob", "trainjob", "auto"];
+
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "pytorchjob" => Some(Self::Pytorchjob),
+            "trainjob" => Some(Self::Trainjob),
+            "auto" => Some(Self::Auto),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Pytorchjob => "pytorchjob",
+            Self::Trainjob => "trainjob",
+            Self::Auto => "auto",
+        }
+    }
+}
+
+/// `kubernetes.runtimeKind`: where the TrainJob's runtime lives.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+pub enum RuntimeKind {
+    #[default]
+    ClusterTrainingRuntime,
+    TrainingRuntime,
+}
+
+impl RuntimeKind {
+    pub const NAMES: &'static [&'static str] = &["ClusterTrainingRuntime", "TrainingRuntime"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::ClusterTrainingRuntime => "ClusterTrainingRuntime",
+            Self::TrainingRuntime => "TrainingRuntime",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -1,6 +1,7 @@
-//! Running the PyTorchJob inside the allocation: check the nodes, create the job, follow its
-//! pods' logs, wait for its result with watches (never a polling loop), and on SIGTERM or
-//! SIGINT delete everything it created and wait, bounded, until the pods are gone.
+//! Running the job inside the allocation: check the nodes, create the PyTorchJob or the
+//! TrainJob ([`Backend`]), follow its pods' logs, wait for its result with watches (never a
+//! polling loop), and on SIGTERM or SIGINT delete everything it created and wait, bounded,
+//! until the pods are gone.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -10,14 +11,15 @@ use std::time::Duration;
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::{Node, Pod};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
-use kube::api::{DeleteParams, ListParams, PostParams, PropagationPolicy};
+use kube::api::{DeleteParams, DynamicObject, ListParams, PostParams, PropagationPolicy};
 use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Api, Client};
 use thiserror::Error;
 use tokio::sync::mpsc;
 
 use super::logs::Event;
-use super::pytorchjob::{PyTorchJob, PyTorchJobStatus};
+use super::pytorchjob::PyTorchJobStatus;
+use super::workload::Backend;
 use crate::plan::{HOSTNAME_LABEL, LABEL_JOB_ID, Plan};
 
 /// How long cleanup waits for pods to disappear.
@@ -48,10 +50,14 @@ pub enum LaunchError {
     Nodes(String),
     #[error("{0}")]
     Claim(String),
-    #[error("gave up on pytorchjob/{name}: {why}; deleted it and its pods")]
-    GaveUp { name: String, why: GiveUp },
-    #[error("PyTorchJob `{0}` already exists and belongs to another Slurm job")]
-    Conflict(String),
+    #[error("gave up on {}/{name}: {why}; deleted it and its pods", backend.short())]
+    GaveUp {
+        backend: Backend,
+        name: String,
+        why: GiveUp,
+    },
+    #[error("{} `{name}` already exists and belongs to another Slurm job", backend.kind())]
+    Conflict { backend: Backend, name: String },
     #[error("watching {what} failed: {source}")]
     Watch {
         what: String,
@@ -70,9 +76,10 @@ impl LaunchError {
                 "the Slurm node names must be Kubernetes node names that advertise the GPUs (and the RDMA resource)".into()
             }
             Self::Claim(_) => super::claims::REFUSAL_HINT.into(),
-            Self::GaveUp { why: GiveUp::NoController { .. }, .. } => "is the Kubeflow training operator running and watching this namespace? (`kubectl get pods -n kubeflow`); HYBRIDCTL_LAUNCH_OPERATOR_TIMEOUT sets the wait".into(),
+            Self::GaveUp { why: GiveUp::NoController { .. }, backend: Backend::PyTorchJob, .. } => "is the Kubeflow training operator running and watching this namespace? (`kubectl get pods -n kubeflow`); HYBRIDCTL_LAUNCH_OPERATOR_TIMEOUT sets the wait".into(),
+            Self::GaveUp { why: GiveUp::NoController { .. }, backend: Backend::TrainJob, .. } => "are the Kubeflow Trainer controller manager and the JobSet controller running? (`kubectl get pods -n kubeflow-system`; `hybridctl doctor` checks the runtime); HYBRIDCTL_LAUNCH_OPERATOR_TIMEOUT sets the wait".into(),
             Self::GaveUp { why: GiveUp::Unschedulable { .. }, .. } => "the scheduler's reason says what keeps the pod off the allocated node (a taint without a toleration, a cordoned node, a missing resource); `hybridctl status` shows it per pod; HYBRIDCTL_LAUNCH_SCHEDULE_TIMEOUT sets the wait".into(),
-            Self::Conflict(_) => "delete the old PyTorchJob (`hybridctl gc`) or use another job name".into(),
+            Self::Conflict { backend, .. } => format!("delete the old {} (`hybridctl gc`) or use another job name", backend.kind()),
             _ => "check the API server and the kubeconfig (`kubectl get nodes`)".into(),
         }
     }
@@ -83,22 +90,25 @@ fn api_err(verb: &'static str, what: impl Into<String>) -> impl FnOnce(kube::Err
     move |error| LaunchError::Api { verb, what, error }
 }
 
-/// The job's result from its conditions: the last `Succeeded` or `Failed` condition that is
-/// `True` (the training operator appends conditions in order).
+/// A PyTorchJob's result from its conditions: the last `Succeeded` or `Failed` condition
+/// that is `True` (the training operator appends conditions in order).
 pub fn outcome_of(status: Option<&PyTorchJobStatus>) -> Option<Outcome> {
-    let status = status?;
-    status
+    let conditions: Vec<_> = status?
         .conditions
         .iter()
-        .rev()
-        .find(|c| c.status == "True" && (c.type_ == "Succeeded" || c.type_ == "Failed"))
-        .map(|c| match c.type_.as_str() {
-            "Succeeded" => Outcome::Succeeded,
-            _ => Outcome::Failed {
-                reason: c.reason.clone().unwrap_or_default(),
-                message: c.message.clone().unwrap_or_default(),
-            },
+        .map(|c| {
+            (
+                c.type_.clone(),
+                c.status.clone(),
+                c.reason.clone().unwrap_or_default(),
+                c.message.clone().unwrap_or_default(),
+            )
         })
+        .collect();
+    super::workload::outcome_of_conditions(Backend::PyTorchJob, &conditions).map(|r| match r {
+        Ok(()) => Outcome::Succeeded,
+        Err((reason, message)) => Outcome::Failed { reason, message },
+    })
 }
 
 fn quantity_value(q: &Quantity) -> Option<u64> {
@@ -166,10 +176,12 @@ pub const WATCH_OUTAGE_LIMIT: Duration = Duration::from_secs(300);
 /// Wait until the PyTorchJob reports a result. The watch reconnects with backoff when the
 /// API server goes away (a restart, a load balancer failover); only a long outage ends it.
 async fn wait_for_result(
-    jobs: Api<PyTorchJob>,
+    jobs: Api<DynamicObject>,
+    backend: Backend,
     name: &str,
     seen: tokio::sync::watch::Sender<bool>,
 ) -> Result<Outcome, LaunchError> {
+    let short = backend.short();
     let stream = watcher(
         jobs,
         watcher::Config::default().fields(&format!("metadata.name={name}")),
@@ -182,27 +194,36 @@ async fn wait_for_result(
         match item {
             Ok(job) => {
                 if failing_since.take().is_some() {
-                    eprintln!("hybridctl: watching pytorchjob/{name} again");
+                    eprintln!("hybridctl: watching {short}/{name} again");
                 }
+                // Any status at all: a controller acts on the job (a TrainJob has no
+                // condition until it ends, but its `jobsStatus` appears with the JobSet).
                 if job
-                    .status
-                    .as_ref()
-                    .is_some_and(|s| !s.conditions.is_empty())
+                    .data
+                    .get("status")
+                    .and_then(|s| s.as_object())
+                    .is_some_and(|s| {
+                        s.values()
+                            .any(|v| !v.is_null() && v != &serde_json::json!([]))
+                    })
                 {
                     let _ = seen.send(true);
                 }
-                if let Some(outcome) = outcome_of(job.status.as_ref()) {
-                    return Ok(outcome);
+                let conditions = super::workload::conditions(&job.data);
+                match super::workload::outcome_of_conditions(backend, &conditions) {
+                    Some(Ok(())) => return Ok(Outcome::Succeeded),
+                    Some(Err((reason, message))) => return Ok(Outcome::Failed { reason, message }),
+                    None => {}
                 }
             }
             Err(source) => {
                 let since = *failing_since.get_or_insert_with(|| {
-                    eprintln!("hybridctl: the watch on pytorchjob/{name} was interrupted ({source}); retrying");
+                    eprintln!("hybridctl: the watch on {short}/{name} was interrupted ({source}); retrying");
                     std::time::Instant::now()
                 });
                 if since.elapsed() > WATCH_OUTAGE_LIMIT {
                     return Err(LaunchError::Watch {
-                        what: format!("PyTorchJob `{name}`"),
+                        what: format!("{} `{name}`", backend.kind()),
                         source,
                     });
                 }
@@ -211,27 +232,36 @@ async fn wait_for_result(
     }
     Ok(Outcome::Failed {
         reason: "WatchEnded".into(),
-        message: "the watch on the PyTorchJob ended".into(),
+        message: format!("the watch on the {} ended", backend.kind()),
     })
 }
 
-/// Delete the PyTorchJob and its pods, then wait (bounded) until no pod of the job is left.
+/// Delete the job (for a TrainJob also its JobSet, which the garbage collector would remove
+/// a moment later, so that its Jobs do not replace the pods deleted here) and its pods, then
+/// wait (bounded) until no pod of the job is left.
 pub async fn cleanup(
     client: &Client,
+    backend: Backend,
     namespace: &str,
     name: &str,
     job_id: &str,
 ) -> Result<usize, LaunchError> {
-    let jobs: Api<PyTorchJob> = Api::namespaced(client.clone(), namespace);
     let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
     let dp = DeleteParams {
         propagation_policy: Some(PropagationPolicy::Background),
         ..DeleteParams::default()
     };
-    match jobs.delete(name, &dp).await {
-        Ok(_) => {}
-        Err(kube::Error::Api(s)) if s.code == 404 => {}
-        Err(e) => return Err(api_err("delete", format!("pytorchjob/{name}"))(e)),
+    let mut owners = vec![(backend.api_resource(), backend.short())];
+    if backend == Backend::TrainJob {
+        owners.push((super::workload::jobset_resource(), "jobset"));
+    }
+    for (resource, short) in owners {
+        let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), namespace, &resource);
+        match api.delete(name, &dp).await {
+            Ok(_) => {}
+            Err(kube::Error::Api(s)) if s.code == 404 => {}
+            Err(e) => return Err(api_err("delete", format!("{short}/{name}"))(e)),
+        }
     }
     let label = format!("{LABEL_JOB_ID}={job_id}");
     let list = pods
@@ -337,6 +367,7 @@ impl Default for LaunchOptions {
 pub enum GiveUp {
     NoController {
         waited: Duration,
+        kind: &'static str,
     },
     Unschedulable {
         pod: String,
@@ -348,9 +379,9 @@ pub enum GiveUp {
 impl fmt::Display for GiveUp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::NoController { waited } => write!(
+            Self::NoController { waited, kind } => write!(
                 f,
-                "no controller is acting on the PyTorchJob: it has no status after {}s",
+                "no controller is acting on the {kind}: it has no status after {}s",
                 waited.as_secs()
             ),
             Self::Unschedulable {
@@ -372,6 +403,7 @@ impl fmt::Display for GiveUp {
 #[derive(Debug)]
 pub struct Watchdog {
     opts: LaunchOptions,
+    backend: Backend,
     started: std::time::Instant,
     operator_seen: bool,
     operator_noted: bool,
@@ -381,8 +413,13 @@ pub struct Watchdog {
 
 impl Watchdog {
     pub fn new(opts: LaunchOptions, now: std::time::Instant) -> Self {
+        Self::for_backend(opts, now, Backend::PyTorchJob)
+    }
+
+    pub fn for_backend(opts: LaunchOptions, now: std::time::Instant, backend: Backend) -> Self {
         Self {
             opts,
+            backend,
             started: now,
             operator_seen: false,
             operator_noted: false,
@@ -425,8 +462,13 @@ impl Watchdog {
         if !self.operator_seen && !self.operator_noted && waited >= self.opts.operator_timeout / 10
         {
             self.operator_noted = true;
+            let who = match self.backend {
+                Backend::PyTorchJob => "the training operator",
+                Backend::TrainJob => "the Trainer",
+            };
             out.push(format!(
-                "waiting for the training operator to act on the PyTorchJob (no status after {}s; giving up after {}s)",
+                "waiting for {who} to act on the {} (no status after {}s; giving up after {}s)",
+                self.backend.kind(),
                 waited.as_secs(),
                 self.opts.operator_timeout.as_secs()
             ));
@@ -446,7 +488,10 @@ impl Watchdog {
     pub fn verdict(&self, now: std::time::Instant) -> Option<GiveUp> {
         let waited = now.duration_since(self.started);
         if !self.operator_seen && waited >= self.opts.operator_timeout {
-            return Some(GiveUp::NoController { waited });
+            return Some(GiveUp::NoController {
+                waited,
+                kind: self.backend.kind(),
+            });
         }
         self.refused
             .iter()
@@ -528,7 +573,7 @@ async fn check_claims(
 pub async fn run(
     client: Client,
     plan: &Plan,
-    job: &PyTorchJob,
+    job: &crate::render::Workload,
     mut nccl: crate::nccl::Expectation,
     opts: &LaunchOptions,
     out: &mut (dyn Write + Send),
@@ -537,6 +582,8 @@ pub async fn run(
     let mut nccl = crate::nccl::Analyzer::new(nccl);
     let ns = plan.namespace.as_str();
     let name = plan.k8s_name.as_str();
+    let backend = job.backend;
+    let short = backend.short();
     // Signals first: a job cancelled while the PyTorchJob is being created must still clean
     // up (Slurm runs EpilogSlurmctld at once on scancel, before this step is killed).
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
@@ -552,12 +599,19 @@ pub async fn run(
     check_claims(&client, plan, &opts.csi_driver, out).await?;
 
     // 2. Create (or adopt our own, e.g. after `launch` restarted in the same allocation).
-    let jobs: Api<PyTorchJob> = Api::namespaced(client.clone(), ns);
-    match jobs.create(&PostParams::default(), job).await {
+    let jobs: Api<DynamicObject> =
+        Api::namespaced_with(client.clone(), ns, &backend.api_resource());
+    let object: DynamicObject = serde_json::from_value(job.value.clone()).map_err(|e| {
+        LaunchError::Nodes(format!(
+            "the rendered {} is not an object: {e}",
+            backend.kind()
+        ))
+    })?;
+    match jobs.create(&PostParams::default(), &object).await {
         Ok(_) => {
             let _ = writeln!(
                 out,
-                "hybridctl: created pytorchjob/{name} in namespace {ns} on {}",
+                "hybridctl: created {short}/{name} in namespace {ns} on {}",
                 crate::hostlist::compress(&plan.nodes)
             );
         }
@@ -565,7 +619,7 @@ pub async fn run(
             let existing = jobs
                 .get(name)
                 .await
-                .map_err(api_err("get", format!("pytorchjob/{name}")))?;
+                .map_err(api_err("get", format!("{short}/{name}")))?;
             let ours = existing
                 .metadata
                 .labels
@@ -573,17 +627,21 @@ pub async fn run(
                 .and_then(|l| l.get(LABEL_JOB_ID))
                 == Some(&plan.job_id);
             if !ours {
-                return Err(LaunchError::Conflict(name.to_string()));
+                return Err(LaunchError::Conflict {
+                    backend,
+                    name: name.to_string(),
+                });
             }
             let _ = writeln!(
                 out,
-                "hybridctl: pytorchjob/{name} exists already for this Slurm job; following it"
+                "hybridctl: {short}/{name} exists already for this Slurm job; following it"
             );
         }
         Err(e) => {
-            return Err(api_err("create", format!("pytorchjobs in namespace {ns}"))(
-                e,
-            ));
+            return Err(api_err(
+                "create",
+                format!("{} in namespace {ns}", backend.plural()),
+            )(e));
         }
     }
     let _ = out.flush();
@@ -598,10 +656,10 @@ pub async fn run(
         tx,
     ));
     let (seen_tx, mut seen_rx) = tokio::sync::watch::channel(false);
-    let result = wait_for_result(jobs, name, seen_tx);
+    let result = wait_for_result(jobs, backend, name, seen_tx);
     futures::pin_mut!(result);
     // The controllers: does an operator act on the job, does the scheduler place its pods?
-    let mut dog = Watchdog::new(opts.clone(), std::time::Instant::now());
+    let mut dog = Watchdog::for_backend(opts.clone(), std::time::Instant::now(), backend);
     let pod_events = watcher(
         Api::<Pod>::namespaced(client.clone(), ns),
         watcher::Config::default().labels(&selector(plan)),
@@ -682,17 +740,18 @@ pub async fn run(
     }
     let report = nccl.report();
     if !report.ranks.is_empty() {
-        let _ = writeln!(out, "hybridctl: NCCL summary of pytorchjob/{name}:");
+        let _ = writeln!(out, "hybridctl: NCCL summary of {short}/{name}:");
         let _ = write!(out, "{}", report.summary_table(false));
     }
     if let Some(why) = gave_up {
         let _ = writeln!(
             out,
-            "hybridctl: {why}: deleting pytorchjob/{name} and its pods"
+            "hybridctl: {why}: deleting {short}/{name} and its pods"
         );
-        cleanup(&client, ns, name, &plan.job_id).await?;
+        cleanup(&client, backend, ns, name, &plan.job_id).await?;
         let _ = out.flush();
         return Err(LaunchError::GaveUp {
+            backend,
             name: name.to_string(),
             why,
         });
@@ -700,10 +759,10 @@ pub async fn run(
     if let Outcome::Interrupted { signal } = &outcome {
         let _ = writeln!(
             out,
-            "hybridctl: {signal}: deleting pytorchjob/{name} and its pods"
+            "hybridctl: {signal}: deleting {short}/{name} and its pods"
         );
-        let n = cleanup(&client, ns, name, &plan.job_id).await?;
-        let _ = writeln!(out, "hybridctl: deleted pytorchjob/{name} and {n} pod(s)");
+        let n = cleanup(&client, backend, ns, name, &plan.job_id).await?;
+        let _ = writeln!(out, "hybridctl: deleted {short}/{name} and {n} pod(s)");
     }
     let _ = out.flush();
     Ok(outcome)

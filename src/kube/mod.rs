@@ -3,6 +3,7 @@
 pub mod access;
 pub mod claims;
 pub mod client;
+pub mod discovery;
 pub mod hooks;
 pub mod kubelet;
 pub mod launch;
@@ -10,3 +11,5 @@ pub mod logs;
 pub mod pytorchjob;
 pub mod rbac;
 pub mod state;
+pub mod trainjob;
+pub mod workload;

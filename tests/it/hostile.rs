@@ -239,7 +239,7 @@ fn check(
     prop_assert_eq!(got, want, "exported NCCL variables differ");
 
     // The manifest as printed parses back to the same document, and pod-facing values are in it.
-    let yaml = hybridctl::render::manifest_yaml(&plan, &manifest).expect("yaml");
+    let yaml = hybridctl::render::manifest_yaml(&plan, &manifest.value).expect("yaml");
     let reparsed: serde_json::Value =
         serde_saphyr::from_str(&yaml).expect("printed manifest parses");
     prop_assert_eq!(&reparsed, &manifest.value);
