@@ -557,6 +557,15 @@ fn decode_inner(d: &mut Decoder, root: &Node, partition: Option<&PartitionInfo>)
                 "remove it, set it in the training runtime, or use `kubernetes.api: pytorchjob`",
             );
         }
+        if spec.kubernetes.priority_class_name.is_some() {
+            let pos = d.field_or_root("kubernetes.priorityClassName");
+            d.diags.warning_hint(
+                &pos,
+                "trainjob",
+                "`kubernetes.priorityClassName` reaches a TrainJob's pods only through the training runtime",
+                crate::kube::trainjob::PRIORITY_NOTE,
+            );
+        }
     }
     Some(spec)
 }

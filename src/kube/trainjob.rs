@@ -252,12 +252,6 @@ pub fn unsupported(spec: &Spec) -> Vec<(&'static str, &'static str)> {
             "a TrainJob has a fixed `numNodes` (Trainer has no elastic policy)",
         ));
     }
-    if spec.kubernetes.priority_class_name.is_some() {
-        out.push((
-            "kubernetes.priorityClassName",
-            "runtime patches may not set a pod's priority class",
-        ));
-    }
     if spec.container.image_pull_policy.is_some() {
         out.push((
             "container.imagePullPolicy",
@@ -271,6 +265,55 @@ pub fn unsupported(spec: &Spec) -> Vec<(&'static str, &'static str)> {
         ));
     }
     out
+}
+
+/// Why a spec's priority class goes through the runtime (a warning at validation; `launch`
+/// checks the runtime with [`check_runtime`]).
+pub const PRIORITY_NOTE: &str = "Trainer's runtime patches cannot set a pod's priority class: the TrainJob's pods get the one of the training runtime's `node` pod template, and `launch` refuses a runtime whose class differs";
+
+/// The pod template of the trainer step (`replicatedJobs[name=node]`) of a
+/// ClusterTrainingRuntime or TrainingRuntime, as read from the API server.
+fn runtime_pod_spec(runtime: &serde_json::Value) -> Option<&serde_json::Value> {
+    runtime
+        .pointer("/spec/template/spec/replicatedJobs")?
+        .as_array()?
+        .iter()
+        .find(|j| j.get("name").and_then(|n| n.as_str()) == Some(TRAINER_JOB))?
+        .pointer("/template/spec/template/spec")
+}
+
+/// Whether the runtime can run this spec's job: it has the trainer step hybridctl patches
+/// (`node`, with a container `node`), and it gives the pods the spec's priority class.
+pub fn check_runtime(spec: &Spec, runtime: &serde_json::Value) -> Result<(), String> {
+    let kind = spec.kubernetes.runtime_kind.name();
+    let name = &spec.kubernetes.runtime;
+    let Some(pod) = runtime_pod_spec(runtime) else {
+        return Err(format!(
+            "{kind} `{name}` has no replicated job `{TRAINER_JOB}`, which hybridctl's runtime patch targets"
+        ));
+    };
+    let has_container = pod
+        .get("containers")
+        .and_then(|c| c.as_array())
+        .is_some_and(|c| {
+            c.iter()
+                .any(|c| c.get("name").and_then(|n| n.as_str()) == Some(TRAINER_CONTAINER))
+        });
+    if !has_container {
+        return Err(format!(
+            "{kind} `{name}`: its replicated job `{TRAINER_JOB}` has no container `{TRAINER_CONTAINER}`"
+        ));
+    }
+    let have = pod.get("priorityClassName").and_then(|p| p.as_str());
+    if let Some(want) = &spec.kubernetes.priority_class_name
+        && have != Some(want.as_str())
+    {
+        return Err(format!(
+            "the spec asks for priority class `{want}`, but {kind} `{name}` gives its pods {}; {PRIORITY_NOTE}",
+            have.map_or_else(|| "none".to_string(), |h| format!("`{h}`"))
+        ));
+    }
+    Ok(())
 }
 
 impl TrainJob {
@@ -305,6 +348,31 @@ impl TrainJob {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_runtime_must_have_the_node_step_and_the_priority_class() {
+        let file = "examples/llama-8node-roce.yaml";
+        let text = std::fs::read_to_string(file).expect("example");
+        let node = crate::yaml::parse(&std::sync::Arc::from(file), &text).expect("yaml");
+        let mut spec = crate::jobspec::decode::decode_spec(&node, None)
+            .0
+            .expect("spec");
+        let runtime = |pc: Option<&str>| {
+            let mut pod = serde_json::json!({"containers": [{"name": "node", "image": "x"}]});
+            if let Some(pc) = pc {
+                pod["priorityClassName"] = pc.into();
+            }
+            serde_json::json!({"spec": {"template": {"spec": {"replicatedJobs": [
+                {"name": "node", "template": {"spec": {"template": {"spec": pod}}}}]}}}})
+        };
+        assert_eq!(check_runtime(&spec, &runtime(Some("training-high"))), Ok(()));
+        let e = check_runtime(&spec, &runtime(None)).unwrap_err();
+        assert!(e.starts_with("the spec asks for priority class `training-high`, but ClusterTrainingRuntime `torch-distributed` gives its pods none"), "{e}");
+        spec.kubernetes.priority_class_name = None;
+        assert_eq!(check_runtime(&spec, &runtime(None)), Ok(()));
+        let e = check_runtime(&spec, &serde_json::json!({"spec": {}})).unwrap_err();
+        assert!(e.contains("has no replicated job `node`"), "{e}");
+    }
 
     #[test]
     fn a_status_from_the_server_reads_with_unknown_fields() {
