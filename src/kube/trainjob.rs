@@ -365,7 +365,10 @@ mod tests {
             serde_json::json!({"spec": {"template": {"spec": {"replicatedJobs": [
                 {"name": "node", "template": {"spec": {"template": {"spec": pod}}}}]}}}})
         };
-        assert_eq!(check_runtime(&spec, &runtime(Some("training-high"))), Ok(()));
+        assert_eq!(
+            check_runtime(&spec, &runtime(Some("training-high"))),
+            Ok(())
+        );
         let e = check_runtime(&spec, &runtime(None)).unwrap_err();
         assert!(e.starts_with("the spec asks for priority class `training-high`, but ClusterTrainingRuntime `torch-distributed` gives its pods none"), "{e}");
         spec.kubernetes.priority_class_name = None;

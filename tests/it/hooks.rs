@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::kube::{Plane, plane};
+use crate::kube::{Api, Plane, plane};
 use crate::slurm::{Cluster, cluster, wait_until};
 use crate::util::{hybridctl, require_tool, root, stderr, stdout};
 
@@ -289,10 +289,10 @@ impl World {
             .join("\n")
     }
 
-    /// Labelled PyTorchJobs and pods of a job.
+    /// Labelled PyTorchJobs, TrainJobs, JobSets and pods of a job.
     fn leftovers(&self, id: &str) -> usize {
         let sel = format!("{LABEL}={id}");
-        ["pytorchjobs", "pods"]
+        ["pytorchjobs", "trainjobs", "jobsets", "pods"]
             .iter()
             .map(|kind| {
                 self.json(&["get", kind, "-n", &self.p.ns, "-l", &sel])["items"]
@@ -461,20 +461,25 @@ fn pinned(job: &Value) -> Vec<String> {
         .collect()
 }
 
-/// A running job with its PyTorchJob created and the operator's pods running on the
-/// allocated nodes: what the cancel, time-limit and kill tests start from.
+/// A running job with its PyTorchJob (or TrainJob) created and the controllers' pods
+/// running on the allocated nodes: what the cancel, time-limit and kill tests start from.
 fn running_job(w: &World, name: &str, extra: &str) -> (String, Vec<String>) {
+    running_job_on(w, Api::PyTorchJob, name, extra)
+}
+
+fn running_job_on(w: &World, api: Api, name: &str, extra: &str) -> (String, Vec<String>) {
     w.taint(&["node1", "node2"]);
-    let id = w.submit_env(name, 2, extra, &[("HYBRIDCTL_TEST_OUTCOME", "running")]);
+    let extra = format!("{extra}{}", api.spec_lines());
+    let id = w.submit_env(name, 2, &extra, &[("HYBRIDCTL_TEST_OUTCOME", "running")]);
     w.wait_running(&id);
     w.wait_hook("prolog", &id, Duration::from_secs(30));
     let nodes = w.allocated(&id);
     w.assert_admitted(&id, &nodes);
     let k8s_name = format!("{name}-{id}");
-    let job = w.wait_pytorchjob(&k8s_name);
-    assert_eq!(pinned(&job), nodes);
+    let job = w.p.wait_job(api, &k8s_name);
+    assert_eq!(api.pinned(&job), nodes);
     let pods =
-        w.p.wait_pods(&k8s_name, 2, "Running", Duration::from_secs(60));
+        w.p.wait_pods_for(api, &k8s_name, 2, "Running", Duration::from_secs(60));
     let mut placed: Vec<String> = pods
         .iter()
         .map(|p| {
@@ -489,7 +494,12 @@ fn running_job(w: &World, name: &str, extra: &str) -> (String, Vec<String>) {
         placed, nodes,
         "the scheduler placed the pods on the allocation"
     );
-    assert_eq!(w.leftovers(&id), 3);
+    // The job object and its two pods; a TrainJob's JobSet carries the label too.
+    let expected = match api {
+        Api::PyTorchJob => 3,
+        Api::TrainJob => 4,
+    };
+    assert_eq!(w.leftovers(&id), expected);
     (id, nodes)
 }
 
@@ -614,8 +624,18 @@ fn submit_to_completed_the_prolog_admits_the_nodes_and_the_epilog_removes_everyt
 
 #[test]
 fn scancel_mid_run_leaves_nothing() {
+    scancel_mid_run(Api::PyTorchJob);
+}
+
+#[test]
+fn scancel_mid_run_leaves_nothing_trainjob() {
+    scancel_mid_run(Api::TrainJob);
+}
+
+fn scancel_mid_run(api: Api) {
     let Some(w) = world() else { return };
-    let (id, nodes) = running_job(&w, "hook-cancel", "");
+    let (id, nodes) = running_job_on(&w, api, "hook-cancel", "");
+    let name = format!("hook-cancel-{id}");
     let start = Instant::now();
     let out = std::process::Command::new("scancel")
         .arg(&id)
@@ -635,7 +655,18 @@ fn scancel_mid_run_leaves_nothing() {
     assert!(w.c.wait_gone(&id, Duration::from_secs(30)));
     assert_eq!(w.final_state(&id), "CANCELLED");
     w.assert_clean(&id, &nodes);
-    eprintln!("scancel to zero objects and released nodes: {took:?}");
+    assert!(
+        wait_until(Duration::from_secs(30), || w
+            .p
+            .controller_objects(api, &name)
+            == 0),
+        "what the controllers made for {}/{name} is left",
+        api.name()
+    );
+    eprintln!(
+        "{}: scancel to zero objects and released nodes: {took:?}",
+        api.name()
+    );
 }
 
 #[test]
