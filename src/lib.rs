@@ -14,6 +14,7 @@ pub mod hostlist;
 pub mod input;
 pub mod jobs;
 pub mod jobspec;
+pub mod k8s;
 pub mod kube;
 pub mod nccl;
 pub mod nodenames;

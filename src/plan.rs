@@ -10,12 +10,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::jobspec::{CleanPodPolicy, EnvVar, Fabric, GidIndex, Spec};
-
-pub const LABEL_JOB_ID: &str = "hybridctl.io/slurm-job-id";
-pub const LABEL_JOB_NAME: &str = "hybridctl.io/job-name";
-pub const LABEL_MANAGED_BY: &str = "app.kubernetes.io/managed-by";
-pub const GPU_RESOURCE: &str = "nvidia.com/gpu";
-pub const HOSTNAME_LABEL: &str = "kubernetes.io/hostname";
+use crate::k8s::labels::{GPU_RESOURCE, LABEL_JOB_ID, LABEL_JOB_NAME, LABEL_MANAGED_BY};
 
 /// What Slurm decided (or what `render` simulates).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -394,7 +389,7 @@ impl Plan {
             nccl_env,
             runtime: spec.kubernetes.runtime.clone(),
             runtime_kind: spec.kubernetes.runtime_kind.name().into(),
-            patch_manager: crate::kube::trainjob::PATCH_MANAGER.into(),
+            patch_manager: crate::k8s::trainjob::PATCH_MANAGER.into(),
         })
     }
 }

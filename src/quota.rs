@@ -14,9 +14,8 @@
 //! # The `-Y` format
 //!
 //! Sources: IBM Storage Scale "mmlsquota command" reference (synopsis and field
-//! list, identical from Spectrum Scale 5.0.0 to Storage Scale 6.0.1), and the
-//! `-Y` samples and rules gathered in `shared/reference/landscape-and-formats.md`
-//! sections 7 and d7 (mmoxi's `src/quota-example.in`, whose header-driven
+//! list, identical from Spectrum Scale 5.0.0 to Storage Scale 6.0.1), and public
+//! `-Y` samples and parsers (mmoxi's `src/quota-example.in`, whose header-driven
 //! parser is the prior art; hpcugent/vsc-filesystems, which percent-decodes
 //! every `-Y` value and pads short rows). No real GPFS was available to record
 //! output from; the fixtures under `tests/fixtures/mmlsquota/` are built from

@@ -187,6 +187,19 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The namespace of the user's or the site's `defaults.kubernetes.namespace`, else
+    /// `default`, as a spec without a namespace would get (the hooks and gc look there).
+    pub fn default_namespace(&self) -> String {
+        [self.user.defaults.as_ref(), self.site.defaults.as_ref()]
+            .into_iter()
+            .flatten()
+            .find_map(|d| match &d.get("kubernetes")?.get("namespace")?.value {
+                crate::yaml::Value::Scalar { text, .. } if !text.is_empty() => Some(text.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| "default".to_string())
+    }
+
     /// Load the site config (`$HYBRIDCTL_SITE_CONFIG` or `/etc/hybridctl/config.yaml`) and the
     /// user config (`$HYBRIDCTL_CONFIG`, else `$XDG_CONFIG_HOME/hybridctl/config.yaml`, else
     /// `~/.config/hybridctl/config.yaml`). Missing default files are fine; a file named by a
@@ -597,7 +610,7 @@ fn decode_hooks(d: &mut Decoder, node: &Node) -> HooksConfig {
             t,
             "taint",
             "write it as kubectl does: `key=value:NoSchedule`, `key:NoExecute`",
-            |t| crate::kube::hooks::TaintSpec::parse(t).map(|_| ()),
+            |t| crate::k8s::taint::TaintSpec::parse(t).map(|_| ()),
         )
     });
     cfg.fail_prolog = d.opt_bool(&mut m, "failProlog");

@@ -25,11 +25,11 @@ use serde::Serialize;
 use super::{Printer, load_settings};
 use crate::cli::{DoctorArgs, KubeArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
+use crate::k8s::labels::GPU_RESOURCE;
+use crate::k8s::pytorchjob::PyTorchJob;
 use crate::kube::access::{self, Answer};
 use crate::kube::client::{Connection, client, kubeconfig_paths};
-use crate::kube::pytorchjob::PyTorchJob;
 use crate::kube::rbac::{Rule, Scope};
-use crate::plan::GPU_RESOURCE;
 use crate::process::Runner;
 use crate::settings::{ConfigFile, Env, Settings};
 use crate::yaml::Value as YamlValue;
@@ -523,7 +523,7 @@ async fn kubelet_checks(client: &Client, gpu_nodes: &[String], report: &mut Repo
             }
         };
         match tokio::time::timeout(CALL_TIMEOUT, client.request_text(request)).await {
-            Ok(Ok(text)) => match crate::kube::kubelet::parse_configz(&text) {
+            Ok(Ok(text)) => match crate::k8s::kubelet::parse_configz(&text) {
                 Ok(t) if t.aligns() => {}
                 Ok(t) => misaligned.push(format!("{node} ({})", t.describe())),
                 Err(e) => unreadable.push(format!("{node}: {e}")),

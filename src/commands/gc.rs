@@ -6,7 +6,7 @@
 //! removes what belongs to jobs that are not in the queue or have finished. Listing comes
 //! before asking, so an object created after the list is never judged by a stale answer. A
 //! failing `squeue` stops gc before it removes anything. The verdicts are
-//! [`crate::kube::hooks::orphan_reason`].
+//! [`crate::k8s::orphans::orphan_reason`].
 
 use std::io::Write;
 use std::time::Duration;
@@ -19,8 +19,10 @@ use super::{Printer, load_settings, slurm_error};
 use crate::cli::{GcArgs, TextOrJson};
 use crate::document::{self, Document};
 use crate::error::{ExitStatus, UserError};
+use crate::k8s::orphans::{self, Labelled, QueueAnswer};
+use crate::k8s::taint::TaintSpec;
 use crate::kube::client::Connection;
-use crate::kube::hooks::{self, Labelled, QueueAnswer, TaintSpec};
+use crate::kube::hooks;
 use crate::settings::Env;
 use crate::slurm::Slurm;
 
@@ -63,7 +65,7 @@ pub fn run(args: GcArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let namespaces = hooks::namespaces(
         args.kube.namespace.as_deref(),
         &config.namespaces,
-        &hooks::default_namespace(&settings),
+        &settings.default_namespace(),
     );
     let conn = Connection {
         kubeconfig: args.kube.kubeconfig.clone(),
@@ -82,7 +84,7 @@ pub fn run(args: GcArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
         })?;
 
     // No labelled object with a valid id: nothing to ask Slurm (never the whole queue).
-    let queue = match hooks::job_ids(&items) {
+    let queue = match orphans::job_ids(&items) {
         None => QueueAnswer::from_rows([]),
         Some(ids) => {
             let slurm = Slurm::from_settings(&settings);
@@ -93,7 +95,7 @@ pub fn run(args: GcArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let mut orphans: Vec<Orphan> = items
         .iter()
         .filter_map(|item| {
-            hooks::orphan_reason(&item.job_id, &queue).map(|reason| Orphan {
+            orphans::orphan_reason(&item.job_id, &queue).map(|reason| Orphan {
                 item: item.clone(),
                 reason,
                 action: "would remove",

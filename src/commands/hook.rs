@@ -15,8 +15,9 @@ use anyhow::Result;
 use super::Printer;
 use crate::cli::{HookArgs, HookPhase};
 use crate::error::ExitStatus;
+use crate::k8s::taint::TaintSpec;
 use crate::kube::client::Connection;
-use crate::kube::hooks::{self, HookJob, Log, Report, TaintSpec};
+use crate::kube::hooks::{self, HookJob, Log, Report};
 use crate::settings::{Env, Settings};
 
 /// What the epilog keeps for itself at the end of `--timeout` (to report what is left)
@@ -124,7 +125,7 @@ fn hook(args: &HookArgs, env: Env, log: &mut Log<'_>) -> (ExitStatus, Option<Rep
     let namespaces = hooks::namespaces(
         args.kube.namespace.as_deref(),
         &config.namespaces,
-        &hooks::default_namespace(&settings),
+        &settings.default_namespace(),
     );
     let conn = Connection {
         kubeconfig: args.kube.kubeconfig.clone(),

@@ -115,7 +115,7 @@ pub fn run(args: LaunchArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     // HYBRIDCTL_LAUNCH_DRY_RUN=1 lets a site run the real batch script end to end without
     // touching Kubernetes (used by the test suite's Slurm jobs); `auto` is then PyTorchJob.
     if dry_run {
-        let backend = crate::kube::workload::offline(spec.kubernetes.api);
+        let backend = crate::k8s::workload::offline(spec.kubernetes.api);
         print(&workload(&renderer, &plan, &spec, backend)?)?;
         return Ok(ExitStatus::Success);
     }
@@ -151,7 +151,7 @@ pub fn run(args: LaunchArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
                 "check the API server and the kubeconfig (`kubectl api-resources | grep -i job`)",
             )
         })?;
-        let backend = crate::kube::workload::resolve(spec.kubernetes.api, &served).map_err(|e| {
+        let backend = crate::k8s::workload::resolve(spec.kubernetes.api, &served).map_err(|e| {
             UserError::environment(
                 e,
                 "install the Kubeflow training operator (PyTorchJob) or Kubeflow Trainer v2 (TrainJob), or set `kubernetes.api` to the one the cluster has",
@@ -207,10 +207,10 @@ fn workload(
     renderer: &Renderer,
     plan: &crate::plan::Plan,
     spec: &Spec,
-    backend: crate::kube::workload::Backend,
+    backend: crate::k8s::workload::Backend,
 ) -> Result<crate::render::Workload> {
-    if backend == crate::kube::workload::Backend::TrainJob {
-        let unsupported = crate::kube::trainjob::unsupported(spec);
+    if backend == crate::k8s::workload::Backend::TrainJob {
+        let unsupported = crate::k8s::trainjob::unsupported(spec);
         if let Some((field, why)) = unsupported.first() {
             return Err(UserError::environment(
                 format!("the cluster runs TrainJobs, but `{field}` cannot be expressed in a TrainJob: {why}"),

@@ -19,10 +19,10 @@ use super::{Printer, load_settings};
 use crate::cli::{LogsArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
 use crate::jobs::{JobId, JobIds};
+use crate::k8s::labels::LABEL_JOB_ID;
+use crate::k8s::pytorchjob::PyTorchJob;
 use crate::kube::launch::{Outcome, outcome_of};
 use crate::kube::logs::{self, Event, Line, Options, ReplicaFilter};
-use crate::kube::pytorchjob::PyTorchJob;
-use crate::plan::LABEL_JOB_ID;
 use crate::records::Records;
 use crate::settings::Env;
 
@@ -149,7 +149,7 @@ pub fn run(args: LogsArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
         .namespace
         .clone()
         .or_else(|| spec.as_ref().map(|s| s.kubernetes.namespace.clone()))
-        .unwrap_or_else(|| crate::kube::hooks::default_namespace(&settings));
+        .unwrap_or_else(|| settings.default_namespace());
     let colour = out.out_color();
     let printer = LinePrinter {
         json: matches!(args.output, TextOrJson::Json),

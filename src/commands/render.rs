@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use super::{Printer, load_settings, require_valid};
 use crate::cli::{Artifact, RenderArgs, RenderFormat};
 use crate::error::{ExitStatus, UserError};
-use crate::kube::workload::Backend;
+use crate::k8s::workload::Backend;
 use crate::plan::{Allocation, Plan, PlanOptions, simulated_nodes};
 use crate::render::{Rendered, Renderer, manifest_yaml};
 use crate::settings::{Env, load_spec};
@@ -45,7 +45,7 @@ pub fn run(args: RenderArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let renderer = Renderer::new(settings.templates_dir())?;
     let script = renderer.sbatch(&plan)?;
     // No cluster to ask: `auto` renders a PyTorchJob (the site config may pin the API).
-    let backend = crate::kube::workload::offline(spec.kubernetes.api);
+    let backend = crate::k8s::workload::offline(spec.kubernetes.api);
     let manifest = renderer.workload(&plan, backend)?;
     let wrong_only = match (args.only, backend) {
         (Some(Artifact::Pytorchjob), Backend::TrainJob) => Some("pytorchjob"),

@@ -548,7 +548,7 @@ fn decode_inner(d: &mut Decoder, root: &Node, partition: Option<&PartitionInfo>)
     };
     cross_checks(d, &spec, partition);
     if spec.kubernetes.api == KubeApi::Trainjob {
-        for (path, why) in crate::kube::trainjob::unsupported(&spec) {
+        for (path, why) in crate::k8s::trainjob::unsupported(&spec) {
             let pos = d.field_or_root(path);
             d.diags.error_hint(
                 &pos,
@@ -563,7 +563,7 @@ fn decode_inner(d: &mut Decoder, root: &Node, partition: Option<&PartitionInfo>)
                 &pos,
                 "trainjob",
                 "`kubernetes.priorityClassName` reaches a TrainJob's pods only through the training runtime",
-                crate::kube::trainjob::PRIORITY_NOTE,
+                crate::k8s::trainjob::PRIORITY_NOTE,
             );
         }
     }

@@ -3,7 +3,7 @@
 
 use kube::Client;
 
-use super::workload::Backend;
+use crate::k8s::workload::Backend;
 
 /// The backends whose resource the API server serves. A 404 means "not installed"; any other
 /// error (unreachable, 403) is returned, since guessing would pick the wrong backend.

@@ -3,8 +3,8 @@
 //! `launch` surviving (architecture, principle 3: `launch` on SIGTERM, the epilog, `gc`).
 //!
 //! **Which jobs are hybridctl's.** A controller hook gets only the job's `SLURM_*` variables
-//! (no `PATH`, `HOME` or `SLURM_CONF`; see `shared/reference/slurm-local-findings.md`,
-//! Prolog/Epilog) and runs while slurmctld is starting or ending this very job, so it calls
+//! (no `PATH`, `HOME` or `SLURM_CONF`, as recorded from slurmctld 22.05 in the test cluster;
+//! Slurm's prolog_epilog documentation lists the same) and runs while slurmctld is starting or ending this very job, so it calls
 //! no Slurm command. Instead:
 //! * the **epilog** does not need to know. It lists by the label
 //!   `hybridctl.io/slurm-job-id=<id>` the PyTorchJobs and pods (one list per kind and
@@ -27,40 +27,38 @@
 //!
 //! **gc** lists everything labelled with any job id, asks Slurm about all those ids in one
 //! `squeue` call (the command does that), and removes what belongs to jobs that are not in
-//! the queue or have finished ([`orphan_reason`]).
+//! the queue or have finished ([`crate::k8s::orphans::orphan_reason`]).
 //!
 //! PyTorchJobs are handled as dynamic objects: only their metadata matters here, and an
-//! operator or webhook may add spec fields that the typed [`PyTorchJob`] would refuse.
+//! operator or webhook may add spec fields that the typed
+//! [`crate::k8s::pytorchjob::PyTorchJob`] would refuse.
 //!
-//! The pure parts (the job from the environment, recognition, taints, node patches, orphan
-//! verdicts) are unit-tested below; the API calls run against the real API server in
-//! `tests/it/hooks.rs`.
+//! The job from the environment and its recognition are unit-tested below; the taint, the
+//! node patches and the orphan verdicts are pure and live in [`crate::k8s`]; the API calls
+//! run against the real API server in `tests/it/hooks.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::io::Write;
 
 use futures::StreamExt;
-use k8s_openapi::api::core::v1::{Node, Pod, Taint};
-use kube::api::ObjectMeta;
+use k8s_openapi::api::core::v1::{Node, Pod};
 use kube::api::{
     ApiResource, DeleteParams, DynamicObject, ListParams, Patch, PatchParams, PropagationPolicy,
 };
 use kube::core::PartialObjectMeta;
 use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Api, Client};
-use serde::Serialize;
-use serde_json::{Map, Value};
 use thiserror::Error;
 use tokio::time::Instant;
 
-use super::pytorchjob::PyTorchJob;
-use super::workload::Backend;
 use crate::jobs::{JobId, JobIds};
-use crate::plan::{HOSTNAME_LABEL, LABEL_JOB_ID};
-use crate::settings::Settings;
-use crate::slurm::parse::JobState;
-use crate::yaml;
+use crate::k8s::labels::{HOSTNAME_LABEL, LABEL_JOB_ID, job_id_of, jobs_of};
+use crate::k8s::nodes::{NodeChange, admit, describe_change, find_node, node_jobs, release};
+use crate::k8s::orphans::{Kind, Labelled};
+use crate::k8s::pytorchjob::PyTorchJob;
+use crate::k8s::taint::TaintSpec;
+use crate::k8s::workload::Backend;
 
 /// Batch output files whose name starts with this belong to hybridctl jobs (the default
 /// `slurm.output` is `hybridctl-%x-%j.out`).
@@ -164,344 +162,6 @@ pub fn recognise(job: &HookJob, partitions: &[String]) -> Option<Recognised> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Taints
-
-const TAINT_EFFECTS: [&str; 3] = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
-
-/// The site's taint for Slurm-managed nodes, as kubectl writes it: `key[=value]:Effect`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TaintSpec {
-    pub key: String,
-    pub value: Option<String>,
-    pub effect: String,
-}
-
-fn label_chars(s: &str) -> bool {
-    s.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-}
-
-impl TaintSpec {
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let (kv, effect) = text
-            .rsplit_once(':')
-            .ok_or_else(|| format!("`{text}` has no effect (`:NoSchedule`, `:NoExecute`, ...)"))?;
-        if !TAINT_EFFECTS.contains(&effect) {
-            return Err(format!(
-                "the effect `{effect}` is not one of `NoSchedule`, `PreferNoSchedule`, `NoExecute`"
-            ));
-        }
-        let (key, value) = match kv.split_once('=') {
-            Some((k, v)) => (k, Some(v)),
-            None => (kv, None),
-        };
-        let name = key.rsplit_once('/').map_or(key, |(_, n)| n);
-        let prefix_ok = key
-            .rsplit_once('/')
-            .is_none_or(|(p, _)| !p.is_empty() && p.len() <= 253 && label_chars(p));
-        if name.is_empty() || name.len() > 63 || !label_chars(name) || !prefix_ok {
-            return Err(format!(
-                "the key `{key}` is not a valid taint key (`[prefix/]name`, letters, digits, `-`, `_`, `.`)"
-            ));
-        }
-        if let Some(v) = value
-            && (v.len() > 63 || !label_chars(v))
-        {
-            return Err(format!(
-                "the value `{v}` is not a valid taint value (at most 63 letters, digits, `-`, `_`, `.`)"
-            ));
-        }
-        Ok(Self {
-            key: key.to_string(),
-            value: value.map(str::to_string),
-            effect: effect.to_string(),
-        })
-    }
-
-    /// The same taint as far as Kubernetes is concerned: key and effect (as `kubectl taint
-    /// key:Effect-` removes it).
-    pub fn matches(&self, taint: &Taint) -> bool {
-        taint.key == self.key && taint.effect == self.effect
-    }
-
-    pub fn to_taint(&self) -> Taint {
-        Taint {
-            key: self.key.clone(),
-            value: self.value.clone(),
-            effect: self.effect.clone(),
-            time_added: None,
-        }
-    }
-}
-
-impl fmt::Display for TaintSpec {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.value {
-            Some(v) => write!(f, "{}={v}:{}", self.key, self.effect),
-            None => write!(f, "{}:{}", self.key, self.effect),
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Node patches (pure)
-
-/// Every job that holds a node, in admission order, comma-separated. The label can name only
-/// one job, and nodes may be shared (a partition without exclusive nodes): the label names
-/// the latest job, this annotation all of them, so that the taint comes back only when the
-/// last one ends.
-pub const ANNOTATION_JOB_IDS: &str = "hybridctl.io/slurm-job-ids";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NodeAction {
-    Admitted,
-    Released,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TaintChange {
-    Removed,
-    Restored,
-}
-
-/// What a node patch changes.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NodeChange {
-    /// A JSON merge patch, with the node's `resourceVersion` as a precondition.
-    pub patch: Value,
-    pub action: NodeAction,
-    /// The job label: `Some(Some(id))` set, `Some(None)` removed, `None` unchanged.
-    pub label: Option<Option<String>>,
-    pub taint: Option<TaintChange>,
-    /// The other jobs that hold the node after the change.
-    pub others: Vec<String>,
-}
-
-/// The job id a node is labelled with.
-pub fn node_job(node: &Node) -> Option<&str> {
-    node.metadata
-        .labels
-        .as_ref()
-        .and_then(|l| l.get(LABEL_JOB_ID))
-        .map(String::as_str)
-}
-
-fn node_annotation(node: &Node) -> Option<&str> {
-    node.metadata
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get(ANNOTATION_JOB_IDS))
-        .map(String::as_str)
-}
-
-/// The jobs that hold a node: the annotation's ids, and the label's when the annotation
-/// lacks it (a node labelled by hand).
-pub fn node_jobs(node: &Node) -> Vec<String> {
-    jobs_of(&node.metadata)
-}
-
-/// [`node_jobs`] from a node's metadata.
-pub fn jobs_of(meta: &ObjectMeta) -> Vec<String> {
-    let get = |map: &Option<BTreeMap<String, String>>, key: &str| {
-        map.as_ref().and_then(|m| m.get(key)).cloned()
-    };
-    let mut jobs: Vec<String> = Vec::new();
-    for id in get(&meta.annotations, ANNOTATION_JOB_IDS)
-        .unwrap_or_default()
-        .split(',')
-    {
-        let id = id.trim();
-        if !id.is_empty() && !jobs.iter().any(|j| j == id) {
-            jobs.push(id.to_string());
-        }
-    }
-    if let Some(label) = get(&meta.labels, LABEL_JOB_ID)
-        && !jobs.contains(&label)
-    {
-        jobs.push(label);
-    }
-    jobs
-}
-
-fn node_taints(node: &Node) -> &[Taint] {
-    node.spec
-        .as_ref()
-        .and_then(|s| s.taints.as_deref())
-        .unwrap_or(&[])
-}
-
-/// A merge patch for `node`, with its `resourceVersion` as the precondition.
-#[derive(Default)]
-struct NodePatch {
-    label: Option<Value>,
-    annotation: Option<Value>,
-    taints: Option<Vec<Taint>>,
-}
-
-impl NodePatch {
-    fn is_empty(&self) -> bool {
-        self.label.is_none() && self.annotation.is_none() && self.taints.is_none()
-    }
-
-    fn build(self, node: &Node) -> Value {
-        let mut metadata = Map::new();
-        if let Some(rv) = &node.metadata.resource_version {
-            metadata.insert("resourceVersion".into(), Value::String(rv.clone()));
-        }
-        let one = |key: &str, value: Value| {
-            let mut m = Map::new();
-            m.insert(key.to_string(), value);
-            Value::Object(m)
-        };
-        if let Some(v) = self.label {
-            metadata.insert("labels".into(), one(LABEL_JOB_ID, v));
-        }
-        if let Some(v) = self.annotation {
-            metadata.insert("annotations".into(), one(ANNOTATION_JOB_IDS, v));
-        }
-        let mut patch = Map::new();
-        patch.insert("metadata".into(), Value::Object(metadata));
-        if let Some(taints) = self.taints {
-            let list = serde_json::to_value(taints).unwrap_or(Value::Array(Vec::new()));
-            patch.insert("spec".into(), one("taints", list));
-        }
-        Value::Object(patch)
-    }
-}
-
-/// Admit a node to a job: label it with the job id, add the id to the node's job list and
-/// remove the site's taint. `None` when the node is admitted already (the prolog is
-/// idempotent).
-pub fn admit(node: &Node, job_id: &str, taint: Option<&TaintSpec>) -> Option<NodeChange> {
-    let mut jobs = node_jobs(node);
-    if !jobs.iter().any(|j| j == job_id) {
-        jobs.push(job_id.to_string());
-    }
-    let mut p = NodePatch::default();
-    let label = (node_job(node) != Some(job_id)).then(|| Some(job_id.to_string()));
-    if label.is_some() {
-        p.label = Some(Value::String(job_id.to_string()));
-    }
-    let joined = jobs.join(",");
-    if node_annotation(node) != Some(joined.as_str()) {
-        p.annotation = Some(Value::String(joined));
-    }
-    let all = node_taints(node);
-    let removed = taint.filter(|t| all.iter().any(|x| t.matches(x)));
-    if let Some(t) = removed {
-        p.taints = Some(all.iter().filter(|x| !t.matches(x)).cloned().collect());
-    }
-    if p.is_empty() {
-        return None;
-    }
-    Some(NodeChange {
-        patch: p.build(node),
-        action: NodeAction::Admitted,
-        label,
-        taint: removed.map(|_| TaintChange::Removed),
-        others: jobs.into_iter().filter(|j| j != job_id).collect(),
-    })
-}
-
-/// Release a node from a job: drop the id from the node's job list; when no other job holds
-/// the node, remove the label and restore the site's taint, else point the label at a job
-/// that still holds it. `None` when the job does not hold the node (a second epilog, or a
-/// node the prolog never admitted).
-pub fn release(node: &Node, job_id: &str, taint: Option<&TaintSpec>) -> Option<NodeChange> {
-    let jobs = node_jobs(node);
-    if !jobs.iter().any(|j| j == job_id) {
-        return None;
-    }
-    let others: Vec<String> = jobs.into_iter().filter(|j| j != job_id).collect();
-    let mut p = NodePatch::default();
-    let current = node_job(node);
-    let label = match others.last() {
-        None => current.is_some().then_some(None),
-        Some(last) if current.is_none_or(|c| c == job_id) => Some(Some(last.clone())),
-        Some(_) => None,
-    };
-    if let Some(l) = &label {
-        p.label = Some(l.clone().map_or(Value::Null, Value::String));
-    }
-    p.annotation = Some(if others.is_empty() {
-        Value::Null
-    } else {
-        Value::String(others.join(","))
-    });
-    let all = node_taints(node);
-    let restored = taint.filter(|t| others.is_empty() && !all.iter().any(|x| t.matches(x)));
-    if let Some(t) = restored {
-        let mut list = all.to_vec();
-        list.push(t.to_taint());
-        p.taints = Some(list);
-    }
-    Some(NodeChange {
-        patch: p.build(node),
-        action: NodeAction::Released,
-        label,
-        taint: restored.map(|_| TaintChange::Restored),
-        others,
-    })
-}
-
-/// One log line for a node change.
-pub fn describe_change(
-    node: &str,
-    job_id: &str,
-    change: &NodeChange,
-    taint: Option<&TaintSpec>,
-) -> String {
-    let held = |others: &[String]| {
-        if others.is_empty() {
-            String::new()
-        } else {
-            format!(" (also held by job {})", others.join(", job "))
-        }
-    };
-    let mut text = match (change.action, &change.label) {
-        (NodeAction::Admitted, Some(_)) => format!(
-            "labelled node {node} {LABEL_JOB_ID}={job_id}{}",
-            held(&change.others)
-        ),
-        (NodeAction::Admitted, None) => {
-            format!("admitted node {node} for the job{}", held(&change.others))
-        }
-        (NodeAction::Released, _) if change.others.is_empty() => {
-            format!("removed label {LABEL_JOB_ID}={job_id} from node {node}")
-        }
-        (NodeAction::Released, _) => format!(
-            "released node {node} (still held by job {})",
-            change.others.join(", job ")
-        ),
-    };
-    let taint = taint.map(ToString::to_string).unwrap_or_default();
-    match change.taint {
-        Some(TaintChange::Removed) => text.push_str(&format!(", removed taint {taint}")),
-        Some(TaintChange::Restored) => text.push_str(&format!(", restored taint {taint}")),
-        None => {}
-    }
-    text
-}
-
-// ---------------------------------------------------------------------------------------------
-// Settings the hooks and gc share
-
-/// The namespace of the site's (or user's) `defaults.kubernetes.namespace`, else `default`,
-/// as a spec without a namespace would get.
-pub fn default_namespace(settings: &Settings) -> String {
-    [
-        settings.user.defaults.as_ref(),
-        settings.site.defaults.as_ref(),
-    ]
-    .into_iter()
-    .flatten()
-    .find_map(|d| match &d.get("kubernetes")?.get("namespace")?.value {
-        yaml::Value::Scalar { text, .. } if !text.is_empty() => Some(text.clone()),
-        _ => None,
-    })
-    .unwrap_or_else(|| "default".to_string())
-}
-
 /// Where the epilog and gc look: `-n`, else `hooks.namespaces`, else the default namespace.
 pub fn namespaces(flag: Option<&str>, configured: &[String], default: &str) -> Vec<String> {
     if let Some(ns) = flag {
@@ -644,7 +304,7 @@ const JOB_KINDS: [Kind; 3] = [Kind::PyTorchJob, Kind::TrainJob, Kind::JobSet];
 fn job_api(client: &Client, namespace: &str, kind: Kind) -> Api<DynamicObject> {
     let resource = match kind {
         Kind::TrainJob => Backend::TrainJob.api_resource(),
-        Kind::JobSet => super::workload::jobset_resource(),
+        Kind::JobSet => crate::k8s::workload::jobset_resource(),
         _ => ApiResource::erase::<PyTorchJob>(&()),
     };
     Api::namespaced_with(client.clone(), namespace, &resource)
@@ -684,23 +344,6 @@ async fn patch_node(
         }
     }
     Err(HookError::Conflict(name))
-}
-
-/// The Kubernetes node for a Slurm node name: by name or by `kubernetes.io/hostname`.
-fn find_node<'n>(nodes: &'n [Node], slurm_name: &str) -> Option<&'n Node> {
-    nodes
-        .iter()
-        .find(|n| n.metadata.name.as_deref() == Some(slurm_name))
-        .or_else(|| {
-            nodes.iter().find(|n| {
-                n.metadata
-                    .labels
-                    .as_ref()
-                    .and_then(|l| l.get(HOSTNAME_LABEL))
-                    .map(String::as_str)
-                    == Some(slurm_name)
-            })
-        })
 }
 
 /// The prolog: admit the allocated nodes to the job. One list call for the nodes, then one
@@ -747,7 +390,8 @@ pub async fn prolog(
 }
 
 /// Delete the PyTorchJobs, TrainJobs, JobSets and pods with `selector` in one namespace (one
-/// list per kind). Returns the names of the pods that were there.
+/// list per kind).
+/// Returns the names of the pods that were there.
 async fn delete_labelled(
     client: &Client,
     namespace: &str,
@@ -941,62 +585,6 @@ pub async fn epilog(
     report
 }
 
-// ---------------------------------------------------------------------------------------------
-// gc
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
-pub enum Kind {
-    #[serde(rename = "pytorchjob")]
-    PyTorchJob,
-    #[serde(rename = "trainjob")]
-    TrainJob,
-    #[serde(rename = "jobset")]
-    JobSet,
-    #[serde(rename = "pod")]
-    Pod,
-    /// The job label on a node (the node itself stays).
-    #[serde(rename = "node-label")]
-    NodeLabel,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::PyTorchJob => "pytorchjob",
-            Self::TrainJob => "trainjob",
-            Self::JobSet => "jobset",
-            Self::Pod => "pod",
-            Self::NodeLabel => "node-label",
-        }
-    }
-}
-
-/// Something labelled with a Slurm job id.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Labelled {
-    pub job_id: String,
-    pub kind: Kind,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
-    pub name: String,
-}
-
-impl Labelled {
-    /// `pytorchjob training/x-12`, `pod training/x-12-master-0`, `node node1`.
-    pub fn display_name(&self) -> String {
-        match &self.namespace {
-            Some(ns) => format!("{ns}/{}", self.name),
-            None => self.name.clone(),
-        }
-    }
-}
-
-fn job_label(labels: Option<&BTreeMap<String, String>>) -> Option<String> {
-    labels.and_then(|l| l.get(LABEL_JOB_ID)).cloned()
-}
-
-/// Everything labelled with any Slurm job id: one list per kind and namespace, one for nodes.
 pub async fn inventory(client: &Client, namespaces: &[String]) -> Result<Vec<Labelled>, HookError> {
     let lp = ListParams::default().labels(LABEL_JOB_ID);
     let mut out = Vec::new();
@@ -1014,9 +602,10 @@ pub async fn inventory(client: &Client, namespaces: &[String]) -> Result<Vec<Lab
                 }
             };
             for job in jobs.items {
-                if let (Some(job_id), Some(name)) =
-                    (job_label(job.metadata.labels.as_ref()), job.metadata.name)
-                {
+                if let (Some(job_id), Some(name)) = (
+                    job_id_of(&job.metadata).map(str::to_string),
+                    job.metadata.name,
+                ) {
                     out.push(Labelled {
                         job_id,
                         kind,
@@ -1032,9 +621,10 @@ pub async fn inventory(client: &Client, namespaces: &[String]) -> Result<Vec<Lab
             .await
             .map_err(api_err("list", format!("pods in namespace `{ns}`")))?;
         for pod in list.items {
-            if let (Some(job_id), Some(name)) =
-                (job_label(pod.metadata.labels.as_ref()), pod.metadata.name)
-            {
+            if let (Some(job_id), Some(name)) = (
+                job_id_of(&pod.metadata).map(str::to_string),
+                pod.metadata.name,
+            ) {
                 out.push(Labelled {
                     job_id,
                     kind: Kind::Pod,
@@ -1065,67 +655,6 @@ pub async fn inventory(client: &Client, namespaces: &[String]) -> Result<Vec<Lab
     out.sort();
     Ok(out)
 }
-
-/// The ids to ask Slurm about: the distinct valid job ids, in numeric order; `None` when no
-/// item carries a valid one (then there is nothing to ask).
-pub fn job_ids(items: &[Labelled]) -> Option<JobIds> {
-    let mut ids: Vec<JobId> = items
-        .iter()
-        .filter_map(|i| JobId::parse_plain(&i.job_id).ok())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    ids.sort_by_key(|id| id.as_str().parse::<u64>().unwrap_or(u64::MAX));
-    JobIds::new(ids)
-}
-
-/// What Slurm's queue says about the ids gc asked for.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct QueueAnswer {
-    /// Job id → state, for the rows that name a job by its own id (`42`, or `42+0` for a
-    /// heterogeneous job's first component).
-    pub states: BTreeMap<String, String>,
-    /// False when some row could not be tied to an id (an array task prints as `42_7`, not
-    /// by the id its objects carry): then an id missing from the answer proves nothing.
-    pub complete: bool,
-}
-
-impl QueueAnswer {
-    /// From `(job id as squeue prints it, state)` rows.
-    pub fn from_rows<'a>(rows: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        let mut answer = Self {
-            states: BTreeMap::new(),
-            complete: true,
-        };
-        for (id, state) in rows {
-            let base = id.split_once('+').map_or(id, |(b, _)| b);
-            if JobId::parse_plain(base).is_ok() {
-                answer.states.insert(base.to_string(), state.to_string());
-            } else {
-                answer.complete = false;
-            }
-        }
-        answer
-    }
-}
-
-/// Why the objects of `job_id` are orphans, or `None` when they must stay: the job is in the
-/// queue and has not finished (pending, running, completing), or the answer cannot tell.
-pub fn orphan_reason(job_id: &str, queue: &QueueAnswer) -> Option<String> {
-    if JobId::parse_plain(job_id).is_err() {
-        return Some(format!("`{job_id}` is not a Slurm job id"));
-    }
-    match queue.states.get(job_id) {
-        None if queue.complete => Some("Slurm does not know the job".into()),
-        None => None,
-        Some(state) => match JobState::parse(state) {
-            Ok(s) if s.is_finished() => Some(format!("the job has ended ({state})")),
-            _ => None,
-        },
-    }
-}
-
-/// Remove one orphan: delete the PyTorchJob or pod, or release the node.
 pub async fn remove(
     client: &Client,
     item: &Labelled,
@@ -1200,8 +729,6 @@ pub async fn wait_removed(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use k8s_openapi::api::core::v1::NodeSpec;
-    use kube::api::ObjectMeta;
 
     fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<&'a str> {
         move |k| {
@@ -1210,42 +737,6 @@ mod tests {
                 .find(|(n, _)| *n == k)
                 .map(|(_, v)| *v)
                 .filter(|v| !v.is_empty())
-        }
-    }
-
-    fn node(label: Option<&str>, taints: &[Taint]) -> Node {
-        held(label, None, taints)
-    }
-
-    /// A node with the job label and the job list annotation.
-    fn held(label: Option<&str>, jobs: Option<&str>, taints: &[Taint]) -> Node {
-        Node {
-            metadata: ObjectMeta {
-                name: Some("node1".into()),
-                resource_version: Some("42".into()),
-                labels: label.map(|l| BTreeMap::from([(LABEL_JOB_ID.to_string(), l.to_string())])),
-                annotations: jobs
-                    .map(|j| BTreeMap::from([(ANNOTATION_JOB_IDS.to_string(), j.to_string())])),
-                ..ObjectMeta::default()
-            },
-            spec: Some(NodeSpec {
-                taints: (!taints.is_empty()).then(|| taints.to_vec()),
-                ..NodeSpec::default()
-            }),
-            status: None,
-        }
-    }
-
-    fn taint() -> TaintSpec {
-        TaintSpec::parse("hybridctl.io/slurm=owned:NoSchedule").expect("valid")
-    }
-
-    fn other_taint() -> Taint {
-        Taint {
-            key: "gpu".into(),
-            value: None,
-            effect: "NoExecute".into(),
-            time_added: None,
         }
     }
 
@@ -1309,150 +800,6 @@ mod tests {
     }
 
     #[test]
-    fn taints_parse_as_kubectl_writes_them() {
-        let t = taint();
-        assert_eq!(t.key, "hybridctl.io/slurm");
-        assert_eq!(t.value.as_deref(), Some("owned"));
-        assert_eq!(t.effect, "NoSchedule");
-        assert_eq!(t.to_string(), "hybridctl.io/slurm=owned:NoSchedule");
-        let t = TaintSpec::parse("slurm:NoExecute").expect("valid");
-        assert_eq!(t.value, None);
-        assert_eq!(t.to_string(), "slurm:NoExecute");
-        for bad in [
-            "slurm",
-            "slurm=x",
-            "slurm:Never",
-            ":NoSchedule",
-            "a b:NoSchedule",
-            "k=v v:NoSchedule",
-            "/x:NoSchedule",
-        ] {
-            assert!(TaintSpec::parse(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn admit_labels_and_removes_only_the_site_taint() {
-        let t = taint();
-        let n = node(None, &[t.to_taint(), other_taint()]);
-        let change = admit(&n, "12", Some(&t)).expect("a change");
-        assert_eq!(change.action, NodeAction::Admitted);
-        assert_eq!(change.label, Some(Some("12".into())));
-        assert_eq!(change.taint, Some(TaintChange::Removed));
-        assert_eq!(
-            change.patch,
-            serde_json::json!({
-                "metadata": {
-                    "resourceVersion": "42",
-                    "labels": {LABEL_JOB_ID: "12"},
-                    "annotations": {ANNOTATION_JOB_IDS: "12"},
-                },
-                "spec": {"taints": [{"key": "gpu", "effect": "NoExecute"}]},
-            })
-        );
-        assert_eq!(
-            describe_change("node1", "12", &change, Some(&t)),
-            "labelled node node1 hybridctl.io/slurm-job-id=12, removed taint hybridctl.io/slurm=owned:NoSchedule"
-        );
-        // Admitted already: nothing to do (idempotent).
-        let done = held(Some("12"), Some("12"), &[other_taint()]);
-        assert_eq!(admit(&done, "12", Some(&t)), None);
-        // Labelled by hand (no list yet): the list is written, the label stays.
-        let change = admit(&node(Some("12"), &[]), "12", None).expect("a change");
-        assert_eq!(change.label, None);
-        assert_eq!(
-            change.patch["metadata"]["annotations"][ANNOTATION_JOB_IDS],
-            "12"
-        );
-    }
-
-    #[test]
-    fn a_shared_node_is_held_by_every_job_on_it() {
-        let t = taint();
-        // Job 11 holds node1; job 12 is admitted to it too: the label names 12, the list both.
-        let n = held(Some("11"), Some("11"), &[]);
-        let change = admit(&n, "12", Some(&t)).expect("a change");
-        assert_eq!(change.label, Some(Some("12".into())));
-        assert_eq!(change.others, ["11"]);
-        assert_eq!(
-            change.patch["metadata"]["annotations"][ANNOTATION_JOB_IDS],
-            "11,12"
-        );
-        assert!(change.patch.get("spec").is_none());
-        assert_eq!(
-            describe_change("node1", "12", &change, Some(&t)),
-            "labelled node node1 hybridctl.io/slurm-job-id=12 (also held by job 11)"
-        );
-        // Job 12 ends first: the label goes back to 11, and the taint stays off.
-        let n = held(Some("12"), Some("11,12"), &[]);
-        let change = release(&n, "12", Some(&t)).expect("a change");
-        assert_eq!(change.label, Some(Some("11".into())));
-        assert_eq!(change.taint, None);
-        assert_eq!(
-            change.patch,
-            serde_json::json!({"metadata": {
-                "resourceVersion": "42",
-                "labels": {LABEL_JOB_ID: "11"},
-                "annotations": {ANNOTATION_JOB_IDS: "11"},
-            }})
-        );
-        assert_eq!(
-            describe_change("node1", "12", &change, Some(&t)),
-            "released node node1 (still held by job 11)"
-        );
-        // Job 11 ends while 12 runs: 12 keeps the label.
-        let change = release(&n, "11", Some(&t)).expect("a change");
-        assert_eq!(change.label, None);
-        assert_eq!(
-            change.patch["metadata"]["annotations"][ANNOTATION_JOB_IDS],
-            "12"
-        );
-    }
-
-    #[test]
-    fn release_only_a_node_that_this_job_holds() {
-        let t = taint();
-        let n = held(Some("12"), Some("12"), &[other_taint()]);
-        let change = release(&n, "12", Some(&t)).expect("change");
-        assert_eq!(change.action, NodeAction::Released);
-        assert_eq!(change.label, Some(None));
-        assert_eq!(change.taint, Some(TaintChange::Restored));
-        assert_eq!(
-            change.patch,
-            serde_json::json!({
-                "metadata": {
-                    "resourceVersion": "42",
-                    "labels": {LABEL_JOB_ID: null},
-                    "annotations": {ANNOTATION_JOB_IDS: null},
-                },
-                "spec": {"taints": [
-                    {"key": "gpu", "effect": "NoExecute"},
-                    {"key": "hybridctl.io/slurm", "value": "owned", "effect": "NoSchedule"},
-                ]},
-            })
-        );
-        assert_eq!(
-            describe_change("node1", "12", &change, Some(&t)),
-            "removed label hybridctl.io/slurm-job-id=12 from node node1, restored taint hybridctl.io/slurm=owned:NoSchedule"
-        );
-        // Taint there already: only the label goes. A node labelled by hand is released too.
-        let change = release(&node(Some("12"), &[t.to_taint()]), "12", Some(&t)).expect("change");
-        assert_eq!(change.taint, None);
-        assert_eq!(change.label, Some(None));
-        // Another job holds the node, or nobody does: hands off.
-        assert_eq!(
-            release(&held(Some("13"), Some("13"), &[]), "12", Some(&t)),
-            None
-        );
-        assert_eq!(release(&node(None, &[]), "12", Some(&t)), None);
-        // Ids are read leniently from the list.
-        assert_eq!(
-            node_jobs(&held(Some("3"), Some(" 1, 2,,1"), &[])),
-            ["1", "2", "3"]
-        );
-    }
-
-    #[test]
     fn namespaces_flag_then_config_then_default() {
         assert_eq!(namespaces(Some("x"), &["a".into()], "d"), ["x"]);
         assert_eq!(
@@ -1460,58 +807,5 @@ mod tests {
             ["a", "b"]
         );
         assert_eq!(namespaces(None, &[], "d"), ["d"]);
-    }
-
-    fn item(id: &str, kind: Kind) -> Labelled {
-        Labelled {
-            job_id: id.into(),
-            kind,
-            namespace: None,
-            name: "n".into(),
-        }
-    }
-
-    #[test]
-    fn gc_verdicts() {
-        let items = [
-            item("12", Kind::Pod),
-            item("9", Kind::NodeLabel),
-            item("12", Kind::PyTorchJob),
-            item("x", Kind::Pod),
-        ];
-        assert_eq!(job_ids(&items).map(|ids| ids.joined()), Some("9,12".into()));
-        assert_eq!(
-            job_ids(&[item("x", Kind::Pod)]),
-            None,
-            "nothing valid: nothing to ask"
-        );
-        let q =
-            QueueAnswer::from_rows([("12", "RUNNING"), ("13", "COMPLETED"), ("14+0", "PENDING")]);
-        assert!(q.complete);
-        assert_eq!(orphan_reason("12", &q), None);
-        assert_eq!(
-            orphan_reason("14", &q),
-            None,
-            "a pending job keeps its objects"
-        );
-        assert_eq!(
-            orphan_reason("13", &q).as_deref(),
-            Some("the job has ended (COMPLETED)")
-        );
-        assert_eq!(
-            orphan_reason("9", &q).as_deref(),
-            Some("Slurm does not know the job")
-        );
-        assert!(orphan_reason("x", &q).is_some());
-        // A COMPLETING job still holds its nodes: keep.
-        let q = QueueAnswer::from_rows([("12", "COMPLETING")]);
-        assert_eq!(orphan_reason("12", &q), None);
-        // An array task prints as 40_2: a missing id then proves nothing.
-        let q = QueueAnswer::from_rows([("40_2", "RUNNING")]);
-        assert!(!q.complete);
-        assert_eq!(orphan_reason("41", &q), None);
-        // An unreadable state is kept.
-        let q = QueueAnswer::from_rows([("12", "SOMETHING_NEW")]);
-        assert_eq!(orphan_reason("12", &q), None);
     }
 }

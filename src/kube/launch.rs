@@ -18,9 +18,10 @@ use thiserror::Error;
 use tokio::sync::mpsc;
 
 use super::logs::Event;
-use super::pytorchjob::PyTorchJobStatus;
-use super::workload::Backend;
-use crate::plan::{HOSTNAME_LABEL, LABEL_JOB_ID, Plan};
+use crate::k8s::labels::{HOSTNAME_LABEL, LABEL_JOB_ID, job_id_of};
+use crate::k8s::pytorchjob::PyTorchJobStatus;
+use crate::k8s::workload::Backend;
+use crate::plan::Plan;
 
 /// How long cleanup waits for pods to disappear.
 pub const CLEANUP_TIMEOUT: Duration = Duration::from_secs(60);
@@ -105,7 +106,7 @@ pub fn outcome_of(status: Option<&PyTorchJobStatus>) -> Option<Outcome> {
             )
         })
         .collect();
-    super::workload::outcome_of_conditions(Backend::PyTorchJob, &conditions).map(|r| match r {
+    crate::k8s::workload::outcome_of_conditions(Backend::PyTorchJob, &conditions).map(|r| match r {
         Ok(()) => Outcome::Succeeded,
         Err((reason, message)) => Outcome::Failed { reason, message },
     })
@@ -209,8 +210,8 @@ async fn wait_for_result(
                 {
                     let _ = seen.send(true);
                 }
-                let conditions = super::workload::conditions(&job.data);
-                match super::workload::outcome_of_conditions(backend, &conditions) {
+                let conditions = crate::k8s::workload::conditions(&job.data);
+                match crate::k8s::workload::outcome_of_conditions(backend, &conditions) {
                     Some(Ok(())) => return Ok(Outcome::Succeeded),
                     Some(Err((reason, message))) => return Ok(Outcome::Failed { reason, message }),
                     None => {}
@@ -253,7 +254,7 @@ pub async fn cleanup(
     };
     let mut owners = vec![(backend.api_resource(), backend.short())];
     if backend == Backend::TrainJob {
-        owners.push((super::workload::jobset_resource(), "jobset"));
+        owners.push((crate::k8s::workload::jobset_resource(), "jobset"));
     }
     for (resource, short) in owners {
         let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), namespace, &resource);
@@ -620,12 +621,7 @@ pub async fn run(
                 .get(name)
                 .await
                 .map_err(api_err("get", format!("{short}/{name}")))?;
-            let ours = existing
-                .metadata
-                .labels
-                .as_ref()
-                .and_then(|l| l.get(LABEL_JOB_ID))
-                == Some(&plan.job_id);
+            let ours = job_id_of(&existing.metadata) == Some(plan.job_id.as_str());
             if !ours {
                 return Err(LaunchError::Conflict {
                     backend,
@@ -771,7 +767,7 @@ pub async fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kube::pytorchjob::JobCondition;
+    use crate::k8s::pytorchjob::JobCondition;
 
     fn cond(t: &str, s: &str) -> JobCondition {
         JobCondition {

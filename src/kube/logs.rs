@@ -41,7 +41,7 @@ pub fn log_container(pod: &Pod, preferred: &str) -> String {
         .as_ref()
         .map(|s| s.containers.iter().map(|c| c.name.as_str()).collect())
         .unwrap_or_default();
-    [preferred, super::trainjob::TRAINER_CONTAINER]
+    [preferred, crate::k8s::trainjob::TRAINER_CONTAINER]
         .into_iter()
         .find(|n| names.contains(n))
         .or_else(|| names.first().copied())

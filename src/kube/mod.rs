@@ -1,15 +1,13 @@
-//! Kubernetes types and, later, the client side (create, watch, logs, cleanup).
+//! The Kubernetes adapter: every call to the API server (client and its errors, access
+//! reviews, launch, the hooks and gc, pod logs, job state). The pure types and verdicts it
+//! sends and reads are in [`crate::k8s`].
 
 pub mod access;
 pub mod claims;
 pub mod client;
 pub mod discovery;
 pub mod hooks;
-pub mod kubelet;
 pub mod launch;
 pub mod logs;
-pub mod pytorchjob;
 pub mod rbac;
 pub mod state;
-pub mod trainjob;
-pub mod workload;

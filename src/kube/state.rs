@@ -10,9 +10,9 @@ use kube::api::ListParams;
 use kube::{Api, Client};
 use serde::{Deserialize, Serialize};
 
-use super::pytorchjob::PyTorchJob;
 use crate::jobs::JobIds;
-use crate::plan::LABEL_JOB_ID;
+use crate::k8s::labels::{LABEL_JOB_ID, job_id_of};
+use crate::k8s::pytorchjob::PyTorchJob;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -189,13 +189,7 @@ pub async fn summarize(
     let lp = ListParams::default().labels(&selector(ids));
     let jobs: Api<PyTorchJob> = Api::namespaced(client.clone(), namespace);
     for job in jobs.list(&lp).await?.items {
-        let Some(id) = job
-            .metadata
-            .labels
-            .as_ref()
-            .and_then(|l| l.get(LABEL_JOB_ID))
-            .cloned()
-        else {
+        let Some(id) = job_id_of(&job.metadata).map(str::to_string) else {
             continue;
         };
         let entry = summary_for(&mut out, id, namespace);
@@ -227,13 +221,7 @@ pub async fn summarize(
     }
     let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
     for pod in pods.list(&lp).await?.items {
-        let Some(id) = pod
-            .metadata
-            .labels
-            .as_ref()
-            .and_then(|l| l.get(LABEL_JOB_ID))
-            .cloned()
-        else {
+        let Some(id) = job_id_of(&pod.metadata).map(str::to_string) else {
             continue;
         };
         let entry = summary_for(&mut out, id, namespace);

@@ -16,9 +16,9 @@ use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::kube::pytorchjob::PyTorchJob;
-use crate::kube::trainjob::TrainJob;
-use crate::kube::workload::Backend;
+use crate::k8s::pytorchjob::PyTorchJob;
+use crate::k8s::trainjob::TrainJob;
+use crate::k8s::workload::Backend;
 use crate::plan::Plan;
 
 pub const SBATCH_TEMPLATE: &str = "sbatch.sh.j2";
