@@ -1332,7 +1332,7 @@ _hybridctl() {
                     return 0
                     ;;
                 --only)
-                    COMPREPLY=($(compgen -W "sbatch pytorchjob" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "sbatch pytorchjob trainjob" -- "${cur}"))
                     return 0
                     ;;
                 --set)

@@ -56,7 +56,8 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -l out -d 'W
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s o -l output -d 'Output format' -r -f -a "yaml\t'The batch script, then the manifest as YAML'
 json\t'One JSON object with both artifacts'"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -l only -d 'Print only one artifact' -r -f -a "sbatch\t'The batch script'
-pytorchjob\t'The PyTorchJob manifest'"
+pytorchjob\t'The PyTorchJob manifest (`kubernetes.api: pytorchjob` or `auto`)'
+trainjob\t'The TrainJob manifest (`kubernetes.api: trainjob`)'"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -l set -d 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s p -l partition -d 'Override `slurm.partition`' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s N -l nodes -d 'Override `slurm.nodes`' -r
