@@ -552,6 +552,11 @@ pub struct RbacArgs {
     #[arg(long)]
     pub group: Option<String>,
 
+    /// The Kubeflow API the site runs: the training-operator's PyTorchJob, Trainer v2's
+    /// TrainJob (with its JobSets and runtimes), or `auto` (the rights of both)
+    #[arg(long, value_parser = ["pytorchjob", "trainjob", "auto"], default_value = "auto")]
+    pub api: String,
+
     /// Output format: YAML for `kubectl apply -f -`, or a JSON `List` (also for kubectl)
     #[arg(short = 'o', long, value_enum, default_value_t = YamlOrJson::Yaml)]
     pub output: YamlOrJson,

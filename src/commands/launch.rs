@@ -159,6 +159,11 @@ pub fn run(args: LaunchArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
         })?;
         let manifest = workload(&renderer, &plan, &spec, backend)?;
         print(&manifest)?;
+        if backend == crate::k8s::workload::Backend::TrainJob {
+            crate::kube::launch::check_runtime(&client, &spec)
+                .await
+                .map_err(|e| UserError::environment(e.to_string(), e.hint()))?;
+        }
         let mut stdout = std::io::stdout();
         crate::kube::launch::run(
             client,

@@ -51,6 +51,8 @@ pub enum LaunchError {
     Nodes(String),
     #[error("{0}")]
     Claim(String),
+    #[error("the TrainJob's training runtime cannot run this job: {0}")]
+    Runtime(String),
     #[error("gave up on {}/{name}: {why}; deleted it and its pods", backend.short())]
     GaveUp {
         backend: Backend,
@@ -77,6 +79,7 @@ impl LaunchError {
                 "the Slurm node names must be Kubernetes node names that advertise the GPUs (and the RDMA resource)".into()
             }
             Self::Claim(_) => super::claims::REFUSAL_HINT.into(),
+            Self::Runtime(_) => "set `kubernetes.runtime` (and `runtimeKind`) to a runtime that exists and has the trainer step `node` (`kubectl get clustertrainingruntimes`); `hybridctl doctor` checks it".into(),
             Self::GaveUp { why: GiveUp::NoController { .. }, backend: Backend::PyTorchJob, .. } => "is the Kubeflow training operator running and watching this namespace? (`kubectl get pods -n kubeflow`); HYBRIDCTL_LAUNCH_OPERATOR_TIMEOUT sets the wait".into(),
             Self::GaveUp { why: GiveUp::NoController { .. }, backend: Backend::TrainJob, .. } => "are the Kubeflow Trainer controller manager and the JobSet controller running? (`kubectl get pods -n kubeflow-system`; `hybridctl doctor` checks the runtime); HYBRIDCTL_LAUNCH_OPERATOR_TIMEOUT sets the wait".into(),
             Self::GaveUp { why: GiveUp::Unschedulable { .. }, .. } => "the scheduler's reason says what keeps the pod off the allocated node (a taint without a toleration, a cordoned node, a missing resource); `hybridctl status` shows it per pod; HYBRIDCTL_LAUNCH_SCHEDULE_TIMEOUT sets the wait".into(),
@@ -309,6 +312,42 @@ pub async fn cleanup(
     };
     let _ = tokio::time::timeout(CLEANUP_TIMEOUT, wait).await;
     Ok(deleted)
+}
+
+/// A TrainJob's runtime, before anything is created: it exists, has the trainer step
+/// hybridctl's patch targets, and gives the pods the spec's priority class
+/// ([`crate::k8s::trainjob::check_runtime`]).
+pub async fn check_runtime(
+    client: &Client,
+    spec: &crate::jobspec::Spec,
+) -> Result<(), LaunchError> {
+    use crate::k8s::trainjob;
+    use kube::core::{ApiResource, GroupVersionKind};
+    let kind = spec.kubernetes.runtime_kind.name();
+    let name = &spec.kubernetes.runtime;
+    let resource = ApiResource::from_gvk_with_plural(
+        &GroupVersionKind::gvk(trainjob::GROUP, trainjob::VERSION, kind),
+        &format!("{}s", kind.to_lowercase()),
+    );
+    let api: Api<DynamicObject> = match spec.kubernetes.runtime_kind {
+        crate::jobspec::RuntimeKind::TrainingRuntime => {
+            Api::namespaced_with(client.clone(), &spec.kubernetes.namespace, &resource)
+        }
+        crate::jobspec::RuntimeKind::ClusterTrainingRuntime => {
+            Api::all_with(client.clone(), &resource)
+        }
+    };
+    let runtime = match api.get(name).await {
+        Ok(r) => r,
+        Err(kube::Error::Api(s)) if s.code == 404 => {
+            return Err(LaunchError::Runtime(format!(
+                "{kind} `{name}` does not exist"
+            )));
+        }
+        Err(e) => return Err(api_err("get", format!("{}/{name}", resource.plural))(e)),
+    };
+    let value = serde_json::to_value(&runtime).unwrap_or_default();
+    trainjob::check_runtime(spec, &value).map_err(LaunchError::Runtime)
 }
 
 /// How long `launch` waits for the controllers before it gives up, cleans up and says why.

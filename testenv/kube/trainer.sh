@@ -71,7 +71,7 @@ rules:
   verbs: [create, get, list, watch, delete]
 - apiGroups: [jobset.x-k8s.io]
   resources: [jobsets]
-  verbs: [get, list, watch, delete]
+  verbs: [get, list, delete]
 - apiGroups: [trainer.kubeflow.org]
   resources: [trainingruntimes]
   verbs: [get]

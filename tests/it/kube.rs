@@ -1900,3 +1900,39 @@ fn launch_gives_up_on_pods_the_scheduler_cannot_place_and_leaves_nothing() {
     );
     assert_eq!(p.leftovers("905052"), 0);
 }
+
+/// A TrainJob's runtime is checked before anything is created: one that does not exist,
+/// and one that would not give the pods the spec's priority class (Trainer's runtime
+/// patches cannot set one), are refused with the reason, and nothing is left.
+#[test]
+fn launch_refuses_a_trainjob_runtime_that_cannot_run_the_job_and_creates_nothing() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (id, extra, why) in [
+        (
+            "905104",
+            "runtime: no-such-runtime",
+            "ClusterTrainingRuntime `no-such-runtime` does not exist",
+        ),
+        (
+            "905105",
+            "priorityClassName: training-high",
+            "the spec asks for priority class `training-high`, but ClusterTrainingRuntime `torch-distributed` gives its pods none",
+        ),
+    ] {
+        let spec = dir.path().join(format!("rt-{id}.yaml"));
+        std::fs::write(
+            &spec,
+            format!(
+                "apiVersion: hybridctl.io/v1alpha1\nkind: TrainingJob\nname: kube-rt\nslurm: {{nodes: 1, gpusPerNode: 8}}\nkubernetes: {{namespace: training, api: trainjob, {extra}}}\ncontainer: {{image: registry.example/train:1}}\n"
+            ),
+        )
+        .expect("spec");
+        let child = start_launch(&p, &spec, id, "node3");
+        let (code, out, err) = finish(child, Duration::from_secs(30));
+        assert_eq!(code, Some(2), "{out}\n{err}");
+        assert!(err.contains(why), "{err}");
+        assert!(err.contains("hint: set `kubernetes.runtime`"), "{err}");
+        assert_eq!(p.leftovers(id), 0, "nothing is created");
+    }
+}
