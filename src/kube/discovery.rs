@@ -20,3 +20,33 @@ pub async fn served(client: &Client) -> Result<Vec<Backend>, kube::Error> {
     }
     Ok(out)
 }
+
+/// The job object with `selector` in `namespace`, of whichever backend has it, and that
+/// backend. When neither has it yet (a pending job), the backend `api` resolves to on this
+/// cluster (PyTorchJob when that cannot be told). A kind whose CRD is not installed (404),
+/// or that the site's role does not grant (403: a site runs one backend), is skipped.
+pub async fn find_job(
+    client: &Client,
+    namespace: &str,
+    selector: &str,
+    api: crate::jobspec::KubeApi,
+) -> Result<(Backend, Option<kube::api::DynamicObject>), kube::Error> {
+    use kube::api::{DynamicObject, ListParams};
+    let lp = ListParams::default().labels(selector);
+    for b in Backend::ALL {
+        let jobs: kube::Api<DynamicObject> =
+            kube::Api::namespaced_with(client.clone(), namespace, &b.api_resource());
+        match jobs.list(&lp).await {
+            Ok(list) => {
+                if let Some(job) = list.items.into_iter().next() {
+                    return Ok((b, Some(job)));
+                }
+            }
+            Err(kube::Error::Api(s)) if s.code == 404 || s.code == 403 => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let served = served(client).await?;
+    let backend = crate::k8s::workload::resolve(api, &served).unwrap_or(Backend::PyTorchJob);
+    Ok((backend, None))
+}

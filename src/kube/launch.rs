@@ -115,6 +115,28 @@ pub fn outcome_of(status: Option<&PyTorchJobStatus>) -> Option<Outcome> {
     })
 }
 
+/// The result of a job object of either backend, from its conditions.
+pub fn outcome_of_object(backend: Backend, job: &DynamicObject) -> Option<Outcome> {
+    let conditions = crate::k8s::workload::conditions(&job.data);
+    crate::k8s::workload::outcome_of_conditions(backend, &conditions).map(|r| match r {
+        Ok(()) => Outcome::Succeeded,
+        Err((reason, message)) => Outcome::Failed { reason, message },
+    })
+}
+
+/// What NCCL should do in a job, read off its object (either backend).
+pub fn nccl_expectation_of(backend: Backend, job: &DynamicObject) -> crate::nccl::Expectation {
+    let value = serde_json::to_value(job).unwrap_or_default();
+    match backend {
+        Backend::PyTorchJob => serde_json::from_value::<crate::k8s::pytorchjob::PyTorchJob>(value)
+            .map(|j| j.nccl_expectation())
+            .unwrap_or_default(),
+        Backend::TrainJob => serde_json::from_value::<crate::k8s::trainjob::TrainJob>(value)
+            .map(|j| j.nccl_expectation())
+            .unwrap_or_default(),
+    }
+}
+
 fn quantity_value(q: &Quantity) -> Option<u64> {
     let s = q.0.trim();
     if let Some(k) = s.strip_suffix('k') {

@@ -1936,3 +1936,127 @@ fn launch_refuses_a_trainjob_runtime_that_cannot_run_the_job_and_creates_nothing
         assert_eq!(p.leftovers(id), 0, "nothing is created");
     }
 }
+
+/// `status` and `logs` of a TrainJob: the TrainJob and its JobSet next to the Slurm state,
+/// each pod with the scheduler's reason when it cannot be placed, and the pods' logs found
+/// through the job label with the rank's prefix.
+#[test]
+fn status_and_logs_show_a_trainjob_its_jobset_and_its_pods() {
+    let Some(c) = crate::slurm::cluster() else {
+        return;
+    };
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = spec_file_api(
+        dir.path(),
+        Api::TrainJob,
+        "kube-tjstatus",
+        2,
+        &[("HYBRIDCTL_TEST_OUTCOME", "running")],
+    );
+    let id = "987701";
+    let name = format!("kube-tjstatus-{id}");
+    let script = hybridctl()
+        .args(["render", "--only", "sbatch"])
+        .arg(&spec)
+        .output()
+        .expect("render");
+    let frozen = stdout(&script)
+        .lines()
+        .skip_while(|l| !l.contains("<<'HYBRIDCTL_FROZEN_SPEC'"))
+        .nth(1)
+        .expect("frozen spec")
+        .to_string();
+    let rec = c.state.path().join(format!("hybridctl/jobs/{id}"));
+    std::fs::create_dir_all(&rec).expect("mkdir");
+    std::fs::write(rec.join("spec.json"), &frozen).expect("spec");
+    std::fs::write(
+        rec.join("record.json"),
+        format!(r#"{{"job_id":"{id}","name":"kube-tjstatus","submitted_at":1,"spec_path":"x.yaml","submit_dir":"/tmp","nodes":2,"gpus_per_node":8,"output":"o"}}"#),
+    )
+    .expect("record");
+    // node1 is admitted, node3 keeps the hooks' taint: one pod runs, one is refused.
+    let nodes = p.admit(id, "node1");
+    let manifest = hybridctl()
+        .args(["render", "--only", "trainjob", "-o", "json", "--job-id", id])
+        .args(["--nodelist", "node1,node3"])
+        .arg(&spec)
+        .output()
+        .expect("render");
+    assert!(manifest.status.success(), "{}", stderr(&manifest));
+    let out = p.kubectl_as(&p.user, &["create", "-f", "-"], Some(&stdout(&manifest)));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let status = || {
+        let out = c
+            .hybridctl()
+            .args(["status", id, "-o", "json", "--kubeconfig", &p.user])
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_slice::<Value>(&out.stdout).expect("json")["items"].clone()
+    };
+    let mut v = Value::Null;
+    assert!(
+        p.wait_for(Duration::from_secs(30), || {
+            v = status();
+            v[0]["kubernetes"]["pods"].as_array().is_some_and(|pods| {
+                pods.len() == 2
+                    && pods.iter().any(|p| !p["scheduling"].is_null())
+                    && pods.iter().any(|p| p["phase"] == "Running")
+            })
+        }),
+        "no running pod and no scheduling reason: {v}"
+    );
+    let k = &v[0]["kubernetes"];
+    assert_eq!(k["trainjob"], format!("trainjob/{name}"), "{v}");
+    assert!(k["pytorchjob"].is_null(), "{v}");
+    assert!(
+        k["jobset"]
+            .as_str()
+            .is_some_and(|j| j.starts_with(&format!("jobset/{name}"))),
+        "{v}"
+    );
+    let refused = k["pods"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| !p["scheduling"].is_null()))
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        refused["scheduling"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("FailedScheduling: ") && s.contains("taint")),
+        "{refused}"
+    );
+    // The table view says where the job is and why the pod waits.
+    let text = c
+        .hybridctl()
+        .args(["status", id, "--kubeconfig", &p.user])
+        .output()
+        .expect("runs");
+    let text = stdout(&text) + &stderr(&text);
+    assert!(
+        text.contains(&format!("trainjob/{name} in namespace training")),
+        "{text}"
+    );
+    // logs: the running pod's log, found by the job label, with its rank's prefix.
+    let logs = c
+        .hybridctl()
+        .args(["logs", id, "--kubeconfig", &p.user, "-n", &p.ns])
+        .output()
+        .expect("logs");
+    assert!(logs.status.success(), "{}", stderr(&logs));
+    assert!(stdout(&logs).contains("[node-0] "), "{}", stdout(&logs));
+    // The epilog removes the TrainJob; the JobSet, its Job and the pods go with it.
+    let lines = nodes.release();
+    assert!(
+        lines.contains(&format!("deleted trainjob training/{name}")),
+        "{lines}"
+    );
+    assert!(
+        p.wait_for(Duration::from_secs(30), || p.leftovers(id) == 0
+            && p.controller_objects(Api::TrainJob, &name) == 0),
+        "left: {} labelled, {} of the controllers'",
+        p.leftovers(id),
+        p.controller_objects(Api::TrainJob, &name)
+    );
+}
