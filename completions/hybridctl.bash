@@ -1259,7 +1259,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__rbac)
-            opts="-n -o -q -h -V --namespace --service-account --user --group --output --color --quiet --help --version"
+            opts="-n -o -q -h -V --namespace --service-account --user --group --api --output --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1283,6 +1283,10 @@ _hybridctl() {
                     ;;
                 --group)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api)
+                    COMPREPLY=($(compgen -W "pytorchjob trainjob auto" -- "${cur}"))
                     return 0
                     ;;
                 --output)

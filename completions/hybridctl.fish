@@ -245,6 +245,9 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -s n -l namesp
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -l service-account -d 'Bind the roles to this ServiceAccount (in the training namespace)' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -l user -d 'Bind the roles to this user (e.g. a client certificate\'s CN)' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -l group -d 'Bind the roles to this group' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -l api -d 'The Kubeflow API the site runs: the training-operator\'s PyTorchJob, Trainer v2\'s TrainJob (with its JobSets and runtimes), or `auto` (the rights of both)' -r -f -a "pytorchjob\t''
+trainjob\t''
+auto\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -s o -l output -d 'Output format: YAML for `kubectl apply -f -`, or a JSON `List` (also for kubectl)' -r -f -a "yaml\t''
 json\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''

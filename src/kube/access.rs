@@ -328,7 +328,7 @@ mod tests {
     #[test]
     fn extra_powers_are_not_in_the_table() {
         let granted = questions("training", &Backend::ALL);
-        for extra in extra_questions("training", &Backend::ALL) {
+        for extra in extra_questions("training") {
             assert!(
                 !granted.iter().any(|(_, q)| *q == extra),
                 "{} is both needed and extra",

@@ -390,6 +390,8 @@ mod tests {
         let k = KubeSummary {
             namespace: "training".into(),
             pytorchjob: Some("pytorchjob/j-7".into()),
+            trainjob: None,
+            jobset: None,
             condition: Some("Running".into()),
             pods_ready: 1,
             pods_total: 2,
