@@ -954,3 +954,63 @@ fn gc_removes_orphans_and_keeps_what_running_jobs_own() {
     w.wait_hook("epilog", &live, Duration::from_secs(30));
     assert_eq!(w.leftovers(&live), 0);
 }
+
+/// gc finds an orphaned TrainJob, the JobSet the Trainer made of it and its pod (all carry
+/// the job label, the JobSet and pod through hybridctl's runtime patch), and removes them;
+/// nothing of it is left, the Jobs included.
+#[test]
+fn gc_removes_an_orphaned_trainjob_with_its_jobset_and_pods() {
+    let Some(w) = world() else { return };
+    let orphan = "990101";
+    let ns = w.p.ns.clone();
+    let spec = w.c.spec("gc-tj", 1, 8, Api::TrainJob.spec_lines());
+    let manifest = hybridctl()
+        .args(["render", "--only", "trainjob", "-o", "json", "-n", &ns])
+        .args(["--job-id", orphan])
+        .arg(&spec)
+        .output()
+        .expect("render");
+    assert!(manifest.status.success(), "{}", stderr(&manifest));
+    let out =
+        w.p.kubectl_as(&w.p.admin, &["create", "-f", "-"], Some(&stdout(&manifest)));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let name = format!("gc-tj-{orphan}");
+    assert!(
+        wait_until(Duration::from_secs(30), || w
+            .p
+            .pods_for(Api::TrainJob, &name)
+            .len()
+            == 1),
+        "the controllers made no pod for trainjob/{name}"
+    );
+    // the TrainJob, its JobSet and its pod
+    assert_eq!(w.leftovers(orphan), 3);
+    let gc = |extra: &[&str]| {
+        w.c.hybridctl()
+            .env("HYBRIDCTL_SITE_CONFIG", &w.site)
+            .args(["gc", "--kubeconfig", &w.p.user])
+            .args(extra)
+            .output()
+            .expect("runs")
+    };
+    let out = gc(&["--dry-run", "-o", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let kinds: Vec<&str> = v["orphans"]
+        .as_array()
+        .expect("orphans")
+        .iter()
+        .filter(|o| o["jobId"] == orphan)
+        .filter_map(|o| o["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["trainjob", "jobset", "pod"], "{v}");
+    let out = gc(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        wait_until(Duration::from_secs(30), || w.leftovers(orphan) == 0
+            && w.p.controller_objects(Api::TrainJob, &name) == 0),
+        "left after gc: {} labelled, {} of the controllers'",
+        w.leftovers(orphan),
+        w.p.controller_objects(Api::TrainJob, &name)
+    );
+}
