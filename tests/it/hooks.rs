@@ -671,8 +671,17 @@ fn scancel_mid_run(api: Api) {
 
 #[test]
 fn hybridctl_cancel_mid_run_verifies_that_kubernetes_is_clean() {
+    hybridctl_cancel_mid_run(Api::PyTorchJob);
+}
+
+#[test]
+fn hybridctl_cancel_mid_run_verifies_that_kubernetes_is_clean_trainjob() {
+    hybridctl_cancel_mid_run(Api::TrainJob);
+}
+
+fn hybridctl_cancel_mid_run(api: Api) {
     let Some(w) = world() else { return };
-    let (id, nodes) = running_job(&w, "hook-hcancel", "");
+    let (id, nodes) = running_job_on(&w, api, "hook-hcancel", "");
     let start = Instant::now();
     let out =
         w.c.hybridctl()
@@ -692,7 +701,19 @@ fn hybridctl_cancel_mid_run_verifies_that_kubernetes_is_clean() {
     assert_eq!(w.leftovers(&id), 0);
     w.wait_hook("epilog", &id, Duration::from_secs(30));
     w.assert_clean(&id, &nodes);
-    eprintln!("hybridctl cancel to a verified clean Kubernetes side: {took:?}");
+    let name = format!("hook-hcancel-{id}");
+    assert!(
+        wait_until(Duration::from_secs(30), || w
+            .p
+            .controller_objects(api, &name)
+            == 0),
+        "what the controllers made for {}/{name} is left",
+        api.name()
+    );
+    eprintln!(
+        "{}: hybridctl cancel to a verified clean Kubernetes side: {took:?}",
+        api.name()
+    );
 }
 
 #[test]
