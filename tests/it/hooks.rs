@@ -1035,3 +1035,86 @@ fn gc_removes_an_orphaned_trainjob_with_its_jobset_and_pods() {
         w.p.controller_objects(Api::TrainJob, &name)
     );
 }
+
+/// The happy path on Kubeflow Trainer v2, every link real: `submit` -> PrologSlurmctld -> the
+/// batch step's `launch` -> TrainJob -> the Trainer's JobSet -> the Job controller's pods ->
+/// the scheduler's bindings on exactly the allocated nodes with exactly the GPUs -> `Complete`
+/// -> COMPLETED -> EpilogSlurmctld deletes the TrainJob -> nothing left.
+#[test]
+fn submit_to_completed_on_trainjob_the_epilog_removes_everything() {
+    let Some(w) = world() else { return };
+    let api = Api::TrainJob;
+    w.taint(&["node1", "node2"]);
+    let id = w.submit_env(
+        "hooked-tj",
+        2,
+        api.spec_lines(),
+        &[("HYBRIDCTL_TEST_RUN_DURATION", "4s")],
+    );
+    w.wait_running(&id);
+    w.wait_hook("prolog", &id, Duration::from_secs(30));
+    let nodes = w.allocated(&id);
+    w.assert_admitted(&id, &nodes);
+    let name = format!("hooked-tj-{id}");
+    let job = w.p.wait_job(api, &name);
+    assert_eq!(api.pinned(&job), nodes);
+    assert_eq!(job["metadata"]["labels"][LABEL], id.as_str());
+    let pods =
+        w.p.wait_pods_for(api, &name, 2, "Running", Duration::from_secs(60));
+    let mut placed: Vec<String> = Vec::new();
+    for pod in &pods {
+        let pod_name = pod["metadata"]["name"].as_str().expect("name");
+        assert_eq!(
+            pod["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"], "8",
+            "{pod_name}"
+        );
+        assert_eq!(
+            w.p.scheduled_by(pod_name).as_deref(),
+            Some("default-scheduler"),
+            "{pod_name}"
+        );
+        placed.push(
+            pod["spec"]["nodeName"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        );
+    }
+    placed.sort();
+    assert_eq!(placed, nodes, "exactly the nodes of SLURM_JOB_NODELIST");
+    assert!(
+        w.c.wait_gone(&id, Duration::from_secs(60)),
+        "job {id} did not end"
+    );
+    w.wait_hook("epilog", &id, Duration::from_secs(30));
+    assert_eq!(w.final_state(&id), "COMPLETED");
+    let output = std::fs::read_to_string(
+        w.c.work
+            .path()
+            .join(format!("hybridctl-hooked-tj-{id}.out")),
+    )
+    .unwrap_or_default();
+    for prefix in api.prefixes() {
+        assert!(
+            output.contains(&format!("[{prefix}] ")),
+            "{prefix} in the batch output:\n{output}"
+        );
+    }
+    assert!(
+        output.contains(&format!("trainjob/{name} succeeded")),
+        "{output}"
+    );
+    let lines = w.hook_lines("epilog", &id);
+    assert!(
+        lines.contains(&format!("deleted trainjob {}/{name}", w.p.ns)),
+        "{lines}"
+    );
+    w.assert_clean(&id, &nodes);
+    assert!(
+        wait_until(Duration::from_secs(30), || w
+            .p
+            .controller_objects(api, &name)
+            == 0),
+        "the JobSet, its Job or pods are left"
+    );
+}
