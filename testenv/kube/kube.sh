@@ -1022,6 +1022,7 @@ EOF
   check "user: deletes the PyTorchJob" hk_ku delete pytorchjob -n "$ns" selftest-op --wait=false
   check "kube-controller-manager: the garbage collector deletes its pods and Services" bash -c \
     "for i in \$(seq 150); do [ -z \"\$('$k' --kubeconfig '$kc' get pods,services -n $ns -l $sel_op -o name)\" ] && exit 0; sleep 0.2; done; exit 1"
+  hk_kf_selftest
 
   # kwok's outcomes, on pods of the test bed's own (not the operator's), bound by the scheduler
   mkpod() { # <name> <outcome label> <exit code annotation> [<env outcome>]

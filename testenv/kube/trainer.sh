@@ -239,3 +239,49 @@ hk_kf_status() {
     echo "trainer-controller-manager, jobset: ready (http://127.0.0.1:$HK_TRAINER_HEALTH_PORT/readyz, :$HK_JOBSET_HEALTH_PORT/readyz)"
   fi
 }
+
+# `selftest` (called by hk_selftest, whose `check`, $d, $ns, $tol, $k and $kc it uses): a
+# TrainJob on torch-distributed -> the Trainer's JobSet -> the Job controller's 2 pods -> bound
+# by the scheduler -> completed by kwok -> Complete; deleting it removes the rest
+# shellcheck disable=SC2154 # d, ns, tol, k, kc: locals of hk_selftest (dynamic scope)
+hk_kf_selftest() {
+  local sel="jobset.sigs.k8s.io/jobset-name=selftest-tj" pod_tol=""
+  [[ -n $tol ]] && pod_tol="                    $tol"
+  check "trainer: ClusterTrainingRuntime $HK_KF_RUNTIME exists" hk_k get clustertrainingruntime "$HK_KF_RUNTIME"
+  cat >"$d/job-tj.yaml" <<EOF2
+apiVersion: trainer.kubeflow.org/v1alpha1
+kind: TrainJob
+metadata:
+  name: selftest-tj
+  namespace: $ns
+spec:
+  runtimeRef: {name: $HK_KF_RUNTIME}
+  trainer:
+    numNodes: 2
+    image: example.invalid/train:1
+    resourcesPerNode:
+      limits: {nvidia.com/gpu: $HK_GPUS, $HK_RDMA_RESOURCE: 1}
+  runtimePatches:
+  - manager: hybridctl.test/selftest
+    trainingRuntimeSpec:
+      template:
+        spec:
+          replicatedJobs:
+          - name: node
+            template:
+              spec:
+                template:
+                  spec:
+$pod_tol
+EOF2
+  check "user: creates a TrainJob (numNodes 2) through the Trainer's webhooks" hk_ku create -f "$d/job-tj.yaml"
+  check "trainer + jobset: the JobSet owned by the TrainJob" bash -c \
+    "for i in \$(seq 100); do [ \"\$('$k' --kubeconfig '$kc' get jobset -n $ns selftest-tj -o jsonpath='{.metadata.ownerReferences[0].kind}' 2>/dev/null)\" = TrainJob ] && exit 0; sleep 0.2; done; exit 1"
+  check "job controller + kube-scheduler: 2 pods of the JobSet bound to kwok nodes" bash -c \
+    "for i in \$(seq 150); do [ \"\$('$k' --kubeconfig '$kc' get pods -n $ns -l $sel -o jsonpath='{range .items[*]}{.spec.nodeName}{\"\\n\"}{end}' | grep -c '^node[0-9]')\" = 2 ] && exit 0; sleep 0.2; done; exit 1"
+  check "trainer: the TrainJob is Complete after kwok completed its pods" \
+    hk_k wait --for=condition=Complete --timeout=60s trainjob/selftest-tj -n "$ns"
+  check "user: deletes the TrainJob" hk_ku delete trainjob -n "$ns" selftest-tj --wait=false
+  check "kube-controller-manager: the garbage collector deletes its JobSet, Job and pods" bash -c \
+    "for i in \$(seq 150); do [ -z \"\$('$k' --kubeconfig '$kc' get jobsets,jobs,pods -n $ns -l $sel -o name; '$k' --kubeconfig '$kc' get jobset -n $ns selftest-tj -o name --ignore-not-found)\" ] && exit 0; sleep 0.2; done; exit 1"
+}
