@@ -20,6 +20,8 @@ command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 command -v ib_write_bw >/dev/null 2>&1 || missing+=(perftest)
 # groff: the man-page test renders every page with warnings on
 command -v groff >/dev/null 2>&1 || missing+=(groff-base)
+# jq: testenv/kube/trainer.sh points the Trainer's and JobSet's webhook configurations at 127.0.0.1
+command -v jq >/dev/null 2>&1 || missing+=(jq)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
   apt_opts=(-o DPkg::Lock::Timeout=300 -y -q --no-install-recommends)

@@ -38,6 +38,7 @@ hk_kf_ports() { echo "$HK_TRAINER_WEBHOOK_PORT $HK_JOBSET_WEBHOOK_PORT $HK_TRAIN
 
 hk_kf_validate() {
   local v
+  command -v jq >/dev/null || hk_die "\`jq\` is needed for the Trainer/JobSet webhook configurations (Debian: jq)"
   for v in HK_TRAINER_WEBHOOK_PORT HK_JOBSET_WEBHOOK_PORT HK_TRAINER_HEALTH_PORT HK_JOBSET_HEALTH_PORT; do
     [[ ${!v} =~ ^[1-9][0-9]*$ ]] || hk_die "${v/HK_/HYBRIDCTL_KUBE_} must be a positive integer, not \`${!v}\`"
   done
