@@ -267,10 +267,12 @@ pub async fn summarize(
     Ok(out)
 }
 
-/// Wait, until `deadline`, for every PyTorchJob and pod of the jobs to be gone from one
-/// namespace: one metadata watch per kind (no polling), done once both initial lists came in
-/// and nothing is left. True when everything is gone in time; watch errors are retried by the
-/// watcher's backoff until the deadline.
+/// Wait, until `deadline`, for every PyTorchJob, TrainJob and pod of the jobs to be gone from
+/// one namespace: one metadata watch per kind (no polling), done once every initial list came
+/// in and nothing is left. A job kind whose CRD is not installed (404) or that the identity
+/// may not list (403: the site runs the other backend) counts as listed and empty. True when
+/// everything is gone in time; other watch errors are retried by the watcher's backoff until
+/// the deadline.
 pub async fn wait_gone(
     client: &Client,
     namespace: &str,
@@ -287,6 +289,8 @@ pub async fn wait_gone(
         Present(String),
         Gone(String),
         Listed,
+        /// The kind is not installed (404) or not this site's (403): nothing of it exists.
+        Absent,
         Error,
     }
     fn change<K>(
@@ -299,23 +303,33 @@ pub async fn wait_gone(
             Ok(watcher::Event::InitApply(o) | watcher::Event::Apply(o)) => Change::Present(name(o)),
             Ok(watcher::Event::Delete(o)) => Change::Gone(name(o)),
             Ok(watcher::Event::InitDone) => Change::Listed,
+            Err(watcher::Error::InitialListFailed(kube::Error::Api(s)))
+                if s.code == 404 || s.code == 403 =>
+            {
+                Change::Absent
+            }
             Err(_) => Change::Error,
         };
         (kind, c)
     }
     let config = watcher::Config::default().labels(&selector(ids));
     let jobs: Api<PartialObjectMeta<PyTorchJob>> = Api::namespaced(client.clone(), namespace);
+    let trainjobs: Api<PartialObjectMeta<DynamicObject>> =
+        Api::namespaced_with(client.clone(), namespace, &Backend::TrainJob.api_resource());
     let pods: Api<PartialObjectMeta<Pod>> = Api::namespaced(client.clone(), namespace);
     let jobs = watcher(jobs, config.clone())
         .default_backoff()
         .map(|e| change(0, e));
+    let trainjobs = watcher(trainjobs, config.clone())
+        .default_backoff()
+        .map(|e| change(2, e));
     let pods = watcher(pods, config)
         .default_backoff()
         .map(|e| change(1, e));
-    let merged = futures::stream::select(jobs, pods);
+    let merged = futures::stream::select(futures::stream::select(jobs, pods), trainjobs);
     futures::pin_mut!(merged);
-    let mut present: [BTreeSet<String>; 2] = Default::default();
-    let mut listed = [false, false];
+    let mut present: [BTreeSet<String>; 3] = Default::default();
+    let mut listed = [false, false, false];
     let wait = async {
         while let Some((kind, c)) = merged.next().await {
             match c {
@@ -330,6 +344,11 @@ pub async fn wait_gone(
                     present[kind].remove(&n);
                 }
                 Change::Listed => listed[kind] = true,
+                Change::Absent => {
+                    present[kind].clear();
+                    listed[kind] = true;
+                }
+                // A kind that is not there keeps failing its list: it stays absent.
                 Change::Error => continue,
             }
             if listed.iter().all(|l| *l) && present.iter().all(BTreeSet::is_empty) {
