@@ -2,9 +2,10 @@
 //! Run: `cargo bench --bench render`. The whole-process number is `benches/cli.sh`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use hybridctl::jobspec::load::{Overrides, resolve_spec};
 use hybridctl::plan::{Allocation, Plan, PlanOptions, simulated_nodes};
 use hybridctl::render::{Renderer, manifest_yaml};
-use hybridctl::settings::{Env, Overrides, Settings, resolve_spec};
+use hybridctl::settings::{Env, Settings};
 
 const SPEC: &str = include_str!("../examples/llama-8node-roce.yaml");
 

@@ -144,9 +144,11 @@ impl ReadError {
     pub fn is_not_found(&self) -> bool {
         matches!(self, Self::Io { source, .. } if source.kind() == io::ErrorKind::NotFound)
     }
+}
 
+impl crate::error::Advice for ReadError {
     /// The next step, in one sentence.
-    pub fn hint(&self) -> String {
+    fn hint(&self) -> String {
         match self {
             Self::Io { .. } => "check the path and its permissions".into(),
             Self::NotRegular { .. } => {

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::output::ColorChoice;
+
 /// Run Kubeflow PyTorchJobs inside Slurm allocations, from one job spec
 ///
 /// hybridctl renders the sbatch script and the PyTorchJob manifest from one job spec, so the
@@ -38,13 +40,6 @@ pub struct GlobalArgs {
     /// No progress spinners or notes on stderr (warnings and errors are still printed)
     #[arg(short = 'q', long, global = true)]
     pub quiet: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
 }
 
 #[derive(Debug, Subcommand)]

@@ -115,18 +115,6 @@ impl<T> List<T> {
     }
 }
 
-/// Every schema hybridctl ships, by name: the job spec, the config file, and each document.
-pub fn schemas() -> Vec<(String, serde_json::Value)> {
-    let mut out: Vec<(String, serde_json::Value)> = vec![
-        ("spec".into(), crate::jobspec::schema::spec_schema()),
-        ("config".into(), crate::jobspec::schema::config_schema()),
-    ];
-    for (kind, schema) in crate::commands::document_schemas() {
-        out.push((name_of(kind), schema));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

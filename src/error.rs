@@ -50,58 +50,20 @@ impl ExitStatus {
             Self::External(c) => c,
         }
     }
-
-    /// The status of a program that could not be run or did not answer as asked. A timeout
-    /// or a controller that cannot be reached is [`ExitStatus::Unavailable`]; a program that
-    /// is missing or cannot be started is the environment's fault.
-    pub fn of_process(e: &crate::process::ProcessError) -> Self {
-        use crate::process::ProcessError as P;
-        match e {
-            P::Timeout { .. } => Self::Unavailable,
-            P::Failed { stderr, .. } if unreachable_in(stderr) => Self::Unavailable,
-            _ => Self::Error,
-        }
-    }
-
-    /// The status of a Slurm failure: refused by policy is the input's fault (1), a
-    /// controller that does not answer is worth a retry (3).
-    pub fn of_slurm(e: &crate::slurm::SlurmError) -> Self {
-        use crate::slurm::SlurmError as S;
-        use crate::slurm::parse::SbatchErrorKind as K;
-        match e {
-            S::Refused {
-                kind: K::ControllerUnreachable,
-                ..
-            } => Self::Unavailable,
-            S::Refused { .. } => Self::Failure,
-            S::Process(p) => Self::of_process(p),
-            S::Parse { .. } => Self::Error,
-        }
-    }
-
-    /// The status of a failed Kubernetes call: the API server unreachable or overloaded is
-    /// worth a retry (3); a refusal (401/403), a missing namespace or CRD is the setup's (2).
-    pub fn of_kube(e: &kube::Error) -> Self {
-        match e {
-            kube::Error::Api(s) if s.code >= 500 || s.code == 429 => Self::Unavailable,
-            kube::Error::Api(_) => Self::Error,
-            kube::Error::HyperError(_) | kube::Error::Service(_) => Self::Unavailable,
-            _ => Self::Error,
-        }
-    }
 }
 
-/// Words with which Slurm's and GPFS's tools say the service is not there right now.
-fn unreachable_in(stderr: &str) -> bool {
-    [
-        "Unable to contact slurm controller",
-        "Socket timed out on send/recv operation",
-        "Slurm backup controller in standby mode",
-        "GPFS is down on this node",
-        "The GPFS daemon is not running",
-    ]
-    .iter()
-    .any(|w| stderr.contains(w))
+/// What an error tells the user besides its message: the next step, and the exit status it
+/// maps to. Each module's error type implements it, so the one report (`lib.rs`) needs no
+/// knowledge of Slurm, Kubernetes or GPFS, and the mapping of a cause to a status lives with
+/// the cause.
+pub trait Advice {
+    /// The next step, as one sentence.
+    fn hint(&self) -> String;
+
+    /// The exit status this error means when it is the cause (default: the environment's).
+    fn status(&self) -> ExitStatus {
+        ExitStatus::Error
+    }
 }
 
 /// An error with a next step for the user.
@@ -155,8 +117,12 @@ impl fmt::Display for UserError {
 
 impl std::error::Error for UserError {}
 
-/// Render an error chain for stderr and choose the exit status.
-pub fn report(err: &anyhow::Error) -> (String, ExitStatus) {
+/// Render an error chain for stderr and choose the exit status. `advice_of` finds the
+/// [`Advice`] of a typed cause (the crate root knows the types; this module does not).
+pub fn report(
+    err: &anyhow::Error,
+    advice_of: impl for<'a> Fn(&'a (dyn std::error::Error + 'static)) -> Option<&'a dyn Advice>,
+) -> (String, ExitStatus) {
     let mut out = format!("error: {err}");
     let mut status = ExitStatus::Error;
     let mut hint = None;
@@ -177,7 +143,7 @@ pub fn report(err: &anyhow::Error) -> (String, ExitStatus) {
     if status == ExitStatus::Error
         && err
             .chain()
-            .any(|c| cause_status(c) == ExitStatus::Unavailable)
+            .any(|c| advice_of(c).is_some_and(|a| a.status() == ExitStatus::Unavailable))
     {
         status = ExitStatus::Unavailable;
     }
@@ -188,23 +154,6 @@ pub fn report(err: &anyhow::Error) -> (String, ExitStatus) {
         out.push_str(&format!("\nhint: {h}"));
     }
     (out, status)
-}
-
-/// The status a typed cause maps to (environment when it is not one of ours).
-fn cause_status(c: &(dyn std::error::Error + 'static)) -> ExitStatus {
-    if let Some(e) = c.downcast_ref::<crate::process::ProcessError>() {
-        ExitStatus::of_process(e)
-    } else if let Some(e) = c.downcast_ref::<crate::slurm::SlurmError>() {
-        ExitStatus::of_slurm(e)
-    } else if let Some(e) = c.downcast_ref::<kube::Error>() {
-        ExitStatus::of_kube(e)
-    } else if let Some(crate::kube::hooks::HookError::Api { error, .. }) =
-        c.downcast_ref::<crate::kube::hooks::HookError>()
-    {
-        ExitStatus::of_kube(error)
-    } else {
-        ExitStatus::Error
-    }
 }
 
 /// True when the error is a closed stdout (`hybridctl render x | head`), which is not an error.

@@ -18,8 +18,8 @@ pub enum StdinError {
     Read(#[from] ReadError),
 }
 
-impl StdinError {
-    pub fn hint(&self) -> String {
+impl crate::error::Advice for StdinError {
+    fn hint(&self) -> String {
         match self {
             Self::Terminal { .. } => {
                 "pipe it in (`... | hybridctl ...`, `< FILE`) or name the file instead of `-`"

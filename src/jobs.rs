@@ -1,148 +1,12 @@
-//! Slurm job ids, and the user's JOB arguments resolved to them.
-//!
-//! Every command that acts on jobs (status, cancel, logs, gc, the hooks) goes through these
-//! types. A [`JobIds`] is never empty: the Slurm and Kubernetes calls that filter by job take
-//! one, so a filter that matched nothing cannot silently widen to "every job" (`squeue` with no
-//! `--jobs`, a label selector with no values). Asking for the whole queue is a separate call
-//! with its own name ([`crate::slurm::Slurm::queue_all`]).
+//! The user's JOB arguments resolved to Slurm job ids: by id, or by the name of a job
+//! hybridctl submitted (its record). Whatever matches nothing is kept and named in the
+//! error, never dropped.
 
-use std::fmt;
+use std::collections::BTreeMap;
 
-use serde::Serialize;
-
+use crate::jobid::{JobId, JobIds};
 use crate::records::{JobRecord, RecordError, Records};
-
-/// The longest id accepted: Slurm job ids are 32-bit (`MaxJobId` is at most 67,043,328).
-const MAX_DIGITS: usize = 10;
-
-/// A Slurm job id: digits, or an array task `ID_TASK` as squeue prints it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
-pub struct JobId(String);
-
-/// Why a text is not a job id.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a Slurm job id (digits, or ID_TASK for an array task)")]
-pub struct InvalidJobId(pub String);
-
-fn digits(s: &str) -> bool {
-    !s.is_empty() && s.len() <= MAX_DIGITS && s.bytes().all(|b| b.is_ascii_digit())
-}
-
-impl JobId {
-    pub fn parse(text: &str) -> Result<Self, InvalidJobId> {
-        let ok = match text.split_once('_') {
-            Some((job, task)) => digits(job) && digits(task),
-            None => digits(text),
-        };
-        if ok {
-            Ok(Self(text.to_string()))
-        } else {
-            Err(InvalidJobId(text.to_string()))
-        }
-    }
-
-    /// Only the plain numeric form (what `SLURM_JOB_ID` holds, and what hybridctl writes into
-    /// the `hybridctl.io/slurm-job-id` label).
-    pub fn parse_plain(text: &str) -> Result<Self, InvalidJobId> {
-        if digits(text) {
-            Ok(Self(text.to_string()))
-        } else {
-            Err(InvalidJobId(text.to_string()))
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for JobId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// A job id reads as the text it is (it is validated on the way in, not on the way out).
-impl std::ops::Deref for JobId {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for JobId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-/// One or more job ids, in the order given, without repeats. Never empty.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JobIds(Vec<JobId>);
-
-impl JobIds {
-    /// `None` when `ids` is empty: the caller must say what matched nothing.
-    pub fn new(ids: impl IntoIterator<Item = JobId>) -> Option<Self> {
-        let mut out: Vec<JobId> = Vec::new();
-        for id in ids {
-            if !out.contains(&id) {
-                out.push(id);
-            }
-        }
-        (!out.is_empty()).then_some(Self(out))
-    }
-
-    pub fn one(id: JobId) -> Self {
-        Self(vec![id])
-    }
-
-    pub fn iter(&self) -> std::slice::Iter<'_, JobId> {
-        self.0.iter()
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Always false; here so clippy's `len_without_is_empty` is satisfied honestly.
-    pub fn is_empty(&self) -> bool {
-        false
-    }
-
-    pub fn contains(&self, id: &str) -> bool {
-        self.0.iter().any(|j| j.as_str() == id)
-    }
-
-    /// `1,2,3`, as `squeue --jobs` and a label selector's `in (...)` take them.
-    pub fn joined(&self) -> String {
-        let mut s = String::new();
-        for (i, id) in self.0.iter().enumerate() {
-            if i > 0 {
-                s.push(',');
-            }
-            s.push_str(id.as_str());
-        }
-        s
-    }
-
-    /// The ids that are not in `found`, or `None` when every one was found.
-    pub fn missing_from<'a>(&self, found: impl Fn(&str) -> bool + 'a) -> Option<JobIds> {
-        Self::new(self.0.iter().filter(|id| !found(id.as_str())).cloned())
-    }
-
-    pub fn position(&self, id: &str) -> Option<usize> {
-        self.0.iter().position(|j| j.as_str() == id)
-    }
-}
-
-impl<'a> IntoIterator for &'a JobIds {
-    type Item = &'a JobId;
-    type IntoIter = std::slice::Iter<'a, JobId>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
-    }
-}
+use crate::slurm::{JobView, Slurm, SlurmError, Source};
 
 /// JOB arguments resolved against the job records.
 #[derive(Debug, Default)]
@@ -213,6 +77,79 @@ pub fn unknown_jobs(unknown: &[String]) -> anyhow::Error {
         "`hybridctl status` lists the jobs hybridctl submitted; `hybridctl status --all` the whole queue",
     )
     .into()
+}
+
+/// State of each id: queue first, then accounting, then the record. Ids nobody knows are
+/// returned separately. Every Slurm call is filtered by the ids given (never the whole queue).
+pub fn lookup(
+    slurm: &Slurm,
+    ids: &JobIds,
+    recs: &[JobRecord],
+) -> Result<(Vec<JobView>, Vec<String>), SlurmError> {
+    let mut found = slurm.queue(ids)?;
+    if let Some(missing) = ids.missing_from(|id| found.iter().any(|v| v.job_id == id))
+        && let Some(acct) = slurm.accounting(&missing)?
+    {
+        found.extend(acct);
+    }
+    let mut unknown = Vec::new();
+    for id in ids {
+        if found.iter().any(|v| v.job_id == id.as_str()) {
+            continue;
+        }
+        match recs.iter().find(|r| r.job_id == id.as_str()) {
+            Some(r) => found.push(JobView {
+                job_id: r.job_id.clone(),
+                name: r.name.clone(),
+                state: "UNKNOWN".into(),
+                elapsed: None,
+                time_limit: None,
+                nodes: Some(r.nodes),
+                nodelist: None,
+                partition: r.partition.clone(),
+                reason: Some(
+                    "no longer known to Slurm (left the queue; no accounting record)".into(),
+                ),
+                reason_group: None,
+                reason_text: None,
+                exit_code: None,
+                user: None,
+                source: Source::Record,
+                kubernetes: None,
+            }),
+            None => unknown.push(id.to_string()),
+        }
+    }
+    // Keep the order the user asked for.
+    found.sort_by_key(|v| ids.position(&v.job_id).unwrap_or(usize::MAX));
+    Ok((found, unknown))
+}
+
+/// The namespace of each job's PyTorchJob, from its record (or the flag), with the jobs to ask
+/// about there. Only plain job ids can be label values; others are left out.
+pub fn kube_targets<'a>(
+    jobs: impl IntoIterator<Item = &'a str>,
+    records: Option<&Records>,
+    namespace: Option<&str>,
+) -> BTreeMap<String, JobIds> {
+    let mut by_ns: BTreeMap<String, Vec<JobId>> = BTreeMap::new();
+    for job in jobs {
+        let Ok(id) = JobId::parse_plain(job) else {
+            continue;
+        };
+        let ns = namespace.map(str::to_string).or_else(|| {
+            records
+                .and_then(|r| r.spec(job))
+                .map(|s| s.kubernetes.namespace)
+        });
+        if let Some(ns) = ns {
+            by_ns.entry(ns).or_default().push(id);
+        }
+    }
+    by_ns
+        .into_iter()
+        .filter_map(|(ns, ids)| JobIds::new(ids).map(|ids| (ns, ids)))
+        .collect()
 }
 
 #[cfg(test)]

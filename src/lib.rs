@@ -6,12 +6,16 @@
 pub mod bounded;
 pub mod cli;
 pub mod commands;
+pub mod decode;
 pub mod diag;
 pub mod document;
 pub mod error;
+pub mod excerpt;
 pub mod fabric;
+pub mod gpfs;
 pub mod hostlist;
 pub mod input;
+pub mod jobid;
 pub mod jobs;
 pub mod jobspec;
 pub mod k8s;
@@ -56,7 +60,7 @@ pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> u8 {
         // A write that bypassed the printer found stdout closed: the reader went away.
         Err(err) if error::is_broken_pipe(&err) => 0,
         Err(err) => {
-            let (text, status) = error::report(&err);
+            let (text, status) = error::report(&err, advice_of);
             let _ = printer.out().flush();
             printer.error_report(&text);
             if status == ExitStatus::Success {
@@ -65,5 +69,21 @@ pub fn main_with_args<I: IntoIterator<Item = OsString>>(args: I) -> u8 {
                 status.code()
             }
         }
+    }
+}
+
+/// The [`error::Advice`] of a typed cause in an error chain: the one place that knows which
+/// error types carry one (their own modules say what they mean).
+pub fn advice_of<'a>(c: &'a (dyn std::error::Error + 'static)) -> Option<&'a dyn error::Advice> {
+    if let Some(e) = c.downcast_ref::<process::ProcessError>() {
+        Some(e)
+    } else if let Some(e) = c.downcast_ref::<slurm::SlurmError>() {
+        Some(e)
+    } else if let Some(e) = c.downcast_ref::<kube::hooks::HookError>() {
+        Some(e)
+    } else if let Some(e) = c.downcast_ref::<::kube::Error>() {
+        Some(e)
+    } else {
+        None
     }
 }

@@ -69,7 +69,7 @@ impl NodeNames {
             (None, Some((prefix, suffix))) => format!("{prefix}{slurm}{suffix}"),
             (None, None) => slurm.to_string(),
         };
-        crate::jobspec::names::check_dns_subdomain(&name).map_err(|why| {
+        crate::k8s::names::check_dns_subdomain(&name).map_err(|why| {
             if name == slurm {
                 format!(
                     "Slurm node `{slurm}` cannot be a Kubernetes node name: {why}; map it with `nodeNames` in the site config"

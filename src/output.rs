@@ -21,8 +21,15 @@ use anstream::ColorChoice as StreamChoice;
 pub use anstyle::Style;
 use anstyle::{AnsiColor, Effects};
 
-use crate::cli::ColorChoice;
 use crate::diag::{Diagnostic, Severity};
+
+/// `--color`: whether to colour the output (per stream in `auto`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
 
 /// The styles hybridctl uses; a theme in one place.
 pub mod styles {

@@ -289,11 +289,11 @@ impl Plan {
             .cpu
             .clone()
             .or_else(|| s.cpus_per_task.map(|c| c.to_string()));
-        let memory = spec
-            .container
-            .memory
-            .clone()
-            .or_else(|| s.memory.as_deref().and_then(slurm_memory_quantity));
+        let memory = spec.container.memory.clone().or_else(|| {
+            s.memory
+                .as_deref()
+                .and_then(crate::jobspec::units::slurm_memory_quantity)
+        });
         if let Some(c) = cpu {
             requests.push(nv("cpu", c.clone()));
             if guaranteed {
@@ -446,20 +446,4 @@ pub fn nccl_env(spec: &Spec) -> Vec<NameValue> {
 /// Node names for a simulated allocation: `node1..nodeN`, like the test clusters.
 pub fn simulated_nodes(count: u32) -> Vec<String> {
     (1..=count).map(|i| format!("node{i}")).collect()
-}
-
-/// `slurm.memory` (normalised Slurm form, binary units: `1800G`, `64000M`) as a Kubernetes
-/// quantity (`1800Gi`); `None` for `0` (all the node's memory, which a pod cannot ask for).
-pub fn slurm_memory_quantity(m: &str) -> Option<String> {
-    let mib = crate::jobspec::units::parse_slurm_memory(m).ok()?;
-    if mib == 0 {
-        return None;
-    }
-    Some(if mib.is_multiple_of(1 << 20) {
-        format!("{}Ti", mib >> 20)
-    } else if mib.is_multiple_of(1 << 10) {
-        format!("{}Gi", mib >> 10)
-    } else {
-        format!("{mib}Mi")
-    })
 }

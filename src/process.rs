@@ -448,6 +448,44 @@ pub fn display_command(program: &str, args: &[String]) -> String {
     s
 }
 
+/// Words with which Slurm's and GPFS's tools say the service is not there right now.
+pub fn unreachable_in(stderr: &str) -> bool {
+    [
+        "Unable to contact slurm controller",
+        "Socket timed out on send/recv operation",
+        "Slurm backup controller in standby mode",
+        "GPFS is down on this node",
+        "The GPFS daemon is not running",
+    ]
+    .iter()
+    .any(|w| stderr.contains(w))
+}
+
+impl crate::error::Advice for ProcessError {
+    fn hint(&self) -> String {
+        match self {
+            Self::NotFound { program, .. } => {
+                format!("is `{program}` installed on this node? check PATH or the site config")
+            }
+            Self::Timeout { .. } => {
+                "the system behind it may be overloaded or down; retry later".into()
+            }
+            _ => "the message above is the program's own".into(),
+        }
+    }
+
+    /// A timeout or a controller that cannot be reached is worth a retry (3); a program
+    /// that is missing or cannot be started is the environment's fault (2).
+    fn status(&self) -> crate::error::ExitStatus {
+        use crate::error::ExitStatus as S;
+        match self {
+            Self::Timeout { .. } => S::Unavailable,
+            Self::Failed { stderr, .. } if unreachable_in(stderr) => S::Unavailable,
+            _ => S::Error,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

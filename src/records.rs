@@ -162,7 +162,7 @@ impl Records {
     /// A job by id, or the newest job with that name. Only a job id is looked up as a
     /// directory name, so a name such as `../x` never reads outside the records.
     pub fn find(&self, id_or_name: &str) -> Result<Option<JobRecord>, RecordError> {
-        if crate::jobs::JobId::parse(id_or_name).is_ok()
+        if crate::jobid::JobId::parse(id_or_name).is_ok()
             && let Some(r) = self.load(id_or_name)?
         {
             return Ok(Some(r));

@@ -349,7 +349,7 @@ impl Builder {
                             pos: key.pos,
                             message: format!(
                                 "duplicate key `{}` (first defined at line {})",
-                                crate::diag::excerpt(&name),
+                                crate::excerpt::excerpt(&name),
                                 entries[i].0.pos.line
                             ),
                         });

@@ -1,7 +1,8 @@
 //! The spec path: YAML parse, layering, decode and validation of any bytes.
 #![no_main]
 
-use hybridctl::settings::{Env, Overrides, Settings, resolve_spec};
+use hybridctl::settings::{Env, Settings};
+use hybridctl::jobspec::load::{Overrides, resolve_spec};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = p::parse_scontrol_jobs(t);
     let _ = p::parse_kill_wait(t);
     let _ = hybridctl::jobspec::units::parse_time(t);
-    let _ = hybridctl::quota::parse_mmlsquota_y(t);
+    let _ = hybridctl::gpfs::parse_mmlsquota_y(t);
     let _ = qos::parse_mlnx_qos(t);
     let _ = qos::parse_dcb_pfc(t);
     let _ = qos::parse_dcb_app_dscp(t);

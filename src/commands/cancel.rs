@@ -6,14 +6,13 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use serde::Serialize;
 
-use super::status::lookup;
-use super::{Printer, load_settings, slurm_error};
+use super::{Context, slurm_error};
 use crate::cli::{CancelArgs, TextOrJson};
 use crate::document::{self, Document, List};
 use crate::error::{ExitStatus, UserError};
-use crate::jobs::{self, JobId, JobIds};
+use crate::jobid::{JobId, JobIds};
+use crate::jobs;
 use crate::records::Records;
-use crate::settings::Env;
 use crate::slurm::{Slurm, Source};
 
 /// KillWait when the controller does not say (Slurm's default is 30 s).
@@ -55,9 +54,10 @@ fn is_active(state: &str) -> bool {
     )
 }
 
-pub fn run(args: CancelArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
-    let settings = load_settings(env)?;
-    let slurm = Slurm::from_settings(&settings);
+pub fn run(args: CancelArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
+    let settings = ctx.settings()?;
+    let slurm = Slurm::from_settings(settings);
     let records = Records::from_env(&settings.env);
     // Resolve every argument before acting on any: a name that matches nothing cancels
     // nothing, and Slurm is never asked with an empty (whole-queue) filter.
@@ -68,7 +68,7 @@ pub fn run(args: CancelArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let Some(ids) = JobIds::new(resolved.ids.iter().cloned()) else {
         return Err(jobs::unknown_jobs(&args.jobs));
     };
-    let (views, unknown) = lookup(&slurm, &ids, &resolved.records)?;
+    let (views, unknown) = jobs::lookup(&slurm, &ids, &resolved.records).map_err(slurm_error)?;
     if !unknown.is_empty() {
         return Err(jobs::unknown_jobs(&unknown));
     }
@@ -209,7 +209,7 @@ pub fn run(args: CancelArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
             kubernetes_clean: None,
         });
     }
-    verify_kubernetes(&settings, &args.kube, records.as_ref(), &mut outcomes, out);
+    verify_kubernetes(ctx, &args.kube, records.as_ref(), &mut outcomes);
     let mut stdout = out.out();
     match args.output {
         TextOrJson::Text => {
@@ -236,31 +236,25 @@ pub fn run(args: CancelArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
 /// After Slurm let go of a job, its PyTorchJob and pods must go too (launch deletes them on
 /// SIGTERM, the epilog on any end). Check, bounded, for jobs whose namespace is known.
 fn verify_kubernetes(
-    settings: &crate::settings::Settings,
+    ctx: &Context,
     kube: &crate::cli::KubeArgs,
     records: Option<&Records>,
     outcomes: &mut [Outcome],
-    out: &Printer,
 ) {
-    let by_ns = super::status::kube_targets(
+    let out = ctx.out;
+    let by_ns = jobs::kube_targets(
         outcomes
             .iter()
             .filter(|o| o.action != "none")
             .map(|o| o.job_id.as_str()),
         records,
-        kube,
+        kube.namespace.as_deref(),
     );
     if by_ns.is_empty() {
         return;
     }
-    let conn = crate::kube::client::Connection {
-        kubeconfig: kube.kubeconfig.clone(),
-        context: kube.context.clone(),
-    };
-    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    else {
+    let conn = super::connection(kube, None);
+    let (Ok(runtime), Ok(settings)) = (ctx.runtime(), ctx.settings()) else {
         return;
     };
     let left = runtime.block_on(async {

@@ -1,14 +1,15 @@
 //! `hybridctl completions SHELL`
 
-use anyhow::{Context, Result};
+use anyhow::{Context as _, Result};
 use clap::CommandFactory;
 use clap_complete::Shell as CShell;
 
-use super::Printer;
+use super::Context;
 use crate::cli::{Cli, CompletionsArgs, Shell};
 use crate::error::ExitStatus;
 
-pub fn run(args: CompletionsArgs, out: &Printer) -> Result<ExitStatus> {
+pub fn run(args: CompletionsArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
     let shell = match args.shell {
         Shell::Bash => CShell::Bash,
         Shell::Zsh => CShell::Zsh,

@@ -15,15 +15,16 @@ use std::future::Future;
 use std::io::Write;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use comfy_table::{Table, presets};
 use k8s_openapi::api::core::v1::{Namespace, Node};
 use kube::api::{ApiResource, DynamicObject, GroupVersionKind, ListParams};
 use kube::{Api, Client};
 use serde::Serialize;
 
-use super::{Printer, load_settings};
+use super::{Context, Printer};
 use crate::cli::{DoctorArgs, KubeArgs, TextOrJson};
+use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
 use crate::jobspec::KubeApi;
 use crate::k8s::labels::GPU_RESOURCE;
@@ -33,7 +34,7 @@ use crate::kube::access::{self, Answer};
 use crate::kube::client::{Connection, client, kubeconfig_paths};
 use crate::kube::rbac::{Rule, Scope};
 use crate::process::Runner;
-use crate::settings::{ConfigFile, Env, Settings};
+use crate::settings::{ConfigFile, Settings};
 use crate::yaml::Value as YamlValue;
 
 /// Each API call gets this long; an API server that does not answer is a failed check, not a
@@ -247,7 +248,7 @@ async fn call<T>(fut: impl Future<Output = Result<T, kube::Error>>) -> Result<T,
 /// Same for the access reviews, whose errors carry their own hint.
 async fn call_access<T>(
     fut: impl Future<Output = Result<T, access::AccessError>>,
-) -> Result<T, (String, &'static str)> {
+) -> Result<T, (String, String)> {
     match tokio::time::timeout(CALL_TIMEOUT, fut).await {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => {
@@ -259,7 +260,7 @@ async fn call_access<T>(
                 "the API server did not answer within {} s",
                 CALL_TIMEOUT.as_secs()
             ),
-            "check the API server and the kubeconfig (`kubectl version`)",
+            "check the API server and the kubeconfig (`kubectl version`)".to_string(),
         )),
     }
 }
@@ -294,14 +295,11 @@ fn kubeconfig_text(conn: &Connection, settings: &Settings) -> String {
 }
 
 async fn kube_checks(settings: &Settings, kube: &KubeArgs, ns: &str, report: &mut Report) {
-    let conn = Connection {
-        kubeconfig: kube.kubeconfig.clone(),
-        context: kube
-            .context
-            .clone()
-            .or_else(|| kubernetes_default(&settings.user, "context"))
+    let conn = super::connection(
+        kube,
+        kubernetes_default(&settings.user, "context")
             .or_else(|| kubernetes_default(&settings.site, "context")),
-    };
+    );
     let client = match client(&conn, &settings.env, settings.kubeconfig()).await {
         Ok(c) => c,
         Err(e) => {
@@ -880,19 +878,17 @@ fn hints<'a>(checks: impl Iterator<Item = &'a Check>) -> Vec<(&'a str, Vec<&'a s
     out
 }
 
-pub fn run(args: DoctorArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
-    let settings = load_settings(env)?;
-    let ns = namespace(&settings, &args.kube);
+pub fn run(args: DoctorArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
+    let settings = ctx.settings()?;
+    let ns = namespace(settings, &args.kube);
     let mut report = Report {
         namespace: ns.clone(),
         ..Report::default()
     };
-    slurm_checks(&settings, &mut report);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("could not start the async runtime")?;
-    runtime.block_on(kube_checks(&settings, &args.kube, &ns, &mut report));
+    slurm_checks(settings, &mut report);
+    ctx.runtime()?
+        .block_on(kube_checks(settings, &args.kube, &ns, &mut report));
     report.count();
     print(&report, args.output, out)?;
     let failed: Vec<&Check> = report
@@ -929,6 +925,7 @@ mod tests {
     use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
     use super::*;
+    use crate::settings::Env;
 
     fn node(resources: &[(&str, &str)]) -> Node {
         let map: BTreeMap<String, Quantity> = resources

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use super::{Printer, load_settings, require_valid};
+use super::{Context, require_valid};
 use crate::cli::{FabricCheckArgs, PairsMode, TextOrJson};
 use crate::error::{ExitStatus, UserError};
 use crate::fabric::audit::{self, Expect};
@@ -15,8 +15,9 @@ use crate::fabric::probe;
 use crate::fabric::report::{self, Report};
 use crate::fabric::sysfs::Root;
 use crate::fabric::{Check, Level};
+use crate::jobspec::load::{Overrides, load_spec};
 use crate::process::Runner;
-use crate::settings::{Env, FabricConfig, Overrides, load_spec};
+use crate::settings::FabricConfig;
 
 /// The default launcher: one task on the node, overlapping the allocation's other steps
 /// (`--overlap`, Slurm >= 20.11), quiet unless something fails.
@@ -44,12 +45,13 @@ fn thresholds(cfg: &FabricConfig) -> std::collections::BTreeMap<String, Threshol
     t
 }
 
-pub fn run(args: FabricCheckArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
+pub fn run(args: FabricCheckArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
     if args.topology {
-        return topology(&args, env, out);
+        return topology(&args, ctx);
     }
     let health = args.health_check;
-    match check(args, env, out) {
+    match check(args, ctx) {
         Ok((report, format)) => {
             let mut stdout = out.out();
             if health {
@@ -68,7 +70,7 @@ pub fn run(args: FabricCheckArgs, env: Env, out: &Printer) -> Result<ExitStatus>
             })
         }
         Err(e) if health => {
-            let (text, _) = crate::error::report(&e);
+            let (text, _) = crate::error::report(&e, crate::advice_of);
             let first = text
                 .lines()
                 .next()
@@ -83,8 +85,9 @@ pub fn run(args: FabricCheckArgs, env: Env, out: &Printer) -> Result<ExitStatus>
 }
 
 /// `--topology`: the GPU x NIC matrix of this host (see `crate::fabric::topology`).
-fn topology(args: &FabricCheckArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
-    let settings = load_settings(env)?;
+fn topology(args: &FabricCheckArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
+    let settings = ctx.settings()?;
     let cfg = settings.fabric();
     let tools = Runner::new(cfg.tool_dir.as_deref())
         .with_timeout(Duration::from_secs(cfg.tool_timeout.unwrap_or(10).into()));
@@ -102,8 +105,9 @@ fn topology(args: &FabricCheckArgs, env: Env, out: &Printer) -> Result<ExitStatu
     })
 }
 
-fn check(args: FabricCheckArgs, env: Env, out: &Printer) -> Result<(Report, TextOrJson)> {
-    let settings = load_settings(env)?;
+fn check(args: FabricCheckArgs, ctx: &Context) -> Result<(Report, TextOrJson)> {
+    let out = ctx.out;
+    let settings = ctx.settings()?;
     out.diagnostics(&settings.config_diagnostics)?;
     if settings
         .config_diagnostics
@@ -139,7 +143,7 @@ fn check(args: FabricCheckArgs, env: Env, out: &Printer) -> Result<(Report, Text
     );
     let spec = match &args.spec {
         Some(path) => {
-            let loaded = load_spec(&settings, path, &Overrides::default())?;
+            let loaded = load_spec(settings, path, &Overrides::default())?;
             Some((require_valid(loaded, out)?, path.clone()))
         }
         None => None,

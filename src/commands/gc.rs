@@ -15,15 +15,14 @@ use anyhow::Result;
 use comfy_table::{Table, presets};
 use serde::Serialize;
 
-use super::{Printer, load_settings, slurm_error};
+use super::{Context, Printer, slurm_error};
 use crate::cli::{GcArgs, TextOrJson};
 use crate::document::{self, Document};
+use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
 use crate::k8s::orphans::{self, Labelled, QueueAnswer};
 use crate::k8s::taint::TaintSpec;
-use crate::kube::client::Connection;
 use crate::kube::hooks;
-use crate::settings::Env;
 use crate::slurm::Slurm;
 
 /// How long gc waits for the pods it deleted to be gone.
@@ -55,8 +54,9 @@ impl Document for GcReport<'_> {
     const KIND: &'static str = "GcReport";
 }
 
-pub fn run(args: GcArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
-    let settings = load_settings(env)?;
+pub fn run(args: GcArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
+    let settings = ctx.settings()?;
     let config = settings.hooks();
     let taint = config
         .taint
@@ -67,12 +67,9 @@ pub fn run(args: GcArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
         &config.namespaces,
         &settings.default_namespace(),
     );
-    let conn = Connection {
-        kubeconfig: args.kube.kubeconfig.clone(),
-        context: args.kube.context.clone(),
-    };
-    let runtime = super::runtime()?;
-    let client = runtime.block_on(super::kube_client(&conn, &settings))?;
+    let conn = super::connection(&args.kube, None);
+    let runtime = ctx.runtime()?;
+    let client = runtime.block_on(super::kube_client(&conn, settings))?;
     let items = runtime
         .block_on(hooks::inventory(&client, &namespaces))
         .map_err(|e| {
@@ -87,7 +84,7 @@ pub fn run(args: GcArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let queue = match orphans::job_ids(&items) {
         None => QueueAnswer::from_rows([]),
         Some(ids) => {
-            let slurm = Slurm::from_settings(&settings);
+            let slurm = Slurm::from_settings(settings);
             let views = slurm.queue(&ids).map_err(slurm_error)?;
             QueueAnswer::from_rows(views.iter().map(|v| (v.job_id.as_str(), v.state.as_str())))
         }

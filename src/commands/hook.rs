@@ -12,31 +12,31 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use super::Printer;
+use super::Context;
 use crate::cli::{HookArgs, HookPhase};
+use crate::error::Advice;
 use crate::error::ExitStatus;
 use crate::k8s::taint::TaintSpec;
-use crate::kube::client::Connection;
 use crate::kube::hooks::{self, HookJob, Log, Report};
-use crate::settings::{Env, Settings};
+use crate::settings::Settings;
 
 /// What the epilog keeps for itself at the end of `--timeout` (to report what is left)
 /// instead of waiting for pods.
 const REPORT_MARGIN: Duration = Duration::from_millis(500);
 
-pub fn run(args: HookArgs, env: Env, _out: &Printer) -> Result<ExitStatus> {
+pub fn run(args: HookArgs, ctx: &Context) -> Result<ExitStatus> {
     let started = Instant::now();
     let phase = match args.phase {
         HookPhase::Prolog => "prolog",
         HookPhase::Epilog => "epilog",
     };
-    let job_label = env.get("SLURM_JOB_ID").unwrap_or("?").to_string();
+    let job_label = ctx.env.get("SLURM_JOB_ID").unwrap_or("?").to_string();
     let mut stdout = std::io::stdout();
     let mut log = Log::new(
         format!("hybridctl hook {phase}: job {job_label}"),
         &mut stdout,
     );
-    let (status, report) = hook(&args, env, &mut log);
+    let (status, report) = hook(&args, ctx, &mut log);
     let seconds = started.elapsed().as_secs_f64();
     match &report {
         Some(r) => log.line(format_args!(
@@ -50,9 +50,10 @@ pub fn run(args: HookArgs, env: Env, _out: &Printer) -> Result<ExitStatus> {
 }
 
 /// The hook itself; returns the exit status and, once it talked to Kubernetes, its report.
-fn hook(args: &HookArgs, env: Env, log: &mut Log<'_>) -> (ExitStatus, Option<Report>) {
+fn hook(args: &HookArgs, ctx: &Context, log: &mut Log<'_>) -> (ExitStatus, Option<Report>) {
     let prolog = matches!(args.phase, HookPhase::Prolog);
-    let settings = match Settings::load(env) {
+    // A hook logs its own failures (Slurm keeps the log) and exits 0 unless told otherwise.
+    let settings = match Settings::load(ctx.env.clone()) {
         Ok(s) => s,
         Err(e) => {
             log.error(
@@ -127,18 +128,12 @@ fn hook(args: &HookArgs, env: Env, log: &mut Log<'_>) -> (ExitStatus, Option<Rep
         &config.namespaces,
         &settings.default_namespace(),
     );
-    let conn = Connection {
-        kubeconfig: args.kube.kubeconfig.clone(),
-        context: args.kube.context.clone(),
-    };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let conn = super::connection(&args.kube, None);
+    let runtime = match ctx.runtime() {
         Ok(r) => r,
         Err(e) => {
             log.error(
-                format_args!("could not start the async runtime: {e}"),
+                format_args!("{e:#}"),
                 "the machine may be out of file descriptors or memory",
             );
             return (failed, None);

@@ -3,8 +3,9 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use super::Printer;
+use super::Context;
 use crate::cli::{HostlistAction, HostlistArgs, TextOrJson};
+use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
 
 /// The `hostlist -o json` document.
@@ -41,12 +42,13 @@ fn inputs(args: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
-pub fn run(args: HostlistArgs, out: &Printer) -> Result<ExitStatus> {
+pub fn run(args: HostlistArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
     let invalid = |list: &str, e: crate::hostlist::HostlistError| {
         UserError::invalid(
             format!(
                 "`{}` is not a valid Slurm hostlist: {e}",
-                crate::diag::excerpt(list)
+                crate::excerpt::excerpt(list)
             ),
             "e.g. `gpu[001-004,010],cpu1`",
         )

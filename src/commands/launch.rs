@@ -3,10 +3,11 @@
 
 use std::io::Write;
 
-use anyhow::{Context, Result};
+use anyhow::{Context as _, Result};
 
-use super::Printer;
+use super::Context;
 use crate::cli::{LaunchArgs, RenderFormat};
+use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
 use crate::jobspec::Spec;
 use crate::plan::{Allocation, Plan, PlanOptions};
@@ -52,7 +53,8 @@ pub fn allocation_from_env(env: &Env, spec: &Spec) -> Result<Allocation> {
     Ok(Allocation { job_id, nodes })
 }
 
-pub fn run(args: LaunchArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
+pub fn run(args: LaunchArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
     let text = if args.frozen_spec == "-" {
         crate::input::stdin_text(crate::bounded::FROZEN_SPEC).map_err(|e| {
             let hint = e.hint();
@@ -81,7 +83,7 @@ pub fn run(args: LaunchArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
             "render the batch script again instead of editing it",
         )
     })?;
-    let settings = super::load_settings(env)?;
+    let settings = ctx.settings()?;
     let alloc = allocation_from_env(&settings.env, &spec)?;
     let dry_run = args.dry_run || settings.env.get("HYBRIDCTL_LAUNCH_DRY_RUN") == Some("1");
     let opts = PlanOptions {
@@ -134,9 +136,9 @@ pub fn run(args: LaunchArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
             .unwrap_or_else(|| crate::kube::claims::SPECTRUM_SCALE_DRIVER.into()),
     )
     .map_err(|e| UserError::environment(e, "unset it or give a number of seconds"))?;
-    let runtime = super::runtime()?;
+    let runtime = ctx.runtime()?;
     let outcome = runtime.block_on(async {
-        let client = super::kube_client(&conn, &settings).await?;
+        let client = super::kube_client(&conn, settings).await?;
         // Least privilege: the Slurm-side identity must not be an admin (principle 4).
         crate::kube::access::refuse_admin(&client, settings.site.allow_admin_identity)
             .await

@@ -15,15 +15,14 @@ use kube::runtime::{WatchStreamExt, watcher};
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use super::{Printer, load_settings};
+use super::Context;
 use crate::cli::{LogsArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
-use crate::jobs::{JobId, JobIds};
+use crate::jobid::{JobId, JobIds};
 use crate::k8s::labels::LABEL_JOB_ID;
 use crate::kube::launch::{Outcome, outcome_of_object};
 use crate::kube::logs::{self, Event, Line, Options, ReplicaFilter};
 use crate::records::Records;
-use crate::settings::Env;
 
 /// After the PyTorchJob finished: how long the streams may still deliver what the pods printed
 /// last (a kubelet ends them when the containers exit; this bounds a stream that does not end).
@@ -102,8 +101,9 @@ enum End {
     Deleted,
 }
 
-pub fn run(args: LogsArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
-    let settings = load_settings(env)?;
+pub fn run(args: LogsArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
+    let settings = ctx.settings()?;
     let since = args
         .since
         .as_deref()
@@ -165,11 +165,8 @@ pub fn run(args: LogsArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
         container: logs::CONTAINER.into(),
     };
     let live_table = args.nccl && args.follow && !printer.json && out.stdout_is_terminal();
-    let conn = crate::kube::client::Connection {
-        kubeconfig: args.kube.kubeconfig.clone(),
-        context: args.kube.context.clone(),
-    };
-    let runtime = super::runtime()?;
+    let conn = super::connection(&args.kube, None);
+    let runtime = ctx.runtime()?;
     let notice = |text: &str| {
         let mut err = std::io::stderr().lock();
         let _ = writeln!(
@@ -185,7 +182,7 @@ pub fn run(args: LogsArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let mut nccl_bad = false;
     let nccl_bad_ref = &mut nccl_bad;
     let end = runtime.block_on(async {
-        let client = super::kube_client(&conn, &settings).await?;
+        let client = super::kube_client(&conn, settings).await?;
         let selector = format!("{LABEL_JOB_ID}={job_id}");
         let api = spec.as_ref().map(|s| s.kubernetes.api).unwrap_or_default();
         let (backend, existing) = crate::kube::discovery::find_job(&client, &namespace, &selector, api)
@@ -202,7 +199,7 @@ pub fn run(args: LogsArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
         let jobs: Api<DynamicObject> =
             Api::namespaced_with(client.clone(), &namespace, &backend.api_resource());
         if existing.is_none() {
-            nothing_on_kubernetes(&settings, &job_id, &namespace, record.as_ref(), args.follow)?;
+            nothing_on_kubernetes(settings, &job_id, &namespace, record.as_ref(), args.follow)?;
             notice(&format!(
                 "waiting for the {} of job {job_id} in namespace {namespace} (the job may still be pending)",
                 backend.kind()

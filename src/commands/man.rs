@@ -3,11 +3,11 @@
 //! `crate::error`), ENVIRONMENT, FILES, EXAMPLES (the README's commands, run by a test) and
 //! SEE ALSO (only pages this generator writes).
 
-use anyhow::{Context, Result};
+use anyhow::{Context as _, Result};
 use clap::CommandFactory;
 use roff::{Roff, bold, italic, roman};
 
-use super::Printer;
+use super::Context;
 use crate::cli::{Cli, ManArgs};
 use crate::error::ExitStatus;
 
@@ -357,7 +357,8 @@ pub fn pages() -> Result<Vec<(String, Vec<u8>)>> {
     Ok(pages)
 }
 
-pub fn run(args: ManArgs, out: &Printer) -> Result<ExitStatus> {
+pub fn run(args: ManArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
     std::fs::create_dir_all(&args.dir)
         .with_context(|| format!("could not create `{}`", args.dir.display()))?;
     for (name, text) in pages()? {

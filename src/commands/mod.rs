@@ -20,12 +20,16 @@ mod submit;
 mod validate;
 mod version;
 
-use anyhow::Result;
+use std::cell::OnceCell;
+
+use anyhow::{Context as _, Result};
 
 use crate::cli::{Cli, Command};
 use crate::diag::Severity;
+use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
-use crate::settings::{Env, LoadedSpec, Overrides, Settings};
+use crate::jobspec::load::{LoadedSpec, Overrides};
+use crate::settings::{Env, Settings};
 
 pub fn run(cli: Cli, env: Env) -> Result<ExitStatus> {
     let out = Printer::new(cli.global.color, cli.global.quiet);
@@ -34,26 +38,83 @@ pub fn run(cli: Cli, env: Env) -> Result<ExitStatus> {
 
 /// Run a command with the printer `main` made (it prints the error report through it too).
 pub fn run_with(cli: Cli, env: Env, out: &Printer) -> Result<ExitStatus> {
+    let ctx = Context::new(env, out);
+    let ctx = &ctx;
     match cli.command {
-        Command::Render(args) => render::run(args, env, out),
-        Command::Validate(args) => validate::run(args, env, out),
-        Command::Submit(args) => submit::run(args, env, out),
-        Command::Status(args) => status::run(args, env, out),
-        Command::Cancel(args) => cancel::run(args, env, out),
-        Command::Quota(args) => quota::run(args, env, out),
-        Command::NcclCheck(args) => nccl_check::run(args, env, out),
-        Command::FabricCheck(args) => fabric_check::run(args, env, out),
-        Command::Hook(args) => hook::run(args, env, out),
-        Command::Gc(args) => gc::run(args, env, out),
-        Command::Rbac(args) => rbac::run(args, env, out),
-        Command::Doctor(args) => doctor::run(args, env, out),
-        Command::Launch(args) => launch::run(args, env, out),
-        Command::Logs(args) => logs::run(args, env, out),
-        Command::Hostlist(args) => hostlist::run(args, out),
-        Command::Completions(args) => completions::run(args, out),
-        Command::Man(args) => man::run(args, out),
-        Command::Schema(args) => schema::run(args, out),
-        Command::Version(args) => version::run(args, out),
+        Command::Render(args) => render::run(args, ctx),
+        Command::Validate(args) => validate::run(args, ctx),
+        Command::Submit(args) => submit::run(args, ctx),
+        Command::Status(args) => status::run(args, ctx),
+        Command::Cancel(args) => cancel::run(args, ctx),
+        Command::Quota(args) => quota::run(args, ctx),
+        Command::NcclCheck(args) => nccl_check::run(args, ctx),
+        Command::FabricCheck(args) => fabric_check::run(args, ctx),
+        Command::Hook(args) => hook::run(args, ctx),
+        Command::Gc(args) => gc::run(args, ctx),
+        Command::Rbac(args) => rbac::run(args, ctx),
+        Command::Doctor(args) => doctor::run(args, ctx),
+        Command::Launch(args) => launch::run(args, ctx),
+        Command::Logs(args) => logs::run(args, ctx),
+        Command::Hostlist(args) => hostlist::run(args, ctx),
+        Command::Completions(args) => completions::run(args, ctx),
+        Command::Man(args) => man::run(args, ctx),
+        Command::Schema(args) => schema::run(args, ctx),
+        Command::Version(args) => version::run(args, ctx),
+    }
+}
+
+/// What every command gets, built once: the captured environment, the printer, and what is
+/// made on first use only: the layered settings, the async runtime and the Kubernetes
+/// connection. A command that needs no cluster (render, validate, hostlist, nccl-check, man,
+/// completions, schema, version) so starts no runtime, reads no kubeconfig and sets up no TLS.
+pub struct Context<'p> {
+    pub env: Env,
+    pub out: &'p Printer,
+    settings: OnceCell<Settings>,
+    runtime: OnceCell<tokio::runtime::Runtime>,
+}
+
+impl<'p> Context<'p> {
+    pub fn new(env: Env, out: &'p Printer) -> Self {
+        Self {
+            env,
+            out,
+            settings: OnceCell::new(),
+            runtime: OnceCell::new(),
+        }
+    }
+
+    /// The site and user config, read on first use (or why they could not be read).
+    pub fn settings(&self) -> Result<&Settings> {
+        if let Some(s) = self.settings.get() {
+            return Ok(s);
+        }
+        let loaded = load_settings(self.env.clone())?;
+        Ok(self.settings.get_or_init(|| loaded))
+    }
+
+    /// A single-threaded async runtime for the command's Kubernetes calls, started on first use.
+    pub fn runtime(&self) -> Result<&tokio::runtime::Runtime> {
+        if let Some(r) = self.runtime.get() {
+            return Ok(r);
+        }
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("could not start the async runtime")?;
+        Ok(self.runtime.get_or_init(|| rt))
+    }
+}
+
+/// Where `--kubeconfig` and `--context` point, with a context to fall back on (the spec's,
+/// or the user config's) when the flag is not given: the one place a connection is built.
+pub fn connection(
+    kube: &crate::cli::KubeArgs,
+    default_context: Option<String>,
+) -> crate::kube::client::Connection {
+    crate::kube::client::Connection {
+        kubeconfig: kube.kubeconfig.clone(),
+        context: kube.context.clone().or(default_context),
     }
 }
 
@@ -63,7 +124,19 @@ pub fn man_examples() -> &'static [(&'static str, &'static str, &'static str)] {
 }
 
 /// The JSON Schema of every document a command prints, by kind (see `crate::document`).
-pub fn document_schemas() -> Vec<(&'static str, serde_json::Value)> {
+/// Every schema hybridctl ships, by name: the job spec, the config file, and each document.
+pub fn schemas() -> Vec<(String, serde_json::Value)> {
+    let mut out: Vec<(String, serde_json::Value)> = vec![
+        ("spec".into(), crate::jobspec::schema::spec_schema()),
+        ("config".into(), crate::jobspec::schema::config_schema()),
+    ];
+    for (kind, schema) in document_schemas() {
+        out.push((crate::document::name_of(kind), schema));
+    }
+    out
+}
+
+fn document_schemas() -> Vec<(&'static str, serde_json::Value)> {
     use crate::document::{Document, List, schema_of};
     fn one<T: Document>() -> (&'static str, serde_json::Value) {
         (T::KIND, schema_of::<T>())
@@ -85,15 +158,6 @@ pub fn document_schemas() -> Vec<(&'static str, serde_json::Value)> {
         one::<crate::fabric::report::Report>(),
         one::<crate::fabric::topology::TopologyReport>(),
     ]
-}
-
-/// A single-threaded async runtime for a command's Kubernetes calls.
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    use anyhow::Context;
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("could not start the async runtime")
 }
 
 /// The command's Kubernetes client, or an error that says what to check.
@@ -136,7 +200,7 @@ pub use crate::output::{Printer, table_text};
 
 /// A Slurm error as the user sees it: the sentence and the next step.
 pub fn slurm_error(e: crate::slurm::SlurmError) -> anyhow::Error {
-    let status = ExitStatus::of_slurm(&e);
+    let status = e.status();
     let hint = e.hint();
     anyhow::Error::new(UserError {
         message: e.to_string(),

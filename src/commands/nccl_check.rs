@@ -2,15 +2,17 @@
 
 use std::io::Write;
 
-use anyhow::{Context, Result};
+use anyhow::{Context as _, Result};
 
-use super::{Printer, load_settings, require_valid};
+use super::{Context, require_valid};
 use crate::cli::{FabricArg, NcclCheckArgs, TextOrJson};
+use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
+use crate::jobspec::load::{Overrides, load_spec};
 use crate::nccl::{Analyzer, Expectation, Fabric, NOTHING_TO_JUDGE, Outcome, scan};
-use crate::settings::{Env, Overrides, load_spec};
 
-pub fn run(args: NcclCheckArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
+pub fn run(args: NcclCheckArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
     let mut expect = Expectation::default();
     if let Some(path) = &args.spec {
         if path == "-" && args.files.iter().any(|f| f == "-") {
@@ -20,8 +22,8 @@ pub fn run(args: NcclCheckArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
             )
             .into());
         }
-        let settings = load_settings(env)?;
-        let loaded = load_spec(&settings, path, &Overrides::default()).map_err(|e| {
+        let settings = ctx.settings()?;
+        let loaded = load_spec(settings, path, &Overrides::default()).map_err(|e| {
             anyhow::Error::new(e).context(UserError::environment(
                 format!("could not read the job spec `{path}`"),
                 "check the path, or pass `--fabric roce|ib|socket` instead",

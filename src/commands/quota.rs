@@ -1,138 +1,21 @@
 //! `hybridctl quota`
 
 use std::io::Write;
-use std::path::PathBuf;
-use std::time::Duration;
 
 use anyhow::Result;
 use comfy_table::{Table, presets};
 use serde::Serialize;
 
-use super::{Printer, load_settings, require_valid};
+use super::{Context, Printer, require_valid};
 use crate::cli::{QuotaArgs, TextOrJson};
 use crate::document::{self, Document, List};
+use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
-use crate::process::{ProcessError, Runner};
-use crate::quota::{
-    DEFAULT_THRESHOLD_PCT, FilesetRef, GpfsFailure, QueryKind, QueryOptions, QuotaEntry,
-    classify_mmlsquota_failure, human_kib, mmlsquota_args, parse_mmlsquota_y,
-};
-use crate::settings::{Env, GpfsConfig, Overrides, Settings, load_spec};
-
-const GPFS_BIN: &str = "/usr/lpp/mmfs/bin/mmlsquota";
-
-/// Where `mmlsquota` is: the site's setting, else PATH, else GPFS's own directory.
-fn mmlsquota_program(gpfs: &GpfsConfig) -> String {
-    if let Some(p) = &gpfs.mmlsquota {
-        return p.display().to_string();
-    }
-    let runner = Runner::default();
-    if runner.resolve("mmlsquota").is_ok() || !PathBuf::from(GPFS_BIN).is_file() {
-        "mmlsquota".into()
-    } else {
-        GPFS_BIN.into()
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum QuotaError {
-    #[error(transparent)]
-    Process(#[from] ProcessError),
-    #[error("mmlsquota printed something hybridctl cannot read: {0}")]
-    Parse(#[from] crate::quota::QuotaParseError),
-    #[error(transparent)]
-    Args(#[from] crate::quota::QuotaArgsError),
-}
-
-impl QuotaError {
-    /// What GPFS said, when `mmlsquota` ran and failed.
-    pub fn gpfs_failure(&self) -> Option<GpfsFailure> {
-        match self {
-            Self::Process(ProcessError::Failed { stderr, .. }) => {
-                Some(classify_mmlsquota_failure(stderr))
-            }
-            _ => None,
-        }
-    }
-
-    /// The sentence that names the cause (before GPFS's own words).
-    pub fn cause(&self) -> Option<String> {
-        Some(match self.gpfs_failure()? {
-            GpfsFailure::DaemonDown => "the GPFS daemon is not running on this node".to_string(),
-            GpfsFailure::UnknownFileset(f) => format!("GPFS knows no fileset `{f}` with quotas"),
-            GpfsFailure::UnknownFileSystem(d) => format!("GPFS knows no file system `{d}`"),
-            GpfsFailure::NoQuota => "no GPFS file system here has quotas enabled".to_string(),
-            GpfsFailure::Other => return None,
-        })
-    }
-
-    pub fn status(&self) -> ExitStatus {
-        match (self, self.gpfs_failure()) {
-            (_, Some(GpfsFailure::DaemonDown)) => ExitStatus::Unavailable,
-            (_, Some(GpfsFailure::UnknownFileset(_) | GpfsFailure::UnknownFileSystem(_))) => {
-                ExitStatus::Failure
-            }
-            (Self::Process(p), _) => ExitStatus::of_process(p),
-            _ => ExitStatus::Error,
-        }
-    }
-
-    pub fn hint(&self) -> &'static str {
-        match self.gpfs_failure() {
-            Some(GpfsFailure::DaemonDown) => {
-                return "`mmgetstate` shows the daemon's state; retry when it is active, or ask the admins";
-            }
-            Some(GpfsFailure::UnknownFileset(_)) => {
-                return "`mmlsfileset DEVICE` lists the filesets; check `-j DEVICE:FILESET` or the site's `gpfs.claims`";
-            }
-            Some(GpfsFailure::UnknownFileSystem(_)) => {
-                return "`mmlsfs all -T` lists the file systems and where they are mounted";
-            }
-            _ => {}
-        }
-        match self {
-            Self::Process(ProcessError::NotFound { .. }) => {
-                "is this a GPFS / Storage Scale client node? set `gpfs.mmlsquota` in the site config to its path"
-            }
-            Self::Process(ProcessError::Failed { .. }) => {
-                "the message above is GPFS's own; check the file system and fileset names (`mmlsfileset DEVICE`)"
-            }
-            Self::Process(ProcessError::Timeout { .. }) => {
-                "GPFS may be hung or the quota server unreachable: try `mmlsquota -Y` by hand and `mmgetstate`; raise `gpfs.timeout` in the site config if it is only slow"
-            }
-            Self::Process(_) => "check that `mmlsquota -Y` works on this node",
-            Self::Parse(_) => "please report the mmlsquota output with the hybridctl version",
-            Self::Args(_) => "names must not start with `-` or contain spaces",
-        }
-    }
-}
-
-/// Run every `mmlsquota` call of a query and parse the answers.
-pub fn query(
-    gpfs: &GpfsConfig,
-    kind: &QueryKind,
-    devices: &[String],
-) -> Result<Vec<QuotaEntry>, QuotaError> {
-    let options = QueryOptions {
-        devices: devices.to_vec(),
-        ..QueryOptions::default()
-    };
-    let program = mmlsquota_program(gpfs);
-    let runner = Runner::default().with_timeout_from(
-        Duration::from_secs(
-            gpfs.timeout
-                .unwrap_or(crate::settings::DEFAULT_GPFS_TIMEOUT)
-                .into(),
-        ),
-        "gpfs.timeout",
-    );
-    let mut entries = Vec::new();
-    for args in mmlsquota_args(kind, &options)? {
-        let out = runner.run(&program, &args, None)?;
-        entries.extend(parse_mmlsquota_y(&out.stdout)?);
-    }
-    Ok(entries)
-}
+use crate::gpfs::{FilesetRef, QueryKind, QuotaError, query};
+use crate::jobspec::load::{Overrides, load_spec};
+use crate::process::Runner;
+use crate::quota::{DEFAULT_THRESHOLD_PCT, QuotaEntry, human_kib};
+use crate::settings::Settings;
 
 fn quota_error(e: QuotaError) -> anyhow::Error {
     let message = match e.cause() {
@@ -206,8 +89,9 @@ fn current_groups() -> Vec<String> {
         .unwrap_or_default()
 }
 
-pub fn run(args: QuotaArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
-    let settings = load_settings(env)?;
+pub fn run(args: QuotaArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
+    let settings = ctx.settings()?;
     let gpfs = settings.gpfs();
     let threshold = args
         .threshold
@@ -238,7 +122,7 @@ pub fn run(args: QuotaArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
         }
     }
     if let Some(path) = &args.spec {
-        let loaded = load_spec(&settings, path, &Overrides::default())?;
+        let loaded = load_spec(settings, path, &Overrides::default())?;
         let spec = require_valid(loaded, out)?;
         let Some(g) = &spec.storage.gpfs else {
             return Err(UserError::invalid(
@@ -267,7 +151,7 @@ pub fn run(args: QuotaArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     } else if args.group {
         QueryKind::Groups(current_groups())
     } else {
-        let user = current_user(&settings).ok_or_else(|| {
+        let user = current_user(settings).ok_or_else(|| {
             UserError::environment(
                 "cannot tell who you are: neither $USER nor `id -un` answers",
                 "set $USER",
@@ -286,7 +170,7 @@ pub fn run(args: QuotaArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     let over = entries.iter().any(|e| e.is_over_threshold(threshold));
     print(&entries, threshold, args.output, out)?;
     if let QueryKind::Filesets(requested) = &kind {
-        let missing = crate::quota::missing_filesets(requested, &entries);
+        let missing = crate::gpfs::missing_filesets(requested, &entries);
         if !missing.is_empty() {
             let list = missing
                 .iter()

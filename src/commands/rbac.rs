@@ -4,15 +4,16 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use super::Printer;
+use super::Context;
 use crate::cli::{RbacArgs, YamlOrJson};
+use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
 use crate::jobspec::KubeApi;
 use crate::k8s::workload::Backend;
 use crate::kube::rbac::{Subject, manifest, objects};
-use crate::settings::Env;
 
-pub fn run(args: RbacArgs, _env: Env, out: &Printer) -> Result<ExitStatus> {
+pub fn run(args: RbacArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
     // clap makes the three flags exclusive.
     let subject = match (args.service_account, args.user, args.group) {
         (Some(sa), _, _) => Subject::ServiceAccount(sa),

@@ -3,19 +3,20 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{Context as _, Result};
 
-use super::{Printer, load_settings, require_valid};
+use super::{Context, require_valid};
 use crate::cli::{Artifact, RenderArgs, RenderFormat};
 use crate::error::{ExitStatus, UserError};
+use crate::jobspec::load::load_spec;
 use crate::k8s::workload::Backend;
 use crate::plan::{Allocation, Plan, PlanOptions, simulated_nodes};
 use crate::render::{Rendered, Renderer, manifest_yaml};
-use crate::settings::{Env, load_spec};
 
-pub fn run(args: RenderArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
-    let settings = load_settings(env)?;
-    let loaded = load_spec(&settings, &args.spec, &args.overrides.to_overrides())?;
+pub fn run(args: RenderArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
+    let settings = ctx.settings()?;
+    let loaded = load_spec(settings, &args.spec, &args.overrides.to_overrides())?;
     let display = loaded.display_path.clone();
     let spec = require_valid(loaded, out)?;
     let nodes = match &args.nodelist {

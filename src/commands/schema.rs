@@ -2,12 +2,13 @@
 
 use anyhow::Result;
 
-use super::Printer;
+use super::Context;
 use crate::cli::SchemaArgs;
 use crate::error::{ExitStatus, UserError};
 
-pub fn run(args: SchemaArgs, out: &Printer) -> Result<ExitStatus> {
-    let schemas = crate::document::schemas();
+pub fn run(args: SchemaArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
+    let schemas = super::schemas();
     if args.list {
         let mut text = String::new();
         for (name, _) in &schemas {

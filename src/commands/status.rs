@@ -6,71 +6,26 @@ use std::io::Write;
 use anyhow::Result;
 use comfy_table::{Table, presets};
 
-use super::{Printer, load_settings, slurm_error};
+use super::{Context, Printer, slurm_error};
 use crate::cli::{StatusArgs, TextOrJsonOrWide};
 use crate::document::{self, Document, List};
 use crate::error::ExitStatus;
-use crate::jobs::{self, JobId, JobIds};
+use crate::jobid::{JobId, JobIds};
+use crate::jobs;
 use crate::records::{JobRecord, Records};
-use crate::settings::Env;
-use crate::slurm::{JobView, Slurm, Source};
+use crate::slurm::{JobView, Slurm};
 
 /// How many recent records `status` shows without arguments.
 const RECENT: usize = 20;
-
-/// State of each id: queue first, then accounting, then the record. Ids nobody knows are
-/// returned separately. Every Slurm call is filtered by the ids given (never the whole queue).
-pub fn lookup(
-    slurm: &Slurm,
-    ids: &JobIds,
-    recs: &[JobRecord],
-) -> Result<(Vec<JobView>, Vec<String>)> {
-    let mut found = slurm.queue(ids).map_err(slurm_error)?;
-    if let Some(missing) = ids.missing_from(|id| found.iter().any(|v| v.job_id == id))
-        && let Some(acct) = slurm.accounting(&missing).map_err(slurm_error)?
-    {
-        found.extend(acct);
-    }
-    let mut unknown = Vec::new();
-    for id in ids {
-        if found.iter().any(|v| v.job_id == id.as_str()) {
-            continue;
-        }
-        match recs.iter().find(|r| r.job_id == id.as_str()) {
-            Some(r) => found.push(JobView {
-                job_id: r.job_id.clone(),
-                name: r.name.clone(),
-                state: "UNKNOWN".into(),
-                elapsed: None,
-                time_limit: None,
-                nodes: Some(r.nodes),
-                nodelist: None,
-                partition: r.partition.clone(),
-                reason: Some(
-                    "no longer known to Slurm (left the queue; no accounting record)".into(),
-                ),
-                reason_group: None,
-                reason_text: None,
-                exit_code: None,
-                user: None,
-                source: Source::Record,
-                kubernetes: None,
-            }),
-            None => unknown.push(id.to_string()),
-        }
-    }
-    // Keep the order the user asked for.
-    found.sort_by_key(|v| ids.position(&v.job_id).unwrap_or(usize::MAX));
-    Ok((found, unknown))
-}
 
 impl Document for List<JobView> {
     const KIND: &'static str = "JobStatusList";
 }
 
-pub fn run(args: StatusArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
-    let settings = load_settings(env)?;
-    let slurm = Slurm::from_settings(&settings);
+pub fn run(args: StatusArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
+    let settings = ctx.settings()?;
+    let slurm = Slurm::from_settings(settings);
     let records = Records::from_env(&settings.env);
     let (mut views, unknown) = if args.all {
         (slurm.queue_all().map_err(slurm_error)?, Vec::new())
@@ -87,18 +42,19 @@ pub fn run(args: StatusArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
             print(&[], args.output, out)?;
             return Ok(ExitStatus::Success);
         };
-        lookup(&slurm, &ids, &recs)?
+        jobs::lookup(&slurm, &ids, &recs).map_err(slurm_error)?
     } else {
         let resolved = jobs::resolve(records.as_ref(), &args.jobs)?;
         // Nothing matched: say so, and ask Slurm nothing (an empty filter would be the queue).
         let Some(ids) = JobIds::new(resolved.ids.iter().cloned()) else {
             return Err(jobs::unknown_jobs(&resolved.unknown));
         };
-        let (views, mut unknown) = lookup(&slurm, &ids, &resolved.records)?;
+        let (views, mut unknown) =
+            jobs::lookup(&slurm, &ids, &resolved.records).map_err(slurm_error)?;
         unknown.extend(resolved.unknown);
         (views, unknown)
     };
-    add_kubernetes(&settings, &args.kube, records.as_ref(), &mut views, out);
+    add_kubernetes(ctx, &args.kube, records.as_ref(), &mut views);
     print(&views, args.output, out)?;
     if !unknown.is_empty() {
         return Err(jobs::unknown_jobs(&unknown));
@@ -210,62 +166,31 @@ fn print(views: &[JobView], format: TextOrJsonOrWide, out: &Printer) -> Result<(
     Ok(())
 }
 
-/// The namespace of each job's PyTorchJob, from its record (or the flag), with the jobs to ask
-/// about there. Only plain job ids can be label values; others are left out.
-pub fn kube_targets<'a>(
-    jobs: impl IntoIterator<Item = &'a str>,
-    records: Option<&Records>,
-    kube: &crate::cli::KubeArgs,
-) -> BTreeMap<String, JobIds> {
-    let mut by_ns: BTreeMap<String, Vec<JobId>> = BTreeMap::new();
-    for job in jobs {
-        let Ok(id) = JobId::parse_plain(job) else {
-            continue;
-        };
-        let ns = kube.namespace.clone().or_else(|| {
-            records
-                .and_then(|r| r.spec(job))
-                .map(|s| s.kubernetes.namespace)
-        });
-        if let Some(ns) = ns {
-            by_ns.entry(ns).or_default().push(id);
-        }
-    }
-    by_ns
-        .into_iter()
-        .filter_map(|(ns, ids)| JobIds::new(ids).map(|ids| (ns, ids)))
-        .collect()
-}
-
 /// Fill in the Kubernetes side of each job (PyTorchJob condition, pods ready/total) when a
 /// kubeconfig is available: two list calls per namespace. Without a kubeconfig the columns
 /// are left out; when the API server cannot be reached, a warning says so.
-pub fn add_kubernetes(
-    settings: &crate::settings::Settings,
+fn add_kubernetes(
+    ctx: &Context,
     kube: &crate::cli::KubeArgs,
     records: Option<&Records>,
     views: &mut [JobView],
-    out: &Printer,
 ) {
-    let targets = kube_targets(views.iter().map(|v| v.job_id.as_str()), records, kube);
+    let out = ctx.out;
+    let targets = jobs::kube_targets(
+        views.iter().map(|v| v.job_id.as_str()),
+        records,
+        kube.namespace.as_deref(),
+    );
     if targets.is_empty() {
         return;
     }
-    let context = kube.context.clone().or_else(|| {
-        views.iter().find_map(|v| {
-            records
-                .and_then(|r| r.spec(&v.job_id))
-                .and_then(|s| s.kubernetes.context)
-        })
+    let spec_context = views.iter().find_map(|v| {
+        records
+            .and_then(|r| r.spec(&v.job_id))
+            .and_then(|s| s.kubernetes.context)
     });
-    let conn = crate::kube::client::Connection {
-        kubeconfig: kube.kubeconfig.clone(),
-        context,
-    };
-    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    else {
+    let conn = super::connection(kube, spec_context);
+    let (Ok(runtime), Ok(settings)) = (ctx.runtime(), ctx.settings()) else {
         return;
     };
     let result = runtime.block_on(async {

@@ -6,15 +6,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{Printer, load_settings, require_valid, slurm_error};
+use super::{Context, Printer, require_valid, slurm_error};
 use crate::cli::{SubmitArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
-use crate::jobs::{JobId, JobIds};
+use crate::jobid::{JobId, JobIds};
+use crate::jobspec::load::load_spec;
 use crate::plan::{Allocation, Plan, PlanOptions, simulated_nodes};
 use crate::process::display_command;
 use crate::records::{JobRecord, Records};
 use crate::render::Renderer;
-use crate::settings::{Env, load_spec};
 use crate::slurm::Slurm;
 
 /// What `submit -o json` prints.
@@ -45,9 +45,10 @@ impl crate::document::Document for SubmitPlan {
     const KIND: &'static str = "SubmissionPlan";
 }
 
-pub fn run(args: SubmitArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
-    let settings = load_settings(env)?;
-    let loaded = load_spec(&settings, &args.spec, &args.overrides.to_overrides())?;
+pub fn run(args: SubmitArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
+    let settings = ctx.settings()?;
+    let loaded = load_spec(settings, &args.spec, &args.overrides.to_overrides())?;
     let display = loaded.display_path.clone();
     let spec = require_valid(loaded, out)?;
     // The batch script does not depend on the job id or the nodes: `launch` reads those
@@ -69,7 +70,7 @@ pub fn run(args: SubmitArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
     })?;
     let script = Renderer::new(settings.templates_dir())?.sbatch(&plan)?;
     let sbatch_args = vec!["--parsable".to_string()];
-    quota_preflight(&settings, &spec, args.strict, out)?;
+    quota_preflight(settings, &spec, args.strict, out)?;
 
     if args.dry_run {
         let mut stdout = out.out();
@@ -96,7 +97,7 @@ pub fn run(args: SubmitArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
         return Ok(ExitStatus::Success);
     }
 
-    let slurm = Slurm::from_settings(&settings);
+    let slurm = Slurm::from_settings(settings);
     let submitted = slurm.submit(&script, &[]).map_err(slurm_error)?;
     let record = JobRecord {
         job_id: submitted.job_id.clone(),
@@ -192,11 +193,11 @@ fn quota_preflight(
     if mode == "off" {
         return Ok(());
     }
-    let kind = crate::quota::QueryKind::Filesets(vec![crate::quota::FilesetRef {
+    let kind = crate::gpfs::QueryKind::Filesets(vec![crate::gpfs::FilesetRef {
         device: need.device.clone(),
         fileset: need.fileset.clone(),
     }]);
-    let entries = match super::quota::query(&gpfs, &kind, &[]) {
+    let entries = match crate::gpfs::query(&gpfs, &kind, &[]) {
         Ok(e) => e,
         Err(e) => {
             out.note(&format!("note: GPFS quota preflight skipped: {e}"));

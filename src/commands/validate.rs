@@ -5,12 +5,13 @@ use std::io::Write;
 use anyhow::Result;
 use serde::Serialize;
 
-use super::{Printer, load_settings};
+use super::Context;
 use crate::cli::{TextOrJson, ValidateArgs};
 use crate::diag::{Diagnostic, Severity};
 use crate::document::{self, Document, List};
 use crate::error::{ExitStatus, UserError};
-use crate::settings::{Env, check_config_text, is_config_shaped, read_input, resolve_spec};
+use crate::jobspec::load::{read_input, resolve_spec};
+use crate::settings::{check_config_text, is_config_shaped};
 
 #[derive(Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -32,8 +33,9 @@ struct Checked {
     diagnostics: Vec<Diagnostic>,
 }
 
-pub fn run(args: ValidateArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
-    let settings = load_settings(env)?;
+pub fn run(args: ValidateArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
+    let settings = ctx.settings()?;
     let overrides = args.overrides.to_overrides();
     let mut status = ExitStatus::Success;
     let mut checked = Vec::new();
@@ -59,7 +61,7 @@ pub fn run(args: ValidateArgs, env: Env, out: &Printer) -> Result<ExitStatus> {
                 diagnostics,
             });
         } else {
-            let loaded = resolve_spec(&settings, display, &text, &overrides);
+            let loaded = resolve_spec(settings, display, &text, &overrides);
             checked.push(Checked {
                 display_path: loaded.display_path,
                 valid: loaded.spec.is_some(),

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use super::Printer;
+use super::Context;
 use crate::cli::{TextOrJson, VersionArgs};
 use crate::error::ExitStatus;
 
@@ -49,7 +49,8 @@ fn target() -> String {
     format!("{}-{}{libc}", std::env::consts::ARCH, std::env::consts::OS)
 }
 
-pub fn run(args: VersionArgs, out: &Printer) -> Result<ExitStatus> {
+pub fn run(args: VersionArgs, ctx: &Context) -> Result<ExitStatus> {
+    let out = ctx.out;
     let d = doc();
     match args.output {
         TextOrJson::Text => out.line(&format!("hybridctl {}", d.version))?,

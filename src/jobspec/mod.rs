@@ -7,6 +7,7 @@
 //! lives in `docs/spec.md`.
 
 pub mod decode;
+pub mod load;
 pub mod names;
 pub mod schema;
 pub mod units;

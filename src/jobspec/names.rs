@@ -8,9 +8,11 @@
 /// Longest job name: 63 - len("-") - 10 (job id) - len("-worker-") - 4 (index) = 40.
 pub const MAX_JOB_NAME: usize = 40;
 
+pub use crate::k8s::names::{check_dns_label, check_dns_subdomain, check_resource_name};
+
 /// DNS-1035 label (Kubernetes Service names): `[a-z]([-a-z0-9]*[a-z0-9])?`.
 pub fn check_job_name(name: &str) -> Result<(), String> {
-    let q = crate::diag::excerpt(name);
+    let q = crate::excerpt::excerpt(name);
     if name.is_empty() {
         return Err("the name is empty".into());
     }
@@ -25,41 +27,6 @@ pub fn check_job_name(name: &str) -> Result<(), String> {
         return Err(format!(
             "`{q}` must start with a lowercase letter (Kubernetes Service names are DNS-1035 labels)"
         ));
-    }
-    Ok(())
-}
-
-/// DNS-1123 label: lowercase alphanumerics and `-`, starting and ending alphanumeric.
-pub fn check_dns_label(name: &str, max: usize) -> Result<(), String> {
-    let q = crate::diag::excerpt(name);
-    if name.is_empty() || name.len() > max {
-        return Err(format!("`{q}` must be 1 to {max} characters long"));
-    }
-    if !name
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        return Err(format!(
-            "`{q}` may only contain lowercase letters, digits and `-`"
-        ));
-    }
-    if name.starts_with('-') || name.ends_with('-') {
-        return Err(format!("`{q}` must start and end with a letter or digit"));
-    }
-    Ok(())
-}
-
-/// DNS-1123 subdomain (namespaces are labels; ServiceAccounts, PriorityClasses and PVCs are
-/// subdomains).
-pub fn check_dns_subdomain(name: &str) -> Result<(), String> {
-    let q = crate::diag::excerpt(name);
-    if name.is_empty() || name.len() > 253 {
-        return Err(format!("`{q}` must be 1 to 253 characters long"));
-    }
-    for part in name.split('.') {
-        check_dns_label(part, 63).map_err(|_| {
-            format!("`{q}` is not a DNS-1123 subdomain (lowercase letters, digits, `-` and `.`)")
-        })?;
     }
     Ok(())
 }
@@ -107,7 +74,7 @@ pub fn describe_char(c: char) -> String {
 
 /// Environment variable names: C identifiers, as POSIX shells and Kubernetes expect.
 pub fn check_env_name(name: &str) -> Result<(), String> {
-    let q = crate::diag::excerpt(name);
+    let q = crate::excerpt::excerpt(name);
     let mut chars = name.chars();
     let ok = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
@@ -144,38 +111,10 @@ pub const RESERVED_ENV: &[&str] = &[
     "PYTHONUNBUFFERED",
 ];
 
-/// Kubernetes extended resource names such as `rdma/rdma_shared_device_a` or
-/// `nvidia.com/gpu`: `<dns subdomain>/<name>`.
-pub fn check_resource_name(name: &str) -> Result<(), String> {
-    let q = crate::diag::excerpt(name);
-    let Some((prefix, rest)) = name.split_once('/') else {
-        return Err(format!(
-            "`{q}` is not an extended resource name of the form `vendor.example/name`"
-        ));
-    };
-    check_dns_subdomain(prefix).map_err(|_| {
-        let prefix = crate::diag::excerpt(prefix);
-        format!("`{q}`: `{prefix}` is not a DNS subdomain")
-    })?;
-    let ok = !rest.is_empty()
-        && rest.len() <= 63
-        && rest
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-        && rest.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && rest.ends_with(|c: char| c.is_ascii_alphanumeric());
-    if ok {
-        Ok(())
-    } else {
-        let rest = crate::diag::excerpt(rest);
-        Err(format!("`{q}`: `{rest}` is not a valid resource name"))
-    }
-}
-
 /// A name of an RDMA device (`mlx5_0`), optionally with a port (`mlx5_0:1`), as NCCL_IB_HCA
 /// takes them.
 pub fn check_hca(name: &str) -> Result<(), String> {
-    let q = crate::diag::excerpt(name);
+    let q = crate::excerpt::excerpt(name);
     let (dev, port) = match name.split_once(':') {
         Some((d, p)) => (d, Some(p)),
         None => (name, None),
@@ -206,7 +145,7 @@ pub fn check_ifname_list(value: &str) -> Result<(), String> {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'@'));
         if !ok {
-            let name = crate::diag::excerpt(name);
+            let name = crate::excerpt::excerpt(name);
             return Err(format!(
                 "`{name}` is not a network interface name (e.g. `eth0`, `ens1f0`, `^lo,docker`)"
             ));

@@ -43,7 +43,7 @@ pub const MAX_SLURM_MINUTES: u64 = (i32::MAX as u64 - 59) / 60;
 /// time limit, and `-1`, `INFINITE` and `UNLIMITED` are unlimited; a limit longer than
 /// [`MAX_SLURM_MINUTES`] is refused rather than passed on to overflow.
 pub fn parse_time(text: &str) -> Result<TimeLimit, String> {
-    let q = crate::diag::excerpt(text);
+    let q = crate::excerpt::excerpt(text);
     let t = text.trim();
     if t.is_empty() {
         return Err("empty time limit".into());
@@ -106,7 +106,7 @@ pub fn parse_time(text: &str) -> Result<TimeLimit, String> {
 /// decimals like `1.5m`, or plain seconds (`90`). The one parser behind `logs --since`,
 /// `fabric-check --watch` and `nccl-check --init-timeout`.
 pub fn parse_cli_duration(text: &str) -> Result<std::time::Duration, String> {
-    let q = crate::diag::excerpt(text);
+    let q = crate::excerpt::excerpt(text);
     let t = text.trim();
     let err = || format!("`{q}` is not a duration: write e.g. `30s`, `10m`, `1h30m` or `500ms`");
     let secs = if let Ok(v) = t.parse::<f64>() {
@@ -146,7 +146,7 @@ pub fn parse_cli_duration(text: &str) -> Result<std::time::Duration, String> {
 }
 
 fn parse_duration_units(t: &str) -> Result<u64, String> {
-    let q = crate::diag::excerpt(t);
+    let q = crate::excerpt::excerpt(t);
     let mut total: u64 = 0;
     let mut digits = String::new();
     let mut any = false;
@@ -189,7 +189,7 @@ fn parse_duration_units(t: &str) -> Result<u64, String> {
 /// the same) into MiB. A bare number is MiB, as in `sbatch --mem`. `0` means "all memory of
 /// the node" for Slurm and is kept.
 pub fn parse_slurm_memory(text: &str) -> Result<u64, String> {
-    let q = crate::diag::excerpt(text);
+    let q = crate::excerpt::excerpt(text);
     let t = text.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
@@ -209,7 +209,7 @@ pub fn parse_slurm_memory(text: &str) -> Result<u64, String> {
         _ => {
             return Err(format!(
                 "`{q}` has an unknown unit `{}` (Slurm units: K, M, G, T; all binary)",
-                crate::diag::excerpt(unit)
+                crate::excerpt::excerpt(unit)
             ));
         }
     };
@@ -238,7 +238,7 @@ pub fn slurm_memory_string(mib: u64) -> String {
 /// Check a Kubernetes resource quantity (`16`, `500m`, `64Gi`, `1.5`, `2e3`) and return it
 /// unchanged. The grammar is apimachinery's `resource.Quantity`.
 pub fn check_quantity(text: &str) -> Result<String, String> {
-    let q = crate::diag::excerpt(text);
+    let q = crate::excerpt::excerpt(text);
     let t = text.trim();
     let bad = || format!("`{q}` is not a Kubernetes quantity (e.g. `16`, `500m`, `64Gi`, `200G`)");
     let body = t.strip_prefix(['+', '-']).unwrap_or(t);
@@ -286,7 +286,7 @@ pub fn check_quantity(text: &str) -> Result<String, String> {
 /// Parse a byte size with SI (`500G` = 500 * 10^9) or binary (`500Gi`) units, as Kubernetes
 /// does; used for checkpoint sizes, which are compared against GPFS quotas in KiB.
 pub fn parse_bytes(text: &str) -> Result<u64, String> {
-    let q = crate::diag::excerpt(text);
+    let q = crate::excerpt::excerpt(text);
     let t = text.trim();
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -310,7 +310,7 @@ pub fn parse_bytes(text: &str) -> Result<u64, String> {
         other => {
             return Err(format!(
                 "`{q}` has an unknown unit `{}` (use B, K, M, G, T, P or Ki, Mi, Gi, Ti, Pi)",
-                crate::diag::excerpt(other)
+                crate::excerpt::excerpt(other)
             ));
         }
     };
@@ -335,6 +335,22 @@ pub fn human_bytes(bytes: u64) -> String {
     } else {
         format!("{value:.1} {}", UNITS[unit])
     }
+}
+
+/// `slurm.memory` (normalised Slurm form, binary units: `1800G`, `64000M`) as a Kubernetes
+/// quantity (`1800Gi`); `None` for `0` (all the node's memory, which a pod cannot ask for).
+pub fn slurm_memory_quantity(m: &str) -> Option<String> {
+    let mib = parse_slurm_memory(m).ok()?;
+    if mib == 0 {
+        return None;
+    }
+    Some(if mib.is_multiple_of(1 << 20) {
+        format!("{}Ti", mib >> 20)
+    } else if mib.is_multiple_of(1 << 10) {
+        format!("{}Gi", mib >> 10)
+    } else {
+        format!("{mib}Mi")
+    })
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 pub mod kubelet;
 pub mod labels;
+pub mod names;
 pub mod nodes;
 pub mod orphans;
 pub mod pytorchjob;

@@ -116,8 +116,8 @@ pub enum AccessError {
     WhoAmI(kube::Error),
 }
 
-impl AccessError {
-    pub fn hint(&self) -> &'static str {
+impl crate::error::Advice for AccessError {
+    fn hint(&self) -> String {
         match self {
             Self::Review {
                 error: kube::Error::Api(s),
@@ -126,9 +126,9 @@ impl AccessError {
             | Self::WhoAmI(kube::Error::Api(s))
                 if s.code == 403 =>
             {
-                "this identity may not even create self reviews; the cluster has removed `system:basic-user`, ask its admins"
+                "this identity may not even create self reviews; the cluster has removed `system:basic-user`, ask its admins".into()
             }
-            _ => "check the API server and the kubeconfig (`kubectl auth can-i --list`)",
+            _ => "check the API server and the kubeconfig (`kubectl auth can-i --list`)".into(),
         }
     }
 }

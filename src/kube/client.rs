@@ -53,22 +53,22 @@ pub enum ConnectError {
     Client(#[source] kube::Error),
 }
 
-impl ConnectError {
-    pub fn hint(&self) -> &'static str {
+impl crate::error::Advice for ConnectError {
+    fn hint(&self) -> String {
         match self {
             Self::Missing { .. } => {
-                "pass --kubeconfig, set $KUBECONFIG, or set `kubeconfig` in the site config"
+                "pass --kubeconfig, set $KUBECONFIG, or set `kubeconfig` in the site config".into()
             }
             Self::Config { .. } | Self::NoContext { .. } | Self::NoCurrentContext { .. } => {
-                "pass --context NAME (or set `kubernetes.context`); `kubectl config get-contexts` lists them"
+                "pass --context NAME (or set `kubernetes.context`); `kubectl config get-contexts` lists them".into()
             }
             Self::NotThere { .. } => {
-                "fix the path, or unset it to fall back to the site config's `kubeconfig` and ~/.kube/config"
+                "fix the path, or unset it to fall back to the site config's `kubeconfig` and ~/.kube/config".into()
             }
             Self::Unreadable(_) => {
-                "a kubeconfig is a regular YAML file: check --kubeconfig, $KUBECONFIG and the site config's `kubeconfig`"
+                "a kubeconfig is a regular YAML file: check --kubeconfig, $KUBECONFIG and the site config's `kubeconfig`".into()
             }
-            _ => "check the kubeconfig with `kubectl version`",
+            _ => "check the kubeconfig with `kubectl version`".into(),
         }
     }
 }
@@ -347,9 +347,9 @@ pub fn classify(e: &kube::Error) -> Failure {
     }
 }
 
-impl Failure {
+impl crate::error::Advice for Failure {
     /// The next step, in one sentence.
-    pub fn hint(&self) -> String {
+    fn hint(&self) -> String {
         match self {
             Self::Unreachable(_) => "check the `server:` of the kubeconfig (`kubectl config view --minify`) and that this node may reach it (`kubectl version`); retry when the API server is back".into(),
             Self::Dns(_) => "check the `server:` of the kubeconfig and this node's DNS (`getent hosts HOST`)".into(),
@@ -383,9 +383,28 @@ pub fn brief(e: &kube::Error) -> String {
     classify(e).to_string()
 }
 
+/// A failed Kubernetes call: the API server unreachable or overloaded is worth a retry (3); a
+/// refusal (401/403), a missing namespace or CRD is the setup's (2).
+impl crate::error::Advice for kube::Error {
+    fn hint(&self) -> String {
+        classify(self).hint()
+    }
+
+    fn status(&self) -> crate::error::ExitStatus {
+        use crate::error::ExitStatus;
+        match self {
+            kube::Error::Api(s) if s.code >= 500 || s.code == 429 => ExitStatus::Unavailable,
+            kube::Error::Api(_) => ExitStatus::Error,
+            kube::Error::HyperError(_) | kube::Error::Service(_) => ExitStatus::Unavailable,
+            _ => ExitStatus::Error,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Advice;
 
     fn api(code: u16, message: &str) -> kube::Error {
         let status: kube::core::Status = serde_json::from_value(serde_json::json!({

@@ -52,7 +52,8 @@ use kube::{Api, Client};
 use thiserror::Error;
 use tokio::time::Instant;
 
-use crate::jobs::{JobId, JobIds};
+use crate::error::Advice;
+use crate::jobid::{JobId, JobIds};
 use crate::k8s::labels::{HOSTNAME_LABEL, LABEL_JOB_ID, job_id_of, jobs_of};
 use crate::k8s::nodes::{NodeChange, admit, describe_change, find_node, node_jobs, release};
 use crate::k8s::orphans::{Kind, Labelled};
@@ -93,14 +94,14 @@ pub enum JobEnvError {
     NodeList { list: String, message: String },
 }
 
-impl JobEnvError {
-    pub fn hint(&self) -> &'static str {
+impl crate::error::Advice for JobEnvError {
+    fn hint(&self) -> String {
         match self {
             Self::MissingJobId | Self::BadJobId(_) => {
-                "`hybridctl hook` runs as PrologSlurmctld/EpilogSlurmctld, where Slurm sets the job's variables; see examples/slurm/"
+                "`hybridctl hook` runs as PrologSlurmctld/EpilogSlurmctld, where Slurm sets the job's variables; see examples/slurm/".into()
             }
             Self::NodeList { .. } => {
-                "this is a bug in hybridctl's hostlist parser; please report the value"
+                "this is a bug in hybridctl's hostlist parser; please report the value".into()
             }
         }
     }
@@ -205,8 +206,15 @@ pub enum HookError {
     },
 }
 
-impl HookError {
-    pub fn hint(&self) -> String {
+impl crate::error::Advice for HookError {
+    fn status(&self) -> crate::error::ExitStatus {
+        match self {
+            Self::Api { error, .. } => error.status(),
+            _ => crate::error::ExitStatus::Error,
+        }
+    }
+
+    fn hint(&self) -> String {
         match self {
             Self::Api {
                 error: kube::Error::Api(s),

@@ -69,8 +69,8 @@ pub enum LaunchError {
     },
 }
 
-impl LaunchError {
-    pub fn hint(&self) -> String {
+impl crate::error::Advice for LaunchError {
+    fn hint(&self) -> String {
         match self {
             Self::Api { error: kube::Error::Api(s), verb, what } if s.code == 403 => format!(
                 "the identity may not {verb} {what}; `hybridctl rbac` prints the role the Slurm-side identity needs"

@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use thiserror::Error;
 
-use crate::jobspec::names::{check_dns_label, check_dns_subdomain};
+use crate::k8s::names::{check_dns_label, check_dns_subdomain};
 use crate::k8s::workload::Backend;
 
 /// The ClusterRole for the cluster-scoped rules (nodes).
@@ -269,17 +269,17 @@ pub enum RbacError {
     Control { kind: &'static str, name: String },
 }
 
-impl RbacError {
-    pub fn hint(&self) -> &'static str {
+impl crate::error::Advice for RbacError {
+    fn hint(&self) -> String {
         match self {
             Self::Namespace(_) => {
-                "namespaces are DNS-1123 labels: lowercase letters, digits and `-`, at most 63"
+                "namespaces are DNS-1123 labels: lowercase letters, digits and `-`, at most 63".into()
             }
             Self::ServiceAccount(_) => {
-                "ServiceAccount names are DNS-1123 subdomains: lowercase letters, digits, `-` and `.`"
+                "ServiceAccount names are DNS-1123 subdomains: lowercase letters, digits, `-` and `.`".into()
             }
             Self::Empty { .. } | Self::Control { .. } => {
-                "pass the name exactly as the API server authenticates it (`kubectl auth whoami` shows it)"
+                "pass the name exactly as the API server authenticates it (`kubectl auth whoami` shows it)".into()
             }
         }
     }

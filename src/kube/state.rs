@@ -10,7 +10,7 @@ use kube::api::{DynamicObject, ListParams};
 use kube::{Api, Client};
 use serde::{Deserialize, Serialize};
 
-use crate::jobs::JobIds;
+use crate::jobid::JobIds;
 use crate::k8s::labels::{LABEL_JOB_ID, job_id_of};
 use crate::k8s::pytorchjob::PyTorchJob;
 use crate::k8s::workload::Backend;

@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::jobs::{JobId, JobIds};
+use crate::jobid::{JobId, JobIds};
 use crate::process::{ProcessError, Runner};
 
 #[derive(Debug, Error)]
@@ -28,9 +28,24 @@ pub enum SlurmError {
     Parse { command: String, message: String },
 }
 
-impl SlurmError {
+impl crate::error::Advice for SlurmError {
+    /// Refused by policy is the input's fault (1), a controller that does not answer is worth
+    /// a retry (3).
+    fn status(&self) -> crate::error::ExitStatus {
+        use crate::error::ExitStatus;
+        match self {
+            Self::Refused {
+                kind: parse::SbatchErrorKind::ControllerUnreachable,
+                ..
+            } => ExitStatus::Unavailable,
+            Self::Refused { .. } => ExitStatus::Failure,
+            Self::Process(p) => p.status(),
+            Self::Parse { .. } => ExitStatus::Error,
+        }
+    }
+
     /// The next step for the user, in one sentence.
-    pub fn hint(&self) -> String {
+    fn hint(&self) -> String {
         match self {
             Self::Process(ProcessError::NotFound { program, .. }) => format!(
                 "load the Slurm module (`module load slurm`) or set `slurm.binDir` in the site config to where `{program}` lives"

@@ -764,10 +764,9 @@ fn a_launch_killed_with_sigkill_leaves_nothing_after_the_epilog() {
     // launch could not clean up: the epilog did all of it.
     let lines = w.hook_lines("epilog", &id);
     assert!(lines.contains("deleted pytorchjob"), "{lines}");
-    assert!(
-        lines.contains("deleted pod") || lines.contains("no pod of the job is left"),
-        "{lines}"
-    );
+    // The pods: deleted by the epilog, or already gone when it listed them (kwok ends them
+    // after a few seconds and the operator removes them; on a loaded machine the epilog can
+    // come later than that). Either way nothing of the job may be left.
     w.assert_clean(&id, &nodes);
     eprintln!(
         "SIGKILL of launch to epilog done: {took:?}; state {}",

@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use hybridctl::jobspec::Spec;
+use hybridctl::jobspec::load::{Overrides, resolve_spec};
 use hybridctl::plan::{Allocation, Plan, PlanOptions};
 use hybridctl::render::Renderer;
-use hybridctl::settings::{Env, Overrides, Settings, resolve_spec};
+use hybridctl::settings::{Env, Settings};
 use proptest::prelude::*;
 
 const BASE: &str = r#"apiVersion: hybridctl.io/v1alpha1

@@ -1457,7 +1457,7 @@ fn waiting_for_a_jobs_objects_to_go_returns_when_they_are_gone_and_not_before() 
             None,
         ))
         .expect("client");
-    let ids = hybridctl::jobs::JobIds::one(hybridctl::jobs::JobId::parse(id).expect("job id"));
+    let ids = hybridctl::jobid::JobIds::one(hybridctl::jobid::JobId::parse(id).expect("job id"));
     // Still there at the deadline: false, after waiting until it.
     let start = Instant::now();
     let gone = runtime.block_on(hybridctl::kube::state::wait_gone(

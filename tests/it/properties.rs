@@ -11,7 +11,8 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use hybridctl::settings::{Env, Overrides, Settings, resolve_spec};
+use hybridctl::jobspec::load::{Overrides, resolve_spec};
+use hybridctl::settings::{Env, Settings};
 use proptest::prelude::*;
 
 fn cases() -> u32 {
@@ -172,7 +173,7 @@ proptest! {
     #[test]
     fn storage_and_fabric_parsers_answer_any_text(text in any_text()) {
         use hybridctl::fabric::{audit, counters, ethtool, perftest, qos};
-        let _ = hybridctl::quota::parse_mmlsquota_y(&text);
+        let _ = hybridctl::gpfs::parse_mmlsquota_y(&text);
         let _ = qos::parse_mlnx_qos(&text);
         let _ = qos::parse_dcb_pfc(&text);
         let _ = qos::parse_dcb_app_dscp(&text);
