@@ -279,6 +279,32 @@ impl Plane {
         job
     }
 
+    /// The pods have exactly 8 GPUs each, were bound by the real scheduler, and sit one on
+    /// each of `nodes` (sorted).
+    pub fn assert_placed(&self, pods: &[Value], nodes: &[&str]) {
+        let mut placed = Vec::new();
+        for pod in pods {
+            let pod_name = pod["metadata"]["name"].as_str().expect("name");
+            assert_eq!(
+                pod["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"], "8",
+                "{pod_name}"
+            );
+            assert_eq!(
+                self.scheduled_by(pod_name).as_deref(),
+                Some("default-scheduler"),
+                "{pod_name} has no Scheduled event from the scheduler"
+            );
+            placed.push(
+                pod["spec"]["nodeName"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            );
+        }
+        placed.sort();
+        assert_eq!(placed, nodes, "one pod per allocated node");
+    }
+
     pub fn items(&self, args: &[&str]) -> Vec<Value> {
         self.json(args)["items"]
             .as_array()
@@ -543,20 +569,7 @@ fn start_launch_full(
     nodelist: &str,
     env: &[(&str, &str)],
 ) -> Child {
-    let script = hybridctl()
-        .env("HYBRIDCTL_SITE_CONFIG", site)
-        .args(["render", "--only", "sbatch"])
-        .arg(spec)
-        .output()
-        .expect("render");
-    assert!(script.status.success(), "{}", stderr(&script));
-    let text = stdout(&script);
-    let frozen = text
-        .lines()
-        .skip_while(|l| !l.contains("<<'HYBRIDCTL_FROZEN_SPEC'"))
-        .nth(1)
-        .expect("frozen spec")
-        .to_string();
+    let frozen = frozen_spec(spec, site);
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("hybridctl"))
         .args(["launch", "--kubeconfig", kubeconfig, "--frozen-spec=-"])
         .env_clear()
@@ -577,6 +590,36 @@ fn start_launch_full(
         std::io::Write::write_all(&mut pipe, frozen.as_bytes()).expect("stdin");
     }
     child
+}
+
+/// The frozen spec the batch script of `spec` carries (`render --only sbatch`).
+fn frozen_spec(spec: &std::path::Path, site: &str) -> String {
+    let script = hybridctl()
+        .env("HYBRIDCTL_SITE_CONFIG", site)
+        .args(["render", "--only", "sbatch"])
+        .arg(spec)
+        .output()
+        .expect("render");
+    assert!(script.status.success(), "{}", stderr(&script));
+    stdout(&script)
+        .lines()
+        .skip_while(|l| !l.contains("<<'HYBRIDCTL_FROZEN_SPEC'"))
+        .nth(1)
+        .expect("frozen spec")
+        .to_string()
+}
+
+/// Job `id` (2 nodes) as `submit` would have recorded it, for `status`/`logs` of a job
+/// Slurm no longer knows.
+fn record_job(c: &crate::slurm::Cluster, spec: &std::path::Path, id: &str, name: &str) {
+    let rec = c.state.path().join(format!("hybridctl/jobs/{id}"));
+    std::fs::create_dir_all(&rec).expect("mkdir");
+    std::fs::write(rec.join("spec.json"), frozen_spec(spec, "/dev/null")).expect("spec");
+    std::fs::write(
+        rec.join("record.json"),
+        format!(r#"{{"job_id":"{id}","name":"{name}","submitted_at":1,"spec_path":"x.yaml","submit_dir":"/tmp","nodes":2,"gpus_per_node":8,"output":"o"}}"#),
+    )
+    .expect("record");
 }
 
 pub fn finish(mut child: Child, limit: Duration) -> (Option<i32>, String, String) {
@@ -842,7 +885,6 @@ fn launch_runs_a_trainjob_through_its_jobset_on_the_allocation_and_reports_succe
         jobset["metadata"]["labels"]["hybridctl.io/slurm-job-id"],
         "905101"
     );
-    let mut placed = Vec::new();
     for pod in &pods {
         let pod_name = pod["metadata"]["name"].as_str().expect("name");
         assert_eq!(
@@ -856,10 +898,6 @@ fn launch_runs_a_trainjob_through_its_jobset_on_the_allocation_and_reports_succe
         let c = &pod["spec"]["containers"][0];
         assert_eq!(c["name"], "node");
         assert_eq!(
-            c["resources"]["limits"]["nvidia.com/gpu"], "8",
-            "{pod_name}"
-        );
-        assert_eq!(
             c["resources"]["limits"]["rdma/rdma_shared_device_a"], "1",
             "{pod_name}"
         );
@@ -869,20 +907,8 @@ fn launch_runs_a_trainjob_through_its_jobset_on_the_allocation_and_reports_succe
                 .any(|v| v["name"] == "NCCL_NET" && v["value"] == "IB")),
             "{pod_name}: the NCCL environment reaches the trainer container"
         );
-        assert_eq!(
-            p.scheduled_by(pod_name).as_deref(),
-            Some("default-scheduler"),
-            "{pod_name} has no Scheduled event from the scheduler"
-        );
-        placed.push(
-            pod["spec"]["nodeName"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
-        );
     }
-    placed.sort();
-    assert_eq!(placed, ["node1", "node2"], "one pod per allocated node");
+    p.assert_placed(&pods, &["node1", "node2"]);
     let (code, out, err) = finish(child, Duration::from_secs(60));
     assert_eq!(code, Some(0), "launch: {out}\n{err}");
     assert!(
@@ -1094,25 +1120,7 @@ fn status_shows_the_operators_conditions_and_the_pods_next_to_the_slurm_state() 
     let id = "987700";
     let name = format!("kube-status-{id}");
     // The job as `submit` would have recorded it (Slurm no longer knows it)...
-    let script = hybridctl()
-        .args(["render", "--only", "sbatch"])
-        .arg(&spec)
-        .output()
-        .expect("render");
-    let frozen = stdout(&script)
-        .lines()
-        .skip_while(|l| !l.contains("<<'HYBRIDCTL_FROZEN_SPEC'"))
-        .nth(1)
-        .expect("frozen spec")
-        .to_string();
-    let rec = c.state.path().join(format!("hybridctl/jobs/{id}"));
-    std::fs::create_dir_all(&rec).expect("mkdir");
-    std::fs::write(rec.join("spec.json"), &frozen).expect("spec");
-    std::fs::write(
-        rec.join("record.json"),
-        format!(r#"{{"job_id":"{id}","name":"kube-status","submitted_at":1,"spec_path":"x.yaml","submit_dir":"/tmp","nodes":2,"gpus_per_node":8,"output":"o"}}"#),
-    )
-    .expect("record");
+    record_job(&c, &spec, id, "kube-status");
     // ...and its PyTorchJob, created by the restricted identity; node1 is admitted, node3
     // is not (it keeps the hooks' taint), so the scheduler places one pod and refuses one.
     let nodes = p.admit(id, "node1");
@@ -1956,25 +1964,7 @@ fn status_and_logs_show_a_trainjob_its_jobset_and_its_pods() {
     );
     let id = "987701";
     let name = format!("kube-tjstatus-{id}");
-    let script = hybridctl()
-        .args(["render", "--only", "sbatch"])
-        .arg(&spec)
-        .output()
-        .expect("render");
-    let frozen = stdout(&script)
-        .lines()
-        .skip_while(|l| !l.contains("<<'HYBRIDCTL_FROZEN_SPEC'"))
-        .nth(1)
-        .expect("frozen spec")
-        .to_string();
-    let rec = c.state.path().join(format!("hybridctl/jobs/{id}"));
-    std::fs::create_dir_all(&rec).expect("mkdir");
-    std::fs::write(rec.join("spec.json"), &frozen).expect("spec");
-    std::fs::write(
-        rec.join("record.json"),
-        format!(r#"{{"job_id":"{id}","name":"kube-tjstatus","submitted_at":1,"spec_path":"x.yaml","submit_dir":"/tmp","nodes":2,"gpus_per_node":8,"output":"o"}}"#),
-    )
-    .expect("record");
+    record_job(&c, &spec, id, "kube-tjstatus");
     // node1 is admitted, node3 keeps the hooks' taint: one pod runs, one is refused.
     let nodes = p.admit(id, "node1");
     let manifest = hybridctl()
