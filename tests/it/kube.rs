@@ -717,31 +717,14 @@ fn launch_creates_the_pinned_job_follows_it_and_reports_success() {
     // The real operator made the pods, the real scheduler put them on the allocated nodes.
     let pods = p.wait_pods(name, 2, "Running", Duration::from_secs(30));
     let running_after = started.elapsed();
-    let mut placed = Vec::new();
     for pod in &pods {
         let pod_name = pod["metadata"]["name"].as_str().expect("name");
         let owner = &pod["metadata"]["ownerReferences"][0];
         assert_eq!(owner["kind"], "PyTorchJob", "{pod_name}: {owner}");
         assert_eq!(owner["name"], name, "{pod_name}: {owner}");
         assert_eq!(owner["uid"], job["metadata"]["uid"], "{pod_name}");
-        assert_eq!(
-            pod["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"], "8",
-            "{pod_name}"
-        );
-        assert_eq!(
-            p.scheduled_by(pod_name).as_deref(),
-            Some("default-scheduler"),
-            "{pod_name} has no Scheduled event from the scheduler"
-        );
-        placed.push(
-            pod["spec"]["nodeName"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
-        );
     }
-    placed.sort();
-    assert_eq!(placed, ["node1", "node2"], "one pod per allocated node");
+    p.assert_placed(&pods, &["node1", "node2"]);
     let (code, out, err) = finish(child, Duration::from_secs(60));
     assert_eq!(code, Some(0), "launch: {out}\n{err}");
     assert!(
