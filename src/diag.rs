@@ -14,6 +14,16 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    /// On the one verdict scale: an error fails the spec, a warning only warns.
+    pub fn level(self) -> crate::check::Level {
+        match self {
+            Self::Error => crate::check::Level::Fail,
+            Self::Warning => crate::check::Level::Warn,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Diagnostic {
     pub severity: Severity,
@@ -153,7 +163,9 @@ impl Diagnostics {
     }
 
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(|d| d.severity == Severity::Error)
+        self.items
+            .iter()
+            .any(|d| d.severity.level() == crate::check::Level::Fail)
     }
 
     /// Sorted by file, line, column, so output is stable; at most [`MAX_DIAGNOSTICS`], then

@@ -102,6 +102,16 @@ impl UserError {
         }
     }
 
+    /// An error that carries its own [`Advice`], as the user sees it: its sentence, its next
+    /// step and the exit status it means.
+    pub fn advised<E: Advice + fmt::Display>(e: &E) -> Self {
+        Self {
+            message: e.to_string(),
+            hint: Some(e.hint()),
+            status: e.status(),
+        }
+    }
+
     /// With the status another error maps to.
     pub fn with_status(mut self, status: ExitStatus) -> Self {
         self.status = status;

@@ -700,7 +700,7 @@ mod tests {
             Err(K::WhitespaceInBrackets),
             "Slurm gives `n01 n02 n03`",
         ),
-        // A newline: Slurm keeps it in a host name; we refuse it (issue 19).
+        // A newline: Slurm keeps it in a host name; we refuse it (it would forge a line).
         ("a\nb", Err(K::Newline), "Slurm makes the one host `a<LF>b`"),
         ("a\n", Err(K::Newline), "Slurm makes the host `a<LF>`"),
         (

@@ -4,6 +4,7 @@
 //! environment and config files, read once) and the command files.
 
 pub mod bounded;
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod decode;
@@ -31,6 +32,7 @@ pub mod records;
 pub mod render;
 pub mod settings;
 pub mod slurm;
+pub mod style;
 pub mod yaml;
 
 /// The `apiVersion` of every document hybridctl prints (and of the job spec).

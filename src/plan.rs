@@ -3,7 +3,7 @@
 //! `render`, `submit` and `launch` all go through [`Plan::new`], and both templates only
 //! substitute values from the plan. So the node count in `#SBATCH --nodes` and the replica
 //! count of the PyTorchJob, or the GPUs in `--gpus-per-node` and in `nvidia.com/gpu`, come
-//! from the same field and cannot disagree (principle 1 of the architecture). This module is
+//! from the same field and cannot disagree: one spec, two artifacts, by construction. This module is
 //! pure: no environment, no clock, no processes.
 
 use serde::Serialize;

@@ -32,6 +32,19 @@ pub enum Verdict {
     NotReported,
 }
 
+impl Verdict {
+    /// On the one verdict scale: short of space fails (or warns, as the site's preflight
+    /// policy decides), a fileset `mmlsquota` does not report cannot be judged.
+    pub fn level(&self) -> crate::check::Level {
+        use crate::check::Level;
+        match self {
+            Self::Fits { .. } | Self::Unlimited => Level::Pass,
+            Self::Short { .. } => Level::Fail,
+            Self::NotReported => Level::Unknown,
+        }
+    }
+}
+
 /// What the spec needs from which fileset, when it says enough to check: a GPFS fileset
 /// (in the spec, or through the site's `gpfs.claims` mapping of its claim) and a checkpoint
 /// size.

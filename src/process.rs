@@ -25,8 +25,8 @@ pub enum ProcessError {
         #[source]
         source: std::io::Error,
     },
-    /// The program ran past its time limit and was stopped (for the lead's exit-status
-    /// mapping: "an external tool timed out").
+    /// The program ran past its time limit and was stopped (exit status 3: an external tool
+    /// timed out).
     #[error("`{command}` did not finish within {} and was stopped{}", show_duration(*timeout), setting.map(|s| format!(" (the limit is `{s}` in the site config)")).unwrap_or_default())]
     Timeout {
         command: String,

@@ -345,6 +345,33 @@ impl Settings {
         }
     }
 
+    /// The site's taint for Slurm-managed nodes (`hooks.taint`). The config was checked when
+    /// it was loaded, so an invalid taint was reported then and counts as none here.
+    pub fn hook_taint(&self) -> Option<crate::k8s::taint::TaintSpec> {
+        self.hooks()
+            .taint
+            .as_deref()
+            .and_then(|t| crate::k8s::taint::TaintSpec::parse(t).ok())
+    }
+
+    /// Where the epilog and gc look for a job's objects: `-n`, else `hooks.namespaces`, else
+    /// the default namespace.
+    pub fn cleanup_namespaces(&self, flag: Option<&str>) -> Vec<String> {
+        if let Some(ns) = flag {
+            return vec![ns.to_string()];
+        }
+        let mut out: Vec<String> = Vec::new();
+        for ns in self.hooks().namespaces {
+            if !out.contains(&ns) {
+                out.push(ns);
+            }
+        }
+        if out.is_empty() {
+            out.push(self.default_namespace());
+        }
+        out
+    }
+
     pub fn partition(&self, name: &str) -> Option<&PartitionConfig> {
         self.site.partitions.iter().find(|p| p.name == name)
     }
@@ -767,5 +794,42 @@ pub(crate) fn key_at(name: &str, pos: &Pos) -> Key {
     Key {
         name: name.to_string(),
         pos: pos.clone(),
+    }
+}
+
+/// Settings from a site and a user config text (for tests).
+#[cfg(test)]
+pub(crate) fn test_settings(site: &str, user: &str) -> Settings {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (s, u) = (dir.path().join("site.yaml"), dir.path().join("user.yaml"));
+    std::fs::write(&s, site).expect("site");
+    std::fs::write(&u, user).expect("user");
+    let env = Env::from_pairs([
+        ("HYBRIDCTL_SITE_CONFIG", s.display().to_string()),
+        ("HYBRIDCTL_CONFIG", u.display().to_string()),
+    ]);
+    Settings::load(env).expect("settings")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleanup_namespaces_flag_then_hooks_then_default() {
+        let site = "defaults:\n  kubernetes:\n    namespace: site-ns\nhooks:\n  namespaces: [a, b, a]\n  taint: hybridctl.io/slurm=owned:NoSchedule\n";
+        let s = test_settings(site, "");
+        assert_eq!(s.cleanup_namespaces(Some("x")), ["x"]);
+        assert_eq!(s.cleanup_namespaces(None), ["a", "b"]);
+        assert_eq!(
+            s.hook_taint().map(|t| t.to_string()).as_deref(),
+            Some("hybridctl.io/slurm=owned:NoSchedule")
+        );
+        let s = test_settings(site.split("hooks:").next().unwrap_or(site), "");
+        assert_eq!(s.cleanup_namespaces(None), ["site-ns"]);
+        assert_eq!(s.hook_taint(), None);
+        let s = test_settings("", "defaults:\n  kubernetes:\n    namespace: user-ns\n");
+        assert_eq!(s.default_namespace(), "user-ns");
+        assert_eq!(test_settings("", "").cleanup_namespaces(None), ["default"]);
     }
 }

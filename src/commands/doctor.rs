@@ -23,6 +23,7 @@ use kube::{Api, Client};
 use serde::Serialize;
 
 use super::{Context, Printer};
+use crate::check::Level;
 use crate::cli::{DoctorArgs, KubeArgs, TextOrJson};
 use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
@@ -43,32 +44,13 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(15);
 
 const RBAC_HINT: &str = "`hybridctl rbac` prints the roles the Slurm-side identity needs; a cluster admin applies them with `kubectl apply -f -`";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    Pass,
-    Warn,
-    Fail,
-    /// The check could not tell (the identity may not read what it needs); not a failure.
-    Unknown,
-}
-
-impl Verdict {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Pass => "pass",
-            Self::Warn => "warn",
-            Self::Fail => "fail",
-            Self::Unknown => "unknown",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Check {
     pub check: String,
-    pub result: Verdict,
+    /// How it went (`unknown`: the check could not tell, e.g. the identity may not read
+    /// what it needs; not a failure).
+    pub result: Level,
     pub detail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
@@ -95,7 +77,7 @@ impl crate::document::Document for Report {
 }
 
 impl Report {
-    fn push(&mut self, check: impl Into<String>, result: Verdict, detail: impl Into<String>) {
+    fn push(&mut self, check: impl Into<String>, result: Level, detail: impl Into<String>) {
         self.checks.push(Check {
             check: check.into(),
             result,
@@ -109,7 +91,7 @@ impl Report {
     fn push_hint(
         &mut self,
         check: impl Into<String>,
-        result: Verdict,
+        result: Level,
         detail: impl Into<String>,
         hint: impl Into<String>,
     ) {
@@ -122,7 +104,7 @@ impl Report {
     fn count(&mut self) {
         let n = |v| self.checks.iter().filter(|c| c.result == v).count();
         (self.passed, self.warnings, self.failed) =
-            (n(Verdict::Pass), n(Verdict::Warn), n(Verdict::Fail));
+            (n(Level::Pass), n(Level::Warn), n(Level::Fail));
     }
 }
 
@@ -140,9 +122,7 @@ fn kubernetes_default(config: &ConfigFile, key: &str) -> Option<String> {
 pub fn namespace(settings: &Settings, kube: &KubeArgs) -> String {
     kube.namespace
         .clone()
-        .or_else(|| kubernetes_default(&settings.user, "namespace"))
-        .or_else(|| kubernetes_default(&settings.site, "namespace"))
-        .unwrap_or_else(|| "default".into())
+        .unwrap_or_else(|| settings.default_namespace())
 }
 
 /// The RDMA resources the config files name (`network.rdmaResource` in `defaults` and in
@@ -269,10 +249,10 @@ fn slurm_checks(settings: &Settings, report: &mut Report) {
     let runner = Runner::new(settings.slurm_bin_dir());
     for program in ["sbatch", "squeue"] {
         match runner.resolve(program) {
-            Ok(path) => report.push(program, Verdict::Pass, path.display().to_string()),
+            Ok(path) => report.push(program, Level::Pass, path.display().to_string()),
             Err(e) => report.push_hint(
                 program,
-                Verdict::Fail,
+                Level::Fail,
                 e.to_string(),
                 "install the Slurm client commands on this node, or set `slurm.binDir` in the site config",
             ),
@@ -305,29 +285,25 @@ async fn kube_checks(settings: &Settings, kube: &KubeArgs, ns: &str, report: &mu
         Err(e) => {
             report.push_hint(
                 "kubeconfig",
-                Verdict::Fail,
+                Level::Fail,
                 crate::kube::hooks::one_line(&e),
                 e.hint(),
             );
             return;
         }
     };
-    report.push(
-        "kubeconfig",
-        Verdict::Pass,
-        kubeconfig_text(&conn, settings),
-    );
+    report.push("kubeconfig", Level::Pass, kubeconfig_text(&conn, settings));
     match call(client.apiserver_version()).await {
         Ok(info) => report.push(
             "api server",
-            Verdict::Pass,
+            Level::Pass,
             format!("reachable, Kubernetes {}", info.git_version),
         ),
         Err(e) => {
             // Nothing else can be checked without an API server.
             report.push_hint(
                 "api server",
-                Verdict::Fail,
+                Level::Fail,
                 format!("not reachable: {}", e.text()),
                 "check the server address in the kubeconfig and that this node may reach it (`kubectl version`)",
             );
@@ -335,8 +311,8 @@ async fn kube_checks(settings: &Settings, kube: &KubeArgs, ns: &str, report: &mu
         }
     }
     match call_access(access::whoami(&client)).await {
-        Ok(who) => report.push("identity", Verdict::Pass, who.describe()),
-        Err((text, hint)) => report.push_hint("identity", Verdict::Warn, text, hint),
+        Ok(who) => report.push("identity", Level::Pass, who.describe()),
+        Err((text, hint)) => report.push_hint("identity", Level::Warn, text, hint),
     }
     let (backend, rbac_backends) = api_checks(&client, settings, ns, report).await;
     namespace_check(&client, ns, backend, report).await;
@@ -358,14 +334,14 @@ async fn claim_checks(client: &Client, settings: &Settings, ns: &str, report: &m
         match call(crate::kube::claims::check(client, ns, claim, &driver)).await {
             Ok(v) => match (v.refusal, v.warnings.is_empty()) {
                 (Some(r), _) => {
-                    report.push_hint(check, Verdict::Fail, r, crate::kube::claims::REFUSAL_HINT)
+                    report.push_hint(check, Level::Fail, r, crate::kube::claims::REFUSAL_HINT)
                 }
-                (None, false) => report.push(check, Verdict::Warn, v.warnings.join("; ")),
-                (None, true) => report.push(check, Verdict::Pass, v.summary.unwrap_or_default()),
+                (None, false) => report.push(check, Level::Warn, v.warnings.join("; ")),
+                (None, true) => report.push(check, Level::Pass, v.summary.unwrap_or_default()),
             },
             Err(e) => report.push_hint(
                 check,
-                Verdict::Fail,
+                Level::Fail,
                 format!("get persistentvolumeclaims/{claim} failed: {}", e.text()),
                 RBAC_HINT,
             ),
@@ -395,7 +371,7 @@ async fn api_checks(
         Err(e) => {
             report.push_hint(
                 "kubeflow api",
-                Verdict::Fail,
+                Level::Fail,
                 format!(
                     "could not ask the API server: {}",
                     crate::kube::client::brief(&e)
@@ -410,7 +386,7 @@ async fn api_checks(
         Ok(b) => {
             report.push(
                 "kubeflow api",
-                Verdict::Pass,
+                Level::Pass,
                 format!(
                     "the cluster serves {}; `kubernetes.api: {}` runs jobs as {}s",
                     names.join(" and "),
@@ -423,7 +399,7 @@ async fn api_checks(
         Err(e) => {
             report.push_hint(
                 "kubeflow api",
-                Verdict::Fail,
+                Level::Fail,
                 e,
                 "install the Kubeflow training operator (PyTorchJob) or Kubeflow Trainer v2 (TrainJob, with JobSet), or set `kubernetes.api` in the site config to the one the cluster has",
             );
@@ -457,15 +433,11 @@ async fn trainjob_checks(
                 .iter()
                 .any(|r| r.name == trainjob::JOBSET_PLURAL) =>
         {
-            report.push(
-                "jobset crd",
-                Verdict::Pass,
-                format!("{gv} jobsets is served"),
-            )
+            report.push("jobset crd", Level::Pass, format!("{gv} jobsets is served"))
         }
         Ok(_) | Err(_) => report.push_hint(
             "jobset crd",
-            Verdict::Fail,
+            Level::Fail,
             format!("{gv} jobsets is not served: the Trainer cannot run a TrainJob"),
             "install JobSet (the version your Trainer release names) with its webhooks",
         ),
@@ -483,16 +455,16 @@ async fn trainjob_checks(
         Api::all_with(client.clone(), &resource)
     };
     match call(api.get(&name)).await {
-        Ok(_) => report.push(check, Verdict::Pass, format!("{kind} `{name}` exists")),
+        Ok(_) => report.push(check, Level::Pass, format!("{kind} `{name}` exists")),
         Err(e) if e.code() == Some(404) => report.push_hint(
             check,
-            Verdict::Fail,
+            Level::Fail,
             format!("{kind} `{name}` does not exist"),
             "install the Trainer's runtimes (manifests/base/runtimes in kubeflow/trainer), or set `kubernetes.runtime` to one that exists (`kubectl get clustertrainingruntimes`)",
         ),
         Err(e) => report.push_hint(
             check,
-            Verdict::Fail,
+            Level::Fail,
             format!("could not read {kind} `{name}`: {}", e.text()),
             RBAC_HINT,
         ),
@@ -508,11 +480,11 @@ async fn namespace_check(client: &Client, ns: &str, backend: Option<Backend>, re
         "pass the training namespace with `-n`, or create it (`kubectl create namespace {ns}`) and apply `hybridctl rbac -n {ns}`"
     );
     match call(namespaces.get(ns)).await {
-        Ok(_) => return report.push(check, Verdict::Pass, format!("`{ns}` exists")),
+        Ok(_) => return report.push(check, Level::Pass, format!("`{ns}` exists")),
         Err(e) if e.code() == Some(404) => {
             return report.push_hint(
                 check,
-                Verdict::Fail,
+                Level::Fail,
                 format!("`{ns}` does not exist"),
                 missing_hint,
             );
@@ -521,7 +493,7 @@ async fn namespace_check(client: &Client, ns: &str, backend: Option<Backend>, re
         Err(e) => {
             return report.push_hint(
                 check,
-                Verdict::Fail,
+                Level::Fail,
                 format!("could not read namespace `{ns}`: {}", e.text()),
                 "check the API server and the kubeconfig (`kubectl get namespace`)",
             );
@@ -530,7 +502,7 @@ async fn namespace_check(client: &Client, ns: &str, backend: Option<Backend>, re
     let Some(backend) = backend else {
         return report.push(
             check,
-            Verdict::Warn,
+            Level::Warn,
             format!(
                 "cannot tell whether `{ns}` exists: this identity may not read it, and without the PyTorchJob or TrainJob CRD nothing in it can be listed"
             ),
@@ -542,12 +514,12 @@ async fn namespace_check(client: &Client, ns: &str, backend: Option<Backend>, re
     match call(jobs.list_metadata(&ListParams::default().limit(1))).await {
         Ok(_) => report.push(
             check,
-            Verdict::Pass,
+            Level::Pass,
             format!("`{ns}`: {kinds} in it can be listed (this identity may not read Namespace objects)"),
         ),
         Err(e) if e.code() == Some(403) => report.push_hint(
             check,
-            Verdict::Warn,
+            Level::Warn,
             format!(
                 "cannot tell whether `{ns}` exists: this identity may neither read it nor list {kinds} in it"
             ),
@@ -555,7 +527,7 @@ async fn namespace_check(client: &Client, ns: &str, backend: Option<Backend>, re
         ),
         Err(e) => report.push_hint(
             check,
-            Verdict::Fail,
+            Level::Fail,
             format!("listing {kinds} in `{ns}` failed: {}", e.text()),
             format!("check the API server and the kubeconfig (`kubectl get {}`)", backend.plural()),
         ),
@@ -581,7 +553,7 @@ async fn kubelet_checks(client: &Client, gpu_nodes: &[String], report: &mut Repo
         Ok(_) => {
             return report.push_hint(
                 CHECK,
-                Verdict::Unknown,
+                Level::Unknown,
                 "cannot tell: this identity may not `get nodes/proxy`, which reading a kubelet's configuration needs",
                 HOW,
             );
@@ -589,7 +561,7 @@ async fn kubelet_checks(client: &Client, gpu_nodes: &[String], report: &mut Repo
         Err(e) => {
             return report.push_hint(
                 CHECK,
-                Verdict::Unknown,
+                Level::Unknown,
                 format!("cannot tell: {}", crate::kube::hooks::one_line(&e)),
                 HOW,
             );
@@ -620,7 +592,7 @@ async fn kubelet_checks(client: &Client, gpu_nodes: &[String], report: &mut Repo
     if !misaligned.is_empty() {
         report.push_hint(
             CHECK,
-            Verdict::Warn,
+            Level::Warn,
             format!(
                 "{} of {} GPU node(s) do not align GPU, NIC and CPU on one NUMA node: {}",
                 misaligned.len(),
@@ -632,14 +604,14 @@ async fn kubelet_checks(client: &Client, gpu_nodes: &[String], report: &mut Repo
     } else if !unreadable.is_empty() {
         report.push_hint(
             CHECK,
-            Verdict::Unknown,
+            Level::Unknown,
             format!("cannot tell: {}", unreadable.join("; ")),
             HOW,
         );
     } else {
         report.push(
             CHECK,
-            Verdict::Pass,
+            Level::Pass,
             format!(
                 "{} GPU node(s): static CPU Manager and a NUMA-aligning Topology Manager",
                 gpu_nodes.len().min(KUBELETS_ASKED)
@@ -661,7 +633,7 @@ async fn node_checks(client: &Client, settings: &Settings, report: &mut Report) 
             };
             return report.push_hint(
                 "gpu nodes",
-                Verdict::Fail,
+                Level::Fail,
                 format!("could not list nodes: {}", e.text()),
                 hint,
             );
@@ -679,12 +651,12 @@ async fn node_checks(client: &Client, settings: &Settings, report: &mut Report) 
     if gpu.with == 0 {
         report.push_hint(
             "gpu nodes",
-            Verdict::Fail,
+            Level::Fail,
             detail,
             "install the NVIDIA GPU Operator or device plugin on the GPU nodes (`kubectl describe node`)",
         );
     } else {
-        report.push("gpu nodes", Verdict::Pass, detail);
+        report.push("gpu nodes", Level::Pass, detail);
     }
     let gpu_nodes: Vec<String> = nodes
         .iter()
@@ -705,12 +677,12 @@ async fn node_checks(client: &Client, settings: &Settings, report: &mut Report) 
             // A site may name a resource for partitions whose nodes are not in this cluster.
             report.push_hint(
                 check,
-                Verdict::Warn,
+                Level::Warn,
                 detail,
                 "jobs that request it stay Pending: install the RDMA device plugin, or fix `rdmaResource` in the site config",
             );
         } else {
-            report.push(check, Verdict::Pass, detail);
+            report.push(check, Level::Pass, detail);
         }
     }
 }
@@ -734,7 +706,7 @@ fn rbac_row(ns: &str, rule: &Rule, answers: Vec<Answer>, report: &mut Report) {
     let (granted, denied) = (verbs(true), verbs(false));
     let (result, detail, hint) = if denied.is_empty() {
         (
-            Verdict::Pass,
+            Level::Pass,
             format!("{granted} on `{resource}`{place} allowed"),
             None,
         )
@@ -745,7 +717,7 @@ fn rbac_row(ns: &str, rule: &Rule, answers: Vec<Answer>, report: &mut Report) {
             format!(" ({granted} allowed)")
         };
         (
-            Verdict::Fail,
+            Level::Fail,
             format!("{denied} on `{resource}`{place} denied{also}"),
             Some(RBAC_HINT.replace("`hybridctl rbac`", &format!("`hybridctl rbac -n {ns}`"))),
         )
@@ -775,19 +747,19 @@ async fn rbac_checks(client: &Client, ns: &str, backends: &[Backend], report: &m
                 rbac_row(ns, rule, list, report);
             }
         }
-        Err((text, hint)) => report.push_hint("rbac", Verdict::Fail, text, hint),
+        Err((text, hint)) => report.push_hint("rbac", Level::Fail, text, hint),
     }
     match call_access(access::extra_powers(client, ns)).await {
         Ok(extra) if extra.is_empty() => report.push(
             "least privilege",
-            Verdict::Pass,
+            Level::Pass,
             "may not create pods, read secrets, patch PyTorchJobs, delete nodes or create namespaces",
         ),
         Ok(extra) => {
             let powers: Vec<String> = extra.iter().map(|a| a.question.describe()).collect();
             report.push_hint(
                 "least privilege",
-                Verdict::Warn,
+                Level::Warn,
                 format!("may also {}; hybridctl needs none of it", powers.join(", ")),
                 RBAC_HINT,
             );
@@ -795,12 +767,12 @@ async fn rbac_checks(client: &Client, ns: &str, backends: &[Backend], report: &m
                 last.access = extra;
             }
         }
-        Err((text, hint)) => report.push_hint("least privilege", Verdict::Warn, text, hint),
+        Err((text, hint)) => report.push_hint("least privilege", Level::Warn, text, hint),
     }
     match call_access(access::admin_powers(client)).await {
         Ok(powers) if powers.is_empty() => report.push(
             "not admin",
-            Verdict::Pass,
+            Level::Pass,
             "may not do everything (`*` on `*`) nor list secrets in all namespaces",
         ),
         Ok(powers) => {
@@ -816,7 +788,7 @@ async fn rbac_checks(client: &Client, ns: &str, backends: &[Backend], report: &m
                 .collect();
             report.push_hint(
                 "not admin",
-                Verdict::Fail,
+                Level::Fail,
                 format!(
                     "this identity is a cluster admin: it may {}",
                     what.join(" and ")
@@ -827,7 +799,7 @@ async fn rbac_checks(client: &Client, ns: &str, backends: &[Backend], report: &m
                 last.access = powers;
             }
         }
-        Err((text, hint)) => report.push_hint("not admin", Verdict::Fail, text, hint),
+        Err((text, hint)) => report.push_hint("not admin", Level::Fail, text, hint),
     }
 }
 
@@ -844,16 +816,16 @@ fn print(report: &Report, format: TextOrJson, out: &Printer) -> Result<()> {
     for c in &report.checks {
         use crate::output::styles;
         let style = match c.result {
-            Verdict::Pass => styles::PASS,
-            Verdict::Unknown => styles::DIM,
-            Verdict::Warn => styles::WARNING,
-            Verdict::Fail => styles::ERROR,
+            Level::Pass => styles::PASS,
+            Level::Unknown => styles::DIM,
+            Level::Warn => styles::WARNING,
+            Level::Fail => styles::ERROR,
         };
         let result = crate::output::paint(out.out_color(), style, c.result.as_str());
         table.add_row([c.check.clone(), result, c.detail.clone()]);
     }
     writeln!(stdout, "{}", super::table_text(&table))?;
-    let hints = hints(report.checks.iter().filter(|c| c.result != Verdict::Pass));
+    let hints = hints(report.checks.iter().filter(|c| c.result != Level::Pass));
     if !hints.is_empty() {
         writeln!(stdout)?;
         for (hint, checks) in hints {
@@ -894,7 +866,7 @@ pub fn run(args: DoctorArgs, ctx: &Context) -> Result<ExitStatus> {
     let failed: Vec<&Check> = report
         .checks
         .iter()
-        .filter(|c| c.result == Verdict::Fail)
+        .filter(|c| c.result == Level::Fail)
         .collect();
     if failed.is_empty() {
         return Ok(ExitStatus::Success);
@@ -925,7 +897,6 @@ mod tests {
     use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
     use super::*;
-    use crate::settings::Env;
 
     fn node(resources: &[(&str, &str)]) -> Node {
         let map: BTreeMap<String, Quantity> = resources
@@ -968,17 +939,7 @@ mod tests {
         assert_eq!(advertised(&[], "x").with, 0);
     }
 
-    fn settings_with(site: &str, user: &str) -> Settings {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let (s, u) = (dir.path().join("site.yaml"), dir.path().join("user.yaml"));
-        std::fs::write(&s, site).expect("site");
-        std::fs::write(&u, user).expect("user");
-        let env = Env::from_pairs([
-            ("HYBRIDCTL_SITE_CONFIG", s.display().to_string()),
-            ("HYBRIDCTL_CONFIG", u.display().to_string()),
-        ]);
-        Settings::load(env).expect("settings")
-    }
+    use crate::settings::test_settings as settings_with;
 
     #[test]
     fn namespace_from_flag_then_user_then_site_then_default() {

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 
 use super::{Context, require_valid};
+use crate::check::{Check, Level};
 use crate::cli::{FabricCheckArgs, PairsMode, TextOrJson};
 use crate::error::{ExitStatus, UserError};
 use crate::fabric::audit::{self, Expect};
@@ -14,7 +15,6 @@ use crate::fabric::pairwise::{self, PairMode, PairwiseConfig};
 use crate::fabric::probe;
 use crate::fabric::report::{self, Report};
 use crate::fabric::sysfs::Root;
-use crate::fabric::{Check, Level};
 use crate::jobspec::load::{Overrides, load_spec};
 use crate::process::Runner;
 use crate::settings::FabricConfig;

@@ -21,7 +21,6 @@ use crate::document::{self, Document};
 use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
 use crate::k8s::orphans::{self, Labelled, QueueAnswer};
-use crate::k8s::taint::TaintSpec;
 use crate::kube::hooks;
 use crate::slurm::Slurm;
 
@@ -57,16 +56,8 @@ impl Document for GcReport<'_> {
 pub fn run(args: GcArgs, ctx: &Context) -> Result<ExitStatus> {
     let out = ctx.out;
     let settings = ctx.settings()?;
-    let config = settings.hooks();
-    let taint = config
-        .taint
-        .as_deref()
-        .and_then(|t| TaintSpec::parse(t).ok());
-    let namespaces = hooks::namespaces(
-        args.kube.namespace.as_deref(),
-        &config.namespaces,
-        &settings.default_namespace(),
-    );
+    let taint = settings.hook_taint();
+    let namespaces = settings.cleanup_namespaces(args.kube.namespace.as_deref());
     let conn = super::connection(&args.kube, None);
     let runtime = ctx.runtime()?;
     let client = runtime.block_on(super::kube_client(&conn, settings))?;
@@ -86,7 +77,12 @@ pub fn run(args: GcArgs, ctx: &Context) -> Result<ExitStatus> {
         Some(ids) => {
             let slurm = Slurm::from_settings(settings);
             let views = slurm.queue(&ids).map_err(slurm_error)?;
-            QueueAnswer::from_rows(views.iter().map(|v| (v.job_id.as_str(), v.state.as_str())))
+            QueueAnswer::from_rows(views.iter().map(|v| {
+                let finished = crate::slurm::parse::JobState::parse(&v.state)
+                    .ok()
+                    .map(|s| s.is_finished());
+                (v.job_id.as_str(), v.state.as_str(), finished)
+            }))
         }
     };
     let mut orphans: Vec<Orphan> = items

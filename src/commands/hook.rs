@@ -16,7 +16,6 @@ use super::Context;
 use crate::cli::{HookArgs, HookPhase};
 use crate::error::Advice;
 use crate::error::ExitStatus;
-use crate::k8s::taint::TaintSpec;
 use crate::kube::hooks::{self, HookJob, Log, Report};
 use crate::settings::Settings;
 
@@ -31,6 +30,8 @@ pub fn run(args: HookArgs, ctx: &Context) -> Result<ExitStatus> {
         HookPhase::Epilog => "epilog",
     };
     let job_label = ctx.env.get("SLURM_JOB_ID").unwrap_or("?").to_string();
+    // The hook log is plain lines for slurmctld's log, flushed one by one (a hook killed at its
+    // time limit must have said what it did), written from the hook's async task: unlocked stdout.
     let mut stdout = std::io::stdout();
     let mut log = Log::new(
         format!("hybridctl hook {phase}: job {job_label}"),
@@ -118,16 +119,8 @@ fn hook(args: &HookArgs, ctx: &Context, log: &mut Log<'_>) -> (ExitStatus, Optio
             }
         }
     }
-    // The site config was checked when it was loaded; an invalid taint was reported above.
-    let taint = config
-        .taint
-        .as_deref()
-        .and_then(|t| TaintSpec::parse(t).ok());
-    let namespaces = hooks::namespaces(
-        args.kube.namespace.as_deref(),
-        &config.namespaces,
-        &settings.default_namespace(),
-    );
+    let taint = settings.hook_taint();
+    let namespaces = settings.cleanup_namespaces(args.kube.namespace.as_deref());
     let conn = super::connection(&args.kube, None);
     let runtime = match ctx.runtime() {
         Ok(r) => r,

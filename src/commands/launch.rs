@@ -139,7 +139,8 @@ pub fn run(args: LaunchArgs, ctx: &Context) -> Result<ExitStatus> {
     let runtime = ctx.runtime()?;
     let outcome = runtime.block_on(async {
         let client = super::kube_client(&conn, settings).await?;
-        // Least privilege: the Slurm-side identity must not be an admin (principle 4).
+        // Least privilege: the Slurm-side identity must not be an admin (`hybridctl rbac`
+        // prints what it needs; `allowAdminIdentity: true` in the site config overrides).
         crate::kube::access::refuse_admin(&client, settings.site.allow_admin_identity)
             .await
             .map_err(|message| {
@@ -171,16 +172,13 @@ pub fn run(args: LaunchArgs, ctx: &Context) -> Result<ExitStatus> {
             client,
             &plan,
             &manifest,
-            crate::nccl::Expectation::from_spec(&spec),
+            spec.nccl_expectation(),
             &launch_opts,
             &mut stdout,
         )
         .await
         .map(|o| (o, backend.short()))
-        .map_err(|e| {
-            let hint = e.hint();
-            anyhow::Error::new(UserError::environment(e.to_string(), hint))
-        })
+        .map_err(|e| anyhow::Error::new(UserError::advised(&e)))
     })?;
     use crate::kube::launch::Outcome;
     let (outcome, short) = outcome;

@@ -210,7 +210,7 @@ pub fn run(args: LogsArgs, ctx: &Context) -> Result<ExitStatus> {
         let mut nccl = args.nccl.then(|| {
             let mut expect = spec
                 .as_ref()
-                .map(crate::nccl::Expectation::from_spec)
+                .map(|s| s.nccl_expectation())
                 .or_else(|| {
                     existing
                         .as_ref()

@@ -200,13 +200,7 @@ pub use crate::output::{Printer, table_text};
 
 /// A Slurm error as the user sees it: the sentence and the next step.
 pub fn slurm_error(e: crate::slurm::SlurmError) -> anyhow::Error {
-    let status = e.status();
-    let hint = e.hint();
-    anyhow::Error::new(UserError {
-        message: e.to_string(),
-        hint: Some(hint),
-        status,
-    })
+    anyhow::Error::new(UserError::advised(&e))
 }
 
 /// Load settings, or explain why they could not be read.

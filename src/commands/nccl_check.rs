@@ -30,7 +30,7 @@ pub fn run(args: NcclCheckArgs, ctx: &Context) -> Result<ExitStatus> {
             ))
         })?;
         let spec = require_valid(loaded, out)?;
-        expect = Expectation::from_spec(&spec);
+        expect = spec.nccl_expectation();
     }
     if let Some(f) = args.fabric {
         expect.fabric = match f {

@@ -9,7 +9,6 @@ use serde::Serialize;
 use super::{Context, Printer, require_valid};
 use crate::cli::{QuotaArgs, TextOrJson};
 use crate::document::{self, Document, List};
-use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
 use crate::gpfs::{FilesetRef, QueryKind, QuotaError, query};
 use crate::jobspec::load::{Overrides, load_spec};
@@ -18,11 +17,11 @@ use crate::quota::{DEFAULT_THRESHOLD_PCT, QuotaEntry, human_kib};
 use crate::settings::Settings;
 
 fn quota_error(e: QuotaError) -> anyhow::Error {
-    let message = match e.cause() {
-        Some(cause) => format!("{cause}: {e}"),
-        None => e.to_string(),
-    };
-    anyhow::Error::new(UserError::environment(message, e.hint()).with_status(e.status()))
+    let mut user = UserError::advised(&e);
+    if let Some(cause) = e.cause() {
+        user.message = format!("{cause}: {}", user.message);
+    }
+    anyhow::Error::new(user)
 }
 
 #[derive(Serialize, schemars::JsonSchema)]

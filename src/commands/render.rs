@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 
-use super::{Context, require_valid};
+use super::{Context, Printer, require_valid};
 use crate::cli::{Artifact, RenderArgs, RenderFormat};
 use crate::error::{ExitStatus, UserError};
 use crate::jobspec::load::load_spec;
@@ -76,12 +76,12 @@ pub fn run(args: RenderArgs, ctx: &Context) -> Result<ExitStatus> {
     if let Some(dir) = &args.out {
         write_out(
             dir,
-            &plan,
-            backend,
+            (&plan.name, backend.short()),
             &script,
             &manifest_text,
             args.output,
             args.only,
+            out,
         )?;
         return Ok(ExitStatus::Success);
     }
@@ -116,14 +116,15 @@ pub fn run(args: RenderArgs, ctx: &Context) -> Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
+/// `(name, kind)`: the job's name and the manifest's kind (`<name>.sbatch`, `<name>.<kind>.yaml`).
 fn write_out(
     dir: &Path,
-    plan: &Plan,
-    backend: Backend,
+    (name, kind): (&str, &str),
     script: &str,
     manifest: &str,
     format: RenderFormat,
     only: Option<Artifact>,
+    out: &Printer,
 ) -> Result<()> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("could not create the output directory `{}`", dir.display()))?;
@@ -133,18 +134,15 @@ fn write_out(
     };
     let mut files = Vec::new();
     if only.is_none() || only == Some(Artifact::Sbatch) {
-        files.push((dir.join(format!("{}.sbatch", plan.name)), script));
+        files.push((dir.join(format!("{name}.sbatch")), script));
     }
     if only != Some(Artifact::Sbatch) {
-        files.push((
-            dir.join(format!("{}.{}.{ext}", plan.name, backend.short())),
-            manifest,
-        ));
+        files.push((dir.join(format!("{name}.{kind}.{ext}")), manifest));
     }
     for (path, text) in files {
         std::fs::write(&path, text)
             .with_context(|| format!("could not write `{}`", path.display()))?;
-        eprintln!("wrote {}", path.display());
+        out.note(&format!("wrote {}", path.display()));
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::{Context, Printer, require_valid, slurm_error};
+use crate::check::Level;
 use crate::cli::{SubmitArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
 use crate::jobid::{JobId, JobIds};
@@ -206,24 +207,24 @@ fn quota_preflight(
     };
     let verdict = crate::preflight::verdict(&entries, &need);
     let text = crate::preflight::describe(&need, &verdict);
-    match verdict {
-        crate::preflight::Verdict::Short { .. } if mode == "strict" => Err(UserError::invalid(
+    match verdict.level() {
+        Level::Fail if mode == "strict" => Err(UserError::invalid(
             format!("not submitted: {text}"),
             "free space in the fileset, keep fewer checkpoints (`storage.checkpointsKept`), or ask for more quota",
         )
         .into()),
-        crate::preflight::Verdict::Short { .. } => {
+        Level::Fail => {
             out.warn(
                 &text,
                 Some("the job may fail when it writes a checkpoint; `--strict` refuses to submit"),
             );
             Ok(())
         }
-        crate::preflight::Verdict::NotReported => {
+        Level::Unknown => {
             out.note(&format!("note: {text}"));
             Ok(())
         }
-        _ => Ok(()),
+        Level::Pass | Level::Warn => Ok(()),
     }
 }
 

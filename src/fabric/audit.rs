@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::qos::MlnxQos;
 use super::sysfs::{Device, Host, Port, roce_active_mtu};
-use super::{Check, Level};
+use crate::check::{Check, Level};
 
 /// What the site expects (site config `fabric:`; defaults in [`Expect::default`]).
 #[derive(Debug, Clone, PartialEq)]

@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Check, Level, ethtool};
+use super::ethtool;
+use crate::check::{Check, Level};
 
 /// Port counters followed by fabric-check (mlx5 names; kernel `drivers/infiniband/hw/mlx5/
 /// counters.c`, and `port_xmit_wait` of the standard port counters).

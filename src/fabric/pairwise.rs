@@ -15,7 +15,7 @@ use super::audit::{NameFilter, NcclConfig};
 use super::counters::Snapshot;
 use super::perftest::{self, BwResult, Failure, FailureKind, LatResult};
 use super::schedule::{self, Pair};
-use super::{Check, Level};
+use crate::check::{Check, Level};
 use crate::process::{ProcessError, Runner};
 
 /// How nodes are paired.

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::counters::Delta;
 use super::pairwise::PairwiseReport;
-use super::{Check, Level, Summary};
+use crate::check::{Check, Level, Summary};
 
 /// Everything one run found.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -93,14 +93,14 @@ fn trimmed(t: &Table) -> String {
 /// The text report.
 pub fn text(r: &Report, color: bool) -> String {
     let paint = |l: Level, s: &str| {
-        use crate::output::styles;
+        use crate::style::styles;
         let style = match l {
             Level::Pass => styles::PASS,
             Level::Unknown => styles::DIM,
             Level::Warn => styles::WARNING,
             Level::Fail => styles::ERROR,
         };
-        crate::output::paint(color, style, s)
+        crate::style::paint(color, style, s)
     };
     let mut out = String::new();
     let local: Vec<&Check> = r.checks.iter().filter(|c| c.check != "pairwise").collect();

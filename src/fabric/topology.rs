@@ -23,7 +23,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::sysfs::Root;
-use super::{Check, Level};
+use crate::check::{Check, Level};
 
 /// How far apart a GPU and a NIC are, nearest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]

@@ -11,7 +11,7 @@ use std::time::Duration;
 pub use args::*;
 pub use parse::*;
 
-use crate::error::{Advice, ExitStatus};
+use crate::error::ExitStatus;
 use crate::process::{ProcessError, Runner};
 use crate::quota::QuotaEntry;
 use crate::settings::GpfsConfig;
@@ -62,8 +62,12 @@ impl QuotaError {
             GpfsFailure::Other => return None,
         })
     }
+}
 
-    pub fn status(&self) -> ExitStatus {
+impl crate::error::Advice for QuotaError {
+    /// The daemon down is worth a retry (3); an unknown fileset or file system is the
+    /// input's fault (1).
+    fn status(&self) -> ExitStatus {
         match (self, self.gpfs_failure()) {
             (_, Some(GpfsFailure::DaemonDown)) => ExitStatus::Unavailable,
             (_, Some(GpfsFailure::UnknownFileset(_) | GpfsFailure::UnknownFileSystem(_))) => {
@@ -73,9 +77,7 @@ impl QuotaError {
             _ => ExitStatus::Error,
         }
     }
-}
 
-impl crate::error::Advice for QuotaError {
     fn hint(&self) -> String {
         match self.gpfs_failure() {
             Some(GpfsFailure::DaemonDown) => {

@@ -363,3 +363,25 @@ impl Spec {
             .map(|t| t.replace("{job_id}", job_id).replace("{name}", &self.name))
     }
 }
+
+impl From<Fabric> for crate::nccl::Fabric {
+    fn from(f: Fabric) -> Self {
+        match f {
+            Fabric::Roce => Self::Roce,
+            Fabric::Ib => Self::Ib,
+            Fabric::Socket => Self::Socket,
+        }
+    }
+}
+
+impl Spec {
+    /// What NCCL should do for this job (the fabric, several nodes or one), for the log
+    /// verdicts of `launch`, `logs --nccl` and `nccl-check --spec`.
+    pub fn nccl_expectation(&self) -> crate::nccl::Expectation {
+        crate::nccl::Expectation {
+            fabric: self.network.fabric.into(),
+            multi_node: self.slurm.nodes > 1,
+            init_threshold: None,
+        }
+    }
+}

@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::jobid::{JobId, JobIds};
-use crate::slurm::parse::JobState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub enum Kind {
@@ -72,25 +71,29 @@ pub fn job_ids(items: &[Labelled]) -> Option<JobIds> {
 /// What Slurm's queue says about the ids gc asked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QueueAnswer {
-    /// Job id → state, for the rows that name a job by its own id (`42`, or `42+0` for a
-    /// heterogeneous job's first component).
-    pub states: BTreeMap<String, String>,
+    /// Job id → state as Slurm prints it and whether that state is a finished one (`None`:
+    /// a state this version cannot read), for the rows that name a job by its own id (`42`,
+    /// or `42+0` for a heterogeneous job's first component).
+    pub states: BTreeMap<String, (String, Option<bool>)>,
     /// False when some row could not be tied to an id (an array task prints as `42_7`, not
     /// by the id its objects carry): then an id missing from the answer proves nothing.
     pub complete: bool,
 }
 
 impl QueueAnswer {
-    /// From `(job id as squeue prints it, state)` rows.
-    pub fn from_rows<'a>(rows: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+    /// From `(job id as squeue prints it, state, finished)` rows; the caller reads the state
+    /// (`slurm::parse::JobState`), this module only judges.
+    pub fn from_rows<'a>(rows: impl IntoIterator<Item = (&'a str, &'a str, Option<bool>)>) -> Self {
         let mut answer = Self {
             states: BTreeMap::new(),
             complete: true,
         };
-        for (id, state) in rows {
+        for (id, state, finished) in rows {
             let base = id.split_once('+').map_or(id, |(b, _)| b);
             if JobId::parse_plain(base).is_ok() {
-                answer.states.insert(base.to_string(), state.to_string());
+                answer
+                    .states
+                    .insert(base.to_string(), (state.to_string(), finished));
             } else {
                 answer.complete = false;
             }
@@ -108,10 +111,8 @@ pub fn orphan_reason(job_id: &str, queue: &QueueAnswer) -> Option<String> {
     match queue.states.get(job_id) {
         None if queue.complete => Some("Slurm does not know the job".into()),
         None => None,
-        Some(state) => match JobState::parse(state) {
-            Ok(s) if s.is_finished() => Some(format!("the job has ended ({state})")),
-            _ => None,
-        },
+        Some((state, Some(true))) => Some(format!("the job has ended ({state})")),
+        Some(_) => None,
     }
 }
 
@@ -142,8 +143,11 @@ mod tests {
             None,
             "nothing valid: nothing to ask"
         );
-        let q =
-            QueueAnswer::from_rows([("12", "RUNNING"), ("13", "COMPLETED"), ("14+0", "PENDING")]);
+        let q = QueueAnswer::from_rows([
+            ("12", "RUNNING", Some(false)),
+            ("13", "COMPLETED", Some(true)),
+            ("14+0", "PENDING", Some(false)),
+        ]);
         assert!(q.complete);
         assert_eq!(orphan_reason("12", &q), None);
         assert_eq!(
@@ -161,14 +165,14 @@ mod tests {
         );
         assert!(orphan_reason("x", &q).is_some());
         // A COMPLETING job still holds its nodes: keep.
-        let q = QueueAnswer::from_rows([("12", "COMPLETING")]);
+        let q = QueueAnswer::from_rows([("12", "COMPLETING", Some(false))]);
         assert_eq!(orphan_reason("12", &q), None);
         // An array task prints as 40_2: a missing id then proves nothing.
-        let q = QueueAnswer::from_rows([("40_2", "RUNNING")]);
+        let q = QueueAnswer::from_rows([("40_2", "RUNNING", Some(false))]);
         assert!(!q.complete);
         assert_eq!(orphan_reason("41", &q), None);
         // An unreadable state is kept.
-        let q = QueueAnswer::from_rows([("12", "SOMETHING_NEW")]);
+        let q = QueueAnswer::from_rows([("12", "SOMETHING_NEW", None)]);
         assert_eq!(orphan_reason("12", &q), None);
     }
 }

@@ -1,6 +1,6 @@
 //! The Slurm controller hooks (`hybridctl hook prolog|epilog`, run as `PrologSlurmctld` and
 //! `EpilogSlurmctld`) and `hybridctl gc`: the two cleanup paths that do not depend on
-//! `launch` surviving (architecture, principle 3: `launch` on SIGTERM, the epilog, `gc`).
+//! `launch` surviving (three independent cleanup paths: `launch` on SIGTERM, the epilog, `gc`).
 //!
 //! **Which jobs are hybridctl's.** A controller hook gets only the job's `SLURM_*` variables
 //! (no `PATH`, `HOME` or `SLURM_CONF`, as recorded from slurmctld 22.05 in the test cluster;
@@ -163,23 +163,6 @@ pub fn recognise(job: &HookJob, partitions: &[String]) -> Option<Recognised> {
 }
 
 // ---------------------------------------------------------------------------------------------
-/// Where the epilog and gc look: `-n`, else `hooks.namespaces`, else the default namespace.
-pub fn namespaces(flag: Option<&str>, configured: &[String], default: &str) -> Vec<String> {
-    if let Some(ns) = flag {
-        return vec![ns.to_string()];
-    }
-    let mut out: Vec<String> = Vec::new();
-    for ns in configured {
-        if !out.contains(ns) {
-            out.push(ns.clone());
-        }
-    }
-    if out.is_empty() {
-        out.push(default.to_string());
-    }
-    out
-}
-
 // ---------------------------------------------------------------------------------------------
 // Errors and the log
 
@@ -805,15 +788,5 @@ mod tests {
             recognise(&job, &["gpu".into()]),
             Some(Recognised::Partition("gpu".into()))
         );
-    }
-
-    #[test]
-    fn namespaces_flag_then_config_then_default() {
-        assert_eq!(namespaces(Some("x"), &["a".into()], "d"), ["x"]);
-        assert_eq!(
-            namespaces(None, &["a".into(), "b".into(), "a".into()], "d"),
-            ["a", "b"]
-        );
-        assert_eq!(namespaces(None, &[], "d"), ["d"]);
     }
 }

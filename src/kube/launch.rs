@@ -201,13 +201,19 @@ pub const WATCH_OUTAGE_LIMIT: Duration = Duration::from_secs(300);
 
 /// Wait until the PyTorchJob reports a result. The watch reconnects with backoff when the
 /// API server goes away (a restart, a load balancer failover); only a long outage ends it.
+/// What the user should know goes to `notices`, the one writer's channel.
 async fn wait_for_result(
     jobs: Api<DynamicObject>,
     backend: Backend,
     name: &str,
     seen: tokio::sync::watch::Sender<bool>,
+    notices: mpsc::Sender<Event>,
 ) -> Result<Outcome, LaunchError> {
     let short = backend.short();
+    let notice = |text: String| {
+        // A full channel drops the notice rather than stall the watch.
+        let _ = notices.try_send(Event::Notice(text));
+    };
     let stream = watcher(
         jobs,
         watcher::Config::default().fields(&format!("metadata.name={name}")),
@@ -220,7 +226,7 @@ async fn wait_for_result(
         match item {
             Ok(job) => {
                 if failing_since.take().is_some() {
-                    eprintln!("hybridctl: watching {short}/{name} again");
+                    notice(format!("watching {short}/{name} again"));
                 }
                 // Any status at all: a controller acts on the job (a TrainJob has no
                 // condition until it ends, but its `jobsStatus` appears with the JobSet).
@@ -244,7 +250,9 @@ async fn wait_for_result(
             }
             Err(source) => {
                 let since = *failing_since.get_or_insert_with(|| {
-                    eprintln!("hybridctl: the watch on {short}/{name} was interrupted ({source}); retrying");
+                    notice(format!(
+                        "the watch on {short}/{name} was interrupted ({source}); retrying"
+                    ));
                     std::time::Instant::now()
                 });
                 if since.elapsed() > WATCH_OUTAGE_LIMIT {
@@ -706,6 +714,7 @@ pub async fn run(
     // 3. Logs (one writer), result, and signals.
     let (tx, mut rx) = mpsc::channel::<Event>(1024);
     let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
+    let notices = tx.clone();
     let logs = tokio::spawn(super::logs::follow(
         pods,
         selector(plan),
@@ -713,7 +722,7 @@ pub async fn run(
         tx,
     ));
     let (seen_tx, mut seen_rx) = tokio::sync::watch::channel(false);
-    let result = wait_for_result(jobs, backend, name, seen_tx);
+    let result = wait_for_result(jobs, backend, name, seen_tx, notices);
     futures::pin_mut!(result);
     // The controllers: does an operator act on the job, does the scheduler place its pods?
     let mut dog = Watchdog::for_backend(opts.clone(), std::time::Instant::now(), backend);

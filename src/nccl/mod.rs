@@ -84,16 +84,6 @@ impl Fabric {
     }
 }
 
-impl From<crate::jobspec::Fabric> for Fabric {
-    fn from(f: crate::jobspec::Fabric) -> Self {
-        match f {
-            crate::jobspec::Fabric::Roce => Self::Roce,
-            crate::jobspec::Fabric::Ib => Self::Ib,
-            crate::jobspec::Fabric::Socket => Self::Socket,
-        }
-    }
-}
-
 /// What the job should look like.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Expectation {
@@ -103,17 +93,6 @@ pub struct Expectation {
     /// A rank that has not reached `Init COMPLETE` this long after its first NCCL line is
     /// reported (needs timestamps); without it, only at [`Analyzer::finish`].
     pub init_threshold: Option<Duration>,
-}
-
-impl Expectation {
-    /// The expectation a job spec implies.
-    pub fn from_spec(spec: &crate::jobspec::Spec) -> Self {
-        Self {
-            fabric: spec.network.fabric.into(),
-            multi_node: spec.slurm.nodes > 1,
-            init_threshold: None,
-        }
-    }
 }
 
 /// A line shown as evidence.

@@ -4,6 +4,7 @@
 mod util;
 
 mod agreement;
+mod architecture;
 mod bounds;
 mod cli;
 mod contract;

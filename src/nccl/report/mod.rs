@@ -29,6 +29,16 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// On the one verdict scale: an error fails, a warning warns, information passes.
+    pub fn level(self) -> crate::check::Level {
+        use crate::check::Level;
+        match self {
+            Self::Info => Level::Pass,
+            Self::Warning => Level::Warn,
+            Self::Error => Level::Fail,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Info => "info",
@@ -236,7 +246,9 @@ pub struct Report {
 impl Report {
     /// Any verdict of severity error.
     pub fn is_bad(&self) -> bool {
-        self.verdicts.iter().any(|v| v.severity == Severity::Error)
+        self.verdicts
+            .iter()
+            .any(|v| v.severity.level() == crate::check::Level::Fail)
     }
 
     /// The job summary, a per-rank table, then each verdict with its evidence and hint.

@@ -4,7 +4,7 @@
 use super::*;
 
 pub(crate) fn paint(color: bool, code: &str, text: &str) -> String {
-    use crate::output::styles;
+    use crate::style::styles;
     let style = match code {
         "32" | "1;32" => styles::PASS,
         "1;33" | "33" => styles::WARNING,
@@ -13,7 +13,7 @@ pub(crate) fn paint(color: bool, code: &str, text: &str) -> String {
         "1" => styles::BOLD,
         _ => styles::DIM,
     };
-    crate::output::paint(color, style, text)
+    crate::style::paint(color, style, text)
 }
 
 pub(crate) fn devices(r: &RankState) -> String {
