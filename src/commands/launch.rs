@@ -215,7 +215,7 @@ fn workload(
     backend: crate::k8s::workload::Backend,
 ) -> Result<crate::render::Workload> {
     if backend == crate::k8s::workload::Backend::TrainJob {
-        let unsupported = crate::k8s::trainjob::unsupported(spec);
+        let unsupported = spec.trainjob_unsupported();
         if let Some((field, why)) = unsupported.first() {
             return Err(UserError::environment(
                 format!("the cluster runs TrainJobs, but `{field}` cannot be expressed in a TrainJob: {why}"),

@@ -161,7 +161,7 @@ fn decode_inner(d: &mut Decoder, root: &Node, partition: Option<&PartitionInfo>)
     };
     cross_checks(d, &spec, partition);
     if spec.kubernetes.api == KubeApi::Trainjob {
-        for (path, why) in crate::k8s::trainjob::unsupported(&spec) {
+        for (path, why) in spec.trainjob_unsupported() {
             let pos = d.field_or_root(path);
             d.diags.error_hint(
                 &pos,

@@ -112,38 +112,8 @@ fn default_runtime() -> String {
     DEFAULT_RUNTIME.to_string()
 }
 
-/// `kubernetes.api`.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum KubeApi {
-    Pytorchjob,
-    Trainjob,
-    #[default]
-    Auto,
-}
-
-impl KubeApi {
-    pub const NAMES: &'static [&'static str] = &["pytorchjob", "trainjob", "auto"];
-
-    pub fn from_name(s: &str) -> Option<Self> {
-        match s {
-            "pytorchjob" => Some(Self::Pytorchjob),
-            "trainjob" => Some(Self::Trainjob),
-            "auto" => Some(Self::Auto),
-            _ => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Pytorchjob => "pytorchjob",
-            Self::Trainjob => "trainjob",
-            Self::Auto => "auto",
-        }
-    }
-}
+/// `kubernetes.api` (defined with the backends it names).
+pub use crate::k8s::workload::KubeApi;
 
 /// `kubernetes.runtimeKind`: where the TrainJob's runtime lives.
 #[derive(
@@ -383,5 +353,33 @@ impl Spec {
             multi_node: self.slurm.nodes > 1,
             init_threshold: None,
         }
+    }
+}
+
+impl Spec {
+    /// What this spec says that a TrainJob of the supported Trainer versions (v2.2 to v2.3)
+    /// cannot carry, as (spec field, why): a runtime patch may not set these, and the
+    /// TrainJob has no field for them (the training runtime decides).
+    pub fn trainjob_unsupported(&self) -> Vec<(&'static str, &'static str)> {
+        let mut out = Vec::new();
+        if self.training.elastic.is_some() {
+            out.push((
+                "training.elastic",
+                "a TrainJob has a fixed `numNodes` (Trainer has no elastic policy)",
+            ));
+        }
+        if self.container.image_pull_policy.is_some() {
+            out.push((
+                "container.imagePullPolicy",
+                "runtime patches may not set a container's image pull policy",
+            ));
+        }
+        if self.container.working_dir.is_some() {
+            out.push((
+                "container.workingDir",
+                "runtime patches may not set a container's working directory",
+            ));
+        }
+        out
     }
 }

@@ -19,8 +19,6 @@ use k8s_openapi::api::core::v1::{
 use kube::CustomResource;
 use serde::{Deserialize, Serialize};
 
-use crate::jobspec::Spec;
-
 pub const GROUP: &str = "trainer.kubeflow.org";
 pub const VERSION: &str = "v1alpha1";
 pub const KIND: &str = "TrainJob";
@@ -241,32 +239,6 @@ pub struct ChildJobStatus {
     pub suspended: Option<i32>,
 }
 
-/// What a spec says that a TrainJob of the supported Trainer versions cannot carry, as
-/// (spec field, why). A runtime patch may not set these, and the TrainJob has no field for
-/// them: the training runtime decides.
-pub fn unsupported(spec: &Spec) -> Vec<(&'static str, &'static str)> {
-    let mut out = Vec::new();
-    if spec.training.elastic.is_some() {
-        out.push((
-            "training.elastic",
-            "a TrainJob has a fixed `numNodes` (Trainer has no elastic policy)",
-        ));
-    }
-    if spec.container.image_pull_policy.is_some() {
-        out.push((
-            "container.imagePullPolicy",
-            "runtime patches may not set a container's image pull policy",
-        ));
-    }
-    if spec.container.working_dir.is_some() {
-        out.push((
-            "container.workingDir",
-            "runtime patches may not set a container's working directory",
-        ));
-    }
-    out
-}
-
 /// Why a spec's priority class goes through the runtime (a warning at validation; `launch`
 /// checks the runtime with [`check_runtime`]).
 pub const PRIORITY_NOTE: &str = "Trainer's runtime patches cannot set a pod's priority class: the TrainJob's pods get the one of the training runtime's `node` pod template, and `launch` refuses a runtime whose class differs";
@@ -284,9 +256,14 @@ fn runtime_pod_spec(runtime: &serde_json::Value) -> Option<&serde_json::Value> {
 
 /// Whether the runtime can run this spec's job: it has the trainer step hybridctl patches
 /// (`node`, with a container `node`), and it gives the pods the spec's priority class.
-pub fn check_runtime(spec: &Spec, runtime: &serde_json::Value) -> Result<(), String> {
-    let kind = spec.kubernetes.runtime_kind.name();
-    let name = &spec.kubernetes.runtime;
+/// `kind` and `name` name the runtime (`kubernetes.runtimeKind`, `kubernetes.runtime`),
+/// `priority_class` is the spec's `kubernetes.priorityClassName`.
+pub fn check_runtime(
+    kind: &str,
+    name: &str,
+    priority_class: Option<&str>,
+    runtime: &serde_json::Value,
+) -> Result<(), String> {
     let Some(pod) = runtime_pod_spec(runtime) else {
         return Err(format!(
             "{kind} `{name}` has no replicated job `{TRAINER_JOB}`, which hybridctl's runtime patch targets"
@@ -305,8 +282,8 @@ pub fn check_runtime(spec: &Spec, runtime: &serde_json::Value) -> Result<(), Str
         ));
     }
     let have = pod.get("priorityClassName").and_then(|p| p.as_str());
-    if let Some(want) = &spec.kubernetes.priority_class_name
-        && have != Some(want.as_str())
+    if let Some(want) = priority_class
+        && have != Some(want)
     {
         return Err(format!(
             "the spec asks for priority class `{want}`, but {kind} `{name}` gives its pods {}; {PRIORITY_NOTE}",
@@ -351,12 +328,6 @@ mod tests {
 
     #[test]
     fn the_runtime_must_have_the_node_step_and_the_priority_class() {
-        let file = "examples/llama-8node-roce.yaml";
-        let text = std::fs::read_to_string(file).expect("example");
-        let node = crate::yaml::parse(&std::sync::Arc::from(file), &text).expect("yaml");
-        let mut spec = crate::jobspec::decode::decode_spec(&node, None)
-            .0
-            .expect("spec");
         let runtime = |pc: Option<&str>| {
             let mut pod = serde_json::json!({"containers": [{"name": "node", "image": "x"}]});
             if let Some(pc) = pc {
@@ -365,15 +336,15 @@ mod tests {
             serde_json::json!({"spec": {"template": {"spec": {"replicatedJobs": [
                 {"name": "node", "template": {"spec": {"template": {"spec": pod}}}}]}}}})
         };
-        assert_eq!(
-            check_runtime(&spec, &runtime(Some("training-high"))),
-            Ok(())
-        );
-        let e = check_runtime(&spec, &runtime(None)).unwrap_err();
+        let check = |pc: Option<&str>, rt: &serde_json::Value| {
+            check_runtime("ClusterTrainingRuntime", "torch-distributed", pc, rt)
+        };
+        let high = Some("training-high");
+        assert_eq!(check(high, &runtime(high)), Ok(()));
+        let e = check(high, &runtime(None)).unwrap_err();
         assert!(e.starts_with("the spec asks for priority class `training-high`, but ClusterTrainingRuntime `torch-distributed` gives its pods none"), "{e}");
-        spec.kubernetes.priority_class_name = None;
-        assert_eq!(check_runtime(&spec, &runtime(None)), Ok(()));
-        let e = check_runtime(&spec, &serde_json::json!({"spec": {}})).unwrap_err();
+        assert_eq!(check(None, &runtime(None)), Ok(()));
+        let e = check(None, &serde_json::json!({"spec": {}})).unwrap_err();
         assert!(e.contains("has no replicated job `node`"), "{e}");
     }
 

@@ -5,8 +5,40 @@
 //! through [`Backend`] and never spells a group or plural itself.
 
 use kube::core::{ApiResource, GroupVersionKind};
+use serde::{Deserialize, Serialize};
 
-use crate::jobspec::KubeApi;
+/// `kubernetes.api`.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum KubeApi {
+    Pytorchjob,
+    Trainjob,
+    #[default]
+    Auto,
+}
+
+impl KubeApi {
+    pub const NAMES: &'static [&'static str] = &["pytorchjob", "trainjob", "auto"];
+
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "pytorchjob" => Some(Self::Pytorchjob),
+            "trainjob" => Some(Self::Trainjob),
+            "auto" => Some(Self::Auto),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Pytorchjob => "pytorchjob",
+            Self::Trainjob => "trainjob",
+            Self::Auto => "auto",
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Backend {

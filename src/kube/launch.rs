@@ -377,7 +377,13 @@ pub async fn check_runtime(
         Err(e) => return Err(api_err("get", format!("{}/{name}", resource.plural))(e)),
     };
     let value = serde_json::to_value(&runtime).unwrap_or_default();
-    trainjob::check_runtime(spec, &value).map_err(LaunchError::Runtime)
+    trainjob::check_runtime(
+        kind,
+        name,
+        spec.kubernetes.priority_class_name.as_deref(),
+        &value,
+    )
+    .map_err(LaunchError::Runtime)
 }
 
 /// How long `launch` waits for the controllers before it gives up, cleans up and says why.

@@ -622,6 +622,17 @@ fn record_job(c: &crate::slurm::Cluster, spec: &std::path::Path, id: &str, name:
     .expect("record");
 }
 
+/// `hybridctl status ID -o json` as the restricted identity: the document's items.
+fn status_items(c: &crate::slurm::Cluster, p: &Plane, id: &str) -> Value {
+    let out = c
+        .hybridctl()
+        .args(["status", id, "-o", "json", "--kubeconfig", &p.user])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_slice::<Value>(&out.stdout).expect("json")["items"].clone()
+}
+
 pub fn finish(mut child: Child, limit: Duration) -> (Option<i32>, String, String) {
     let start = Instant::now();
     let status = loop {
@@ -1125,15 +1136,7 @@ fn status_shows_the_operators_conditions_and_the_pods_next_to_the_slurm_state() 
     let out = p.kubectl_as(&p.user, &["create", "-f", "-"], Some(&stdout(&manifest)));
     assert!(out.status.success(), "{}", stderr(&out));
     p.wait_condition(&name, "Created", Duration::from_secs(30));
-    let status = || {
-        let out = c
-            .hybridctl()
-            .args(["status", id, "-o", "json", "--kubeconfig", &p.user])
-            .output()
-            .expect("runs");
-        assert!(out.status.success(), "{}", stderr(&out));
-        serde_json::from_slice::<Value>(&out.stdout).expect("json")["items"].clone()
-    };
+    let status = || status_items(&c, &p, id);
     // The pending pod shows the scheduler's own reason, not just "Pending".
     let mut v = Value::Null;
     assert!(
@@ -1959,15 +1962,7 @@ fn status_and_logs_show_a_trainjob_its_jobset_and_its_pods() {
     assert!(manifest.status.success(), "{}", stderr(&manifest));
     let out = p.kubectl_as(&p.user, &["create", "-f", "-"], Some(&stdout(&manifest)));
     assert!(out.status.success(), "{}", stderr(&out));
-    let status = || {
-        let out = c
-            .hybridctl()
-            .args(["status", id, "-o", "json", "--kubeconfig", &p.user])
-            .output()
-            .expect("runs");
-        assert!(out.status.success(), "{}", stderr(&out));
-        serde_json::from_slice::<Value>(&out.stdout).expect("json")["items"].clone()
-    };
+    let status = || status_items(&c, &p, id);
     let mut v = Value::Null;
     assert!(
         p.wait_for(Duration::from_secs(30), || {
