@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check job specs and report every problem with file:line:col, the rule and a hint')
             [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Validate, render and submit a job spec with `sbatch`; prints the job id')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait')
+            [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'One job''s story: Slurm''s and Kubernetes'' records merged into one timeline')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print or follow the logs of every pod of a job, one prefix (and colour) per pod')
             [CompletionResult]::new('quota', 'quota', [CompletionResultType]::ParameterValue, 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets')
@@ -58,6 +59,8 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Print only one artifact')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)')
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Set an environment variable of the training container, e.g. `--env WANDB_MODE=offline` (repeatable; `--set container.env.NAME=VALUE` with the value always a string; `NCCL_*`, `UCX_*` and `TORCH_NCCL_*` go to `network.ncclEnv`, which the batch script and every pod share)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Set an environment variable of the training container, e.g. `--env WANDB_MODE=offline` (repeatable; `--set container.env.NAME=VALUE` with the value always a string; `NCCL_*`, `UCX_*` and `TORCH_NCCL_*` go to `network.ncclEnv`, which the batch script and every pod share)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Override `slurm.partition`')
             [CompletionResult]::new('--partition', '--partition', [CompletionResultType]::ParameterName, 'Override `slurm.partition`')
             [CompletionResult]::new('-N', '-N ', [CompletionResultType]::ParameterName, 'Override `slurm.nodes`')
@@ -79,6 +82,8 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)')
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Set an environment variable of the training container, e.g. `--env WANDB_MODE=offline` (repeatable; `--set container.env.NAME=VALUE` with the value always a string; `NCCL_*`, `UCX_*` and `TORCH_NCCL_*` go to `network.ncclEnv`, which the batch script and every pod share)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Set an environment variable of the training container, e.g. `--env WANDB_MODE=offline` (repeatable; `--set container.env.NAME=VALUE` with the value always a string; `NCCL_*`, `UCX_*` and `TORCH_NCCL_*` go to `network.ncclEnv`, which the batch script and every pod share)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Override `slurm.partition`')
             [CompletionResult]::new('--partition', '--partition', [CompletionResultType]::ParameterName, 'Override `slurm.partition`')
             [CompletionResult]::new('-N', '-N ', [CompletionResultType]::ParameterName, 'Override `slurm.nodes`')
@@ -100,6 +105,8 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of the result')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of the result')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)')
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Set an environment variable of the training container, e.g. `--env WANDB_MODE=offline` (repeatable; `--set container.env.NAME=VALUE` with the value always a string; `NCCL_*`, `UCX_*` and `TORCH_NCCL_*` go to `network.ncclEnv`, which the batch script and every pod share)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Set an environment variable of the training container, e.g. `--env WANDB_MODE=offline` (repeatable; `--set container.env.NAME=VALUE` with the value always a string; `NCCL_*`, `UCX_*` and `TORCH_NCCL_*` go to `network.ncclEnv`, which the batch script and every pod share)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Override `slurm.partition`')
             [CompletionResult]::new('--partition', '--partition', [CompletionResultType]::ParameterName, 'Override `slurm.partition`')
             [CompletionResult]::new('-N', '-N ', [CompletionResultType]::ParameterName, 'Override `slurm.nodes`')
@@ -121,6 +128,10 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             break
         }
         'hybridctl;status' {
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The jobs of this user in the queue (`squeue --user`)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The jobs of this user in the queue (`squeue --user`)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Only jobs in these states (repeatable or comma-separated; Slurm''s names or short codes: `PENDING`/`PD`, `RUNNING`/`R`, `COMPLETED`/`CD`, `FAILED`/`F`, ...)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Only jobs in these states (repeatable or comma-separated; Slurm''s names or short codes: `PENDING`/`PD`, `RUNNING`/`R`, `COMPLETED`/`CD`, `FAILED`/`F`, ...)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table, a wider table, or JSON')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table, a wider table, or JSON')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path of the kubeconfig [default: $KUBECONFIG, the site config''s `kubeconfig`, ~/.kube/config]')
@@ -130,6 +141,25 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every job in the queue, not only those hybridctl submitted')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every job in the queue, not only those hybridctl submitted')
+            [CompletionResult]::new('--me', '--me', [CompletionResultType]::ParameterName, 'My jobs in the queue (`--user $USER`)')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Keep showing the jobs as they change, until they have all ended or Ctrl-C: a redrawn table on a terminal, otherwise one line per change (`-o json`: one document per change). Pods are watched; Slurm is asked no more often than its scheduler runs')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Keep showing the jobs as they change, until they have all ended or Ctrl-C: a redrawn table on a terminal, otherwise one line per change (`-o json`: one document per change). Pods are watched; Slurm is asked no more often than its scheduler runs')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or notes on stderr (warnings and errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or notes on stderr (warnings and errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'hybridctl;describe' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path of the kubeconfig [default: $KUBECONFIG, the site config''s `kubeconfig`, ~/.kube/config]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress spinners or notes on stderr (warnings and errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress spinners or notes on stderr (warnings and errors are still printed)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -162,6 +192,10 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only lines newer than this (e.g. `30s`, `10m`, `1h30m`)')
             [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Only the last N lines of each pod')
             [CompletionResult]::new('--replica', '--replica', [CompletionResultType]::ParameterName, 'Only these replicas: `master`, `worker`, an index (`3`), or one pod (`worker-3`)')
+            [CompletionResult]::new('--rank', '--rank', [CompletionResultType]::ParameterName, 'Only the pod that runs global rank R (with N processes per pod, rank R runs in node rank R / N: node rank 0 is `master-0`, node rank k is `worker-(k-1)`)')
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Only the pods on these nodes (a Slurm hostlist, e.g. `gpu[01-04]`)')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Only lines matching this regular expression (repeatable: any of them)')
+            [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Leave out lines matching this regular expression (repeatable: any of them)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: text, or one JSON object per line')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: text, or one JSON object per line')
             [CompletionResult]::new('--max-streams', '--max-streams', [CompletionResultType]::ParameterName, 'Follow at most this many pods at once')
@@ -172,6 +206,8 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Follow the logs until the job finishes')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Follow the logs until the job finishes')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The log of the previous container of each pod (one that restarted), as `kubectl logs --previous`')
+            [CompletionResult]::new('--previous', '--previous', [CompletionResultType]::ParameterName, 'The log of the previous container of each pod (one that restarted), as `kubectl logs --previous`')
             [CompletionResult]::new('--timestamps', '--timestamps', [CompletionResultType]::ParameterName, 'Show each line''s timestamp (RFC 3339, as the kubelet recorded it)')
             [CompletionResult]::new('--no-prefix', '--no-prefix', [CompletionResultType]::ParameterName, 'Leave out the `[worker-3]` prefix')
             [CompletionResult]::new('--nccl', '--nccl', [CompletionResultType]::ParameterName, 'Analyse the NCCL lines instead of printing them: a per-rank summary (live on a terminal) and the verdicts; exit code 1 when a verdict is bad')
@@ -474,6 +510,7 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check job specs and report every problem with file:line:col, the rule and a hint')
             [CompletionResult]::new('submit', 'submit', [CompletionResultType]::ParameterValue, 'Validate, render and submit a job spec with `sbatch`; prints the job id')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait')
+            [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'One job''s story: Slurm''s and Kubernetes'' records merged into one timeline')
             [CompletionResult]::new('cancel', 'cancel', [CompletionResultType]::ParameterValue, 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print or follow the logs of every pod of a job, one prefix (and colour) per pod')
             [CompletionResult]::new('quota', 'quota', [CompletionResultType]::ParameterValue, 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets')
@@ -502,6 +539,9 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             break
         }
         'hybridctl;help;status' {
+            break
+        }
+        'hybridctl;help;describe' {
             break
         }
         'hybridctl;help;cancel' {

@@ -22,6 +22,9 @@ _hybridctl() {
             hybridctl,completions)
                 cmd="hybridctl__subcmd__completions"
                 ;;
+            hybridctl,describe)
+                cmd="hybridctl__subcmd__describe"
+                ;;
             hybridctl,doctor)
                 cmd="hybridctl__subcmd__doctor"
                 ;;
@@ -81,6 +84,9 @@ _hybridctl() {
                 ;;
             hybridctl__subcmd__help,completions)
                 cmd="hybridctl__subcmd__help__subcmd__completions"
+                ;;
+            hybridctl__subcmd__help,describe)
+                cmd="hybridctl__subcmd__help__subcmd__describe"
                 ;;
             hybridctl__subcmd__help,doctor)
                 cmd="hybridctl__subcmd__help__subcmd__doctor"
@@ -191,7 +197,7 @@ _hybridctl() {
 
     case "${cmd}" in
         hybridctl)
-            opts="-q -h -V --color --quiet --help --version render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help"
+            opts="-q -h -V --color --quiet --help --version render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -270,6 +276,48 @@ _hybridctl() {
             fi
             case "${prev}" in
                 --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__describe)
+            opts="-o -n -q -h -V --output --kubeconfig --context --namespace --color --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -435,7 +483,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__help)
-            opts="render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help"
+            opts="render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -463,6 +511,20 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hybridctl__subcmd__help__subcmd__describe)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1091,7 +1153,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__logs)
-            opts="-f -o -n -q -h -V --follow --since --tail --replica --timestamps --no-prefix --output --nccl --max-streams --kubeconfig --context --namespace --color --quiet --help --version"
+            opts="-f -p -o -n -q -h -V --follow --since --tail --replica --rank --node --include --exclude --previous --timestamps --no-prefix --output --nccl --max-streams --kubeconfig --context --namespace --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1106,6 +1168,22 @@ _hybridctl() {
                     return 0
                     ;;
                 --replica)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rank)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --include)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1309,7 +1387,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__render)
-            opts="-o -p -N -n -q -h -V --job-id --nodelist --out --output --only --set --partition --nodes --namespace --context --color --quiet --help --version"
+            opts="-o -e -p -N -n -q -h -V --job-id --nodelist --out --output --only --set --env --partition --nodes --namespace --context --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1340,6 +1418,14 @@ _hybridctl() {
                     return 0
                     ;;
                 --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1401,12 +1487,28 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__status)
-            opts="-A -o -n -q -h -V --all --output --kubeconfig --context --namespace --color --quiet --help --version"
+            opts="-A -u -t -w -o -n -q -h -V --all --user --me --state --watch --output --kubeconfig --context --namespace --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text wide json" -- "${cur}"))
                     return 0
@@ -1443,7 +1545,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__submit)
-            opts="-f -o -p -N -n -q -h -V --dry-run --follow --output --strict --set --partition --nodes --namespace --context --color --quiet --help --version"
+            opts="-f -o -e -p -N -n -q -h -V --dry-run --follow --output --strict --set --env --partition --nodes --namespace --context --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1458,6 +1560,14 @@ _hybridctl() {
                     return 0
                     ;;
                 --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1501,7 +1611,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__validate)
-            opts="-o -p -N -n -q -h -V --config --output --strict --set --partition --nodes --namespace --context --color --quiet --help --version"
+            opts="-o -e -p -N -n -q -h -V --config --output --strict --set --env --partition --nodes --namespace --context --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1520,6 +1630,14 @@ _hybridctl() {
                     return 0
                     ;;
                 --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -e)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

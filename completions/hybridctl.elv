@@ -29,6 +29,7 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand validate 'Check job specs and report every problem with file:line:col, the rule and a hint'
             cand submit 'Validate, render and submit a job spec with `sbatch`; prints the job id'
             cand status 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait'
+            cand describe 'One job''s story: Slurm''s and Kubernetes'' records merged into one timeline'
             cand cancel 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel'
             cand logs 'Print or follow the logs of every pod of a job, one prefix (and colour) per pod'
             cand quota 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets'
@@ -54,6 +55,8 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand --output 'Output format'
             cand --only 'Print only one artifact'
             cand --set 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)'
+            cand -e 'Set an environment variable of the training container, e.g. `--env WANDB_MODE=offline` (repeatable; `--set container.env.NAME=VALUE` with the value always a string; `NCCL_*`, `UCX_*` and `TORCH_NCCL_*` go to `network.ncclEnv`, which the batch script and every pod share)'
+            cand --env 'Set an environment variable of the training container, e.g. `--env WANDB_MODE=offline` (repeatable; `--set container.env.NAME=VALUE` with the value always a string; `NCCL_*`, `UCX_*` and `TORCH_NCCL_*` go to `network.ncclEnv`, which the batch script and every pod share)'
             cand -p 'Override `slurm.partition`'
             cand --partition 'Override `slurm.partition`'
             cand -N 'Override `slurm.nodes`'
@@ -74,6 +77,8 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand -o 'Output format'
             cand --output 'Output format'
             cand --set 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)'
+            cand -e 'Set an environment variable of the training container, e.g. `--env WANDB_MODE=offline` (repeatable; `--set container.env.NAME=VALUE` with the value always a string; `NCCL_*`, `UCX_*` and `TORCH_NCCL_*` go to `network.ncclEnv`, which the batch script and every pod share)'
+            cand --env 'Set an environment variable of the training container, e.g. `--env WANDB_MODE=offline` (repeatable; `--set container.env.NAME=VALUE` with the value always a string; `NCCL_*`, `UCX_*` and `TORCH_NCCL_*` go to `network.ncclEnv`, which the batch script and every pod share)'
             cand -p 'Override `slurm.partition`'
             cand --partition 'Override `slurm.partition`'
             cand -N 'Override `slurm.nodes`'
@@ -94,6 +99,8 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand -o 'Output format of the result'
             cand --output 'Output format of the result'
             cand --set 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)'
+            cand -e 'Set an environment variable of the training container, e.g. `--env WANDB_MODE=offline` (repeatable; `--set container.env.NAME=VALUE` with the value always a string; `NCCL_*`, `UCX_*` and `TORCH_NCCL_*` go to `network.ncclEnv`, which the batch script and every pod share)'
+            cand --env 'Set an environment variable of the training container, e.g. `--env WANDB_MODE=offline` (repeatable; `--set container.env.NAME=VALUE` with the value always a string; `NCCL_*`, `UCX_*` and `TORCH_NCCL_*` go to `network.ncclEnv`, which the batch script and every pod share)'
             cand -p 'Override `slurm.partition`'
             cand --partition 'Override `slurm.partition`'
             cand -N 'Override `slurm.nodes`'
@@ -114,6 +121,10 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand --version 'Print version'
         }
         &'hybridctl;status'= {
+            cand -u 'The jobs of this user in the queue (`squeue --user`)'
+            cand --user 'The jobs of this user in the queue (`squeue --user`)'
+            cand -t 'Only jobs in these states (repeatable or comma-separated; Slurm''s names or short codes: `PENDING`/`PD`, `RUNNING`/`R`, `COMPLETED`/`CD`, `FAILED`/`F`, ...)'
+            cand --state 'Only jobs in these states (repeatable or comma-separated; Slurm''s names or short codes: `PENDING`/`PD`, `RUNNING`/`R`, `COMPLETED`/`CD`, `FAILED`/`F`, ...)'
             cand -o 'Output format: a table, a wider table, or JSON'
             cand --output 'Output format: a table, a wider table, or JSON'
             cand --kubeconfig 'Path of the kubeconfig [default: $KUBECONFIG, the site config''s `kubeconfig`, ~/.kube/config]'
@@ -123,6 +134,24 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand -A 'Every job in the queue, not only those hybridctl submitted'
             cand --all 'Every job in the queue, not only those hybridctl submitted'
+            cand --me 'My jobs in the queue (`--user $USER`)'
+            cand -w 'Keep showing the jobs as they change, until they have all ended or Ctrl-C: a redrawn table on a terminal, otherwise one line per change (`-o json`: one document per change). Pods are watched; Slurm is asked no more often than its scheduler runs'
+            cand --watch 'Keep showing the jobs as they change, until they have all ended or Ctrl-C: a redrawn table on a terminal, otherwise one line per change (`-o json`: one document per change). Pods are watched; Slurm is asked no more often than its scheduler runs'
+            cand -q 'No progress spinners or notes on stderr (warnings and errors are still printed)'
+            cand --quiet 'No progress spinners or notes on stderr (warnings and errors are still printed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'hybridctl;describe'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --kubeconfig 'Path of the kubeconfig [default: $KUBECONFIG, the site config''s `kubeconfig`, ~/.kube/config]'
+            cand --context 'The kubeconfig context to use'
+            cand -n 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]'
+            cand --namespace 'The training namespace [default: the site config''s `defaults.kubernetes.namespace`, else `default`]'
+            cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand -q 'No progress spinners or notes on stderr (warnings and errors are still printed)'
             cand --quiet 'No progress spinners or notes on stderr (warnings and errors are still printed)'
             cand -h 'Print help (see more with ''--help'')'
@@ -153,6 +182,10 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand --since 'Only lines newer than this (e.g. `30s`, `10m`, `1h30m`)'
             cand --tail 'Only the last N lines of each pod'
             cand --replica 'Only these replicas: `master`, `worker`, an index (`3`), or one pod (`worker-3`)'
+            cand --rank 'Only the pod that runs global rank R (with N processes per pod, rank R runs in node rank R / N: node rank 0 is `master-0`, node rank k is `worker-(k-1)`)'
+            cand --node 'Only the pods on these nodes (a Slurm hostlist, e.g. `gpu[01-04]`)'
+            cand --include 'Only lines matching this regular expression (repeatable: any of them)'
+            cand --exclude 'Leave out lines matching this regular expression (repeatable: any of them)'
             cand -o 'Output format: text, or one JSON object per line'
             cand --output 'Output format: text, or one JSON object per line'
             cand --max-streams 'Follow at most this many pods at once'
@@ -163,6 +196,8 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'
             cand -f 'Follow the logs until the job finishes'
             cand --follow 'Follow the logs until the job finishes'
+            cand -p 'The log of the previous container of each pod (one that restarted), as `kubectl logs --previous`'
+            cand --previous 'The log of the previous container of each pod (one that restarted), as `kubectl logs --previous`'
             cand --timestamps 'Show each line''s timestamp (RFC 3339, as the kubelet recorded it)'
             cand --no-prefix 'Leave out the `[worker-3]` prefix'
             cand --nccl 'Analyse the NCCL lines instead of printing them: a per-rank summary (live on a terminal) and the verdicts; exit code 1 when a verdict is bad'
@@ -439,6 +474,7 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand validate 'Check job specs and report every problem with file:line:col, the rule and a hint'
             cand submit 'Validate, render and submit a job spec with `sbatch`; prints the job id'
             cand status 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait'
+            cand describe 'One job''s story: Slurm''s and Kubernetes'' records merged into one timeline'
             cand cancel 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel'
             cand logs 'Print or follow the logs of every pod of a job, one prefix (and colour) per pod'
             cand quota 'GPFS / Storage Scale quotas of the user, the user''s groups, or filesets'
@@ -463,6 +499,8 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
         &'hybridctl;help;submit'= {
         }
         &'hybridctl;help;status'= {
+        }
+        &'hybridctl;help;describe'= {
         }
         &'hybridctl;help;cancel'= {
         }

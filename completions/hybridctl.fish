@@ -34,6 +34,7 @@ complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "render" -d 'Ren
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "validate" -d 'Check job specs and report every problem with file:line:col, the rule and a hint'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "submit" -d 'Validate, render and submit a job spec with `sbatch`; prints the job id'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "status" -d 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait'
+complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "describe" -d 'One job\'s story: Slurm\'s and Kubernetes\' records merged into one timeline'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "cancel" -d 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "logs" -d 'Print or follow the logs of every pod of a job, one prefix (and colour) per pod'
 complete -c hybridctl -n "__fish_hybridctl_needs_command" -f -a "quota" -d 'GPFS / Storage Scale quotas of the user, the user\'s groups, or filesets'
@@ -59,6 +60,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -l only -d '
 pytorchjob\t'The PyTorchJob manifest (`kubernetes.api: pytorchjob` or `auto`)'
 trainjob\t'The TrainJob manifest (`kubernetes.api: trainjob`)'"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -l set -d 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s e -l env -d 'Set an environment variable of the training container, e.g. `--env WANDB_MODE=offline` (repeatable; `--set container.env.NAME=VALUE` with the value always a string; `NCCL_*`, `UCX_*` and `TORCH_NCCL_*` go to `network.ncclEnv`, which the batch script and every pod share)' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s p -l partition -d 'Override `slurm.partition`' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s N -l nodes -d 'Override `slurm.nodes`' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s n -l namespace -d 'Override `kubernetes.namespace`' -r
@@ -73,6 +75,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -l config 
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s o -l output -d 'Output format' -r -f -a "text\t''
 json\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -l set -d 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s e -l env -d 'Set an environment variable of the training container, e.g. `--env WANDB_MODE=offline` (repeatable; `--set container.env.NAME=VALUE` with the value always a string; `NCCL_*`, `UCX_*` and `TORCH_NCCL_*` go to `network.ncclEnv`, which the batch script and every pod share)' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s p -l partition -d 'Override `slurm.partition`' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s N -l nodes -d 'Override `slurm.nodes`' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s n -l namespace -d 'Override `kubernetes.namespace`' -r
@@ -87,6 +90,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand validate" -s V -l ve
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s o -l output -d 'Output format of the result' -r -f -a "text\t''
 json\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -l set -d 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s e -l env -d 'Set an environment variable of the training container, e.g. `--env WANDB_MODE=offline` (repeatable; `--set container.env.NAME=VALUE` with the value always a string; `NCCL_*`, `UCX_*` and `TORCH_NCCL_*` go to `network.ncclEnv`, which the batch script and every pod share)' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s p -l partition -d 'Override `slurm.partition`' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s N -l nodes -d 'Override `slurm.nodes`' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s n -l namespace -d 'Override `kubernetes.namespace`' -r
@@ -100,6 +104,8 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -l strict -d
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand submit" -s V -l version -d 'Print version'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -s u -l user -d 'The jobs of this user in the queue (`squeue --user`)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -s t -l state -d 'Only jobs in these states (repeatable or comma-separated; Slurm\'s names or short codes: `PENDING`/`PD`, `RUNNING`/`R`, `COMPLETED`/`CD`, `FAILED`/`F`, ...)' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -s o -l output -d 'Output format: a table, a wider table, or JSON' -r -f -a "text\t''
 wide\t''
 json\t''"
@@ -110,9 +116,22 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -l color -d 
 always\t''
 never\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -s A -l all -d 'Every job in the queue, not only those hybridctl submitted'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -l me -d 'My jobs in the queue (`--user $USER`)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -s w -l watch -d 'Keep showing the jobs as they change, until they have all ended or Ctrl-C: a redrawn table on a terminal, otherwise one line per change (`-o json`: one document per change). Pods are watched; Slurm is asked no more often than its scheduler runs'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand status" -s V -l version -d 'Print version'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand describe" -s o -l output -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand describe" -l kubeconfig -d 'Path of the kubeconfig [default: $KUBECONFIG, the site config\'s `kubeconfig`, ~/.kube/config]' -r -F
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand describe" -l context -d 'The kubeconfig context to use' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand describe" -s n -l namespace -d 'The training namespace [default: the site config\'s `defaults.kubernetes.namespace`, else `default`]' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand describe" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand describe" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand describe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand describe" -s V -l version -d 'Print version'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -s s -l signal -d 'Signal sent to the batch step before scancel' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -l grace -d 'Seconds between the signal and scancel [default: the cluster\'s KillWait]' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -s o -l output -d 'Output format of the final states' -r -f -a "text\t''
@@ -130,6 +149,10 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand cancel" -s V -l vers
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -l since -d 'Only lines newer than this (e.g. `30s`, `10m`, `1h30m`)' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -l tail -d 'Only the last N lines of each pod' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -l replica -d 'Only these replicas: `master`, `worker`, an index (`3`), or one pod (`worker-3`)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -l rank -d 'Only the pod that runs global rank R (with N processes per pod, rank R runs in node rank R / N: node rank 0 is `master-0`, node rank k is `worker-(k-1)`)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -l node -d 'Only the pods on these nodes (a Slurm hostlist, e.g. `gpu[01-04]`)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -l include -d 'Only lines matching this regular expression (repeatable: any of them)' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -l exclude -d 'Leave out lines matching this regular expression (repeatable: any of them)' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -s o -l output -d 'Output format: text, or one JSON object per line' -r -f -a "text\t''
 json\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -l max-streams -d 'Follow at most this many pods at once' -r
@@ -140,6 +163,7 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -l color -d 'W
 always\t''
 never\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -s f -l follow -d 'Follow the logs until the job finishes'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -s p -l previous -d 'The log of the previous container of each pod (one that restarted), as `kubectl logs --previous`'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -l timestamps -d 'Show each line\'s timestamp (RFC 3339, as the kubelet recorded it)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -l no-prefix -d 'Leave out the `[worker-3]` prefix'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand logs" -l nccl -d 'Analyse the NCCL lines instead of printing them: a per-rank summary (live on a terminal) and the verdicts; exit code 1 when a verdict is bad'
@@ -337,26 +361,27 @@ never\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand version" -s q -l quiet -d 'No progress spinners or notes on stderr (warnings and errors are still printed)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand version" -s h -l help -d 'Print help'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand version" -s V -l version -d 'Print version'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "render" -d 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "validate" -d 'Check job specs and report every problem with file:line:col, the rule and a hint'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "submit" -d 'Validate, render and submit a job spec with `sbatch`; prints the job id'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "status" -d 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "cancel" -d 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "logs" -d 'Print or follow the logs of every pod of a job, one prefix (and colour) per pod'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "quota" -d 'GPFS / Storage Scale quotas of the user, the user\'s groups, or filesets'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "nccl-check" -d 'Analyse saved NCCL logs: transport per rank, GPUDirect RDMA, init, fabric errors'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "fabric-check" -d 'RoCEv2 / InfiniBand fabric audit of this host, and pairwise RDMA tests between nodes'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "hook" -d 'Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and afterwards delete every Kubernetes object of the job and release the nodes'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "gc" -d 'Find and remove Kubernetes objects and node labels whose Slurm job is gone'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "rbac" -d 'Print the least-privilege RBAC for the Slurm-side Kubernetes identity'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "doctor" -d 'Check this setup: Slurm tools, kubeconfig, CRD, namespace, node resources, permissions'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "launch" -d 'Run the job inside a Slurm allocation (called by the rendered batch script)'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "hostlist" -d 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "completions" -d 'Print shell completions'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "man" -d 'Write man pages (one per subcommand)'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "schema" -d 'Print the JSON Schema of the job spec, the config file or an output document'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "version" -d 'Print the version (`-o json`: version, target, TLS backend)'
-complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "render" -d 'Render the sbatch script and the PyTorchJob manifest of a job spec (no cluster needed)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "validate" -d 'Check job specs and report every problem with file:line:col, the rule and a hint'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "submit" -d 'Validate, render and submit a job spec with `sbatch`; prints the job id'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "status" -d 'Show jobs: Slurm state (squeue, then sacct, then the job record) and why pending jobs wait'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "describe" -d 'One job\'s story: Slurm\'s and Kubernetes\' records merged into one timeline'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "cancel" -d 'Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "logs" -d 'Print or follow the logs of every pod of a job, one prefix (and colour) per pod'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "quota" -d 'GPFS / Storage Scale quotas of the user, the user\'s groups, or filesets'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "nccl-check" -d 'Analyse saved NCCL logs: transport per rank, GPUDirect RDMA, init, fabric errors'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "fabric-check" -d 'RoCEv2 / InfiniBand fabric audit of this host, and pairwise RDMA tests between nodes'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "hook" -d 'Slurm PrologSlurmctld/EpilogSlurmctld hooks: admit the allocated nodes to a job, and afterwards delete every Kubernetes object of the job and release the nodes'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "gc" -d 'Find and remove Kubernetes objects and node labels whose Slurm job is gone'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "rbac" -d 'Print the least-privilege RBAC for the Slurm-side Kubernetes identity'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "doctor" -d 'Check this setup: Slurm tools, kubeconfig, CRD, namespace, node resources, permissions'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "launch" -d 'Run the job inside a Slurm allocation (called by the rendered batch script)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "hostlist" -d 'Expand or compress Slurm hostlists (`gpu[001-004,010]`)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "completions" -d 'Print shell completions'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "man" -d 'Write man pages (one per subcommand)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "schema" -d 'Print the JSON Schema of the job spec, the config file or an output document'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "version" -d 'Print the version (`-o json`: version, target, TLS backend)'
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and not __fish_seen_subcommand_from render validate submit status describe cancel logs quota nccl-check fabric-check hook gc rbac doctor launch hostlist completions man schema version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "prolog" -d 'For PrologSlurmctld: label the allocated nodes with the job id'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "epilog" -d 'For EpilogSlurmctld: delete the job\'s objects, remove the labels'
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand help; and __fish_seen_subcommand_from hostlist" -f -a "expand" -d 'Print one host per line, like `scontrol show hostnames`'

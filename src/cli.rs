@@ -71,6 +71,14 @@ pub enum Command {
     /// answers for all jobs.
     Status(StatusArgs),
 
+    /// One job's story: Slurm's and Kubernetes' records merged into one timeline
+    ///
+    /// Slurm (submitted, the pending reason at the scheduler's last look, started on which
+    /// nodes, ended how, exit code: `scontrol show job`, else accounting), the job record,
+    /// and Kubernetes (the PyTorchJob's conditions, each pod's scheduling, containers,
+    /// restarts and phase, and the operator's, scheduler's and kubelet's events), sorted by
+    /// time; then the NCCL verdict of the batch output, when it has NCCL lines.
+    Describe(DescribeArgs),
     /// Cancel jobs: SIGTERM to the batch step first so `launch` can clean up, then scancel
     ///
     /// A running job gets the signal (TERM by default) on its batch step, then `scancel`
@@ -195,11 +203,39 @@ pub enum Artifact {
     Trainjob,
 }
 
+/// `NAME=VALUE` of `--env`: a name a shell and a container runtime accept
+/// (`[A-Za-z_][A-Za-z0-9_]*`), then any value (empty included).
+pub fn parse_env(s: &str) -> Result<(String, String), String> {
+    let Some((name, value)) = s.split_once('=') else {
+        return Err(format!(
+            "`{s}` has no `=`: write NAME=VALUE, e.g. NCCL_DEBUG=INFO"
+        ));
+    };
+    let valid = name
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if !valid {
+        return Err(format!(
+            "`{name}` is not an environment variable name (letters, digits and `_`, not starting with a digit)"
+        ));
+    }
+    Ok((name.to_string(), value.to_string()))
+}
+
 #[derive(Debug, Args)]
 pub struct SpecOverrides {
     /// Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+
+    /// Set an environment variable of the training container, e.g. `--env WANDB_MODE=offline`
+    /// (repeatable; `--set container.env.NAME=VALUE` with the value always a string;
+    /// `NCCL_*`, `UCX_*` and `TORCH_NCCL_*` go to `network.ncclEnv`, which the batch script
+    /// and every pod share)
+    #[arg(short = 'e', long = "env", value_name = "NAME=VALUE", value_parser = parse_env)]
+    pub env: Vec<(String, String)>,
 
     /// Override `slurm.partition`
     #[arg(short = 'p', long)]
@@ -319,12 +355,45 @@ pub struct StatusArgs {
     pub jobs: Vec<String>,
 
     /// Every job in the queue, not only those hybridctl submitted
-    #[arg(short = 'A', long, conflicts_with = "jobs")]
+    #[arg(short = 'A', long, conflicts_with_all = ["jobs", "user", "me"])]
     pub all: bool,
+
+    /// The jobs of this user in the queue (`squeue --user`)
+    #[arg(short = 'u', long, value_name = "USER", conflicts_with_all = ["jobs", "me"])]
+    pub user: Option<String>,
+
+    /// My jobs in the queue (`--user $USER`)
+    #[arg(long, conflicts_with = "jobs")]
+    pub me: bool,
+
+    /// Only jobs in these states (repeatable or comma-separated; Slurm's names or short
+    /// codes: `PENDING`/`PD`, `RUNNING`/`R`, `COMPLETED`/`CD`, `FAILED`/`F`, ...)
+    #[arg(short = 't', long, value_name = "STATE", value_delimiter = ',')]
+    pub state: Vec<String>,
+
+    /// Keep showing the jobs as they change, until they have all ended or Ctrl-C: a redrawn
+    /// table on a terminal, otherwise one line per change (`-o json`: one document per
+    /// change). Pods are watched; Slurm is asked no more often than its scheduler runs.
+    #[arg(short = 'w', long)]
+    pub watch: bool,
 
     /// Output format: a table, a wider table, or JSON
     #[arg(short = 'o', long, value_enum, default_value_t = TextOrJsonOrWide::Text)]
     pub output: TextOrJsonOrWide,
+
+    #[command(flatten)]
+    pub kube: KubeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DescribeArgs {
+    /// Job id or name (from the job records)
+    #[arg(value_name = "JOB")]
+    pub job: String,
+
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t = TextOrJson::Text)]
+    pub output: TextOrJson,
 
     #[command(flatten)]
     pub kube: KubeArgs,
@@ -628,8 +697,30 @@ pub struct LogsArgs {
     pub tail: Option<u32>,
 
     /// Only these replicas: `master`, `worker`, an index (`3`), or one pod (`worker-3`)
-    #[arg(long, value_name = "REPLICA")]
+    #[arg(long, value_name = "REPLICA", conflicts_with = "rank")]
     pub replica: Option<String>,
+
+    /// Only the pod that runs global rank R (with N processes per pod, rank R runs in node
+    /// rank R / N: node rank 0 is `master-0`, node rank k is `worker-(k-1)`)
+    #[arg(long, value_name = "R")]
+    pub rank: Option<u32>,
+
+    /// Only the pods on these nodes (a Slurm hostlist, e.g. `gpu[01-04]`)
+    #[arg(long, value_name = "NODES")]
+    pub node: Option<String>,
+
+    /// Only lines matching this regular expression (repeatable: any of them)
+    #[arg(long, value_name = "REGEX")]
+    pub include: Vec<String>,
+
+    /// Leave out lines matching this regular expression (repeatable: any of them)
+    #[arg(long, value_name = "REGEX")]
+    pub exclude: Vec<String>,
+
+    /// The log of the previous container of each pod (one that restarted), as
+    /// `kubectl logs --previous`
+    #[arg(short = 'p', long, conflicts_with = "follow")]
+    pub previous: bool,
 
     /// Show each line's timestamp (RFC 3339, as the kubelet recorded it)
     #[arg(long)]

@@ -19,6 +19,7 @@ pub mod input;
 pub mod jobid;
 pub mod jobs;
 pub mod jobspec;
+pub mod jobwatch;
 pub mod k8s;
 pub mod kube;
 pub mod nccl;
@@ -33,6 +34,7 @@ pub mod render;
 pub mod settings;
 pub mod slurm;
 pub mod style;
+pub mod timeline;
 pub mod yaml;
 
 /// The `apiVersion` of every document hybridctl prints (and of the job spec).

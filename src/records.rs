@@ -30,6 +30,35 @@ pub struct JobRecord {
     pub output: String,
 }
 
+impl JobRecord {
+    /// Where the batch output went: `slurm.output` with Slurm's `%j` (job id), `%x` (job
+    /// name), `%u` (user) and `%%` filled in, relative to the submit directory. Other
+    /// patterns (`%N`, `%t`, ...) are left as they are, and the file will not be found.
+    /// <https://slurm.schedmd.com/sbatch.html#SECTION_FILENAME-PATTERN>
+    pub fn output_path(&self, user: Option<&str>) -> std::path::PathBuf {
+        let mut out = String::new();
+        let mut chars = self.output.chars();
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('j' | 'A') => out.push_str(&self.job_id),
+                Some('x') => out.push_str(&self.name),
+                Some('u') if user.is_some() => out.push_str(user.unwrap_or_default()),
+                Some('%') => out.push('%'),
+                Some(other) => {
+                    out.push('%');
+                    out.push(other);
+                }
+                None => out.push('%'),
+            }
+        }
+        std::path::Path::new(&self.submit_dir).join(out)
+    }
+}
+
 #[derive(Debug, Error)]
 pub enum RecordError {
     #[error("could not write the job record into `{}`", path.display())]

@@ -20,6 +20,7 @@ use crate::cli::{LogsArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
 use crate::jobid::{JobId, JobIds};
 use crate::k8s::labels::LABEL_JOB_ID;
+use crate::k8s::workload::Backend;
 use crate::kube::launch::{Outcome, outcome_of_object};
 use crate::kube::logs::{self, Event, Line, Options, ReplicaFilter};
 use crate::records::Records;
@@ -116,6 +117,23 @@ pub fn run(args: LogsArgs, ctx: &Context) -> Result<ExitStatus> {
         })?,
         None => ReplicaFilter::All,
     };
+    let filter = logs::LineFilter::new(&args.include, &args.exclude).map_err(|e| {
+        UserError::invalid(
+            e,
+            "the syntax is Rust's regex crate (like RE2): https://docs.rs/regex/latest/regex/#syntax",
+        )
+    })?;
+    let nodes = args
+        .node
+        .as_deref()
+        .map(crate::hostlist::expand)
+        .transpose()
+        .map_err(|e| {
+            UserError::invalid(
+                format!("`--node`: {e}"),
+                "give a node name or a Slurm hostlist such as `gpu[01-04]`",
+            )
+        })?;
     if args.max_streams == 0 {
         return Err(UserError::invalid(
             "`--max-streams` must be at least 1",
@@ -143,12 +161,7 @@ pub fn run(args: LogsArgs, ctx: &Context) -> Result<ExitStatus> {
     };
     let record = resolved.records.into_iter().next();
     let spec = records.as_ref().and_then(|r| r.spec(&job_id));
-    let namespace = args
-        .kube
-        .namespace
-        .clone()
-        .or_else(|| spec.as_ref().map(|s| s.kubernetes.namespace.clone()))
-        .unwrap_or_else(|| settings.default_namespace());
+    let namespace = super::job_namespace(&args.kube, spec.as_ref(), settings);
     let colour = out.out_color();
     let printer = LinePrinter {
         json: matches!(args.output, TextOrJson::Json),
@@ -156,13 +169,15 @@ pub fn run(args: LogsArgs, ctx: &Context) -> Result<ExitStatus> {
         timestamps: args.timestamps,
         colour,
     };
-    let opts = Options {
+    let mut opts = Options {
         follow: args.follow,
         since,
         tail: args.tail.map(i64::from),
         replica,
         max_streams: args.max_streams,
         container: logs::CONTAINER.into(),
+        previous: args.previous,
+        nodes,
     };
     let live_table = args.nccl && args.follow && !printer.json && out.stdout_is_terminal();
     let conn = super::connection(&args.kube, None);
@@ -198,6 +213,36 @@ pub fn run(args: LogsArgs, ctx: &Context) -> Result<ExitStatus> {
             })?;
         let jobs: Api<DynamicObject> =
             Api::namespaced_with(client.clone(), &namespace, &backend.api_resource());
+        if let Some(rank) = args.rank {
+            // Processes per pod: the job's (PyTorchJob `nprocPerNode`, TrainJob
+            // `trainer.numProcPerNode`), else the spec's GPUs per node.
+            let nproc = existing
+                .as_ref()
+                .and_then(|j| {
+                    let spec = j.data.get("spec")?;
+                    match backend {
+                        Backend::PyTorchJob => spec.get("nprocPerNode")?.as_str()?.parse().ok(),
+                        Backend::TrainJob => u32::try_from(
+                            spec.pointer("/trainer/numProcPerNode")?.as_u64()?,
+                        )
+                        .ok(),
+                    }
+                })
+                .or_else(|| spec.as_ref().map(|s| s.slurm.gpus_per_node))
+                .ok_or_else(|| {
+                    UserError::invalid(
+                        format!(
+                            "cannot tell which pod runs rank {rank} of job {job_id}: neither its {} nor its job record says how many processes a pod runs",
+                            backend.kind()
+                        ),
+                        "select the pod with `--replica master-0` or `--replica worker-N` (`node-N` for a TrainJob)",
+                    )
+                })?;
+            opts.replica = ReplicaFilter::Exact(match backend {
+                Backend::PyTorchJob => logs::replica_of_rank(rank, nproc),
+                Backend::TrainJob => format!("node-{}", rank / nproc.max(1)),
+            });
+        }
         if existing.is_none() {
             nothing_on_kubernetes(settings, &job_id, &namespace, record.as_ref(), args.follow)?;
             notice(&format!(
@@ -271,6 +316,7 @@ pub fn run(args: LogsArgs, ctx: &Context) -> Result<ExitStatus> {
                                 }
                             }
                         }
+                        Event::Line(line) if !filter.keep(&line.text) => {}
                         Event::Line(line) => {
                             if printer.line(&mut stdout, &line).is_err() {
                                 // stdout closed (`| head`): stop quietly.
@@ -288,7 +334,7 @@ pub fn run(args: LogsArgs, ctx: &Context) -> Result<ExitStatus> {
                         }
                         Event::Ended { prefix, pod, why } => {
                             active.remove(&pod);
-                            if args.follow {
+                            if args.follow || why != logs::END_OF_LOG {
                                 notice(&format!("{prefix}: {why}"));
                             }
                             if end.is_some() && active.is_empty() {

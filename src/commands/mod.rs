@@ -2,6 +2,7 @@
 
 mod cancel;
 mod completions;
+mod describe;
 mod doctor;
 mod fabric_check;
 mod gc;
@@ -45,6 +46,7 @@ pub fn run_with(cli: Cli, env: Env, out: &Printer) -> Result<ExitStatus> {
         Command::Validate(args) => validate::run(args, ctx),
         Command::Submit(args) => submit::run(args, ctx),
         Command::Status(args) => status::run(args, ctx),
+        Command::Describe(args) => describe::run(args, ctx),
         Command::Cancel(args) => cancel::run(args, ctx),
         Command::Quota(args) => quota::run(args, ctx),
         Command::NcclCheck(args) => nccl_check::run(args, ctx),
@@ -118,6 +120,19 @@ pub fn connection(
     }
 }
 
+/// The training namespace of a job: `-n`, else its spec's (from the job record), else the
+/// site's default.
+pub fn job_namespace(
+    kube: &crate::cli::KubeArgs,
+    spec: Option<&crate::jobspec::Spec>,
+    settings: &Settings,
+) -> String {
+    kube.namespace
+        .clone()
+        .or_else(|| spec.map(|s| s.kubernetes.namespace.clone()))
+        .unwrap_or_else(|| settings.default_namespace())
+}
+
 /// The man pages' EXAMPLES: (page, what, command).
 pub fn man_examples() -> &'static [(&'static str, &'static str, &'static str)] {
     man::EXAMPLES
@@ -147,6 +162,7 @@ fn document_schemas() -> Vec<(&'static str, serde_json::Value)> {
         one::<submit::SubmitReport<'static>>(),
         one::<submit::SubmitPlan>(),
         one::<List<crate::slurm::JobView>>(),
+        one::<describe::Description>(),
         one::<List<cancel::Outcome>>(),
         one::<gc::GcReport<'static>>(),
         one::<List<quota::Row<'static>>>(),
@@ -192,6 +208,7 @@ impl crate::cli::SpecOverrides {
         Overrides {
             assignments: self.set.clone(),
             fields,
+            env: self.env.clone(),
         }
     }
 }

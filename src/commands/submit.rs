@@ -169,7 +169,7 @@ pub fn run(args: SubmitArgs, ctx: &Context) -> Result<ExitStatus> {
                 "`hybridctl status` finds the job by its name",
             )
         })?;
-        return follow(&slurm, &id, &record, out);
+        return follow(&slurm, &id, &record, &spec, out);
     }
     Ok(ExitStatus::Success)
 }
@@ -234,24 +234,29 @@ fn cwd() -> String {
         .unwrap_or_else(|_| ".".into())
 }
 
-/// Wait for the job, stream its batch output, and map its end to an exit code.
-fn follow(slurm: &Slurm, id: &JobId, record: &JobRecord, out: &Printer) -> Result<ExitStatus> {
-    let spinner = out.spinner("");
-    let mut last_state = String::new();
+/// Wait for the job (a spinner with its state and pending reason), stream its batch output
+/// (where `launch` writes every pod's log), then print its final state and the NCCL verdict,
+/// and map its end to an exit code. Ctrl-C stops following; the job runs on.
+fn follow(
+    slurm: &Slurm,
+    id: &JobId,
+    record: &JobRecord,
+    spec: &crate::jobspec::Spec,
+    out: &Printer,
+) -> Result<ExitStatus> {
+    let interrupted = ctrl_c_flag();
+    let spinner = out.spinner(format!("job {id} submitted"));
+    let mut last_said = String::new();
     let mut output_path: Option<String> = None;
     let mut offset: u64 = 0;
     let ids = JobIds::one(id.clone());
     loop {
         let view = slurm.queue(&ids).map_err(slurm_error)?.into_iter().next();
         if let Some(v) = &view {
-            if v.state != last_state {
-                let why = v
-                    .reason_text
-                    .as_deref()
-                    .map(|r| format!(": {r}"))
-                    .unwrap_or_default();
-                spinner.set_message(format!("job {id} is {}{why}", v.state));
-                last_state.clone_from(&v.state);
+            let said = spinner_message(v);
+            if said != last_said {
+                spinner.set_message(said.clone());
+                last_said = said;
             }
             if output_path.is_none() && v.state != "PENDING" {
                 output_path = slurm
@@ -271,7 +276,14 @@ fn follow(slurm: &Slurm, id: &JobId, record: &JobRecord, out: &Printer) -> Resul
         if finished {
             break;
         }
-        std::thread::sleep(Duration::from_secs(1));
+        if sleep_unless(&interrupted, Duration::from_secs(1)) {
+            spinner.finish();
+            out.note(&format!(
+                "stopped following; job {id} ({}) goes on: `hybridctl status {id}` shows it, `hybridctl logs -f {id}` follows it, `hybridctl cancel {id}` stops it",
+                record.name
+            ));
+            return Ok(ExitStatus::External(130));
+        }
     }
     if let Some(path) = &output_path {
         spinner.suspend(|| copy_new_bytes(path, offset, out));
@@ -292,7 +304,12 @@ fn follow(slurm: &Slurm, id: &JobId, record: &JobRecord, out: &Printer) -> Resul
             .map(|e| format!(", exit code {e}"))
             .unwrap_or_default()
     ));
+    let nccl_bad = match &output_path {
+        Some(path) => nccl_verdict(std::path::Path::new(path), spec, out),
+        None => false,
+    };
     Ok(match state.as_str() {
+        "COMPLETED" if nccl_bad => ExitStatus::Failure,
         "COMPLETED" => ExitStatus::Success,
         "FAILED" => exit
             .as_deref()
@@ -302,6 +319,90 @@ fn follow(slurm: &Slurm, id: &JobId, record: &JobRecord, out: &Printer) -> Resul
             .map_or(ExitStatus::Failure, ExitStatus::External),
         _ => ExitStatus::Failure,
     })
+}
+
+/// What the spinner says while following: the state and, while pending, Slurm's reason
+/// and what it means.
+fn spinner_message(v: &crate::slurm::JobView) -> String {
+    let why = match (&v.reason, &v.reason_text) {
+        (Some(code), Some(text)) if v.state == "PENDING" => format!(" ({code}): {text}"),
+        (Some(code), None) if v.state == "PENDING" => format!(" ({code})"),
+        _ => String::new(),
+    };
+    format!("job {} is {}{why}", v.job_id, v.state)
+}
+
+/// The NCCL verdict of the batch output, in a few lines on stderr; true when it is bad.
+fn nccl_verdict(path: &std::path::Path, spec: &crate::jobspec::Spec, out: &Printer) -> bool {
+    let expect = spec.nccl_expectation();
+    match crate::nccl::scan::report_of_file(path, expect, true) {
+        Ok(Some(report)) => {
+            let outcome = serde_json::to_value(report.outcome)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            out.note(&format!(
+                "NCCL: {outcome} ({} rank(s) seen; `hybridctl nccl-check {}` gives the details)",
+                report.summary.ranks_seen,
+                path.display()
+            ));
+            for v in &report.verdicts {
+                let severity = format!("{:?}", v.severity).to_lowercase();
+                out.note(&format!("NCCL {severity}: {}", v.message));
+            }
+            report.is_bad()
+        }
+        Ok(None) => {
+            out.note("NCCL: no NCCL line in the batch output (NCCL_DEBUG=INFO writes them)");
+            false
+        }
+        Err(e) => {
+            out.note(&format!("NCCL: cannot read `{}`: {e}", path.display()));
+            false
+        }
+    }
+}
+
+/// A flag Ctrl-C sets (instead of ending the process), watched from a thread of its own.
+fn ctrl_c_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let set = flag.clone();
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            let _ = ready_tx.send(());
+            return;
+        };
+        rt.block_on(async {
+            let signal = tokio::signal::ctrl_c();
+            tokio::pin!(signal);
+            // Registered once polled: tell the caller, then wait.
+            let _ = futures::poll!(&mut signal);
+            let _ = ready_tx.send(());
+            if signal.await.is_ok() {
+                set.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        });
+    });
+    let _ = ready_rx.recv_timeout(Duration::from_secs(2));
+    flag
+}
+
+/// Sleep up to `total`, waking early when `flag` is set; true when it was.
+fn sleep_unless(flag: &std::sync::atomic::AtomicBool, total: Duration) -> bool {
+    let step = Duration::from_millis(100);
+    let mut slept = Duration::ZERO;
+    while slept < total {
+        if flag.load(std::sync::atomic::Ordering::SeqCst) {
+            return true;
+        }
+        std::thread::sleep(step);
+        slept += step;
+    }
+    flag.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 fn copy_new_bytes(path: &str, offset: u64, out: &Printer) -> u64 {
@@ -321,4 +422,36 @@ fn copy_new_bytes(path: &str, offset: u64, out: &Printer) -> u64 {
     let n = std::io::copy(&mut f, &mut stdout).unwrap_or(0);
     let _ = stdout.flush();
     offset + n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_spinner_says_why_a_job_waits() {
+        let mut v = crate::slurm::JobView {
+            job_id: "42".into(),
+            name: "train".into(),
+            state: "PENDING".into(),
+            elapsed: None,
+            time_limit: None,
+            nodes: Some(2),
+            nodelist: None,
+            partition: None,
+            reason: Some("Resources".into()),
+            reason_group: Some("resources".into()),
+            reason_text: Some("the nodes it needs are busy".into()),
+            exit_code: None,
+            user: None,
+            source: crate::slurm::Source::Queue,
+            kubernetes: None,
+        };
+        assert_eq!(
+            spinner_message(&v),
+            "job 42 is PENDING (Resources): the nodes it needs are busy"
+        );
+        v.state = "RUNNING".into();
+        assert_eq!(spinner_message(&v), "job 42 is RUNNING");
+    }
 }

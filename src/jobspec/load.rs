@@ -21,6 +21,9 @@ pub struct Overrides {
     pub assignments: Vec<String>,
     /// Shortcut flags as (spec path, value), e.g. (`slurm.nodes`, `4`).
     pub fields: Vec<(&'static str, String)>,
+    /// `--env NAME=VALUE`: `container.env.NAME` (NCCL's variables: `network.ncclEnv.NAME`),
+    /// always a string, applied last.
+    pub env: Vec<(String, String)>,
 }
 
 #[derive(Debug, Error)]
@@ -108,6 +111,21 @@ pub fn resolve_spec(
     }
     for (path, value) in &overrides.fields {
         over_nodes.push(field_node(path, value));
+    }
+    for (name, value) in &overrides.env {
+        // NCCL's variables live in `network.ncclEnv`, so that the batch script and every
+        // pod get the same value (docs/spec.md); the others in the container's env.
+        let nccl = ["NCCL_", "UCX_", "TORCH_NCCL_"]
+            .iter()
+            .any(|p| name.starts_with(p));
+        let path = if nccl {
+            format!("network.ncclEnv.{name}")
+        } else {
+            format!("container.env.{name}")
+        };
+        let mut node = field_node(&path, value);
+        quote_leaf(&mut node);
+        over_nodes.push(node);
     }
 
     // Everything but the partition layer, to learn which partition the job is for.
@@ -264,6 +282,19 @@ fn merge_layers(
 }
 
 /// A shortcut flag's value as a string scalar at `path`.
+/// Make the scalar at the end of a one-key-per-level path a string (`007` stays `007`).
+fn quote_leaf(node: &mut Node) {
+    match &mut node.value {
+        Value::Map(entries) => {
+            if let Some((_, child)) = entries.last_mut() {
+                quote_leaf(child);
+            }
+        }
+        Value::Scalar { plain, .. } => *plain = false,
+        _ => {}
+    }
+}
+
 fn field_node(path: &str, value: &str) -> Node {
     let file: Arc<str> = Arc::from("<command line>");
     let pos = Pos::new(&file, 1, 1);

@@ -108,6 +108,9 @@ pub struct JobCondition {
     pub reason: Option<String>,
     #[serde(default)]
     pub message: Option<String>,
+    /// When the operator last changed the condition (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_transition_time: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

@@ -851,6 +851,7 @@ mod tests {
             status: s.into(),
             reason: Some(format!("PyTorchJob{t}")),
             message: Some("m".into()),
+            last_transition_time: None,
         }
     }
 

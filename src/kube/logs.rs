@@ -107,6 +107,66 @@ pub struct Options {
     /// At most this many streams at once.
     pub max_streams: usize,
     pub container: String,
+    /// The previous (terminated) container of each pod instead of the current one.
+    pub previous: bool,
+    /// Only pods bound to one of these nodes.
+    pub nodes: Option<Vec<String>>,
+}
+
+impl Options {
+    /// Whether a pod (with its prefix) is one to read: its replica and its node.
+    pub fn wants(&self, pod: &Pod, prefix: &str) -> bool {
+        self.replica.matches(prefix)
+            && self.nodes.as_ref().is_none_or(|nodes| {
+                pod.spec
+                    .as_ref()
+                    .and_then(|s| s.node_name.as_deref())
+                    .is_some_and(|n| nodes.iter().any(|w| w == n))
+            })
+    }
+}
+
+/// Which lines to show: any `--include` matches (when there is one) and no `--exclude` does.
+#[derive(Debug, Clone, Default)]
+pub struct LineFilter {
+    include: Vec<regex::Regex>,
+    exclude: Vec<regex::Regex>,
+}
+
+impl LineFilter {
+    /// The filter of `--include`/`--exclude`; an error names the flag and the expression.
+    pub fn new(include: &[String], exclude: &[String]) -> Result<Self, String> {
+        let compile = |flag: &str, list: &[String]| {
+            list.iter()
+                .map(|r| {
+                    regex::RegexBuilder::new(r)
+                        // A user's expression must not make us build a huge automaton.
+                        .size_limit(1 << 20)
+                        .build()
+                        .map_err(|e| format!("`--{flag} {r}` is not a regular expression: {e}"))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        Ok(Self {
+            include: compile("include", include)?,
+            exclude: compile("exclude", exclude)?,
+        })
+    }
+
+    pub fn keep(&self, text: &str) -> bool {
+        (self.include.is_empty() || self.include.iter().any(|r| r.is_match(text)))
+            && !self.exclude.iter().any(|r| r.is_match(text))
+    }
+}
+
+/// The replica that runs global rank `rank` when each pod runs `nproc` processes: node rank
+/// `rank / nproc`, where the training operator makes node rank 0 `master-0` and node rank k
+/// `worker-(k-1)`.
+pub fn replica_of_rank(rank: u32, nproc: u32) -> String {
+    match rank / nproc.max(1) {
+        0 => "master-0".into(),
+        k => format!("worker-{}", k - 1),
+    }
 }
 
 impl Default for Options {
@@ -118,9 +178,14 @@ impl Default for Options {
             replica: ReplicaFilter::All,
             max_streams: DEFAULT_MAX_STREAMS,
             container: CONTAINER.into(),
+            previous: false,
+            nodes: None,
         }
     }
 }
+
+/// Why a stream ended when it was read once, to its end (not worth telling).
+pub const END_OF_LOG: &str = "end of log";
 
 /// Streams followed at once unless `--max-streams` says otherwise.
 pub const DEFAULT_MAX_STREAMS: usize = 128;
@@ -290,6 +355,7 @@ async fn stream_pod(
             follow: opts.follow,
             timestamps: true,
             container: Some(opts.container.clone()),
+            previous: opts.previous,
             ..LogParams::default()
         };
         if first {
@@ -359,6 +425,22 @@ async fn stream_pod(
                 let _ = ended("the pod is gone").await;
                 return;
             }
+            // The kubelet's answer when the container never restarted: `previous terminated
+            // container "pytorch" in pod "x" not found`. Nothing to retry.
+            Err(kube::Error::Api(s)) if opts.previous && s.code == 400 => {
+                let _ = ended(&format!("no previous container: {}", s.message)).await;
+                return;
+            }
+            // Without --follow a log that cannot be read after a few tries is reported, not
+            // retried forever.
+            Err(e) if !opts.follow && failures >= 2 => {
+                let _ = ended(&format!(
+                    "cannot read the log of pod {name}: {}",
+                    super::client::brief(&e)
+                ))
+                .await;
+                return;
+            }
             Err(e) => {
                 failures += 1;
                 if failures == 1 || failures.is_multiple_of(10) {
@@ -372,7 +454,7 @@ async fn stream_pod(
             }
         }
         if !opts.follow && !first {
-            let _ = ended("end of log").await;
+            let _ = ended(END_OF_LOG).await;
             return;
         }
         // The stream ended: the pod finished, went away, or the connection dropped.
@@ -459,7 +541,7 @@ pub async fn follow(pods: Api<Pod>, selector: String, opts: Options, tx: mpsc::S
                 };
                 let Some(name) = pod.metadata.name.clone() else { continue };
                 let prefix = pod_prefix(&pod);
-                if !pod_started(&pod) || !opts.replica.matches(&prefix) {
+                if !pod_started(&pod) || !opts.wants(&pod, &prefix) {
                     continue;
                 }
                 let key = pod_key(&pod);
@@ -554,7 +636,7 @@ async fn dump(pods: Api<Pod>, selector: &str, opts: &Options, tx: &mpsc::Sender<
     let mut ordered: BTreeMap<(u8, u32, String), Pod> = BTreeMap::new();
     for pod in list {
         let prefix = pod_prefix(&pod);
-        if !pod_started(&pod) || !opts.replica.matches(&prefix) {
+        if !pod_started(&pod) || !opts.wants(&pod, &prefix) {
             continue;
         }
         let (t, i) = prefix.rsplit_once('-').unwrap_or((prefix.as_str(), ""));
@@ -705,6 +787,55 @@ mod tests {
         assert!(f.matches("worker-3") && !f.matches("worker-30"));
         assert!(ReplicaFilter::parse("chief").is_err());
         assert!(ReplicaFilter::All.matches("anything"));
+    }
+
+    #[test]
+    fn include_and_exclude_select_lines() {
+        let f = LineFilter::new(&["NCCL".into(), "^step".into()], &["WARN".into()]).unwrap();
+        assert!(f.keep("node1:12:12 [0] NCCL INFO Init COMPLETE"));
+        assert!(f.keep("step 10 loss 1.2"));
+        assert!(!f.keep("a step in the middle"));
+        assert!(!f.keep("NCCL WARN NET/IB : Got completion with error"));
+        let none = LineFilter::default();
+        assert!(none.keep("anything"));
+        let only_exclude = LineFilter::new(&[], &["^$".into()]).unwrap();
+        assert!(!only_exclude.keep("") && only_exclude.keep("x"));
+        let bad = LineFilter::new(&["(".into()], &[]).unwrap_err();
+        assert!(
+            bad.starts_with("`--include (` is not a regular expression"),
+            "{bad}"
+        );
+    }
+
+    #[test]
+    fn a_global_rank_lives_in_its_node_rank_pod() {
+        assert_eq!(replica_of_rank(0, 8), "master-0");
+        assert_eq!(replica_of_rank(7, 8), "master-0");
+        assert_eq!(replica_of_rank(8, 8), "worker-0");
+        assert_eq!(replica_of_rank(13, 8), "worker-0");
+        assert_eq!(replica_of_rank(31, 8), "worker-2");
+        assert_eq!(replica_of_rank(2, 1), "worker-1");
+        // A zero count is read as one process per pod, never a division by zero.
+        assert_eq!(replica_of_rank(1, 0), "worker-0");
+    }
+
+    #[test]
+    fn node_selection_reads_the_pods_binding() {
+        let pod = |node: Option<&str>| -> Pod {
+            serde_json::from_value(serde_json::json!({
+                "metadata": {"name": "p"},
+                "spec": {"containers": [], "nodeName": node},
+            }))
+            .unwrap()
+        };
+        let opts = Options {
+            nodes: Some(vec!["gpu01".into(), "gpu02".into()]),
+            ..Options::default()
+        };
+        assert!(opts.wants(&pod(Some("gpu02")), "worker-0"));
+        assert!(!opts.wants(&pod(Some("gpu03")), "worker-0"));
+        assert!(!opts.wants(&pod(None), "worker-0"));
+        assert!(Options::default().wants(&pod(None), "worker-0"));
     }
 
     #[test]

@@ -362,6 +362,59 @@ pub async fn wait_gone(
         .unwrap_or(false)
 }
 
+/// What Kubernetes holds about one job, for `describe`: its PyTorchJob, its pods, and the
+/// events about any object named after the PyTorchJob (`NAME` and `NAME-...`, which covers
+/// its pods even after they are deleted). Events are a separate answer: the least-privilege
+/// identity may not list them.
+pub struct JobObjects {
+    pub job: Option<PyTorchJob>,
+    pub pods: Vec<Pod>,
+    pub events: Result<Vec<k8s_openapi::api::core::v1::Event>, kube::Error>,
+}
+
+/// The most events `describe` reads from a namespace (one list call).
+const EVENTS_MAX: u32 = 2000;
+
+pub async fn job_objects(
+    client: &Client,
+    namespace: &str,
+    id: &crate::jobid::JobId,
+    fallback_name: Option<&str>,
+) -> Result<JobObjects, kube::Error> {
+    let lp = ListParams::default().labels(&format!("{LABEL_JOB_ID}={id}"));
+    let jobs: Api<PyTorchJob> = Api::namespaced(client.clone(), namespace);
+    let job = jobs.list(&lp).await?.items.into_iter().next();
+    let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
+    let mut pods = pods.list(&lp).await?.items;
+    pods.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+    let name = job
+        .as_ref()
+        .and_then(|j| j.metadata.name.clone())
+        .or_else(|| fallback_name.map(str::to_string));
+    let events = match name {
+        None => Ok(Vec::new()),
+        Some(name) => {
+            let api: Api<k8s_openapi::api::core::v1::Event> =
+                Api::namespaced(client.clone(), namespace);
+            api.list(&ListParams::default().limit(EVENTS_MAX))
+                .await
+                .map(|l| {
+                    let prefix = format!("{name}-");
+                    l.items
+                        .into_iter()
+                        .filter(|e| {
+                            e.involved_object
+                                .name
+                                .as_deref()
+                                .is_some_and(|n| n == name || n.starts_with(&prefix))
+                        })
+                        .collect()
+                })
+        }
+    };
+    Ok(JobObjects { job, pods, events })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -153,6 +153,25 @@ fn following(
     }
 }
 
+/// The NCCL report of a saved log (a job's batch output): `Ok(None)` when it has no NCCL
+/// line. `ended`: the job is over, so a rank without `Init COMPLETE` never got there.
+/// Read in blocks, so memory stays bounded however large the file.
+pub fn report_of_file(
+    path: &std::path::Path,
+    expect: super::Expectation,
+    ended: bool,
+) -> io::Result<Option<super::Report>> {
+    let mut analyzer = Analyzer::new(expect);
+    let file = std::fs::File::open(path)?;
+    scan(file, "", &mut analyzer)?;
+    analyzer.finish();
+    if ended {
+        analyzer.job_ended();
+    }
+    let report = analyzer.report();
+    Ok((report.nccl_lines > 0).then_some(report))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 
 pub mod parse;
 pub mod reasons;
+pub mod sched;
 
 use std::path::Path;
 use std::time::Duration;
@@ -276,6 +277,24 @@ impl Slurm {
             .runner
             .run("scontrol", &args(&["show", "config"]), None)?;
         Ok(parse::parse_kill_wait(&out.stdout).map(Duration::from_secs))
+    }
+
+    /// How often the scheduler runs (`SchedulerParameters`), for `status --watch`.
+    pub fn scheduler_interval(&self) -> Result<sched::SchedulerInterval, SlurmError> {
+        let out = self
+            .runner
+            .run("scontrol", &args(&["show", "config"]), None)?;
+        Ok(sched::SchedulerInterval::from_config(&out.stdout))
+    }
+
+    /// Every job of one user in the queue (`squeue --user`): for `status --user/--me`.
+    pub fn queue_of_user(&self, user: &str) -> Result<Vec<JobView>, SlurmError> {
+        self.squeue(vec![format!("--user={user}")])
+    }
+
+    /// The jobs of the user running hybridctl (`squeue --me`): for `status --me`.
+    pub fn queue_of_me(&self) -> Result<Vec<JobView>, SlurmError> {
+        self.squeue(vec!["--me".into()])
     }
 
     /// Send a signal to the batch step only (where `hybridctl launch` runs).

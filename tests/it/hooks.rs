@@ -200,16 +200,16 @@ fn the_example_wrapper_and_the_test_hook_are_shellcheck_clean() {
 // ---------------------------------------------------------------------------------------------
 // Real Slurm + real API server
 
-struct World {
-    c: Cluster,
-    p: Plane,
+pub struct World {
+    pub c: Cluster,
+    pub p: Plane,
     /// The site config `submit` uses: the real launcher, output `hybridctl-%x-%j.out`.
-    site: PathBuf,
+    pub site: PathBuf,
     /// The hooks' log (tests/fixtures/slurm-hooks/hook.sh appends to it).
     log: PathBuf,
 }
 
-fn world() -> Option<World> {
+pub fn world() -> Option<World> {
     let c = cluster()?;
     let p = plane()?;
     let dir = Path::new(&c.conf)
@@ -242,14 +242,14 @@ fn world() -> Option<World> {
 }
 
 impl World {
-    fn json(&self, args: &[&str]) -> Value {
+    pub fn json(&self, args: &[&str]) -> Value {
         self.p.json(args)
     }
 
     /// `hybridctl submit` of a real job: the batch step runs the real `hybridctl launch`
     /// with the restricted kubeconfig (jobs inherit KUBECONFIG from the submitter).
     /// `submit` of a spec whose container gets `env` (see the module's doc).
-    fn submit_env(&self, name: &str, nodes: u32, extra: &str, env: &[(&str, &str)]) -> String {
+    pub fn submit_env(&self, name: &str, nodes: u32, extra: &str, env: &[(&str, &str)]) -> String {
         let spec = self.c.spec_env(name, nodes, 8, extra, env);
         let out = self
             .c
@@ -270,7 +270,7 @@ impl World {
     }
 
     /// Wait for the hook's last line for this job.
-    fn wait_hook(&self, phase: &str, id: &str, limit: Duration) {
+    pub fn wait_hook(&self, phase: &str, id: &str, limit: Duration) {
         let line = format!("hybridctl hook {phase}: job {id}: finished");
         assert!(
             wait_until(limit, || self.hook_log().contains(&line)),
@@ -290,7 +290,7 @@ impl World {
     }
 
     /// Labelled PyTorchJobs, TrainJobs, JobSets and pods of a job.
-    fn leftovers(&self, id: &str) -> usize {
+    pub fn leftovers(&self, id: &str) -> usize {
         let sel = format!("{LABEL}={id}");
         ["pytorchjobs", "trainjobs", "jobsets", "pods"]
             .iter()
@@ -340,7 +340,7 @@ impl World {
     }
 
     /// Put the site taint on nodes, as a site keeps Slurm-managed nodes.
-    fn taint(&self, nodes: &[&str]) {
+    pub fn taint(&self, nodes: &[&str]) {
         for n in nodes {
             let out = self.p.kubectl_admin(&[
                 "taint",
@@ -353,7 +353,7 @@ impl World {
         }
     }
 
-    fn allocated(&self, id: &str) -> Vec<String> {
+    pub fn allocated(&self, id: &str) -> Vec<String> {
         let out = std::process::Command::new("squeue")
             .args(["-h", "-o", "%N", "-j", id])
             .env("SLURM_CONF", &self.c.conf)
@@ -362,7 +362,7 @@ impl World {
         hybridctl::hostlist::expand(stdout(&out).trim()).expect("a node list")
     }
 
-    fn wait_running(&self, id: &str) {
+    pub fn wait_running(&self, id: &str) {
         assert!(
             wait_until(Duration::from_secs(60), || self
                 .c
@@ -375,7 +375,7 @@ impl World {
     }
 
     /// Wait for `launch` to create the PyTorchJob, and return it.
-    fn wait_pytorchjob(&self, name: &str) -> Value {
+    pub fn wait_pytorchjob(&self, name: &str) -> Value {
         let mut job = Value::Null;
         assert!(
             wait_until(Duration::from_secs(60), || {
@@ -388,7 +388,7 @@ impl World {
         job
     }
 
-    fn final_state(&self, id: &str) -> String {
+    pub fn final_state(&self, id: &str) -> String {
         let v = self.c.status_json(&[id]);
         v[0]["state"].as_str().unwrap_or_default().to_string()
     }
@@ -396,7 +396,7 @@ impl World {
     /// After the epilog: nothing of the job on Kubernetes (its PyTorchJob and pods, and the
     /// operator's Services, which the garbage collector removes), its nodes released and
     /// tainted.
-    fn assert_clean(&self, id: &str, nodes: &[String]) {
+    pub fn assert_clean(&self, id: &str, nodes: &[String]) {
         assert_eq!(
             self.leftovers(id),
             0,
@@ -431,7 +431,7 @@ impl World {
     }
 
     /// While the job runs: its nodes carry its label and are free of the taint.
-    fn assert_admitted(&self, id: &str, nodes: &[String]) {
+    pub fn assert_admitted(&self, id: &str, nodes: &[String]) {
         let now = self.nodes();
         for n in nodes {
             let (label, ann, tainted) = &now[n];
@@ -463,7 +463,7 @@ fn pinned(job: &Value) -> Vec<String> {
 
 /// A running job with its PyTorchJob (or TrainJob) created and the controllers' pods
 /// running on the allocated nodes: what the cancel, time-limit and kill tests start from.
-fn running_job(w: &World, name: &str, extra: &str) -> (String, Vec<String>) {
+pub fn running_job(w: &World, name: &str, extra: &str) -> (String, Vec<String>) {
     running_job_on(w, Api::PyTorchJob, name, extra)
 }
 

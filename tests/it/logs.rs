@@ -5,7 +5,7 @@
 //! pods "print", restart the API server under a running `logs -f`, and end the pods with
 //! [`Plane::finish`] so that the operator reports the job's result.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -162,15 +162,7 @@ impl Follower {
             .stderr(Stdio::piped())
             .spawn()
             .expect("hybridctl logs");
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        let out = child.stdout.take().expect("stdout");
-        let sink = lines.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines() {
-                let Ok(line) = line else { break };
-                sink.lock().expect("lines").push(line);
-            }
-        });
+        let lines = crate::util::collect_lines(&mut child);
         Self { child, lines }
     }
 
@@ -547,4 +539,133 @@ fn a_socket_fallback_is_reported_by_logs_nccl_and_by_launch_at_once() {
     assert!(warn < summary, "{out}");
     let names: Vec<String> = pods.iter().map(|(n, _)| n.clone()).collect();
     cleanup(&p, &name, admitted, &names);
+}
+
+/// Give a pod a current log and the log of its previous container (kwok serves
+/// `previousLogsFile` for `previous=true`, as a kubelet does for a restarted container).
+fn give_logs_with_previous(p: &Plane, pod: &str, file: &Path, previous: &Path) {
+    let logs = serde_json::json!({
+        "apiVersion": "kwok.x-k8s.io/v1alpha1", "kind": "Logs",
+        "metadata": {"name": pod, "namespace": p.ns},
+        "spec": {"logs": [{"containers": ["pytorch"], "logsFile": file.display().to_string(),
+                           "previousLogsFile": previous.display().to_string(), "follow": true}]},
+    });
+    let out = p.kubectl_as(&p.admin, &["create", "-f", "-"], Some(&logs.to_string()));
+    assert!(out.status.success(), "create Logs: {}", stderr(&out));
+}
+
+#[test]
+fn logs_select_lines_by_regex_pods_by_rank_and_node_and_read_previous_containers() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let id = "906004";
+    let name = format!("logs-select-{id}");
+    reset(&p, id);
+    let pods = files(dir.path(), &name, &["master-0", "worker-0"]);
+    let prev = dir.path().join("master-0.previous.log");
+    append(
+        &prev,
+        &[
+            cri(0, 0, "old run step 1"),
+            cri(0, 500, "CUDA error: an illegal memory access"),
+        ],
+    );
+    give_logs_with_previous(&p, &pods[0].0, &pods[0].1, &prev);
+    give_log(&p, &pods[1].0, &pods[1].1);
+    append(
+        &pods[0].1,
+        &[
+            cri(1, 0, "m NCCL INFO Init COMPLETE"),
+            cri(2, 0, "m step 1 loss 2.0"),
+            cri(3, 0, "m NCCL WARN slow"),
+        ],
+    );
+    append(
+        &pods[1].1,
+        &[
+            cri(1, 0, "w NCCL INFO Init COMPLETE"),
+            cri(2, 0, "w step 1"),
+        ],
+    );
+    // gpusPerNode 8: ranks 0-7 run in master-0, ranks 8-15 in worker-0.
+    let (_, admitted) = create_job(&p, dir.path(), "logs-select", id, 2, "node[1-2]");
+    wait_running(&p, id, 2);
+    wait_kwok_serves(&p, &pods[0].0, "m NCCL INFO Init COMPLETE");
+    wait_kwok_serves(&p, &pods[1].0, "w NCCL INFO Init COMPLETE");
+    let run = |args: &[&str]| {
+        let f = Follower::start(&p, dir.path(), args);
+        let (code, _, err) = finish(f.child, Duration::from_secs(20));
+        std::thread::sleep(Duration::from_millis(100));
+        (code, f.lines.lock().expect("lines").clone(), err)
+    };
+    let ok = |args: &[&str]| {
+        let (code, lines, err) = run(args);
+        assert_eq!(code, Some(0), "{args:?}: {err}");
+        lines
+    };
+    // Lines: any --include, then no --exclude.
+    assert_eq!(
+        ok(&[id, "--include", "NCCL", "--exclude", "WARN"]),
+        [
+            "[master-0] m NCCL INFO Init COMPLETE",
+            "[worker-0] w NCCL INFO Init COMPLETE"
+        ]
+    );
+    assert_eq!(
+        ok(&[
+            id,
+            "--include",
+            "step",
+            "--include",
+            "WARN slow$",
+            "--no-prefix"
+        ]),
+        ["m step 1 loss 2.0", "m NCCL WARN slow", "w step 1"]
+    );
+    // Rank 9 runs in node rank 1: worker-0; rank 3 in master-0.
+    assert_eq!(
+        ok(&[id, "--rank", "9", "--tail", "1"]),
+        ["[worker-0] w step 1"]
+    );
+    assert_eq!(
+        ok(&[id, "--rank", "3", "--tail", "1"]),
+        ["[master-0] m NCCL WARN slow"]
+    );
+    // --node: the pods the scheduler bound to that node (a hostlist of one here).
+    let worker_node = p.json(&["get", "pod", &pods[1].0, "-n", &p.ns])["spec"]["nodeName"]
+        .as_str()
+        .expect("worker-0 is bound")
+        .to_string();
+    assert_eq!(
+        ok(&[id, "--node", &worker_node, "--tail", "1"]),
+        ["[worker-0] w step 1"]
+    );
+    let (code, lines, err) = run(&[id, "--node", "node[7-8]"]);
+    assert_eq!((code, lines.len()), (Some(0), 0), "{err}");
+    // --previous: the restarted container's log; a pod without one says so on stderr.
+    let (code, lines, err) = run(&[id, "--previous", "--replica", "master-0"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        lines,
+        [
+            "[master-0] old run step 1",
+            "[master-0] CUDA error: an illegal memory access"
+        ]
+    );
+    let (code, lines, err) = run(&[id, "--previous"]);
+    assert_eq!((code, lines.len()), (Some(0), 2), "{lines:?} {err}");
+    assert!(
+        err.contains("worker-0: "),
+        "the pod without a previous log is named: {err}"
+    );
+    // Bad input names the flag.
+    let (code, _, err) = run(&[id, "--include", "("]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("`--include (` is not a regular expression"),
+        "{err}"
+    );
+    let (code, _, err) = run(&[id, "--rank", "1", "--replica", "worker"]);
+    assert_eq!(code, Some(2), "{err}");
+    cleanup(&p, &name, admitted, &[pods[0].0.clone(), pods[1].0.clone()]);
 }

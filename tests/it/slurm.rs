@@ -166,6 +166,33 @@ impl Cluster {
         id
     }
 
+    /// Submit `spec` under the site config `site` (a launcher of the test's own); the job id.
+    pub fn submit_with(&self, site: &Path, spec: &Path) -> String {
+        let out = self
+            .hybridctl()
+            .env("HYBRIDCTL_SITE_CONFIG", site)
+            .arg("submit")
+            .arg(spec)
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "submit: {}", stderr(&out));
+        stdout(&out).trim().to_string()
+    }
+
+    /// A job holding both nodes (under `site`, whose launcher stays up), RUNNING: later
+    /// jobs stay pending until it is cancelled. Its id.
+    pub fn hold_both_nodes(&self, site: &Path) -> String {
+        let holder = self.submit_with(site, &self.spec("hold-all", 2, 8, ""));
+        assert!(
+            wait_until(Duration::from_secs(30), || self
+                .squeue_state(&holder)
+                .as_deref()
+                == Some("RUNNING")),
+            "the holding job {holder} does not run"
+        );
+        holder
+    }
+
     pub fn wait_gone(&self, id: &str, limit: Duration) -> bool {
         wait_until(limit, || self.squeue_state(id).is_none())
     }
@@ -188,7 +215,7 @@ impl Cluster {
 /// real `hybridctl launch`, dry run), then stays up like a training job; on SIGTERM it
 /// cleans up (here: says so) and then waits to be killed, so Slurm records the job as
 /// CANCELLED or TIMEOUT rather than as a job that ended by itself.
-fn long_launcher(c: &Cluster) -> PathBuf {
+pub fn long_launcher(c: &Cluster) -> PathBuf {
     let path = c.work.path().join("long-launcher.sh");
     let bin = assert_cmd::cargo::cargo_bin("hybridctl");
     std::fs::write(
@@ -207,7 +234,7 @@ fn long_launcher(c: &Cluster) -> PathBuf {
     path
 }
 
-fn with_launcher(c: &Cluster, launcher: &Path) -> PathBuf {
+pub fn with_launcher(c: &Cluster, launcher: &Path) -> PathBuf {
     let path = c.work.path().join("site-long.yaml");
     std::fs::write(
         &path,

@@ -79,3 +79,21 @@ pub fn require_tool(program: &str) -> bool {
     eprintln!("skipping: `{program}` is not installed (HYBRIDCTL_TEST_ALLOW_SKIP=1)");
     false
 }
+
+/// The lines a child prints on stdout, collected by a thread as they come (for tests that
+/// watch a long-running command).
+pub fn collect_lines(
+    child: &mut std::process::Child,
+) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+    use std::io::BufRead;
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let out = child.stdout.take().expect("stdout is piped");
+    let sink = lines.clone();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(out).lines() {
+            let Ok(line) = line else { break };
+            sink.lock().expect("lines").push(line);
+        }
+    });
+    lines
+}
