@@ -1337,7 +1337,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__rbac)
-            opts="-n -o -q -h -V --namespace --service-account --user --group --output --color --quiet --help --version"
+            opts="-n -o -q -h -V --namespace --service-account --user --group --api --output --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1361,6 +1361,10 @@ _hybridctl() {
                     ;;
                 --group)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api)
+                    COMPREPLY=($(compgen -W "pytorchjob trainjob auto" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1410,7 +1414,7 @@ _hybridctl() {
                     return 0
                     ;;
                 --only)
-                    COMPREPLY=($(compgen -W "sbatch pytorchjob" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "sbatch pytorchjob trainjob" -- "${cur}"))
                     return 0
                     ;;
                 --set)

@@ -37,6 +37,8 @@ command -v strace >/dev/null 2>&1 || missing+=(strace)
 # scripts/release.sh: aarch64 binary under qemu-user, the Zig/cargo-zigbuild venv
 command -v qemu-aarch64 >/dev/null 2>&1 || missing+=(qemu-user)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+# jq: testenv/kube/trainer.sh points the Trainer's and JobSet's webhook configurations at 127.0.0.1
+command -v jq >/dev/null 2>&1 || missing+=(jq)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
   apt_opts=(-o DPkg::Lock::Timeout=300 -y -q --no-install-recommends)
@@ -85,13 +87,16 @@ fi
 if [ -z "${HYBRIDCTL_KUBE_DIR:-}${HYBRIDCTL_SLURM_DIR:-}${HYBRIDCTL_KUBE_API_PORT:-}${HYBRIDCTL_SLURM_CTLD_PORT:-}" ]; then
   run_dir=$(mktemp -d /tmp/hybridctl-test.XXXXXX)
   chmod 0755 "$run_dir"
-  # kube daemons base+0..5, slurmctld base+6, slurmd of nodeI base+20+I
+  # kube daemons base+0..5, slurmctld base+6, Trainer and JobSet base+7..10, slurmd of nodeI
+  # base+20+I
   base=$(testenv/free-ports.sh 40) || die "found no 40 free ports" "set HYBRIDCTL_KUBE_*_PORT and HYBRIDCTL_SLURM_*_PORT* (testenv/README.md)"
   export HYBRIDCTL_KUBE_DIR=$run_dir/kube HYBRIDCTL_SLURM_DIR=$run_dir/slurm
   export HYBRIDCTL_KUBE_ETCD_PORT=$base HYBRIDCTL_KUBE_ETCD_PEER_PORT=$((base + 1))
   export HYBRIDCTL_KUBE_API_PORT=$((base + 2)) HYBRIDCTL_KUBE_KWOK_PORT=$((base + 3))
   export HYBRIDCTL_KUBE_OPERATOR_HEALTH_PORT=$((base + 4)) HYBRIDCTL_KUBE_OPERATOR_WEBHOOK_PORT=$((base + 5))
   export HYBRIDCTL_SLURM_CTLD_PORT=$((base + 6)) HYBRIDCTL_SLURM_SLURMD_PORT_BASE=$((base + 20))
+  export HYBRIDCTL_KUBE_TRAINER_WEBHOOK_PORT=$((base + 7)) HYBRIDCTL_KUBE_JOBSET_WEBHOOK_PORT=$((base + 8))
+  export HYBRIDCTL_KUBE_TRAINER_HEALTH_PORT=$((base + 9)) HYBRIDCTL_KUBE_JOBSET_HEALTH_PORT=$((base + 10))
   log "this run's test clusters: $run_dir, ports $base-$((base + 39))"
   if [ "$services_only" = 1 ]; then
     env_file=$run_dir/env.sh
