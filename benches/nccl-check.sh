@@ -4,14 +4,18 @@
 # repeated NCCL inits, warnings and a watchdog timeout), in one run: MB/s of both (best of
 # RUNS, page cache warm), their ratio (target: nccl-check at least half of grep's speed),
 # and the peak RSS of nccl-check on a 128 MiB and a 1 GiB file (target: the same for both).
-# Usage: benches/nccl-check.sh [SIZE_MIB] [RUNS]   (builds the release binary first)
+# Usage: benches/nccl-check.sh [SIZE_MIB] [RUNS]   (builds the release binary first, or measures
+#        $HYBRIDCTL_BENCH_BIN, e.g. a static binary from scripts/release.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mib=${1:-1024}
 runs=${2:-3}
 small_mib=128
-cargo build --release --quiet
-bin=$PWD/target/release/hybridctl
+bin=${HYBRIDCTL_BENCH_BIN:-}
+if [[ -z $bin ]]; then
+  cargo build --release --quiet
+  bin=$PWD/target/release/hybridctl
+fi
 export HYBRIDCTL_SITE_CONFIG=/dev/null HYBRIDCTL_CONFIG=/dev/null
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/nccl-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT

@@ -44,7 +44,7 @@ fn render_8_node(c: &mut Criterion) {
             let renderer = Renderer::new(None).expect("templates");
             let script = renderer.sbatch(&plan).expect("script");
             let manifest = renderer.pytorchjob(&plan).expect("manifest");
-            let yaml = manifest_yaml(&plan, &manifest).expect("yaml");
+            let yaml = manifest_yaml(&plan, &manifest.value).expect("yaml");
             (script, yaml)
         })
     });

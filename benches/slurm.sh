@@ -2,13 +2,17 @@
 # Whole-process overhead of `hybridctl submit` against plain `sbatch` of the same script, on
 # the local test cluster (testenv/slurm.sh), side by side with hyperfine. Jobs are submitted
 # held (`--hold`) so they never run, and are cancelled at the end.
-# Usage: benches/slurm.sh [RUNS]
+# Usage: benches/slurm.sh [RUNS]   (builds the release binary, or measures $HYBRIDCTL_BENCH_BIN)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-40}
 command -v hyperfine >/dev/null || { echo "benches/slurm.sh needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
-cargo build --release --quiet
-bin=$PWD/target/release/hybridctl
+bin=${HYBRIDCTL_BENCH_BIN:-}
+if [[ -z $bin ]]; then
+  cargo build --release --quiet
+  bin=$PWD/target/release/hybridctl
+fi
+bin=$(realpath "$bin")
 testenv/slurm.sh up >/dev/null
 eval "$(testenv/slurm.sh env)"
 work=$(mktemp -d)

@@ -444,6 +444,7 @@ Register-ArgumentCompleter -Native -CommandName 'hybridctl' -ScriptBlock {
             [CompletionResult]::new('--service-account', '--service-account', [CompletionResultType]::ParameterName, 'Bind the roles to this ServiceAccount (in the training namespace)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Bind the roles to this user (e.g. a client certificate''s CN)')
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Bind the roles to this group')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'The Kubeflow API the site runs: the training-operator''s PyTorchJob, Trainer v2''s TrainJob (with its JobSets and runtimes), or `auto` (the rights of both)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: YAML for `kubectl apply -f -`, or a JSON `List` (also for kubectl)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: YAML for `kubectl apply -f -`, or a JSON `List` (also for kubectl)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour: auto (a terminal and no NO_COLOR), always, never')

@@ -1628,7 +1628,7 @@ _hybridctl() {
             return 0
             ;;
         hybridctl__subcmd__rbac)
-            opts="-n -o -q -h -V --namespace --service-account --user --group --output --color --quiet --help --version"
+            opts="-n -o -q -h -V --namespace --service-account --user --group --api --output --color --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1652,6 +1652,10 @@ _hybridctl() {
                     ;;
                 --group)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api)
+                    COMPREPLY=($(compgen -W "pytorchjob trainjob auto" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -1701,7 +1705,7 @@ _hybridctl() {
                     return 0
                     ;;
                 --only)
-                    COMPREPLY=($(compgen -W "sbatch pytorchjob" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "sbatch pytorchjob trainjob" -- "${cur}"))
                     return 0
                     ;;
                 --set)

@@ -415,6 +415,7 @@ set edit:completion:arg-completer[hybridctl] = {|@words|
             cand --service-account 'Bind the roles to this ServiceAccount (in the training namespace)'
             cand --user 'Bind the roles to this user (e.g. a client certificate''s CN)'
             cand --group 'Bind the roles to this group'
+            cand --api 'The Kubeflow API the site runs: the training-operator''s PyTorchJob, Trainer v2''s TrainJob (with its JobSets and runtimes), or `auto` (the rights of both)'
             cand -o 'Output format: YAML for `kubectl apply -f -`, or a JSON `List` (also for kubectl)'
             cand --output 'Output format: YAML for `kubectl apply -f -`, or a JSON `List` (also for kubectl)'
             cand --color 'When to use colour: auto (a terminal and no NO_COLOR), always, never'

@@ -106,7 +106,8 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -l out -d 'W
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s o -l output -d 'Output format' -r -f -a "yaml\t'The batch script, then the manifest as YAML'
 json\t'One JSON object with both artifacts'"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -l only -d 'Print only one artifact' -r -f -a "sbatch\t'The batch script'
-pytorchjob\t'The PyTorchJob manifest'"
+pytorchjob\t'The PyTorchJob manifest (`kubernetes.api: pytorchjob` or `auto`)'
+trainjob\t'The TrainJob manifest (`kubernetes.api: trainjob`)'"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -l set -d 'Override a spec field, e.g. `--set slurm.nodes=4` (repeatable; applied last)' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s e -l env -d 'Set an environment variable of the training container, e.g. `--env WANDB_MODE=offline` (repeatable; `--set container.env.NAME=VALUE` with the value always a string; `NCCL_*`, `UCX_*` and `TORCH_NCCL_*` go to `network.ncclEnv`, which the batch script and every pod share)' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand render" -s p -l partition -d 'Override `slurm.partition`' -r
@@ -317,6 +318,9 @@ complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -s n -l namesp
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -l service-account -d 'Bind the roles to this ServiceAccount (in the training namespace)' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -l user -d 'Bind the roles to this user (e.g. a client certificate\'s CN)' -r
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -l group -d 'Bind the roles to this group' -r
+complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -l api -d 'The Kubeflow API the site runs: the training-operator\'s PyTorchJob, Trainer v2\'s TrainJob (with its JobSets and runtimes), or `auto` (the rights of both)' -r -f -a "pytorchjob\t''
+trainjob\t''
+auto\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -s o -l output -d 'Output format: YAML for `kubectl apply -f -`, or a JSON `List` (also for kubectl)' -r -f -a "yaml\t''
 json\t''"
 complete -c hybridctl -n "__fish_hybridctl_using_subcommand rbac" -l color -d 'When to use colour: auto (a terminal and no NO_COLOR), always, never' -r -f -a "auto\t''

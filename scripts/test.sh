@@ -11,21 +11,40 @@ services_only=0
 if [ "${1:-}" = --services ]; then services_only=1; export HYBRIDCTL_KEEP_SLURM=1; fi
 
 log() { printf '[test] %s\n' "$*" >&2; }
+die() { printf '[test] error: %s\n' "$1" >&2; [ -z "${2:-}" ] || printf '[test]   hint: %s\n' "$2" >&2; exit 1; }
+
+# --- Root -------------------------------------------------------------------------------
+# The test Slurm runs slurmctld/slurmd as root (slurmd starts jobs as their users, in UTS
+# namespaces), and Debian packages are installed: the suite runs as root (a container, a VM,
+# CI). Through sudo: `sudo -E scripts/test.sh` (keeps PATH, CARGO_HOME and RUSTUP_HOME).
+[ "$(id -u)" -eq 0 ] ||
+  die "scripts/test.sh must run as root: the test Slurm's daemons run as root" \
+    "run it as root, or \`sudo -E env PATH=\"\$PATH\" scripts/test.sh\`"
 
 # --- Debian packages -------------------------------------------------------------------
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 # perftest: fabric-check's tests run the real `ib_write_bw` (no RDMA device here: it must fail fast)
 command -v ib_write_bw >/dev/null 2>&1 || missing+=(perftest)
 # groff: the man-page test renders every page with warnings on
 command -v groff >/dev/null 2>&1 || missing+=(groff-base)
+# the install tests: `man -M PREFIX/share/man`, bash-completion's loader, Debian's Lmod
+command -v man >/dev/null 2>&1 || missing+=(man-db)
+[ -f /usr/share/bash-completion/bash_completion ] || missing+=(bash-completion)
+[ -f /usr/share/lmod/lmod/init/bash ] || missing+=(lmod)
+# the start-up test: cluster-free commands open no kubeconfig, start no runtime (strace)
+command -v strace >/dev/null 2>&1 || missing+=(strace)
+# scripts/release.sh: aarch64 binary under qemu-user, the Zig/cargo-zigbuild venv
+command -v qemu-aarch64 >/dev/null 2>&1 || missing+=(qemu-user)
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+# jq: testenv/kube/trainer.sh points the Trainer's and JobSet's webhook configurations at 127.0.0.1
+command -v jq >/dev/null 2>&1 || missing+=(jq)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
   apt_opts=(-o DPkg::Lock::Timeout=300 -y -q --no-install-recommends)
-  if ! as_root apt-get "${apt_opts[@]}" install "${missing[@]}" >/dev/null; then
-    as_root apt-get -o DPkg::Lock::Timeout=300 -q update >/dev/null
-    as_root apt-get "${apt_opts[@]}" install "${missing[@]}" >/dev/null
+  if ! apt-get "${apt_opts[@]}" install "${missing[@]}" >/dev/null; then
+    apt-get -o DPkg::Lock::Timeout=300 -q update >/dev/null
+    apt-get "${apt_opts[@]}" install "${missing[@]}" >/dev/null
   fi
 fi
 
@@ -37,6 +56,52 @@ log "cargo clippy"
 cargo clippy --quiet --all-targets -- -D warnings
 log "shellcheck of the project's scripts"
 shellcheck scripts/*.sh benches/*.sh testenv/*.sh testenv/kube/*.sh testenv/kube/go/*.sh tests/fixtures/bin/* tests/fixtures/bin-hostile/* tests/fixtures/fabric/bin/* tests/fixtures/fabric/make-trees.sh tests/fixtures/*/record.sh tests/fixtures/slurm-hooks/hook.sh examples/slurm/*.sh .ci/run
+fi
+
+# --- Go for the test control plane -------------------------------------------------------------
+# testenv/kube/build.sh builds it from Go modules and needs the Go of their go.mod (Debian's
+# golang-go is older). A Go >= 1.21 fetches the right one itself from the Go module proxy
+# (GOTOOLCHAIN, https://go.dev/doc/toolchain) into its module cache; older or no Go: say what to
+# install. A warm cache (build.sh --check) needs no Go at all.
+if ! testenv/kube/build.sh --check >/dev/null 2>&1; then
+  go_want=$(awk '$1 == "go" { print $2; exit }' testenv/kube/go/apiserver/go.mod)
+  go_have=$(go env GOVERSION 2>/dev/null | sed 's/^go//') || go_have=''
+  older() { [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -1)" != "$2" ]; }
+  if [ -z "$go_have" ] || older "$go_have" 1.21; then
+    die "the test control plane is built with Go $go_want; ${go_have:+Go $go_have is too old to fetch it}${go_have:-no \`go\` on PATH}" \
+      "install Go >= 1.21 (e.g. the go1.$(cut -d. -f2 <<<"$go_want") tarball from go.dev into /usr/local/go, PATH=/usr/local/go/bin:\$PATH); it fetches Go $go_want itself"
+  fi
+  if older "$go_have" "$go_want"; then
+    log "Go $go_have is older than $go_want: fetching go$go_want through the Go module proxy (GOTOOLCHAIN)"
+    GO=$(GOTOOLCHAIN=go$go_want go env GOROOT)/bin/go
+    "$GO" version >/dev/null || die "could not get Go $go_want through GOTOOLCHAIN" \
+      "check that the Go module proxy is reachable (GOPROXY=$(go env GOPROXY)), or install Go $go_want"
+    export GO
+  fi
+fi
+
+# --- Free ports and fresh directories for this run -------------------------------------------
+# Unless the HYBRIDCTL_KUBE_*/HYBRIDCTL_SLURM_* variables say otherwise (testenv/*.sh document
+# them), each run gets its own directories and a block of ports nothing listens on, so two runs
+# on one machine (two checkouts, CI beside a developer) do not collide.
+if [ -z "${HYBRIDCTL_KUBE_DIR:-}${HYBRIDCTL_SLURM_DIR:-}${HYBRIDCTL_KUBE_API_PORT:-}${HYBRIDCTL_SLURM_CTLD_PORT:-}" ]; then
+  run_dir=$(mktemp -d /tmp/hybridctl-test.XXXXXX)
+  chmod 0755 "$run_dir"
+  # kube daemons base+0..5, slurmctld base+6, Trainer and JobSet base+7..10, slurmd of nodeI
+  # base+20+I
+  base=$(testenv/free-ports.sh 40) || die "found no 40 free ports" "set HYBRIDCTL_KUBE_*_PORT and HYBRIDCTL_SLURM_*_PORT* (testenv/README.md)"
+  export HYBRIDCTL_KUBE_DIR=$run_dir/kube HYBRIDCTL_SLURM_DIR=$run_dir/slurm
+  export HYBRIDCTL_KUBE_ETCD_PORT=$base HYBRIDCTL_KUBE_ETCD_PEER_PORT=$((base + 1))
+  export HYBRIDCTL_KUBE_API_PORT=$((base + 2)) HYBRIDCTL_KUBE_KWOK_PORT=$((base + 3))
+  export HYBRIDCTL_KUBE_OPERATOR_HEALTH_PORT=$((base + 4)) HYBRIDCTL_KUBE_OPERATOR_WEBHOOK_PORT=$((base + 5))
+  export HYBRIDCTL_SLURM_CTLD_PORT=$((base + 6)) HYBRIDCTL_SLURM_SLURMD_PORT_BASE=$((base + 20))
+  export HYBRIDCTL_KUBE_TRAINER_WEBHOOK_PORT=$((base + 7)) HYBRIDCTL_KUBE_JOBSET_WEBHOOK_PORT=$((base + 8))
+  export HYBRIDCTL_KUBE_TRAINER_HEALTH_PORT=$((base + 9)) HYBRIDCTL_KUBE_JOBSET_HEALTH_PORT=$((base + 10))
+  log "this run's test clusters: $run_dir, ports $base-$((base + 39))"
+  if [ "$services_only" = 1 ]; then
+    env_file=$run_dir/env.sh
+    export -p | grep -E ' HYBRIDCTL_(KUBE|SLURM)_' >"$env_file"
+  fi
 fi
 
 # --- Real services the tests need --------------------------------------------------------
@@ -84,6 +149,9 @@ printf 'HYBRIDCTL_BIN=%q\nHYBRIDCTL_SITE_CONFIG=%q\nHYBRIDCTL_HOOK_TIMEOUT=20\n'
   "$hook_bin" "$hook_dir/site.yaml" >"$hook_dir/hook.env"
 
 if [ "$services_only" = 1 ]; then
+  if [ -n "${env_file:-}" ]; then
+    log "the test clusters are up; first: source $env_file"
+  fi
   log "the test clusters are up; stop them with testenv/slurm.sh down; testenv/kube/kube.sh down"
   exit 0
 fi
@@ -92,3 +160,17 @@ fi
 export RUST_BACKTRACE=0
 log "cargo test"
 cargo test --all-targets -- --include-ignored
+
+# --- Static release binaries ---------------------------------------------------------------------
+# x86_64 and aarch64 musl binaries, checked: no dynamic section, --version/validate/render in an
+# empty chroot, the aarch64 one under qemu-user (scripts/release.sh). CI builds the ci-release
+# profile: the release profile's shape without fat LTO, whose build does not fit CI's budget
+# next to everything above (README "Releases").
+log "static release binaries (scripts/release.sh --profile ci-release)"
+scripts/release.sh --profile ci-release --out "${CARGO_TARGET_DIR:-$PWD/target}/dist-check"
+# this run's directories (only when this run made them; kept when a step above failed)
+if [ -n "${run_dir:-}" ]; then
+  testenv/slurm.sh down >/dev/null 2>&1 || true
+  testenv/kube/kube.sh down >/dev/null 2>&1 || true
+  rm -rf "$run_dir"
+fi

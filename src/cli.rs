@@ -303,8 +303,10 @@ pub enum RenderFormat {
 pub enum Artifact {
     /// The batch script
     Sbatch,
-    /// The PyTorchJob manifest
+    /// The PyTorchJob manifest (`kubernetes.api: pytorchjob` or `auto`)
     Pytorchjob,
+    /// The TrainJob manifest (`kubernetes.api: trainjob`)
+    Trainjob,
 }
 
 /// `NAME=VALUE` of `--env`: a name a shell and a container runtime accept
@@ -719,6 +721,11 @@ pub struct RbacArgs {
     /// Bind the roles to this group
     #[arg(long)]
     pub group: Option<String>,
+
+    /// The Kubeflow API the site runs: the training-operator's PyTorchJob, Trainer v2's
+    /// TrainJob (with its JobSets and runtimes), or `auto` (the rights of both)
+    #[arg(long, value_parser = ["pytorchjob", "trainjob", "auto"], default_value = "auto")]
+    pub api: String,
 
     /// Output format: YAML for `kubectl apply -f -`, or a JSON `List` (also for kubectl)
     #[arg(short = 'o', long, value_enum, default_value_t = YamlOrJson::Yaml)]

@@ -181,6 +181,8 @@ pub fn allowed_values(path: &str) -> &'static [&'static str] {
         "network.ncclDebug" => &["VERSION", "WARN", "INFO", "TRACE", "ABORT"],
         "slurm.exclusive" | "storage.gpfs.readOnly" => &["true", "false"],
         "network.gidIndex" => &["auto"],
+        "kubernetes.api" => &["pytorchjob", "trainjob", "auto"],
+        "kubernetes.runtimeKind" => &["ClusterTrainingRuntime", "TrainingRuntime"],
         _ => &[],
     }
 }
@@ -233,7 +235,12 @@ mod tests {
     fn enumerations_match_what_the_decoder_accepts() {
         // The decoder's lists are the source; the ones written here must be among the allowed
         // values the field table documents.
-        for path in ["container.imagePullPolicy", "network.ncclDebug"] {
+        for path in [
+            "container.imagePullPolicy",
+            "network.ncclDebug",
+            "kubernetes.api",
+            "kubernetes.runtimeKind",
+        ] {
             let f = fields::lookup(path).expect("field");
             for v in allowed_values(path) {
                 assert!(f.allowed.contains(&format!("`{v}`")), "{path}: {v}");

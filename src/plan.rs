@@ -136,6 +136,11 @@ pub struct Plan {
     pub active_deadline_seconds: Option<u64>,
     pub checkpoint_dir: Option<String>,
     pub nccl_env: Vec<NameValue>,
+    /// TrainJob: the training runtime it refers to, and its kind.
+    pub runtime: String,
+    pub runtime_kind: String,
+    /// TrainJob: the `manager` of hybridctl's runtime patch.
+    pub patch_manager: String,
 }
 
 impl Plan {
@@ -382,6 +387,9 @@ impl Plan {
             active_deadline_seconds: spec.training.active_deadline_seconds,
             checkpoint_dir,
             nccl_env,
+            runtime: spec.kubernetes.runtime.clone(),
+            runtime_kind: spec.kubernetes.runtime_kind.name().into(),
+            patch_manager: crate::k8s::trainjob::PATCH_MANAGER.into(),
         })
     }
 }

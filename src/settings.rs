@@ -727,6 +727,9 @@ fn decode_partitions(d: &mut Decoder, node: &Node) -> Vec<PartitionConfig> {
         let gpus = d.opt_u32(&mut m, "gpusPerNode", 0, 64);
         let network = m.field("network").cloned();
         let gpu_bind = m.field("gpuBind").cloned();
+        // `kubernetes: {api: trainjob, runtime: ...}`: the partition's Kubeflow API, a
+        // spec-shaped default like `network:`
+        let kubernetes = m.field("kubernetes").cloned();
         let (mut hcas, mut gpu_hcas) = (Vec::new(), Vec::new());
         if let Some(t) = m.field("topology").cloned()
             && let Some(mut tm) = d.map(&t, &format!("{path}.topology"))
@@ -756,6 +759,9 @@ fn decode_partitions(d: &mut Decoder, node: &Node) -> Vec<PartitionConfig> {
         }
         if let Some(n) = network {
             layer_entries.push((key_at("network", &n.pos), n));
+        }
+        if let Some(k) = kubernetes {
+            layer_entries.push((key_at("kubernetes", &k.pos), k));
         }
         if let Some(b) = gpu_bind {
             // The site's `gpuBind` is the jobs' `slurm.gpuBind` default.

@@ -277,7 +277,9 @@ fn verify_kubernetes(
             }
             let found = crate::kube::state::summarize(&client, ns, ids)
                 .await
-                .map_err(|e| format!("listing PyTorchJobs in namespace `{ns}`: {e}"))?;
+                .map_err(|e| {
+                    format!("listing the jobs (PyTorchJobs, TrainJobs) in namespace `{ns}`: {e}")
+                })?;
             left.extend(found.into_iter().filter(|(_, s)| !s.is_empty()));
         }
         Ok(Some(left))
@@ -297,7 +299,10 @@ fn verify_kubernetes(
                             &format!(
                                 "job {} left {} and {} pod(s) in namespace `{}`",
                                 o.job_id,
-                                s.pytorchjob.as_deref().unwrap_or("no PyTorchJob"),
+                                s.pytorchjob
+                                    .as_deref()
+                                    .or(s.trainjob.as_deref())
+                                    .unwrap_or("no PyTorchJob or TrainJob"),
                                 s.pods_total,
                                 s.namespace
                             ),

@@ -18,7 +18,7 @@ use std::time::Duration;
 use anyhow::Result;
 use comfy_table::{Table, presets};
 use k8s_openapi::api::core::v1::{Namespace, Node};
-use kube::api::ListParams;
+use kube::api::{ApiResource, DynamicObject, GroupVersionKind, ListParams};
 use kube::{Api, Client};
 use serde::Serialize;
 
@@ -27,8 +27,10 @@ use crate::check::Level;
 use crate::cli::{DoctorArgs, KubeArgs, TextOrJson};
 use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
+use crate::jobspec::KubeApi;
 use crate::k8s::labels::GPU_RESOURCE;
-use crate::k8s::pytorchjob::PyTorchJob;
+use crate::k8s::trainjob;
+use crate::k8s::workload::{self, Backend};
 use crate::kube::access::{self, Answer};
 use crate::kube::client::{Connection, client, kubeconfig_paths};
 use crate::kube::rbac::{Rule, Scope};
@@ -312,11 +314,11 @@ async fn kube_checks(settings: &Settings, kube: &KubeArgs, ns: &str, report: &mu
         Ok(who) => report.push("identity", Level::Pass, who.describe()),
         Err((text, hint)) => report.push_hint("identity", Level::Warn, text, hint),
     }
-    let crd_served = crd_check(&client, report).await;
-    namespace_check(&client, ns, crd_served, report).await;
+    let (backend, rbac_backends) = api_checks(&client, settings, ns, report).await;
+    namespace_check(&client, ns, backend, report).await;
     node_checks(&client, settings, report).await;
     claim_checks(&client, settings, ns, report).await;
-    rbac_checks(&client, ns, report).await;
+    rbac_checks(&client, ns, &rbac_backends, report).await;
 }
 
 /// The GPFS claims of the site config (`gpfs.claims`): Bound, ReadWriteMany, and of the
@@ -347,48 +349,131 @@ async fn claim_checks(client: &Client, settings: &Settings, ns: &str, report: &m
     }
 }
 
-/// Discovery is open to every authenticated user, unlike reading the CRD object itself.
-async fn crd_check(client: &Client, report: &mut Report) -> bool {
-    let check = "pytorchjob crd";
-    let hint = "install the Kubeflow training operator (it brings the PyTorchJob CRD), or ask the cluster admins to";
-    match call(client.list_api_group_resources("kubeflow.org/v1")).await {
-        Ok(list) if list.resources.iter().any(|r| r.name == "pytorchjobs") => {
-            report.push(check, Level::Pass, "kubeflow.org/v1 pytorchjobs is served");
-            true
-        }
-        Ok(_) => {
+/// Which Kubeflow API this site's jobs use (`kubernetes.api` of the user, then the site
+/// config's `defaults`; `auto` when neither sets it) against what the cluster serves (API
+/// discovery, open to every authenticated user). For a TrainJob cluster also: the JobSet CRD
+/// and the training runtime. Returns the backend `launch` would use, if any, and the
+/// backends whose RBAC to check.
+async fn api_checks(
+    client: &Client,
+    settings: &Settings,
+    ns: &str,
+    report: &mut Report,
+) -> (Option<Backend>, Vec<Backend>) {
+    let setting = |key: &str| {
+        kubernetes_default(&settings.user, key).or_else(|| kubernetes_default(&settings.site, key))
+    };
+    let api = setting("api")
+        .and_then(|a| KubeApi::from_name(&a))
+        .unwrap_or_default();
+    let served = match crate::kube::discovery::served(client).await {
+        Ok(s) => s,
+        Err(e) => {
             report.push_hint(
-                check,
+                "kubeflow api",
                 Level::Fail,
-                "the API group kubeflow.org/v1 is served but has no pytorchjobs",
-                hint,
+                format!(
+                    "could not ask the API server: {}",
+                    crate::kube::client::brief(&e)
+                ),
+                "check the API server (`kubectl api-resources --api-group=kubeflow.org`)",
             );
-            false
+            return (None, Backend::ALL.to_vec());
         }
-        Err(e) if e.code() == Some(404) => {
-            report.push_hint(
-                check,
-                Level::Fail,
-                "not installed: the API server does not serve kubeflow.org/v1",
-                hint,
+    };
+    let names: Vec<&str> = served.iter().map(|b| b.kind()).collect();
+    let chosen = match workload::resolve(api, &served) {
+        Ok(b) => {
+            report.push(
+                "kubeflow api",
+                Level::Pass,
+                format!(
+                    "the cluster serves {}; `kubernetes.api: {}` runs jobs as {}s",
+                    names.join(" and "),
+                    api.name(),
+                    b.kind()
+                ),
             );
-            false
+            Some(b)
         }
         Err(e) => {
             report.push_hint(
-                check,
+                "kubeflow api",
                 Level::Fail,
-                format!("could not ask the API server: {}", e.text()),
-                "check the API server (`kubectl api-resources --api-group=kubeflow.org`)",
+                e,
+                "install the Kubeflow training operator (PyTorchJob) or Kubeflow Trainer v2 (TrainJob, with JobSet), or set `kubernetes.api` in the site config to the one the cluster has",
             );
-            false
+            None
         }
+    };
+    if chosen == Some(Backend::TrainJob) {
+        trainjob_checks(client, ns, &setting, report).await;
+    }
+    let rbac = match api {
+        KubeApi::Auto if !served.is_empty() => served,
+        KubeApi::Auto => Backend::ALL.to_vec(),
+        pinned => vec![workload::offline(pinned)],
+    };
+    (chosen, rbac)
+}
+
+/// A TrainJob cluster: the JobSet CRD the Trainer renders into, and the runtime the site's
+/// jobs refer to (`kubernetes.runtime`, default `torch-distributed`).
+async fn trainjob_checks(
+    client: &Client,
+    ns: &str,
+    setting: &dyn Fn(&str) -> Option<String>,
+    report: &mut Report,
+) {
+    let gv = format!("{}/{}", trainjob::JOBSET_GROUP, trainjob::JOBSET_VERSION);
+    match call(client.list_api_group_resources(&gv)).await {
+        Ok(list)
+            if list
+                .resources
+                .iter()
+                .any(|r| r.name == trainjob::JOBSET_PLURAL) =>
+        {
+            report.push("jobset crd", Level::Pass, format!("{gv} jobsets is served"))
+        }
+        Ok(_) | Err(_) => report.push_hint(
+            "jobset crd",
+            Level::Fail,
+            format!("{gv} jobsets is not served: the Trainer cannot run a TrainJob"),
+            "install JobSet (the version your Trainer release names) with its webhooks",
+        ),
+    }
+    let name = setting("runtime").unwrap_or_else(|| crate::jobspec::DEFAULT_RUNTIME.into());
+    let kind = setting("runtimeKind").unwrap_or_else(|| "ClusterTrainingRuntime".into());
+    let check = "trainjob runtime";
+    let resource = ApiResource::from_gvk_with_plural(
+        &GroupVersionKind::gvk(trainjob::GROUP, trainjob::VERSION, &kind),
+        &format!("{}s", kind.to_lowercase()),
+    );
+    let api: Api<DynamicObject> = if kind == "TrainingRuntime" {
+        Api::namespaced_with(client.clone(), ns, &resource)
+    } else {
+        Api::all_with(client.clone(), &resource)
+    };
+    match call(api.get(&name)).await {
+        Ok(_) => report.push(check, Level::Pass, format!("{kind} `{name}` exists")),
+        Err(e) if e.code() == Some(404) => report.push_hint(
+            check,
+            Level::Fail,
+            format!("{kind} `{name}` does not exist"),
+            "install the Trainer's runtimes (manifests/base/runtimes in kubeflow/trainer), or set `kubernetes.runtime` to one that exists (`kubectl get clustertrainingruntimes`)",
+        ),
+        Err(e) => report.push_hint(
+            check,
+            Level::Fail,
+            format!("could not read {kind} `{name}`: {}", e.text()),
+            RBAC_HINT,
+        ),
     }
 }
 
 /// Reading the Namespace object is the proof, but a least-privileged identity may not; then
 /// listing PyTorchJobs in it (what its Role allows) is the evidence.
-async fn namespace_check(client: &Client, ns: &str, crd_served: bool, report: &mut Report) {
+async fn namespace_check(client: &Client, ns: &str, backend: Option<Backend>, report: &mut Report) {
     let check = "namespace";
     let namespaces: Api<Namespace> = Api::all(client.clone());
     let missing_hint = format!(
@@ -414,35 +499,37 @@ async fn namespace_check(client: &Client, ns: &str, crd_served: bool, report: &m
             );
         }
     }
-    if !crd_served {
+    let Some(backend) = backend else {
         return report.push(
             check,
             Level::Warn,
             format!(
-                "cannot tell whether `{ns}` exists: this identity may not read it, and without the PyTorchJob CRD nothing in it can be listed"
+                "cannot tell whether `{ns}` exists: this identity may not read it, and without the PyTorchJob or TrainJob CRD nothing in it can be listed"
             ),
         );
-    }
-    let jobs: Api<PyTorchJob> = Api::namespaced(client.clone(), ns);
-    match call(jobs.list(&ListParams::default().limit(1))).await {
+    };
+    let kinds = format!("{}s", backend.kind());
+    let jobs: Api<DynamicObject> =
+        Api::namespaced_with(client.clone(), ns, &backend.api_resource());
+    match call(jobs.list_metadata(&ListParams::default().limit(1))).await {
         Ok(_) => report.push(
             check,
             Level::Pass,
-            format!("`{ns}`: PyTorchJobs in it can be listed (this identity may not read Namespace objects)"),
+            format!("`{ns}`: {kinds} in it can be listed (this identity may not read Namespace objects)"),
         ),
         Err(e) if e.code() == Some(403) => report.push_hint(
             check,
             Level::Warn,
             format!(
-                "cannot tell whether `{ns}` exists: this identity may neither read it nor list PyTorchJobs in it"
+                "cannot tell whether `{ns}` exists: this identity may neither read it nor list {kinds} in it"
             ),
             missing_hint,
         ),
         Err(e) => report.push_hint(
             check,
             Level::Fail,
-            format!("listing PyTorchJobs in `{ns}` failed: {}", e.text()),
-            "check the API server and the kubeconfig (`kubectl get pytorchjobs`)",
+            format!("listing {kinds} in `{ns}` failed: {}", e.text()),
+            format!("check the API server and the kubeconfig (`kubectl get {}`)", backend.plural()),
         ),
     }
 }
@@ -645,8 +732,8 @@ fn rbac_row(ns: &str, rule: &Rule, answers: Vec<Answer>, report: &mut Report) {
     });
 }
 
-async fn rbac_checks(client: &Client, ns: &str, report: &mut Report) {
-    match call_access(access::review(client, ns)).await {
+async fn rbac_checks(client: &Client, ns: &str, backends: &[Backend], report: &mut Report) {
+    match call_access(access::review(client, ns, backends)).await {
         Ok(answers) => {
             // One row per rule of the table, in table order.
             let mut rows: Vec<(&Rule, Vec<Answer>)> = Vec::new();

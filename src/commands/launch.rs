@@ -98,23 +98,27 @@ pub fn run(args: LaunchArgs, ctx: &Context) -> Result<ExitStatus> {
         )
     })?;
     let renderer = Renderer::new(settings.templates_dir())?;
-    let manifest = renderer.pytorchjob(&plan)?;
-    let mut stdout = out.out();
-    match args.output {
-        RenderFormat::Yaml => stdout.write_all(
-            manifest_yaml(&plan, &manifest)
-                .map_err(anyhow::Error::msg)?
-                .as_bytes(),
-        )?,
-        RenderFormat::Json => {
-            serde_json::to_writer_pretty(&mut stdout, &manifest.value)?;
-            writeln!(stdout)?;
+    let print = |manifest: &crate::render::Workload| -> Result<()> {
+        let mut stdout = out.out();
+        match args.output {
+            RenderFormat::Yaml => stdout.write_all(
+                manifest_yaml(&plan, &manifest.value)
+                    .map_err(anyhow::Error::msg)?
+                    .as_bytes(),
+            )?,
+            RenderFormat::Json => {
+                serde_json::to_writer_pretty(&mut stdout, &manifest.value)?;
+                writeln!(stdout)?;
+            }
         }
-    }
-    stdout.flush()?;
+        stdout.flush()?;
+        Ok(())
+    };
     // HYBRIDCTL_LAUNCH_DRY_RUN=1 lets a site run the real batch script end to end without
-    // touching Kubernetes (used by the test suite's Slurm jobs).
+    // touching Kubernetes (used by the test suite's Slurm jobs); `auto` is then PyTorchJob.
     if dry_run {
+        let backend = crate::k8s::workload::offline(spec.kubernetes.api);
+        print(&workload(&renderer, &plan, &spec, backend)?)?;
         return Ok(ExitStatus::Success);
     }
     let conn = crate::kube::client::Connection {
@@ -142,26 +146,49 @@ pub fn run(args: LaunchArgs, ctx: &Context) -> Result<ExitStatus> {
             .map_err(|message| {
                 UserError::environment(message, crate::kube::access::ADMIN_REFUSAL_HINT)
             })?;
+        // `kubernetes.api`: what the cluster serves (API discovery), or the pinned API if it
+        // is served.
+        let served = crate::kube::discovery::served(&client).await.map_err(|e| {
+            UserError::environment(
+                format!("could not ask the API server which Kubeflow APIs it serves: {}", crate::kube::client::brief(&e)),
+                "check the API server and the kubeconfig (`kubectl api-resources | grep -i job`)",
+            )
+        })?;
+        let backend = crate::k8s::workload::resolve(spec.kubernetes.api, &served).map_err(|e| {
+            UserError::environment(
+                e,
+                "install the Kubeflow training operator (PyTorchJob) or Kubeflow Trainer v2 (TrainJob), or set `kubernetes.api` to the one the cluster has",
+            )
+        })?;
+        let manifest = workload(&renderer, &plan, &spec, backend)?;
+        print(&manifest)?;
+        if backend == crate::k8s::workload::Backend::TrainJob {
+            crate::kube::launch::check_runtime(&client, &spec)
+                .await
+                .map_err(|e| UserError::environment(e.to_string(), e.hint()))?;
+        }
         let mut stdout = std::io::stdout();
         crate::kube::launch::run(
             client,
             &plan,
-            &manifest.typed,
+            &manifest,
             spec.nccl_expectation(),
             &launch_opts,
             &mut stdout,
         )
         .await
+        .map(|o| (o, backend.short()))
         .map_err(|e| anyhow::Error::new(UserError::advised(&e)))
     })?;
     use crate::kube::launch::Outcome;
+    let (outcome, short) = outcome;
     match outcome {
         Outcome::Succeeded => {
-            out.line(&format!("hybridctl: pytorchjob/{} succeeded", plan.k8s_name))?;
+            out.line(&format!("hybridctl: {short}/{} succeeded", plan.k8s_name))?;
             Ok(ExitStatus::Success)
         }
         Outcome::Failed { reason, message } => Err(UserError {
-            message: format!("pytorchjob/{} failed: {reason}: {message}", plan.k8s_name),
+            message: format!("{short}/{} failed: {reason}: {message}", plan.k8s_name),
             hint: Some("the pod logs above say why; `hybridctl logs` shows them again while the pods exist".into()),
             status: ExitStatus::Failure,
         }
@@ -177,4 +204,25 @@ pub fn run(args: LaunchArgs, ctx: &Context) -> Result<ExitStatus> {
             }
         }
     }
+}
+
+/// The job for `backend`, refusing what that backend cannot carry (a pinned `trainjob` was
+/// refused at validation already; `auto` can only be checked once the cluster answered).
+fn workload(
+    renderer: &Renderer,
+    plan: &crate::plan::Plan,
+    spec: &Spec,
+    backend: crate::k8s::workload::Backend,
+) -> Result<crate::render::Workload> {
+    if backend == crate::k8s::workload::Backend::TrainJob {
+        let unsupported = spec.trainjob_unsupported();
+        if let Some((field, why)) = unsupported.first() {
+            return Err(UserError::environment(
+                format!("the cluster runs TrainJobs, but `{field}` cannot be expressed in a TrainJob: {why}"),
+                "remove it from the spec, or set `kubernetes.api: pytorchjob` for a cluster that has the training operator",
+            )
+            .into());
+        }
+    }
+    Ok(renderer.workload(plan, backend)?)
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::Result;
 use futures::StreamExt;
 use kube::Api;
-use kube::api::ListParams;
+use kube::api::DynamicObject;
 use kube::runtime::{WatchStreamExt, watcher};
 use serde::Serialize;
 use tokio::sync::mpsc;
@@ -20,8 +20,8 @@ use crate::cli::{LogsArgs, TextOrJson};
 use crate::error::{ExitStatus, UserError};
 use crate::jobid::{JobId, JobIds};
 use crate::k8s::labels::LABEL_JOB_ID;
-use crate::k8s::pytorchjob::PyTorchJob;
-use crate::kube::launch::{Outcome, outcome_of};
+use crate::k8s::workload::Backend;
+use crate::kube::launch::{Outcome, outcome_of_object};
 use crate::kube::logs::{self, Event, Line, Options, ReplicaFilter};
 use crate::records::Records;
 
@@ -199,41 +199,55 @@ pub fn run(args: LogsArgs, ctx: &Context) -> Result<ExitStatus> {
     let end = runtime.block_on(async {
         let client = super::kube_client(&conn, settings).await?;
         let selector = format!("{LABEL_JOB_ID}={job_id}");
-        let jobs: Api<PyTorchJob> = Api::namespaced(client.clone(), &namespace);
-        let existing = jobs
-            .list(&ListParams::default().labels(&selector))
+        let api = spec.as_ref().map(|s| s.kubernetes.api).unwrap_or_default();
+        let (backend, existing) = crate::kube::discovery::find_job(&client, &namespace, &selector, api)
             .await
             .map_err(|e| {
                 UserError::environment(
                     format!(
-                        "could not list PyTorchJobs in namespace `{namespace}`: {}",
+                        "could not list the PyTorchJobs and TrainJobs in namespace `{namespace}`: {}",
                         crate::kube::client::brief(&e)
                     ),
-                    "check the namespace (-n) and that the identity may list pytorchjobs there",
+                    "check the namespace (-n) and that the identity may list pytorchjobs or trainjobs there",
                 )
             })?;
+        let jobs: Api<DynamicObject> =
+            Api::namespaced_with(client.clone(), &namespace, &backend.api_resource());
         if let Some(rank) = args.rank {
-            // Processes per pod: the PyTorchJob's nprocPerNode, else the spec's GPUs per node.
+            // Processes per pod: the job's (PyTorchJob `nprocPerNode`, TrainJob
+            // `trainer.numProcPerNode`), else the spec's GPUs per node.
             let nproc = existing
-                .items
-                .first()
-                .and_then(|j| j.spec.nproc_per_node.as_deref())
-                .and_then(|n| n.parse::<u32>().ok())
+                .as_ref()
+                .and_then(|j| {
+                    let spec = j.data.get("spec")?;
+                    match backend {
+                        Backend::PyTorchJob => spec.get("nprocPerNode")?.as_str()?.parse().ok(),
+                        Backend::TrainJob => u32::try_from(
+                            spec.pointer("/trainer/numProcPerNode")?.as_u64()?,
+                        )
+                        .ok(),
+                    }
+                })
                 .or_else(|| spec.as_ref().map(|s| s.slurm.gpus_per_node))
                 .ok_or_else(|| {
                     UserError::invalid(
                         format!(
-                            "cannot tell which pod runs rank {rank} of job {job_id}: neither its PyTorchJob nor its job record says how many processes a pod runs"
+                            "cannot tell which pod runs rank {rank} of job {job_id}: neither its {} nor its job record says how many processes a pod runs",
+                            backend.kind()
                         ),
-                        "select the pod with `--replica master-0` or `--replica worker-N`",
+                        "select the pod with `--replica master-0` or `--replica worker-N` (`node-N` for a TrainJob)",
                     )
                 })?;
-            opts.replica = ReplicaFilter::Exact(logs::replica_of_rank(rank, nproc));
+            opts.replica = ReplicaFilter::Exact(match backend {
+                Backend::PyTorchJob => logs::replica_of_rank(rank, nproc),
+                Backend::TrainJob => format!("node-{}", rank / nproc.max(1)),
+            });
         }
-        if existing.items.is_empty() {
+        if existing.is_none() {
             nothing_on_kubernetes(settings, &job_id, &namespace, record.as_ref(), args.follow)?;
             notice(&format!(
-                "waiting for the PyTorchJob of job {job_id} in namespace {namespace} (the job may still be pending)"
+                "waiting for the {} of job {job_id} in namespace {namespace} (the job may still be pending)",
+                backend.kind()
             ));
         }
         // --nccl: the analyzer sees every line instead of the terminal. What the job expects
@@ -242,7 +256,11 @@ pub fn run(args: LogsArgs, ctx: &Context) -> Result<ExitStatus> {
             let mut expect = spec
                 .as_ref()
                 .map(|s| s.nccl_expectation())
-                .or_else(|| existing.items.first().map(PyTorchJob::nccl_expectation))
+                .or_else(|| {
+                    existing
+                        .as_ref()
+                        .map(|j| crate::kube::launch::nccl_expectation_of(backend, j))
+                })
                 .unwrap_or_default();
             if args.follow {
                 expect.init_threshold = Some(crate::kube::launch::NCCL_INIT_THRESHOLD);
@@ -265,7 +283,7 @@ pub fn run(args: LogsArgs, ctx: &Context) -> Result<ExitStatus> {
                     match ev {
                         watcher::Event::Apply(j) | watcher::Event::InitApply(j) => {
                             seen = true;
-                            if let Some(o) = outcome_of(j.status.as_ref()) {
+                            if let Some(o) = outcome_of_object(backend, &j) {
                                 let _ = end_tx.send(End::Finished(o)).await;
                                 return;
                             }
@@ -372,9 +390,10 @@ pub fn run(args: LogsArgs, ctx: &Context) -> Result<ExitStatus> {
         if let Some(w) = watch_end {
             w.abort();
         }
-        Ok::<_, anyhow::Error>(end)
+        Ok::<_, anyhow::Error>((end, backend.kind()))
     })?;
-    let status = footer(end, &job_id, &notice);
+    let (end, kind) = end;
+    let status = footer(end, &job_id, kind, &notice);
     if nccl_bad {
         return Ok(ExitStatus::Failure);
     }
@@ -382,16 +401,16 @@ pub fn run(args: LogsArgs, ctx: &Context) -> Result<ExitStatus> {
 }
 
 /// The footer after the job ended, and the exit status it implies.
-fn footer(end: Option<End>, job_id: &str, notice: &dyn Fn(&str)) -> ExitStatus {
+fn footer(end: Option<End>, job_id: &str, kind: &str, notice: &dyn Fn(&str)) -> ExitStatus {
     match end {
         None => ExitStatus::Success,
         Some(End::Finished(Outcome::Succeeded)) => {
-            notice(&format!("job {job_id}: the PyTorchJob succeeded"));
+            notice(&format!("job {job_id}: the {kind} succeeded"));
             ExitStatus::Success
         }
         Some(End::Finished(Outcome::Failed { reason, message })) => {
             notice(&format!(
-                "job {job_id}: the PyTorchJob failed: {reason}: {message}"
+                "job {job_id}: the {kind} failed: {reason}: {message}"
             ));
             ExitStatus::Failure
         }
@@ -401,7 +420,7 @@ fn footer(end: Option<End>, job_id: &str, notice: &dyn Fn(&str)) -> ExitStatus {
         }
         Some(End::Deleted) => {
             notice(&format!(
-                "job {job_id}: the PyTorchJob was deleted (the Slurm job ended or was cancelled; `hybridctl status {job_id}` says how)"
+                "job {job_id}: the {kind} was deleted (the Slurm job ended or was cancelled; `hybridctl status {job_id}` says how)"
             ));
             ExitStatus::Success
         }

@@ -149,6 +149,11 @@ pub const EXAMPLES: &[(&str, &str, &str)] = &[
         "hybridctl render examples/llama-8node-roce.yaml --job-id 4242 --nodelist 'gpu[001-008]'",
     ),
     (
+        "render",
+        "The same job as a Kubeflow Trainer v2 TrainJob",
+        "hybridctl render examples/llama-8node-roce.yaml --set kubernetes.api=trainjob --job-id 4242 --nodelist 'gpu[001-008]'",
+    ),
+    (
         "validate",
         "Check a spec; every problem with file:line:col",
         "hybridctl validate tests/fixtures/bad-specs/typos.yaml",
@@ -193,6 +198,11 @@ pub const EXAMPLES: &[(&str, &str, &str)] = &[
         "rbac",
         "The least-privilege RBAC of the Slurm-side identity",
         "hybridctl rbac -n training --service-account hybridctl",
+    ),
+    (
+        "rbac",
+        "The same for a site that runs TrainJobs (no PyTorchJob rights)",
+        "hybridctl rbac -n training --api trainjob",
     ),
     ("gc", "What gc would remove", "hybridctl gc --dry-run"),
     (

@@ -8,6 +8,8 @@ use super::Context;
 use crate::cli::{RbacArgs, YamlOrJson};
 use crate::error::Advice;
 use crate::error::{ExitStatus, UserError};
+use crate::jobspec::KubeApi;
+use crate::k8s::workload::Backend;
 use crate::kube::rbac::{Subject, manifest, objects};
 
 pub fn run(args: RbacArgs, ctx: &Context) -> Result<ExitStatus> {
@@ -19,12 +21,17 @@ pub fn run(args: RbacArgs, ctx: &Context) -> Result<ExitStatus> {
         (_, _, Some(group)) => Subject::Group(group),
         _ => Subject::default(),
     };
+    // `--api`: the backend the site runs; `auto` grants what either needs.
+    let backends = match KubeApi::from_name(&args.api).unwrap_or_default() {
+        KubeApi::Auto => Backend::ALL.to_vec(),
+        one => vec![crate::k8s::workload::offline(one)],
+    };
     let text = match args.output {
-        YamlOrJson::Yaml => manifest(&args.namespace, &subject)
+        YamlOrJson::Yaml => manifest(&args.namespace, &subject, &backends)
             .map_err(|e| UserError::invalid(e.to_string(), e.hint()))?,
         // A Kubernetes List, which `kubectl apply -f -` takes as it is.
         YamlOrJson::Json => {
-            let items = objects(&args.namespace, &subject)
+            let items = objects(&args.namespace, &subject, &backends)
                 .map_err(|e| UserError::invalid(e.to_string(), e.hint()))?;
             let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
             format!("{}\n", serde_json::to_string_pretty(&list)?)

@@ -9,6 +9,7 @@ use super::{Context, Printer, require_valid};
 use crate::cli::{Artifact, RenderArgs, RenderFormat};
 use crate::error::{ExitStatus, UserError};
 use crate::jobspec::load::load_spec;
+use crate::k8s::workload::Backend;
 use crate::plan::{Allocation, Plan, PlanOptions, simulated_nodes};
 use crate::render::{Rendered, Renderer, manifest_yaml};
 
@@ -44,17 +45,38 @@ pub fn run(args: RenderArgs, ctx: &Context) -> Result<ExitStatus> {
     })?;
     let renderer = Renderer::new(settings.templates_dir())?;
     let script = renderer.sbatch(&plan)?;
-    let manifest = renderer.pytorchjob(&plan)?;
+    // No cluster to ask: `auto` renders a PyTorchJob (the site config may pin the API).
+    let backend = crate::k8s::workload::offline(spec.kubernetes.api);
+    let manifest = renderer.workload(&plan, backend)?;
+    let wrong_only = match (args.only, backend) {
+        (Some(Artifact::Pytorchjob), Backend::TrainJob) => Some("pytorchjob"),
+        (Some(Artifact::Trainjob), Backend::PyTorchJob) => Some("trainjob"),
+        _ => None,
+    };
+    if let Some(asked) = wrong_only {
+        return Err(UserError::invalid(
+            format!(
+                "--only {asked}: this job renders a {} (`kubernetes.api` is `{}`)",
+                backend.kind(),
+                spec.kubernetes.api.name()
+            ),
+            format!(
+                "write `--only {}`, or `--set kubernetes.api={asked}`",
+                backend.short()
+            ),
+        )
+        .into());
+    }
 
     let manifest_text = match args.output {
-        RenderFormat::Yaml => manifest_yaml(&plan, &manifest).map_err(anyhow::Error::msg)?,
+        RenderFormat::Yaml => manifest_yaml(&plan, &manifest.value).map_err(anyhow::Error::msg)?,
         RenderFormat::Json => format!("{}\n", serde_json::to_string_pretty(&manifest.value)?),
     };
 
     if let Some(dir) = &args.out {
         write_out(
             dir,
-            &plan,
+            (&plan.name, backend.short()),
             &script,
             &manifest_text,
             args.output,
@@ -66,18 +88,23 @@ pub fn run(args: RenderArgs, ctx: &Context) -> Result<ExitStatus> {
     let mut stdout = out.out();
     match (args.only, args.output) {
         (Some(Artifact::Sbatch), RenderFormat::Yaml) => stdout.write_all(script.as_bytes())?,
-        (Some(Artifact::Pytorchjob), _) => stdout.write_all(manifest_text.as_bytes())?,
+        (Some(Artifact::Pytorchjob | Artifact::Trainjob), _) => {
+            stdout.write_all(manifest_text.as_bytes())?
+        }
         (None, RenderFormat::Yaml) => {
             writeln!(stdout, "# ==> {}.sbatch <==", plan.name)?;
             stdout.write_all(script.as_bytes())?;
-            writeln!(stdout, "\n# ==> {}.pytorchjob.yaml <==", plan.name)?;
+            writeln!(stdout, "\n# ==> {}.{}.yaml <==", plan.name, backend.short())?;
             stdout.write_all(manifest_text.as_bytes())?;
         }
         // The script has no JSON form of its own: it is a field of the document.
         (only @ (None | Some(Artifact::Sbatch)), RenderFormat::Json) => {
             let both = Rendered {
                 sbatch: Some(&script),
-                pytorchjob: only.is_none().then_some(&manifest.value),
+                pytorchjob: (only.is_none() && backend == Backend::PyTorchJob)
+                    .then_some(&manifest.value),
+                trainjob: (only.is_none() && backend == Backend::TrainJob)
+                    .then_some(&manifest.value),
                 job_id: &plan.job_id,
                 nodes: &plan.nodes,
                 gpus_per_node: plan.gpus_per_node,
@@ -89,9 +116,10 @@ pub fn run(args: RenderArgs, ctx: &Context) -> Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
+/// `(name, kind)`: the job's name and the manifest's kind (`<name>.sbatch`, `<name>.<kind>.yaml`).
 fn write_out(
     dir: &Path,
-    plan: &Plan,
+    (name, kind): (&str, &str),
     script: &str,
     manifest: &str,
     format: RenderFormat,
@@ -105,14 +133,11 @@ fn write_out(
         RenderFormat::Json => "json",
     };
     let mut files = Vec::new();
-    if only != Some(Artifact::Pytorchjob) {
-        files.push((dir.join(format!("{}.sbatch", plan.name)), script));
+    if only.is_none() || only == Some(Artifact::Sbatch) {
+        files.push((dir.join(format!("{name}.sbatch")), script));
     }
     if only != Some(Artifact::Sbatch) {
-        files.push((
-            dir.join(format!("{}.pytorchjob.{ext}", plan.name)),
-            manifest,
-        ));
+        files.push((dir.join(format!("{name}.{kind}.{ext}")), manifest));
     }
     for (path, text) in files {
         std::fs::write(&path, text)

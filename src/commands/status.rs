@@ -380,7 +380,7 @@ fn print(views: &[JobView], format: TextOrJsonOrWide, out: &Printer) -> Result<(
             let k = v.kubernetes.as_ref();
             let cond = k
                 .map(|k| {
-                    if k["pytorchjob"].is_null() {
+                    if k["pytorchjob"].is_null() && k["trainjob"].is_null() {
                         "-".to_string()
                     } else {
                         k["condition"].as_str().unwrap_or("Created").to_string()
@@ -469,8 +469,12 @@ fn add_kubernetes(
                 crate::kube::state::summarize(&client, ns, ids),
             )
             .await
-            .map_err(|_| format!("listing PyTorchJobs in namespace `{ns}` timed out"))?
-            .map_err(|e| format!("listing PyTorchJobs in namespace `{ns}`: {e}"))?;
+            .map_err(|_| {
+                format!("listing the jobs (PyTorchJobs, TrainJobs) in namespace `{ns}` timed out")
+            })?
+            .map_err(|e| {
+                format!("listing the jobs (PyTorchJobs, TrainJobs) in namespace `{ns}`: {e}")
+            })?;
             for id in ids {
                 let summary = found.get(id.as_str()).cloned().unwrap_or_else(|| {
                     crate::kube::state::KubeSummary {

@@ -160,6 +160,26 @@ fn decode_inner(d: &mut Decoder, root: &Node, partition: Option<&PartitionInfo>)
         training: training?,
     };
     cross_checks(d, &spec, partition);
+    if spec.kubernetes.api == KubeApi::Trainjob {
+        for (path, why) in spec.trainjob_unsupported() {
+            let pos = d.field_or_root(path);
+            d.diags.error_hint(
+                &pos,
+                "trainjob",
+                format!("`{path}` cannot be expressed in a TrainJob: {why}"),
+                "remove it, set it in the training runtime, or use `kubernetes.api: pytorchjob`",
+            );
+        }
+        if spec.kubernetes.priority_class_name.is_some() {
+            let pos = d.field_or_root("kubernetes.priorityClassName");
+            d.diags.warning_hint(
+                &pos,
+                "trainjob",
+                "`kubernetes.priorityClassName` reaches a TrainJob's pods only through the training runtime",
+                crate::k8s::trainjob::PRIORITY_NOTE,
+            );
+        }
+    }
     Some(spec)
 }
 
@@ -401,12 +421,36 @@ fn decode_kubernetes(d: &mut Decoder, node: &Node) -> Option<Kubernetes> {
             names::check_dns_subdomain,
         );
     }
+    let api = d
+        .one_of(&mut m, "api", KubeApi::NAMES)
+        .and_then(|a| KubeApi::from_name(&a))
+        .unwrap_or_default();
+    let runtime = d
+        .opt_string(&mut m, "runtime")
+        .unwrap_or_else(|| super::DEFAULT_RUNTIME.into());
+    d.check(
+        "kubernetes.runtime",
+        &runtime,
+        "name",
+        "the name of a ClusterTrainingRuntime or TrainingRuntime (a DNS-1123 subdomain), e.g. `torch-distributed`",
+        names::check_dns_subdomain,
+    );
+    let runtime_kind = match d
+        .one_of(&mut m, "runtimeKind", RuntimeKind::NAMES)
+        .as_deref()
+    {
+        Some("TrainingRuntime") => RuntimeKind::TrainingRuntime,
+        _ => RuntimeKind::ClusterTrainingRuntime,
+    };
     m.finish(d);
     Some(Kubernetes {
         context,
         namespace,
         service_account,
         priority_class_name,
+        api,
+        runtime,
+        runtime_kind,
     })
 }
 

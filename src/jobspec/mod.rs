@@ -94,6 +94,47 @@ pub struct Kubernetes {
     pub namespace: String,
     pub service_account: Option<String>,
     pub priority_class_name: Option<String>,
+    /// Which Kubeflow API runs the job: the training-operator's PyTorchJob, Trainer v2's
+    /// TrainJob, or `auto` (what the cluster serves; `render` without a cluster: PyTorchJob).
+    #[serde(default)]
+    pub api: KubeApi,
+    /// Trainer v2 only: the training runtime a TrainJob refers to (default
+    /// `torch-distributed`, the runtime Trainer ships).
+    #[serde(default = "default_runtime")]
+    pub runtime: String,
+    /// `ClusterTrainingRuntime` (default) or `TrainingRuntime` (in the job's namespace).
+    #[serde(default)]
+    pub runtime_kind: RuntimeKind,
+}
+
+pub const DEFAULT_RUNTIME: &str = "torch-distributed";
+
+fn default_runtime() -> String {
+    DEFAULT_RUNTIME.to_string()
+}
+
+/// `kubernetes.api` (defined with the backends it names).
+pub use crate::k8s::workload::KubeApi;
+
+/// `kubernetes.runtimeKind`: where the TrainJob's runtime lives.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+pub enum RuntimeKind {
+    #[default]
+    ClusterTrainingRuntime,
+    TrainingRuntime,
+}
+
+impl RuntimeKind {
+    pub const NAMES: &'static [&'static str] = &["ClusterTrainingRuntime", "TrainingRuntime"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::ClusterTrainingRuntime => "ClusterTrainingRuntime",
+            Self::TrainingRuntime => "TrainingRuntime",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -313,5 +354,33 @@ impl Spec {
             multi_node: self.slurm.nodes > 1,
             init_threshold: None,
         }
+    }
+}
+
+impl Spec {
+    /// What this spec says that a TrainJob of the supported Trainer versions (v2.2 to v2.3)
+    /// cannot carry, as (spec field, why): a runtime patch may not set these, and the
+    /// TrainJob has no field for them (the training runtime decides).
+    pub fn trainjob_unsupported(&self) -> Vec<(&'static str, &'static str)> {
+        let mut out = Vec::new();
+        if self.training.elastic.is_some() {
+            out.push((
+                "training.elastic",
+                "a TrainJob has a fixed `numNodes` (Trainer has no elastic policy)",
+            ));
+        }
+        if self.container.image_pull_policy.is_some() {
+            out.push((
+                "container.imagePullPolicy",
+                "runtime patches may not set a container's image pull policy",
+            ));
+        }
+        if self.container.working_dir.is_some() {
+            out.push((
+                "container.workingDir",
+                "runtime patches may not set a container's working directory",
+            ));
+        }
+        out
     }
 }

@@ -260,6 +260,9 @@ struct PartitionShape {
     network: Option<BTreeMap<String, serde_json::Value>>,
     /// `--gpu-bind` for the partition's jobs (e.g. `closest`).
     gpu_bind: Option<String>,
+    /// Spec-shaped `kubernetes:` defaults: `api` (pytorchjob, trainjob, auto), `runtime`,
+    /// `runtimeKind`.
+    kubernetes: Option<BTreeMap<String, serde_json::Value>>,
     /// The nodes' RDMA devices, and those near a GPU; specs' `network.hcas` are checked
     /// against them.
     topology: Option<TopologyShape>,

@@ -11,3 +11,5 @@ pub mod nodes;
 pub mod orphans;
 pub mod pytorchjob;
 pub mod taint;
+pub mod trainjob;
+pub mod workload;

@@ -11,6 +11,10 @@ use crate::jobid::{JobId, JobIds};
 pub enum Kind {
     #[serde(rename = "pytorchjob")]
     PyTorchJob,
+    #[serde(rename = "trainjob")]
+    TrainJob,
+    #[serde(rename = "jobset")]
+    JobSet,
     #[serde(rename = "pod")]
     Pod,
     /// The job label on a node (the node itself stays).
@@ -22,6 +26,8 @@ impl Kind {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::PyTorchJob => "pytorchjob",
+            Self::TrainJob => "trainjob",
+            Self::JobSet => "jobset",
             Self::Pod => "pod",
             Self::NodeLabel => "node-label",
         }

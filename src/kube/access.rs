@@ -19,6 +19,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 use super::rbac::{RULES, Rule, Scope};
+use crate::k8s::workload::Backend;
 
 /// One question to the authorizer: may I `verb` `resource` (in `namespace`)?
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -154,10 +155,12 @@ pub async fn ask(client: &Client, question: &Question) -> Result<Answer, AccessE
     })
 }
 
-/// Every verb of every rule of the table, in table order, for the training namespace.
-pub fn questions(namespace: &str) -> Vec<(&'static Rule, Question)> {
+/// Every verb of every rule of the table that `backends` need, in table order, for the
+/// training namespace.
+pub fn questions(namespace: &str, backends: &[Backend]) -> Vec<(&'static Rule, Question)> {
     RULES
         .iter()
+        .filter(|r| r.applies(backends))
         .flat_map(|rule| {
             rule.verbs
                 .iter()
@@ -170,9 +173,10 @@ pub fn questions(namespace: &str) -> Vec<(&'static Rule, Question)> {
 pub async fn review(
     client: &Client,
     namespace: &str,
+    backends: &[Backend],
 ) -> Result<Vec<(&'static Rule, Answer)>, AccessError> {
     let mut out = Vec::new();
-    for (rule, q) in questions(namespace) {
+    for (rule, q) in questions(namespace, backends) {
         out.push((rule, ask(client, &q).await?));
     }
     Ok(out)
@@ -291,7 +295,7 @@ mod tests {
 
     #[test]
     fn one_question_per_verb_namespaced_where_the_resource_is() {
-        let qs = questions("training");
+        let qs = questions("training", &Backend::ALL);
         let total: usize = RULES.iter().map(|r| r.verbs.len()).sum();
         assert_eq!(qs.len(), total);
         let nodes: Vec<_> = qs.iter().filter(|(r, _)| r.resource == "nodes").collect();
@@ -323,7 +327,7 @@ mod tests {
 
     #[test]
     fn extra_powers_are_not_in_the_table() {
-        let granted = questions("training");
+        let granted = questions("training", &Backend::ALL);
         for extra in extra_questions("training") {
             assert!(
                 !granted.iter().any(|(_, q)| *q == extra),

@@ -59,6 +59,7 @@ use crate::k8s::nodes::{NodeChange, admit, describe_change, find_node, node_jobs
 use crate::k8s::orphans::{Kind, Labelled};
 use crate::k8s::pytorchjob::PyTorchJob;
 use crate::k8s::taint::TaintSpec;
+use crate::k8s::workload::Backend;
 
 /// Batch output files whose name starts with this belong to hybridctl jobs (the default
 /// `slurm.output` is `hybridctl-%x-%j.out`).
@@ -286,8 +287,17 @@ impl Report {
 // ---------------------------------------------------------------------------------------------
 // API calls
 
-fn pytorchjobs(client: &Client, namespace: &str) -> Api<DynamicObject> {
-    let resource = ApiResource::erase::<PyTorchJob>(&());
+/// The job objects hybridctl's label is on, besides pods: PyTorchJobs, TrainJobs and the
+/// JobSets the Trainer makes of them (they carry the label through hybridctl's runtime
+/// patch). A kind whose CRD is not installed lists as 404 and is skipped.
+const JOB_KINDS: [Kind; 3] = [Kind::PyTorchJob, Kind::TrainJob, Kind::JobSet];
+
+fn job_api(client: &Client, namespace: &str, kind: Kind) -> Api<DynamicObject> {
+    let resource = match kind {
+        Kind::TrainJob => Backend::TrainJob.api_resource(),
+        Kind::JobSet => crate::k8s::workload::jobset_resource(),
+        _ => ApiResource::erase::<PyTorchJob>(&()),
+    };
     Api::namespaced_with(client.clone(), namespace, &resource)
 }
 
@@ -370,7 +380,8 @@ pub async fn prolog(
     report
 }
 
-/// Delete the PyTorchJobs and pods with `selector` in one namespace (one list per kind).
+/// Delete the PyTorchJobs, TrainJobs, JobSets and pods with `selector` in one namespace (one
+/// list per kind).
 /// Returns the names of the pods that were there.
 async fn delete_labelled(
     client: &Client,
@@ -380,34 +391,39 @@ async fn delete_labelled(
     log: &mut Log<'_>,
 ) -> Vec<String> {
     let lp = ListParams::default().labels(selector);
-    let jobs = pytorchjobs(client, namespace);
     let background = DeleteParams {
         propagation_policy: Some(PropagationPolicy::Background),
         ..DeleteParams::default()
     };
-    match jobs.list(&lp).await {
-        Ok(list) => {
-            for job in list.items {
-                let Some(name) = job.metadata.name else {
-                    continue;
-                };
-                match jobs.delete(&name, &background).await {
-                    Ok(_) => {
-                        report.changes += 1;
-                        log.line(format!("deleted pytorchjob {namespace}/{name}"));
+    for kind in JOB_KINDS {
+        let jobs = job_api(client, namespace, kind);
+        let what = kind.as_str();
+        match jobs.list_metadata(&lp).await {
+            Ok(list) => {
+                for job in list.items {
+                    let Some(name) = job.metadata.name else {
+                        continue;
+                    };
+                    match jobs.delete(&name, &background).await {
+                        Ok(_) => {
+                            report.changes += 1;
+                            log.line(format!("deleted {what} {namespace}/{name}"));
+                        }
+                        Err(e) if is_status(&e, 404) => {}
+                        Err(e) => report.fail(
+                            log,
+                            api_err("delete", format!("{what} `{namespace}/{name}`"))(e),
+                        ),
                     }
-                    Err(e) if is_status(&e, 404) => {}
-                    Err(e) => report.fail(
-                        log,
-                        api_err("delete", format!("pytorchjob `{namespace}/{name}`"))(e),
-                    ),
                 }
             }
+            // the CRD is not installed: no object of that kind can exist
+            Err(e) if is_status(&e, 404) => {}
+            Err(e) => report.fail(
+                log,
+                api_err("list", format!("{what}s in namespace `{namespace}`"))(e),
+            ),
         }
-        Err(e) => report.fail(
-            log,
-            api_err("list", format!("pytorchjobs in namespace `{namespace}`"))(e),
-        ),
     }
     let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
     let mut names = Vec::new();
@@ -496,7 +512,7 @@ async fn wait_pods_gone(
     }
 }
 
-/// The epilog: delete every PyTorchJob and pod of the job (one list per kind and namespace),
+/// The epilog: delete every PyTorchJob, TrainJob, JobSet and pod of the job (one list per kind and namespace),
 /// release its nodes (one list), then wait until its pods are gone, until `deadline`.
 pub async fn epilog(
     client: &Client,
@@ -564,21 +580,30 @@ pub async fn inventory(client: &Client, namespaces: &[String]) -> Result<Vec<Lab
     let lp = ListParams::default().labels(LABEL_JOB_ID);
     let mut out = Vec::new();
     for ns in namespaces {
-        let jobs = pytorchjobs(client, ns)
-            .list(&lp)
-            .await
-            .map_err(api_err("list", format!("pytorchjobs in namespace `{ns}`")))?;
-        for job in jobs.items {
-            if let (Some(job_id), Some(name)) = (
-                job_id_of(&job.metadata).map(str::to_string),
-                job.metadata.name,
-            ) {
-                out.push(Labelled {
-                    job_id,
-                    kind: Kind::PyTorchJob,
-                    namespace: Some(ns.clone()),
-                    name,
-                });
+        for kind in JOB_KINDS {
+            let jobs = match job_api(client, ns, kind).list_metadata(&lp).await {
+                Ok(list) => list,
+                // the CRD is not installed
+                Err(e) if is_status(&e, 404) => continue,
+                Err(e) => {
+                    return Err(api_err(
+                        "list",
+                        format!("{}s in namespace `{ns}`", kind.as_str()),
+                    )(e));
+                }
+            };
+            for job in jobs.items {
+                if let (Some(job_id), Some(name)) = (
+                    job_id_of(&job.metadata).map(str::to_string),
+                    job.metadata.name,
+                ) {
+                    out.push(Labelled {
+                        job_id,
+                        kind,
+                        namespace: Some(ns.clone()),
+                        name,
+                    });
+                }
             }
         }
         let pods: Api<Pod> = Api::namespaced(client.clone(), ns);
@@ -628,7 +653,7 @@ pub async fn remove(
 ) -> Result<(), HookError> {
     let ns = item.namespace.as_deref().unwrap_or("default");
     let result = match item.kind {
-        Kind::PyTorchJob => pytorchjobs(client, ns)
+        Kind::PyTorchJob | Kind::TrainJob | Kind::JobSet => job_api(client, ns, item.kind)
             .delete(
                 &item.name,
                 &DeleteParams {

@@ -1,6 +1,7 @@
-//! Running the PyTorchJob inside the allocation: check the nodes, create the job, follow its
-//! pods' logs, wait for its result with watches (never a polling loop), and on SIGTERM or
-//! SIGINT delete everything it created and wait, bounded, until the pods are gone.
+//! Running the job inside the allocation: check the nodes, create the PyTorchJob or the
+//! TrainJob ([`Backend`]), follow its pods' logs, wait for its result with watches (never a
+//! polling loop), and on SIGTERM or SIGINT delete everything it created and wait, bounded,
+//! until the pods are gone.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -10,7 +11,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::{Node, Pod};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
-use kube::api::{DeleteParams, ListParams, PostParams, PropagationPolicy};
+use kube::api::{DeleteParams, DynamicObject, ListParams, PostParams, PropagationPolicy};
 use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Api, Client};
 use thiserror::Error;
@@ -18,7 +19,8 @@ use tokio::sync::mpsc;
 
 use super::logs::Event;
 use crate::k8s::labels::{HOSTNAME_LABEL, LABEL_JOB_ID, job_id_of};
-use crate::k8s::pytorchjob::{PyTorchJob, PyTorchJobStatus};
+use crate::k8s::pytorchjob::PyTorchJobStatus;
+use crate::k8s::workload::Backend;
 use crate::plan::Plan;
 
 /// How long cleanup waits for pods to disappear.
@@ -49,10 +51,16 @@ pub enum LaunchError {
     Nodes(String),
     #[error("{0}")]
     Claim(String),
-    #[error("gave up on pytorchjob/{name}: {why}; deleted it and its pods")]
-    GaveUp { name: String, why: GiveUp },
-    #[error("PyTorchJob `{0}` already exists and belongs to another Slurm job")]
-    Conflict(String),
+    #[error("the TrainJob's training runtime cannot run this job: {0}")]
+    Runtime(String),
+    #[error("gave up on {}/{name}: {why}; deleted it and its pods", backend.short())]
+    GaveUp {
+        backend: Backend,
+        name: String,
+        why: GiveUp,
+    },
+    #[error("{} `{name}` already exists and belongs to another Slurm job", backend.kind())]
+    Conflict { backend: Backend, name: String },
     #[error("watching {what} failed: {source}")]
     Watch {
         what: String,
@@ -71,9 +79,11 @@ impl crate::error::Advice for LaunchError {
                 "the Slurm node names must be Kubernetes node names that advertise the GPUs (and the RDMA resource)".into()
             }
             Self::Claim(_) => super::claims::REFUSAL_HINT.into(),
-            Self::GaveUp { why: GiveUp::NoController { .. }, .. } => "is the Kubeflow training operator running and watching this namespace? (`kubectl get pods -n kubeflow`); HYBRIDCTL_LAUNCH_OPERATOR_TIMEOUT sets the wait".into(),
+            Self::Runtime(_) => "set `kubernetes.runtime` (and `runtimeKind`) to a runtime that exists and has the trainer step `node` (`kubectl get clustertrainingruntimes`); `hybridctl doctor` checks it".into(),
+            Self::GaveUp { why: GiveUp::NoController { .. }, backend: Backend::PyTorchJob, .. } => "is the Kubeflow training operator running and watching this namespace? (`kubectl get pods -n kubeflow`); HYBRIDCTL_LAUNCH_OPERATOR_TIMEOUT sets the wait".into(),
+            Self::GaveUp { why: GiveUp::NoController { .. }, backend: Backend::TrainJob, .. } => "are the Kubeflow Trainer controller manager and the JobSet controller running? (`kubectl get pods -n kubeflow-system`; `hybridctl doctor` checks the runtime); HYBRIDCTL_LAUNCH_OPERATOR_TIMEOUT sets the wait".into(),
             Self::GaveUp { why: GiveUp::Unschedulable { .. }, .. } => "the scheduler's reason says what keeps the pod off the allocated node (a taint without a toleration, a cordoned node, a missing resource); `hybridctl status` shows it per pod; HYBRIDCTL_LAUNCH_SCHEDULE_TIMEOUT sets the wait".into(),
-            Self::Conflict(_) => "delete the old PyTorchJob (`hybridctl gc`) or use another job name".into(),
+            Self::Conflict { backend, .. } => format!("delete the old {} (`hybridctl gc`) or use another job name", backend.kind()),
             _ => "check the API server and the kubeconfig (`kubectl get nodes`)".into(),
         }
     }
@@ -84,22 +94,47 @@ fn api_err(verb: &'static str, what: impl Into<String>) -> impl FnOnce(kube::Err
     move |error| LaunchError::Api { verb, what, error }
 }
 
-/// The job's result from its conditions: the last `Succeeded` or `Failed` condition that is
-/// `True` (the training operator appends conditions in order).
+/// A PyTorchJob's result from its conditions: the last `Succeeded` or `Failed` condition
+/// that is `True` (the training operator appends conditions in order).
 pub fn outcome_of(status: Option<&PyTorchJobStatus>) -> Option<Outcome> {
-    let status = status?;
-    status
+    let conditions: Vec<_> = status?
         .conditions
         .iter()
-        .rev()
-        .find(|c| c.status == "True" && (c.type_ == "Succeeded" || c.type_ == "Failed"))
-        .map(|c| match c.type_.as_str() {
-            "Succeeded" => Outcome::Succeeded,
-            _ => Outcome::Failed {
-                reason: c.reason.clone().unwrap_or_default(),
-                message: c.message.clone().unwrap_or_default(),
-            },
+        .map(|c| {
+            (
+                c.type_.clone(),
+                c.status.clone(),
+                c.reason.clone().unwrap_or_default(),
+                c.message.clone().unwrap_or_default(),
+            )
         })
+        .collect();
+    crate::k8s::workload::outcome_of_conditions(Backend::PyTorchJob, &conditions).map(|r| match r {
+        Ok(()) => Outcome::Succeeded,
+        Err((reason, message)) => Outcome::Failed { reason, message },
+    })
+}
+
+/// The result of a job object of either backend, from its conditions.
+pub fn outcome_of_object(backend: Backend, job: &DynamicObject) -> Option<Outcome> {
+    let conditions = crate::k8s::workload::conditions(&job.data);
+    crate::k8s::workload::outcome_of_conditions(backend, &conditions).map(|r| match r {
+        Ok(()) => Outcome::Succeeded,
+        Err((reason, message)) => Outcome::Failed { reason, message },
+    })
+}
+
+/// What NCCL should do in a job, read off its object (either backend).
+pub fn nccl_expectation_of(backend: Backend, job: &DynamicObject) -> crate::nccl::Expectation {
+    let value = serde_json::to_value(job).unwrap_or_default();
+    match backend {
+        Backend::PyTorchJob => serde_json::from_value::<crate::k8s::pytorchjob::PyTorchJob>(value)
+            .map(|j| j.nccl_expectation())
+            .unwrap_or_default(),
+        Backend::TrainJob => serde_json::from_value::<crate::k8s::trainjob::TrainJob>(value)
+            .map(|j| j.nccl_expectation())
+            .unwrap_or_default(),
+    }
 }
 
 fn quantity_value(q: &Quantity) -> Option<u64> {
@@ -168,11 +203,13 @@ pub const WATCH_OUTAGE_LIMIT: Duration = Duration::from_secs(300);
 /// API server goes away (a restart, a load balancer failover); only a long outage ends it.
 /// What the user should know goes to `notices`, the one writer's channel.
 async fn wait_for_result(
-    jobs: Api<PyTorchJob>,
+    jobs: Api<DynamicObject>,
+    backend: Backend,
     name: &str,
     seen: tokio::sync::watch::Sender<bool>,
     notices: mpsc::Sender<Event>,
 ) -> Result<Outcome, LaunchError> {
+    let short = backend.short();
     let notice = |text: String| {
         // A full channel drops the notice rather than stall the watch.
         let _ = notices.try_send(Event::Notice(text));
@@ -189,29 +226,38 @@ async fn wait_for_result(
         match item {
             Ok(job) => {
                 if failing_since.take().is_some() {
-                    notice(format!("watching pytorchjob/{name} again"));
+                    notice(format!("watching {short}/{name} again"));
                 }
+                // Any status at all: a controller acts on the job (a TrainJob has no
+                // condition until it ends, but its `jobsStatus` appears with the JobSet).
                 if job
-                    .status
-                    .as_ref()
-                    .is_some_and(|s| !s.conditions.is_empty())
+                    .data
+                    .get("status")
+                    .and_then(|s| s.as_object())
+                    .is_some_and(|s| {
+                        s.values()
+                            .any(|v| !v.is_null() && v != &serde_json::json!([]))
+                    })
                 {
                     let _ = seen.send(true);
                 }
-                if let Some(outcome) = outcome_of(job.status.as_ref()) {
-                    return Ok(outcome);
+                let conditions = crate::k8s::workload::conditions(&job.data);
+                match crate::k8s::workload::outcome_of_conditions(backend, &conditions) {
+                    Some(Ok(())) => return Ok(Outcome::Succeeded),
+                    Some(Err((reason, message))) => return Ok(Outcome::Failed { reason, message }),
+                    None => {}
                 }
             }
             Err(source) => {
                 let since = *failing_since.get_or_insert_with(|| {
                     notice(format!(
-                        "the watch on pytorchjob/{name} was interrupted ({source}); retrying"
+                        "the watch on {short}/{name} was interrupted ({source}); retrying"
                     ));
                     std::time::Instant::now()
                 });
                 if since.elapsed() > WATCH_OUTAGE_LIMIT {
                     return Err(LaunchError::Watch {
-                        what: format!("PyTorchJob `{name}`"),
+                        what: format!("{} `{name}`", backend.kind()),
                         source,
                     });
                 }
@@ -220,27 +266,36 @@ async fn wait_for_result(
     }
     Ok(Outcome::Failed {
         reason: "WatchEnded".into(),
-        message: "the watch on the PyTorchJob ended".into(),
+        message: format!("the watch on the {} ended", backend.kind()),
     })
 }
 
-/// Delete the PyTorchJob and its pods, then wait (bounded) until no pod of the job is left.
+/// Delete the job (for a TrainJob also its JobSet, which the garbage collector would remove
+/// a moment later, so that its Jobs do not replace the pods deleted here) and its pods, then
+/// wait (bounded) until no pod of the job is left.
 pub async fn cleanup(
     client: &Client,
+    backend: Backend,
     namespace: &str,
     name: &str,
     job_id: &str,
 ) -> Result<usize, LaunchError> {
-    let jobs: Api<PyTorchJob> = Api::namespaced(client.clone(), namespace);
     let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
     let dp = DeleteParams {
         propagation_policy: Some(PropagationPolicy::Background),
         ..DeleteParams::default()
     };
-    match jobs.delete(name, &dp).await {
-        Ok(_) => {}
-        Err(kube::Error::Api(s)) if s.code == 404 => {}
-        Err(e) => return Err(api_err("delete", format!("pytorchjob/{name}"))(e)),
+    let mut owners = vec![(backend.api_resource(), backend.short())];
+    if backend == Backend::TrainJob {
+        owners.push((crate::k8s::workload::jobset_resource(), "jobset"));
+    }
+    for (resource, short) in owners {
+        let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), namespace, &resource);
+        match api.delete(name, &dp).await {
+            Ok(_) => {}
+            Err(kube::Error::Api(s)) if s.code == 404 => {}
+            Err(e) => return Err(api_err("delete", format!("{short}/{name}"))(e)),
+        }
     }
     let label = format!("{LABEL_JOB_ID}={job_id}");
     let list = pods
@@ -287,6 +342,48 @@ pub async fn cleanup(
     };
     let _ = tokio::time::timeout(CLEANUP_TIMEOUT, wait).await;
     Ok(deleted)
+}
+
+/// A TrainJob's runtime, before anything is created: it exists, has the trainer step
+/// hybridctl's patch targets, and gives the pods the spec's priority class
+/// ([`crate::k8s::trainjob::check_runtime`]).
+pub async fn check_runtime(
+    client: &Client,
+    spec: &crate::jobspec::Spec,
+) -> Result<(), LaunchError> {
+    use crate::k8s::trainjob;
+    use kube::core::{ApiResource, GroupVersionKind};
+    let kind = spec.kubernetes.runtime_kind.name();
+    let name = &spec.kubernetes.runtime;
+    let resource = ApiResource::from_gvk_with_plural(
+        &GroupVersionKind::gvk(trainjob::GROUP, trainjob::VERSION, kind),
+        &format!("{}s", kind.to_lowercase()),
+    );
+    let api: Api<DynamicObject> = match spec.kubernetes.runtime_kind {
+        crate::jobspec::RuntimeKind::TrainingRuntime => {
+            Api::namespaced_with(client.clone(), &spec.kubernetes.namespace, &resource)
+        }
+        crate::jobspec::RuntimeKind::ClusterTrainingRuntime => {
+            Api::all_with(client.clone(), &resource)
+        }
+    };
+    let runtime = match api.get(name).await {
+        Ok(r) => r,
+        Err(kube::Error::Api(s)) if s.code == 404 => {
+            return Err(LaunchError::Runtime(format!(
+                "{kind} `{name}` does not exist"
+            )));
+        }
+        Err(e) => return Err(api_err("get", format!("{}/{name}", resource.plural))(e)),
+    };
+    let value = serde_json::to_value(&runtime).unwrap_or_default();
+    trainjob::check_runtime(
+        kind,
+        name,
+        spec.kubernetes.priority_class_name.as_deref(),
+        &value,
+    )
+    .map_err(LaunchError::Runtime)
 }
 
 /// How long `launch` waits for the controllers before it gives up, cleans up and says why.
@@ -346,6 +443,7 @@ impl Default for LaunchOptions {
 pub enum GiveUp {
     NoController {
         waited: Duration,
+        kind: &'static str,
     },
     Unschedulable {
         pod: String,
@@ -357,9 +455,9 @@ pub enum GiveUp {
 impl fmt::Display for GiveUp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::NoController { waited } => write!(
+            Self::NoController { waited, kind } => write!(
                 f,
-                "no controller is acting on the PyTorchJob: it has no status after {}s",
+                "no controller is acting on the {kind}: it has no status after {}s",
                 waited.as_secs()
             ),
             Self::Unschedulable {
@@ -381,6 +479,7 @@ impl fmt::Display for GiveUp {
 #[derive(Debug)]
 pub struct Watchdog {
     opts: LaunchOptions,
+    backend: Backend,
     started: std::time::Instant,
     operator_seen: bool,
     operator_noted: bool,
@@ -390,8 +489,13 @@ pub struct Watchdog {
 
 impl Watchdog {
     pub fn new(opts: LaunchOptions, now: std::time::Instant) -> Self {
+        Self::for_backend(opts, now, Backend::PyTorchJob)
+    }
+
+    pub fn for_backend(opts: LaunchOptions, now: std::time::Instant, backend: Backend) -> Self {
         Self {
             opts,
+            backend,
             started: now,
             operator_seen: false,
             operator_noted: false,
@@ -434,8 +538,13 @@ impl Watchdog {
         if !self.operator_seen && !self.operator_noted && waited >= self.opts.operator_timeout / 10
         {
             self.operator_noted = true;
+            let who = match self.backend {
+                Backend::PyTorchJob => "the training operator",
+                Backend::TrainJob => "the Trainer",
+            };
             out.push(format!(
-                "waiting for the training operator to act on the PyTorchJob (no status after {}s; giving up after {}s)",
+                "waiting for {who} to act on the {} (no status after {}s; giving up after {}s)",
+                self.backend.kind(),
                 waited.as_secs(),
                 self.opts.operator_timeout.as_secs()
             ));
@@ -455,7 +564,10 @@ impl Watchdog {
     pub fn verdict(&self, now: std::time::Instant) -> Option<GiveUp> {
         let waited = now.duration_since(self.started);
         if !self.operator_seen && waited >= self.opts.operator_timeout {
-            return Some(GiveUp::NoController { waited });
+            return Some(GiveUp::NoController {
+                waited,
+                kind: self.backend.kind(),
+            });
         }
         self.refused
             .iter()
@@ -537,7 +649,7 @@ async fn check_claims(
 pub async fn run(
     client: Client,
     plan: &Plan,
-    job: &PyTorchJob,
+    job: &crate::render::Workload,
     mut nccl: crate::nccl::Expectation,
     opts: &LaunchOptions,
     out: &mut (dyn Write + Send),
@@ -546,6 +658,8 @@ pub async fn run(
     let mut nccl = crate::nccl::Analyzer::new(nccl);
     let ns = plan.namespace.as_str();
     let name = plan.k8s_name.as_str();
+    let backend = job.backend;
+    let short = backend.short();
     // Signals first: a job cancelled while the PyTorchJob is being created must still clean
     // up (Slurm runs EpilogSlurmctld at once on scancel, before this step is killed).
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
@@ -561,12 +675,19 @@ pub async fn run(
     check_claims(&client, plan, &opts.csi_driver, out).await?;
 
     // 2. Create (or adopt our own, e.g. after `launch` restarted in the same allocation).
-    let jobs: Api<PyTorchJob> = Api::namespaced(client.clone(), ns);
-    match jobs.create(&PostParams::default(), job).await {
+    let jobs: Api<DynamicObject> =
+        Api::namespaced_with(client.clone(), ns, &backend.api_resource());
+    let object: DynamicObject = serde_json::from_value(job.value.clone()).map_err(|e| {
+        LaunchError::Nodes(format!(
+            "the rendered {} is not an object: {e}",
+            backend.kind()
+        ))
+    })?;
+    match jobs.create(&PostParams::default(), &object).await {
         Ok(_) => {
             let _ = writeln!(
                 out,
-                "hybridctl: created pytorchjob/{name} in namespace {ns} on {}",
+                "hybridctl: created {short}/{name} in namespace {ns} on {}",
                 crate::hostlist::compress(&plan.nodes)
             );
         }
@@ -574,20 +695,24 @@ pub async fn run(
             let existing = jobs
                 .get(name)
                 .await
-                .map_err(api_err("get", format!("pytorchjob/{name}")))?;
+                .map_err(api_err("get", format!("{short}/{name}")))?;
             let ours = job_id_of(&existing.metadata) == Some(plan.job_id.as_str());
             if !ours {
-                return Err(LaunchError::Conflict(name.to_string()));
+                return Err(LaunchError::Conflict {
+                    backend,
+                    name: name.to_string(),
+                });
             }
             let _ = writeln!(
                 out,
-                "hybridctl: pytorchjob/{name} exists already for this Slurm job; following it"
+                "hybridctl: {short}/{name} exists already for this Slurm job; following it"
             );
         }
         Err(e) => {
-            return Err(api_err("create", format!("pytorchjobs in namespace {ns}"))(
-                e,
-            ));
+            return Err(api_err(
+                "create",
+                format!("{} in namespace {ns}", backend.plural()),
+            )(e));
         }
     }
     let _ = out.flush();
@@ -603,10 +728,10 @@ pub async fn run(
         tx,
     ));
     let (seen_tx, mut seen_rx) = tokio::sync::watch::channel(false);
-    let result = wait_for_result(jobs, name, seen_tx, notices);
+    let result = wait_for_result(jobs, backend, name, seen_tx, notices);
     futures::pin_mut!(result);
     // The controllers: does an operator act on the job, does the scheduler place its pods?
-    let mut dog = Watchdog::new(opts.clone(), std::time::Instant::now());
+    let mut dog = Watchdog::for_backend(opts.clone(), std::time::Instant::now(), backend);
     let pod_events = watcher(
         Api::<Pod>::namespaced(client.clone(), ns),
         watcher::Config::default().labels(&selector(plan)),
@@ -687,17 +812,18 @@ pub async fn run(
     }
     let report = nccl.report();
     if !report.ranks.is_empty() {
-        let _ = writeln!(out, "hybridctl: NCCL summary of pytorchjob/{name}:");
+        let _ = writeln!(out, "hybridctl: NCCL summary of {short}/{name}:");
         let _ = write!(out, "{}", report.summary_table(false));
     }
     if let Some(why) = gave_up {
         let _ = writeln!(
             out,
-            "hybridctl: {why}: deleting pytorchjob/{name} and its pods"
+            "hybridctl: {why}: deleting {short}/{name} and its pods"
         );
-        cleanup(&client, ns, name, &plan.job_id).await?;
+        cleanup(&client, backend, ns, name, &plan.job_id).await?;
         let _ = out.flush();
         return Err(LaunchError::GaveUp {
+            backend,
             name: name.to_string(),
             why,
         });
@@ -705,10 +831,10 @@ pub async fn run(
     if let Outcome::Interrupted { signal } = &outcome {
         let _ = writeln!(
             out,
-            "hybridctl: {signal}: deleting pytorchjob/{name} and its pods"
+            "hybridctl: {signal}: deleting {short}/{name} and its pods"
         );
-        let n = cleanup(&client, ns, name, &plan.job_id).await?;
-        let _ = writeln!(out, "hybridctl: deleted pytorchjob/{name} and {n} pod(s)");
+        let n = cleanup(&client, backend, ns, name, &plan.job_id).await?;
+        let _ = writeln!(out, "hybridctl: deleted {short}/{name} and {n} pod(s)");
     }
     let _ = out.flush();
     Ok(outcome)

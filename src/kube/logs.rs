@@ -33,6 +33,22 @@ use tokio::task::JoinSet;
 /// The container the PyTorchJob template names (`templates/pytorchjob.yaml.j2`).
 pub const CONTAINER: &str = "pytorch";
 
+/// The container whose log to read: `preferred` if the pod has it, else the trainer
+/// container of a TrainJob's pod (`node`), else the pod's first container.
+pub fn log_container(pod: &Pod, preferred: &str) -> String {
+    let names: Vec<&str> = pod
+        .spec
+        .as_ref()
+        .map(|s| s.containers.iter().map(|c| c.name.as_str()).collect())
+        .unwrap_or_default();
+    [preferred, crate::k8s::trainjob::TRAINER_CONTAINER]
+        .into_iter()
+        .find(|n| names.contains(n))
+        .or_else(|| names.first().copied())
+        .unwrap_or(preferred)
+        .to_string()
+}
+
 /// Which replicas to follow.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReplicaFilter {
@@ -204,7 +220,9 @@ pub enum Event {
     Notice(String),
 }
 
-/// A short stable name for a pod's lines: `master-0`, `worker-3`, else the pod name.
+/// A short stable name for a pod's lines: `master-0`, `worker-3` (a PyTorchJob's replica
+/// type and index), `node-5` (a TrainJob's replicated job and the pod's completion index in
+/// its indexed Job, which is the node rank), else the pod name.
 pub fn pod_prefix(pod: &Pod) -> String {
     let labels = pod.metadata.labels.as_ref();
     let get = |k: &str| labels.and_then(|l| l.get(k)).cloned();
@@ -213,7 +231,13 @@ pub fn pod_prefix(pod: &Pod) -> String {
         get("training.kubeflow.org/replica-index"),
     ) {
         (Some(t), Some(i)) => format!("{}-{i}", t.to_lowercase()),
-        _ => pod.metadata.name.clone().unwrap_or_default(),
+        _ => match (
+            get("jobset.sigs.k8s.io/replicatedjob-name"),
+            get("batch.kubernetes.io/job-completion-index"),
+        ) {
+            (Some(job), Some(i)) => format!("{job}-{i}"),
+            _ => pod.metadata.name.clone().unwrap_or_default(),
+        },
     }
 }
 
@@ -535,7 +559,8 @@ pub async fn follow(pods: Api<Pod>, selector: String, opts: Options, tx: mpsc::S
                 }
                 let permits = permits.clone();
                 let pods = pods.clone();
-                let opts = opts.clone();
+                let mut opts = opts.clone();
+                opts.container = log_container(&pod, &opts.container);
                 let tx = tx.clone();
                 let uid = pod.metadata.uid.clone();
                 let shown: Arc<str> = Arc::from(prefix.as_str());
@@ -631,7 +656,10 @@ async fn dump(pods: Api<Pod>, selector: &str, opts: &Options, tx: &mpsc::Sender<
             name,
             pod.metadata.uid.clone(),
             Arc::from(prefix.as_str()),
-            opts.clone(),
+            Options {
+                container: log_container(&pod, &opts.container),
+                ..opts.clone()
+            },
             tx.clone(),
         )
         .await;
@@ -650,6 +678,41 @@ mod tests {
 
     fn ts(s: &str) -> Timestamp {
         s.parse().expect("timestamp")
+    }
+
+    fn pod(labels: serde_json::Value, containers: &[&str]) -> Pod {
+        let containers: Vec<_> = containers
+            .iter()
+            .map(|c| serde_json::json!({"name": c}))
+            .collect();
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "p-0-abcde", "labels": labels},
+            "spec": {"containers": containers},
+        }))
+        .expect("pod")
+    }
+
+    #[test]
+    fn prefixes_and_containers_of_both_backends() {
+        let pt = pod(
+            serde_json::json!({"training.kubeflow.org/replica-type": "Worker",
+                "training.kubeflow.org/replica-index": "2"}),
+            &["pytorch"],
+        );
+        assert_eq!(pod_prefix(&pt), "worker-2");
+        assert_eq!(log_container(&pt, CONTAINER), "pytorch");
+        // A TrainJob's pod: the JobSet's replicated job and the indexed Job's completion
+        // index (the node rank); the Trainer's container is `node`.
+        let tj = pod(
+            serde_json::json!({"jobset.sigs.k8s.io/replicatedjob-name": "node",
+                "batch.kubernetes.io/job-completion-index": "5"}),
+            &["node"],
+        );
+        assert_eq!(pod_prefix(&tj), "node-5");
+        assert_eq!(log_container(&tj, CONTAINER), "node");
+        let other = pod(serde_json::json!({}), &["main", "sidecar"]);
+        assert_eq!(pod_prefix(&other), "p-0-abcde");
+        assert_eq!(log_container(&other, CONTAINER), "main");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod claims;
 pub mod client;
+pub mod discovery;
 pub mod hooks;
 pub mod launch;
 pub mod logs;

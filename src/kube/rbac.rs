@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 use thiserror::Error;
 
 use crate::k8s::names::{check_dns_label, check_dns_subdomain};
+use crate::k8s::workload::Backend;
 
 /// The ClusterRole for the cluster-scoped rules (nodes).
 pub const CLUSTER_ROLE: &str = "hybridctl-nodes";
@@ -46,9 +47,16 @@ pub struct Rule {
     pub scope: Scope,
     /// Which commands need it (for readers of the table; `doctor -o json` reports it).
     pub why: &'static str,
+    /// Only for this Kubernetes backend (`None`: for both).
+    pub backend: Option<Backend>,
 }
 
 impl Rule {
+    /// Whether a site running `backends` needs this rule.
+    pub fn applies(&self, backends: &[Backend]) -> bool {
+        self.backend.is_none_or(|b| backends.contains(&b))
+    }
+
     /// The resource as RBAC rules write it: `pods/log`.
     pub fn resource_path(&self) -> String {
         match self.subresource {
@@ -84,6 +92,7 @@ pub const RULES: &[Rule] = &[
         verbs: &["get", "list", "watch", "patch"],
         scope: Scope::Cluster,
         why: "launch checks the allocated nodes; hook and gc label and unlabel them",
+        backend: None,
     },
     Rule {
         group: "kubeflow.org",
@@ -92,6 +101,43 @@ pub const RULES: &[Rule] = &[
         verbs: &["create", "get", "list", "watch", "delete"],
         scope: Scope::Namespace,
         why: "launch creates and follows the job; cancel, the epilog and gc delete it",
+        backend: Some(Backend::PyTorchJob),
+    },
+    Rule {
+        group: "trainer.kubeflow.org",
+        resource: "trainjobs",
+        subresource: None,
+        verbs: &["create", "get", "list", "watch", "delete"],
+        scope: Scope::Namespace,
+        why: "launch creates and follows the TrainJob; cancel, the epilog and gc delete it",
+        backend: Some(Backend::TrainJob),
+    },
+    Rule {
+        group: "jobset.x-k8s.io",
+        resource: "jobsets",
+        subresource: None,
+        verbs: &["get", "list", "delete"],
+        scope: Scope::Namespace,
+        why: "status reads a TrainJob's JobSet; launch, the epilog and gc delete it with the TrainJob",
+        backend: Some(Backend::TrainJob),
+    },
+    Rule {
+        group: "trainer.kubeflow.org",
+        resource: "clustertrainingruntimes",
+        subresource: None,
+        verbs: &["get"],
+        scope: Scope::Cluster,
+        why: "launch and doctor check the TrainJob's runtime (its trainer step, its priority class)",
+        backend: Some(Backend::TrainJob),
+    },
+    Rule {
+        group: "trainer.kubeflow.org",
+        resource: "trainingruntimes",
+        subresource: None,
+        verbs: &["get"],
+        scope: Scope::Namespace,
+        why: "launch and doctor check a namespaced runtime (`kubernetes.runtimeKind: TrainingRuntime`)",
+        backend: Some(Backend::TrainJob),
     },
     Rule {
         group: "",
@@ -100,6 +146,7 @@ pub const RULES: &[Rule] = &[
         verbs: &["get", "list", "watch", "delete"],
         scope: Scope::Namespace,
         why: "launch, status and logs follow the pods; cancel, the epilog and gc delete them",
+        backend: None,
     },
     Rule {
         group: "",
@@ -108,6 +155,7 @@ pub const RULES: &[Rule] = &[
         verbs: &["get"],
         scope: Scope::Namespace,
         why: "launch and logs stream the pod logs",
+        backend: None,
     },
     Rule {
         group: "",
@@ -116,6 +164,7 @@ pub const RULES: &[Rule] = &[
         verbs: &["get"],
         scope: Scope::Namespace,
         why: "launch and doctor check that the GPFS claim is Bound and ReadWriteMany",
+        backend: None,
     },
     Rule {
         group: "storage.k8s.io",
@@ -124,6 +173,7 @@ pub const RULES: &[Rule] = &[
         verbs: &["get"],
         scope: Scope::Cluster,
         why: "launch and doctor check the GPFS claim's CSI driver",
+        backend: None,
     },
 ];
 
@@ -265,11 +315,11 @@ fn metadata(name: &str, namespace: Option<&str>) -> Value {
     meta
 }
 
-/// The `rules:` of a role: the table's rules of one scope, in table order.
-fn rules(scope: Scope) -> Value {
+/// The `rules:` of a role: the table's rules of one scope for `backends`, in table order.
+fn rules(scope: Scope, backends: &[Backend]) -> Value {
     RULES
         .iter()
-        .filter(|r| r.scope == scope)
+        .filter(|r| r.scope == scope && r.applies(backends))
         .map(|r| {
             json!({
                 "apiGroups": [r.group],
@@ -281,10 +331,14 @@ fn rules(scope: Scope) -> Value {
 }
 
 /// The command that prints this manifest, for its header.
-fn command_line(namespace: &str, subject: &Subject) -> String {
+fn command_line(namespace: &str, subject: &Subject, backends: &[Backend]) -> String {
     let mut words = vec!["hybridctl".to_string(), "rbac".to_string()];
     words.push("-n".into());
     words.push(namespace.into());
+    if let [only] = backends {
+        words.push("--api".into());
+        words.push(only.short().into());
+    }
     if let Some(flag) = subject.flag() {
         words.push(flag.into());
         words.push(subject.name().into());
@@ -293,7 +347,11 @@ fn command_line(namespace: &str, subject: &Subject) -> String {
 }
 
 /// The objects, in the order `kubectl apply` should create them.
-pub fn objects(namespace: &str, subject: &Subject) -> Result<Vec<Value>, RbacError> {
+pub fn objects(
+    namespace: &str,
+    subject: &Subject,
+    backends: &[Backend],
+) -> Result<Vec<Value>, RbacError> {
     check_dns_label(namespace, 63).map_err(RbacError::Namespace)?;
     check_subject(subject)?;
     let suffix = subject.binding_suffix(namespace);
@@ -310,7 +368,7 @@ pub fn objects(namespace: &str, subject: &Subject) -> Result<Vec<Value>, RbacErr
         "apiVersion": "rbac.authorization.k8s.io/v1",
         "kind": "ClusterRole",
         "metadata": metadata(CLUSTER_ROLE, None),
-        "rules": rules(Scope::Cluster),
+        "rules": rules(Scope::Cluster, backends),
     }));
     out.push(json!({
         "apiVersion": "rbac.authorization.k8s.io/v1",
@@ -327,7 +385,7 @@ pub fn objects(namespace: &str, subject: &Subject) -> Result<Vec<Value>, RbacErr
         "apiVersion": "rbac.authorization.k8s.io/v1",
         "kind": "Role",
         "metadata": metadata(ROLE, Some(namespace)),
-        "rules": rules(Scope::Namespace),
+        "rules": rules(Scope::Namespace, backends),
     }));
     out.push(json!({
         "apiVersion": "rbac.authorization.k8s.io/v1",
@@ -343,8 +401,13 @@ pub fn objects(namespace: &str, subject: &Subject) -> Result<Vec<Value>, RbacErr
     Ok(out)
 }
 
-fn header(namespace: &str, subject: &Subject) -> String {
-    let command = command_line(namespace, subject);
+fn header(namespace: &str, subject: &Subject, backends: &[Backend]) -> String {
+    let command = command_line(namespace, subject, backends);
+    let jobs = match backends {
+        [Backend::PyTorchJob] => "PyTorchJobs",
+        [Backend::TrainJob] => "TrainJobs (and their JobSets)",
+        _ => "PyTorchJobs or TrainJobs (and their JobSets)",
+    };
     let mut lines = vec![
         "Least-privilege RBAC for hybridctl's Slurm-side identity:".to_string(),
         match subject {
@@ -356,8 +419,7 @@ fn header(namespace: &str, subject: &Subject) -> String {
             env!("CARGO_PKG_VERSION")
         ),
         String::new(),
-        "It may read and label nodes, and create, follow and delete PyTorchJobs and their pods"
-            .into(),
+        format!("It may read and label nodes, and create, follow and delete {jobs} and their pods"),
         format!("in `{namespace}`; nothing else: no wildcards, no pod creation, no secrets."),
         "`hybridctl doctor` checks the same rules with the identity's own kubeconfig.".into(),
         String::new(),
@@ -386,9 +448,13 @@ fn header(namespace: &str, subject: &Subject) -> String {
 }
 
 /// The multi-document YAML `hybridctl rbac` prints, ready for `kubectl apply -f -`.
-pub fn manifest(namespace: &str, subject: &Subject) -> Result<String, RbacError> {
-    let objects = objects(namespace, subject)?;
-    let mut out = header(namespace, subject);
+pub fn manifest(
+    namespace: &str,
+    subject: &Subject,
+    backends: &[Backend],
+) -> Result<String, RbacError> {
+    let objects = objects(namespace, subject, backends)?;
+    let mut out = header(namespace, subject, backends);
     for object in &objects {
         // serde_json values always serialize; an error here would be a serializer bug.
         let body = serde_saphyr::to_string(object).unwrap_or_else(|e| format!("# error: {e}\n"));
@@ -417,14 +483,14 @@ mod tests {
             Subject::User("alice".into()),
             Subject::Group("ml".into()),
         ] {
-            let text = manifest("training", &subject).expect("manifest");
+            let text = manifest("training", &subject, &Backend::ALL).expect("manifest");
             assert!(!text.contains('*'), "{text}");
         }
     }
 
     #[test]
     fn every_rule_is_in_a_role_once() {
-        let objects = objects("training", &Subject::default()).expect("objects");
+        let objects = objects("training", &Subject::default(), &Backend::ALL).expect("objects");
         let kinds: Vec<&str> = objects.iter().filter_map(|o| o["kind"].as_str()).collect();
         assert_eq!(
             kinds,
@@ -461,7 +527,12 @@ mod tests {
 
     #[test]
     fn subjects_and_their_bindings() {
-        let sa = objects("research", &Subject::ServiceAccount("runner".into())).expect("sa");
+        let sa = objects(
+            "research",
+            &Subject::ServiceAccount("runner".into()),
+            &Backend::ALL,
+        )
+        .expect("sa");
         assert_eq!(
             sa[2]["subjects"],
             json!([{"kind": "ServiceAccount", "name": "runner", "namespace": "research"}])
@@ -474,7 +545,12 @@ mod tests {
             sa[4]["metadata"]["name"],
             "hybridctl-training:sa:research:runner"
         );
-        let user = objects("training", &Subject::User("system:node/x".into())).expect("user");
+        let user = objects(
+            "training",
+            &Subject::User("system:node/x".into()),
+            &Backend::ALL,
+        )
+        .expect("user");
         assert_eq!(user.len(), 4, "no ServiceAccount object for a user");
         assert_eq!(
             user[1]["subjects"][0],
@@ -484,33 +560,43 @@ mod tests {
             user[1]["metadata"]["name"],
             "hybridctl-nodes:user:system:node-x"
         );
-        let group = objects("training", &Subject::Group("ml".into())).expect("group");
+        let group =
+            objects("training", &Subject::Group("ml".into()), &Backend::ALL).expect("group");
         assert_eq!(group[3]["subjects"][0]["kind"], "Group");
     }
 
     #[test]
     fn bad_names_are_refused() {
         assert!(matches!(
-            manifest("Training", &Subject::default()),
+            manifest("Training", &Subject::default(), &Backend::ALL),
             Err(RbacError::Namespace(_))
         ));
         assert!(matches!(
-            manifest("training", &Subject::ServiceAccount("A_B".into())),
+            manifest(
+                "training",
+                &Subject::ServiceAccount("A_B".into()),
+                &Backend::ALL
+            ),
             Err(RbacError::ServiceAccount(_))
         ));
         assert_eq!(
-            manifest("training", &Subject::User(String::new())),
+            manifest("training", &Subject::User(String::new()), &Backend::ALL),
             Err(RbacError::Empty { kind: "user" })
         );
         assert!(matches!(
-            manifest("training", &Subject::Group("a\nb".into())),
+            manifest("training", &Subject::Group("a\nb".into()), &Backend::ALL),
             Err(RbacError::Control { .. })
         ));
     }
 
     #[test]
     fn header_is_comments_and_names_the_command() {
-        let text = manifest("training", &Subject::User("alice smith".into())).expect("user");
+        let text = manifest(
+            "training",
+            &Subject::User("alice smith".into()),
+            &Backend::ALL,
+        )
+        .expect("user");
         let header: Vec<&str> = text.lines().take_while(|l| *l != "---").collect();
         assert!(header.iter().all(|l| l.starts_with('#')), "{text}");
         assert!(
@@ -521,6 +607,41 @@ mod tests {
     }
 
     #[test]
+    fn each_backend_gets_only_its_own_job_rules() {
+        let resources = |backends: &[Backend]| -> Vec<String> {
+            objects("training", &Subject::default(), backends)
+                .expect("objects")
+                .iter()
+                .flat_map(|o| o["rules"].as_array().cloned().unwrap_or_default())
+                .map(|r| r["resources"][0].as_str().unwrap_or_default().to_string())
+                .collect()
+        };
+        let pt = resources(&[Backend::PyTorchJob]);
+        assert!(pt.contains(&"pytorchjobs".to_string()), "{pt:?}");
+        assert!(
+            !pt.iter().any(|r| r.contains("train") || r == "jobsets"),
+            "{pt:?}"
+        );
+        let tj = resources(&[Backend::TrainJob]);
+        assert!(!tj.contains(&"pytorchjobs".to_string()), "{tj:?}");
+        for r in [
+            "trainjobs",
+            "jobsets",
+            "clustertrainingruntimes",
+            "trainingruntimes",
+            "pods",
+            "nodes",
+        ] {
+            assert!(tj.contains(&r.to_string()), "{r} in {tj:?}");
+        }
+        let text = manifest("training", &Subject::default(), &[Backend::TrainJob]).expect("m");
+        assert!(
+            text.contains("hybridctl rbac -n training --api trainjob | kubectl apply -f -"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn display_names() {
         let names: Vec<String> = RULES.iter().map(Rule::display_name).collect();
         assert_eq!(
@@ -528,6 +649,10 @@ mod tests {
             [
                 "nodes",
                 "pytorchjobs.kubeflow.org",
+                "trainjobs.trainer.kubeflow.org",
+                "jobsets.jobset.x-k8s.io",
+                "clustertrainingruntimes.trainer.kubeflow.org",
+                "trainingruntimes.trainer.kubeflow.org",
                 "pods",
                 "pods/log",
                 "persistentvolumeclaims",

@@ -6,13 +6,14 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::Pod;
-use kube::api::ListParams;
+use kube::api::{DynamicObject, ListParams};
 use kube::{Api, Client};
 use serde::{Deserialize, Serialize};
 
 use crate::jobid::JobIds;
 use crate::k8s::labels::{LABEL_JOB_ID, job_id_of};
 use crate::k8s::pytorchjob::PyTorchJob;
+use crate::k8s::workload::Backend;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -20,12 +21,19 @@ pub struct KubeSummary {
     pub namespace: String,
     /// `pytorchjob/<name>`, when it exists.
     pub pytorchjob: Option<String>,
+    /// `trainjob/<name>`, when it exists (Kubeflow Trainer v2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trainjob: Option<String>,
+    /// The TrainJob's JobSet and its latest True condition: `jobset/<name>: Completed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jobset: Option<String>,
     /// The latest condition whose status is True (`Created`, `Running`, `Succeeded`, ...).
     pub condition: Option<String>,
     pub pods_ready: u32,
     pub pods_total: u32,
     /// The PyTorchJob's conditions in the operator's order (`Created`, `Running`,
-    /// `Restarting`, `Succeeded`, `Failed`).
+    /// `Restarting`, `Succeeded`, `Failed`), or the TrainJob's (`Suspended`, `Complete`,
+    /// `Failed`).
     #[serde(default)]
     pub conditions: Vec<ConditionView>,
     /// The pods, by name.
@@ -58,7 +66,7 @@ pub struct PodView {
 
 impl KubeSummary {
     pub fn is_empty(&self) -> bool {
-        self.pytorchjob.is_none() && self.pods_total == 0
+        self.pytorchjob.is_none() && self.trainjob.is_none() && self.pods_total == 0
     }
 }
 
@@ -127,7 +135,7 @@ pub fn pod_view(pod: &Pod) -> PodView {
 /// the container's reason.
 pub fn detail_lines(job_id: &str, k: &KubeSummary) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(job) = &k.pytorchjob {
+    if let Some(job) = k.pytorchjob.as_ref().or(k.trainjob.as_ref()) {
         let conds: Vec<String> = k
             .conditions
             .iter()
@@ -151,6 +159,9 @@ pub fn detail_lines(job_id: &str, k: &KubeSummary) -> Vec<String> {
             line.push_str(&format!(" ({m})"));
         }
         out.push(line);
+    }
+    if let Some(js) = &k.jobset {
+        out.push(format!("  {js}"));
     }
     for p in &k.pods {
         let why = p.scheduling.as_ref().or(p.container.as_ref());
@@ -187,37 +198,56 @@ pub async fn summarize(
 ) -> Result<BTreeMap<String, KubeSummary>, kube::Error> {
     let mut out: BTreeMap<String, KubeSummary> = BTreeMap::new();
     let lp = ListParams::default().labels(&selector(ids));
-    let jobs: Api<PyTorchJob> = Api::namespaced(client.clone(), namespace);
-    for job in jobs.list(&lp).await?.items {
-        let Some(id) = job_id_of(&job.metadata).map(str::to_string) else {
-            continue;
+    // The job objects of both backends and a TrainJob's JobSet. A kind whose CRD is not
+    // installed (404), or that this site's role does not grant (403: a site runs one
+    // backend), has nothing to show; the pods below are listed either way.
+    let kinds = [
+        (Backend::PyTorchJob.api_resource(), "pytorchjob"),
+        (Backend::TrainJob.api_resource(), "trainjob"),
+        (crate::k8s::workload::jobset_resource(), "jobset"),
+    ];
+    for (resource, short) in kinds {
+        let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), namespace, &resource);
+        let list = match api.list(&lp).await {
+            Ok(l) => l.items,
+            Err(kube::Error::Api(s)) if s.code == 404 || s.code == 403 => continue,
+            Err(e) => return Err(e),
         };
-        let entry = summary_for(&mut out, id, namespace);
-        entry.pytorchjob = job
-            .metadata
-            .name
-            .as_ref()
-            .map(|n| format!("pytorchjob/{n}"));
-        entry.condition = job
-            .status
-            .as_ref()
-            .and_then(|s| s.conditions.iter().rev().find(|c| c.status == "True"))
-            .map(|c| c.type_.clone());
-        entry.conditions = job
-            .status
-            .as_ref()
-            .map(|s| {
-                s.conditions
-                    .iter()
-                    .map(|c| ConditionView {
-                        type_: c.type_.clone(),
-                        status: c.status.clone(),
-                        reason: c.reason.clone(),
-                        message: c.message.clone(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        for job in list {
+            let Some(id) = job_id_of(&job.metadata).map(str::to_string) else {
+                continue;
+            };
+            let entry = summary_for(&mut out, id, namespace);
+            let name = job.metadata.name.as_deref().unwrap_or_default();
+            let conditions: Vec<ConditionView> = crate::k8s::workload::conditions(&job.data)
+                .into_iter()
+                .map(|(type_, status, reason, message)| ConditionView {
+                    type_,
+                    status,
+                    reason: Some(reason).filter(|r| !r.is_empty()),
+                    message: Some(message).filter(|m| !m.is_empty()),
+                })
+                .collect();
+            let latest = conditions
+                .iter()
+                .rev()
+                .find(|c| c.status == "True")
+                .map(|c| c.type_.clone());
+            if short == "jobset" {
+                entry.jobset = Some(match latest {
+                    Some(c) => format!("jobset/{name}: {c}"),
+                    None => format!("jobset/{name}"),
+                });
+                continue;
+            }
+            if short == "pytorchjob" {
+                entry.pytorchjob = Some(format!("pytorchjob/{name}"));
+            } else {
+                entry.trainjob = Some(format!("trainjob/{name}"));
+            }
+            entry.condition = latest;
+            entry.conditions = conditions;
+        }
     }
     let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
     for pod in pods.list(&lp).await?.items {
@@ -237,10 +267,12 @@ pub async fn summarize(
     Ok(out)
 }
 
-/// Wait, until `deadline`, for every PyTorchJob and pod of the jobs to be gone from one
-/// namespace: one metadata watch per kind (no polling), done once both initial lists came in
-/// and nothing is left. True when everything is gone in time; watch errors are retried by the
-/// watcher's backoff until the deadline.
+/// Wait, until `deadline`, for every PyTorchJob, TrainJob and pod of the jobs to be gone from
+/// one namespace: one metadata watch per kind (no polling), done once every initial list came
+/// in and nothing is left. A job kind whose CRD is not installed (404) or that the identity
+/// may not list (403: the site runs the other backend) counts as listed and empty. True when
+/// everything is gone in time; other watch errors are retried by the watcher's backoff until
+/// the deadline.
 pub async fn wait_gone(
     client: &Client,
     namespace: &str,
@@ -257,6 +289,8 @@ pub async fn wait_gone(
         Present(String),
         Gone(String),
         Listed,
+        /// The kind is not installed (404) or not this site's (403): nothing of it exists.
+        Absent,
         Error,
     }
     fn change<K>(
@@ -269,23 +303,33 @@ pub async fn wait_gone(
             Ok(watcher::Event::InitApply(o) | watcher::Event::Apply(o)) => Change::Present(name(o)),
             Ok(watcher::Event::Delete(o)) => Change::Gone(name(o)),
             Ok(watcher::Event::InitDone) => Change::Listed,
+            Err(watcher::Error::InitialListFailed(kube::Error::Api(s)))
+                if s.code == 404 || s.code == 403 =>
+            {
+                Change::Absent
+            }
             Err(_) => Change::Error,
         };
         (kind, c)
     }
     let config = watcher::Config::default().labels(&selector(ids));
     let jobs: Api<PartialObjectMeta<PyTorchJob>> = Api::namespaced(client.clone(), namespace);
+    let trainjobs: Api<PartialObjectMeta<DynamicObject>> =
+        Api::namespaced_with(client.clone(), namespace, &Backend::TrainJob.api_resource());
     let pods: Api<PartialObjectMeta<Pod>> = Api::namespaced(client.clone(), namespace);
     let jobs = watcher(jobs, config.clone())
         .default_backoff()
         .map(|e| change(0, e));
+    let trainjobs = watcher(trainjobs, config.clone())
+        .default_backoff()
+        .map(|e| change(2, e));
     let pods = watcher(pods, config)
         .default_backoff()
         .map(|e| change(1, e));
-    let merged = futures::stream::select(jobs, pods);
+    let merged = futures::stream::select(futures::stream::select(jobs, pods), trainjobs);
     futures::pin_mut!(merged);
-    let mut present: [BTreeSet<String>; 2] = Default::default();
-    let mut listed = [false, false];
+    let mut present: [BTreeSet<String>; 3] = Default::default();
+    let mut listed = [false, false, false];
     let wait = async {
         while let Some((kind, c)) = merged.next().await {
             match c {
@@ -300,6 +344,11 @@ pub async fn wait_gone(
                     present[kind].remove(&n);
                 }
                 Change::Listed => listed[kind] = true,
+                Change::Absent => {
+                    present[kind].clear();
+                    listed[kind] = true;
+                }
+                // A kind that is not there keeps failing its list: it stays absent.
                 Change::Error => continue,
             }
             if listed.iter().all(|l| *l) && present.iter().all(BTreeSet::is_empty) {
@@ -413,6 +462,8 @@ mod tests {
         let k = KubeSummary {
             namespace: "training".into(),
             pytorchjob: Some("pytorchjob/j-7".into()),
+            trainjob: None,
+            jobset: None,
             condition: Some("Running".into()),
             pods_ready: 1,
             pods_total: 2,

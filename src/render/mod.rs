@@ -17,10 +17,13 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::k8s::pytorchjob::PyTorchJob;
+use crate::k8s::trainjob::TrainJob;
+use crate::k8s::workload::Backend;
 use crate::plan::Plan;
 
 pub const SBATCH_TEMPLATE: &str = "sbatch.sh.j2";
 pub const PYTORCHJOB_TEMPLATE: &str = "pytorchjob.yaml.j2";
+pub const TRAINJOB_TEMPLATE: &str = "trainjob.yaml.j2";
 
 const BUILTIN: &[(&str, &str)] = &[
     (
@@ -30,6 +33,10 @@ const BUILTIN: &[(&str, &str)] = &[
     (
         PYTORCHJOB_TEMPLATE,
         include_str!("../../templates/pytorchjob.yaml.j2"),
+    ),
+    (
+        TRAINJOB_TEMPLATE,
+        include_str!("../../templates/trainjob.yaml.j2"),
     ),
 ];
 
@@ -47,8 +54,12 @@ pub enum RenderError {
     Render { name: String, message: String },
     #[error("template `{name}` produced a manifest that is not valid YAML: {message}")]
     ManifestYaml { name: String, message: String },
-    #[error("template `{name}` produced a manifest that is not a valid PyTorchJob: {message}")]
-    ManifestShape { name: String, message: String },
+    #[error("template `{name}` produced a manifest that is not a valid {kind}: {message}")]
+    ManifestShape {
+        name: String,
+        kind: &'static str,
+        message: String,
+    },
 }
 
 /// The rendered PyTorchJob: the document as rendered (for output) and its typed form.
@@ -56,6 +67,14 @@ pub enum RenderError {
 pub struct Manifest {
     pub value: serde_json::Value,
     pub typed: PyTorchJob,
+}
+
+/// The rendered job for one backend: the document as rendered and checked against that
+/// backend's types (what `launch` creates).
+#[derive(Debug, Clone)]
+pub struct Workload {
+    pub backend: Backend,
+    pub value: serde_json::Value,
 }
 
 pub struct Renderer {
@@ -185,30 +204,55 @@ impl Renderer {
 
     /// The PyTorchJob, parsed and checked.
     pub fn pytorchjob(&self, plan: &Plan) -> Result<Manifest, RenderError> {
-        let text = self.render(PYTORCHJOB_TEMPLATE, plan)?;
+        let (value, typed) =
+            self.checked::<PyTorchJob>(PYTORCHJOB_TEMPLATE, "kubeflow.org/v1 PyTorchJob", plan)?;
+        Ok(Manifest { value, typed })
+    }
+
+    /// The TrainJob, parsed and checked.
+    pub fn trainjob(&self, plan: &Plan) -> Result<(serde_json::Value, TrainJob), RenderError> {
+        self.checked::<TrainJob>(
+            TRAINJOB_TEMPLATE,
+            "trainer.kubeflow.org/v1alpha1 TrainJob",
+            plan,
+        )
+    }
+
+    /// The job for `backend`.
+    pub fn workload(&self, plan: &Plan, backend: Backend) -> Result<Workload, RenderError> {
+        let value = match backend {
+            Backend::PyTorchJob => self.pytorchjob(plan)?.value,
+            Backend::TrainJob => self.trainjob(plan)?.0,
+        };
+        Ok(Workload { backend, value })
+    }
+
+    /// Render `name`, parse it and hold it to the typed form `T` strictly.
+    fn checked<T: serde::de::DeserializeOwned + Serialize>(
+        &self,
+        name: &str,
+        kind: &'static str,
+        plan: &Plan,
+    ) -> Result<(serde_json::Value, T), RenderError> {
+        let text = self.render(name, plan)?;
         let value: serde_json::Value =
             serde_saphyr::from_str(&text).map_err(|e| RenderError::ManifestYaml {
-                name: self.origin(PYTORCHJOB_TEMPLATE),
+                name: self.origin(name),
                 message: e.to_string(),
             })?;
-        let typed: PyTorchJob =
-            serde_json::from_value(value.clone()).map_err(|e| RenderError::ManifestShape {
-                name: self.origin(PYTORCHJOB_TEMPLATE),
-                message: e.to_string(),
-            })?;
+        let shape = |message: String| RenderError::ManifestShape {
+            name: self.origin(name),
+            kind,
+            message,
+        };
+        let typed: T = serde_json::from_value(value.clone()).map_err(|e| shape(e.to_string()))?;
         // Strict: every field of the rendered document must survive the typed round trip (a
         // misspelt or misplaced field would otherwise be dropped without a word).
-        let back = serde_json::to_value(&typed).map_err(|e| RenderError::ManifestShape {
-            name: self.origin(PYTORCHJOB_TEMPLATE),
-            message: e.to_string(),
-        })?;
+        let back = serde_json::to_value(&typed).map_err(|e| shape(e.to_string()))?;
         if let Some(path) = first_dropped(&value, &back, String::new()) {
-            return Err(RenderError::ManifestShape {
-                name: self.origin(PYTORCHJOB_TEMPLATE),
-                message: format!("`{path}` is not a field of a kubeflow.org/v1 PyTorchJob"),
-            });
+            return Err(shape(format!("`{path}` is not a field of a {kind}")));
         }
-        Ok(Manifest { value, typed })
+        Ok((value, typed))
     }
 }
 
@@ -259,8 +303,8 @@ fn describe(e: &minijinja::Error) -> String {
 }
 
 /// The manifest as YAML with a provenance header.
-pub fn manifest_yaml(plan: &Plan, manifest: &Manifest) -> Result<String, String> {
-    let body = serde_saphyr::to_string(&manifest.value).map_err(|e| e.to_string())?;
+pub fn manifest_yaml(plan: &Plan, manifest: &serde_json::Value) -> Result<String, String> {
+    let body = serde_saphyr::to_string(manifest).map_err(|e| e.to_string())?;
     Ok(format!(
         "# Generated by hybridctl {} from {} for Slurm job {}.\n{body}",
         plan.version, plan.spec_path, plan.job_id
@@ -273,9 +317,13 @@ pub fn manifest_yaml(plan: &Plan, manifest: &Manifest) -> Result<String, String>
 pub struct Rendered<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sbatch: Option<&'a str>,
-    /// The Kubeflow manifest, as the API server would take it.
+    /// The Kubeflow manifest, as the API server would take it (`kubernetes.api`
+    /// `pytorchjob` or `auto`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pytorchjob: Option<&'a serde_json::Value>,
+    /// The Kubeflow Trainer v2 manifest (`kubernetes.api: trainjob`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trainjob: Option<&'a serde_json::Value>,
     pub job_id: &'a str,
     pub nodes: &'a [String],
     pub gpus_per_node: u32,

@@ -4,11 +4,15 @@
 # Builds kube-apiserver, kube-controller-manager, kube-scheduler and kubectl
 # (k8s.io/kubernetes, wrapper module go/apiserver: one `go build` for all four, so the common
 # k8s.io packages compile once), etcd (go.etcd.io/etcd/server/v3, go/etcd), the kwok
-# controller (sigs.k8s.io/kwok, go/kwok) and the Kubeflow training-operator v1
-# (github.com/kubeflow/training-operator, go/operator) with `go build` against the Go module
+# controller (sigs.k8s.io/kwok, go/kwok), the Kubeflow training-operator v1
+# (github.com/kubeflow/training-operator, go/operator), and the Kubeflow Trainer v2 controller
+# manager with the JobSet controller (github.com/kubeflow/trainer/v2 and sigs.k8s.io/jobset,
+# go/trainer: one module, one `go build`) with `go build` against the Go module
 # proxy: no prebuilt binary is downloaded. It also takes two kinds of YAML out of Go modules
 # that the go command downloads: the upstream Kubeflow PyTorchJob CRD (training-operator,
-# manifests/base/crds/, the version of go/operator) and kwok's stock stages (kustomize/stage/).
+# manifests/base/crds/, the version of go/operator), kwok's stock stages (kustomize/stage/),
+# and the Trainer's and JobSet's CRDs, webhook configurations and the Trainer's
+# `torch-distributed` ClusterTrainingRuntime (the versions of go/trainer).
 #
 # Each component goes to its own directory, keyed by version:
 #   $HYBRIDCTL_KUBE_CACHE/kube-apiserver-v1.36.3/kube-apiserver
@@ -18,6 +22,8 @@
 #   $HYBRIDCTL_KUBE_CACHE/etcd-v3.6.16/etcd
 #   $HYBRIDCTL_KUBE_CACHE/kwok-v0.8.0/kwok            (+ stages/: stock stages, Logs CRD)
 #   $HYBRIDCTL_KUBE_CACHE/training-operator-v1.9.4/training-operator (+ kubeflow.org_pytorchjobs.yaml)
+#   $HYBRIDCTL_KUBE_CACHE/trainer-controller-manager-v2.3.0/trainer-controller-manager (+ manifests/)
+#   $HYBRIDCTL_KUBE_CACHE/jobset-v0.12.0/jobset       (+ manifests/)
 # and a directory that links them all together, which is what this script prints on stdout:
 #   $HYBRIDCTL_KUBE_CACHE/bin-k8s-v1.36.3-etcd-v3.6.16-kwok-v0.8.0/
 # A component is rebuilt only if its binary is missing or its stamp (the wrapper's go.sum,
@@ -58,7 +64,10 @@ ETCD=$(modver "$HERE/go/etcd/go.mod" go.etcd.io/etcd/server/v3)
 KWOK=$(modver "$HERE/go/kwok/go.mod" sigs.k8s.io/kwok)
 # the operator binary and the PyTorchJob CRD come from the same module version
 TO_VERSION=$(modver "$HERE/go/operator/go.mod" github.com/kubeflow/training-operator)
-[[ -n $K8S && -n $ETCD && -n $KWOK && -n $TO_VERSION ]] || die "could not read the versions from $HERE/go/*/go.mod"
+# Trainer v2 and JobSet: one wrapper module (the JobSet version is the one the Trainer requires)
+TRAINER=$(modver "$HERE/go/trainer/go.mod" github.com/kubeflow/trainer/v2)
+JOBSET=$(modver "$HERE/go/trainer/go.mod" sigs.k8s.io/jobset)
+[[ -n $K8S && -n $ETCD && -n $KWOK && -n $TO_VERSION && -n $TRAINER && -n $JOBSET ]] || die "could not read the versions from $HERE/go/*/go.mod"
 BIN=$CACHE/bin-k8s-$K8S-etcd-$ETCD-kwok-$KWOK
 
 gosetup() {
@@ -81,16 +90,20 @@ fresh() { # <dir> <binary> <wrapper dir>
     grep -qxF "go.sum $(sha256sum <"$3/go.sum" | cut -c1-16)" "$1/.stamp"
 }
 
-build_go() { # <version> <wrapper dir> <ldflags> <name>=<package>...: one `go build` for the stale ones
-  local ver=$1 wrapper=$2 ldf=$3 spec name pkg t0 tmp out i stale=() pkgs=()
+build_go() { # <version> <wrapper dir> <ldflags> <name>[:<version>]=<package>...: one `go build` for the stale ones
+  local ver=$1 wrapper=$2 ldf=$3 spec name pkg t0 tmp out i stale=() pkgs=() vers=() v
   shift 3
   for spec; do
     name=${spec%%=*}
-    if fresh "$CACHE/$name-$ver" "$name" "$wrapper"; then
-      log "$name $ver: up to date in $CACHE/$name-$ver"
+    v=$ver
+    # a command of another module of the same wrapper carries its own version (JobSet)
+    if [[ $name == *:* ]]; then v=${name#*:} name=${name%%:*}; fi
+    if fresh "$CACHE/$name-$v" "$name" "$wrapper"; then
+      log "$name $v: up to date in $CACHE/$name-$v"
     else
-      ((CHECK_ONLY)) && die "$name $ver is not built (run $HERE/build.sh)"
+      ((CHECK_ONLY)) && die "$name $v is not built (run $HERE/build.sh)"
       stale+=("$name")
+      vers+=("$v")
       pkgs+=("${spec#*=}")
     fi
   done
@@ -116,10 +129,11 @@ build_go() { # <version> <wrapper dir> <ldflags> <name>=<package>...: one `go bu
       [[ $pkg =~ ^v[0-9]+$ ]] && pkg=$(basename "$(dirname "${pkgs[i]}")")
     fi
     [[ -x $tmp/$pkg ]] || { rm -rf "$tmp"; die "go build wrote no $tmp/$pkg"; }
-    mkdir -p "$CACHE/$name-$ver"
-    mv -f "$tmp/$pkg" "$CACHE/$name-$ver/$name"
-    stamp "$wrapper" "$ldf" >"$CACHE/$name-$ver/.stamp"
-    log "$name $ver: $(du -h "$CACHE/$name-$ver/$name" | cut -f1)"
+    v=${vers[i]}
+    mkdir -p "$CACHE/$name-$v"
+    mv -f "$tmp/$pkg" "$CACHE/$name-$v/$name"
+    stamp "$wrapper" "$ldf" >"$CACHE/$name-$v/.stamp"
+    log "$name $v: $(du -h "$CACHE/$name-$v/$name" | cut -f1)"
   done
   rm -rf "$tmp"
   log "${stale[*]} $ver: built in $(since "$t0")s"
@@ -175,6 +189,34 @@ crd() { # the upstream PyTorchJob CRD, out of the training-operator module
   log "PyTorchJob CRD $TO_VERSION: copied ($(wc -c <"$dir/$f") bytes, sha256 ${got:0:16}...)"
 }
 
+kubeflow_manifests() { # the Trainer's and JobSet's YAML, out of their modules (versions of go/trainer)
+  local tdir=$CACHE/trainer-controller-manager-$TRAINER/manifests jdir=$CACHE/jobset-$JOBSET/manifests src f
+  if [[ -s $tdir/.done && -s $jdir/.done ]]; then
+    log "Trainer $TRAINER and JobSet $JOBSET manifests: up to date"
+    return 0
+  fi
+  ((CHECK_ONLY)) && die "the Trainer/JobSet manifests are missing (run $HERE/build.sh)"
+  gosetup
+  src=$(moddir "github.com/kubeflow/trainer/v2@$TRAINER")
+  mkdir -p "$tdir"
+  for f in crds/trainer.kubeflow.org_trainjobs.yaml crds/trainer.kubeflow.org_trainingruntimes.yaml \
+    crds/trainer.kubeflow.org_clustertrainingruntimes.yaml runtimes/torch_distributed.yaml webhook/manifests.yaml; do
+    [[ -f $src/manifests/base/$f ]] || die "trainer $TRAINER has no manifests/base/$f"
+    cp "$src/manifests/base/$f" "$tdir/${f//\//_}"
+  done
+  chmod u+w "$tdir"/*.yaml
+  echo "github.com/kubeflow/trainer/v2@$TRAINER manifests/base" >"$tdir/.done"
+  src=$(moddir "sigs.k8s.io/jobset@$JOBSET")
+  mkdir -p "$jdir"
+  for f in crd/bases/jobset.x-k8s.io_jobsets.yaml webhook/manifests.yaml; do
+    [[ -f $src/config/components/$f ]] || die "jobset $JOBSET has no config/components/$f"
+    cp "$src/config/components/$f" "$jdir/${f//\//_}"
+  done
+  chmod u+w "$jdir"/*.yaml
+  echo "sigs.k8s.io/jobset@$JOBSET config/components" >"$jdir/.done"
+  log "Trainer $TRAINER and JobSet $JOBSET manifests: copied to $tdir and $jdir"
+}
+
 t_all=$(now)
 mkdir -p "$CACHE"
 # one build at a time per cache (parallel CI jobs would otherwise compile twice)
@@ -197,8 +239,12 @@ build_go "$ETCD" "$HERE/go/etcd" "-s -w" etcd=go.etcd.io/etcd/server/v3
 build_go "$KWOK" "$HERE/go/kwok" "-s -w" kwok=sigs.k8s.io/kwok/cmd/kwok
 build_go "$TO_VERSION" "$HERE/go/operator" "-s -w" \
   training-operator=github.com/kubeflow/training-operator/cmd/training-operator.v1
+build_go "$TRAINER" "$HERE/go/trainer" "-s -w" \
+  trainer-controller-manager=github.com/kubeflow/trainer/v2/cmd/trainer-controller-manager \
+  "jobset:$JOBSET=sigs.k8s.io/jobset"
 stages
 crd
+kubeflow_manifests
 
 if ((!CHECK_ONLY)) || [[ ! -d $BIN ]]; then
   ((CHECK_ONLY)) && die "$BIN is missing (run $HERE/build.sh)"
@@ -207,6 +253,10 @@ if ((!CHECK_ONLY)) || [[ ! -d $BIN ]]; then
   ln -sfn "$CACHE/training-operator-$TO_VERSION/training-operator" "$BIN/training-operator"
   ln -sfn "$CACHE/etcd-$ETCD/etcd" "$BIN/etcd"
   ln -sfn "$CACHE/kwok-$KWOK/kwok" "$BIN/kwok"
+  ln -sfn "$CACHE/trainer-controller-manager-$TRAINER/trainer-controller-manager" "$BIN/trainer-controller-manager"
+  ln -sfn "$CACHE/trainer-controller-manager-$TRAINER/manifests" "$BIN/trainer-manifests"
+  ln -sfn "$CACHE/jobset-$JOBSET/jobset" "$BIN/jobset"
+  ln -sfn "$CACHE/jobset-$JOBSET/manifests" "$BIN/jobset-manifests"
   ln -sfn "$CACHE/kwok-$KWOK/stages" "$BIN/kwok-stages"
   ln -sfn "$CACHE/training-operator-$TO_VERSION/kubeflow.org_pytorchjobs.yaml" "$BIN/kubeflow.org_pytorchjobs.yaml"
   if [[ $WITH_KUBECTL == 1 ]]; then ln -sfn "$CACHE/kubectl-$K8S/kubectl" "$BIN/kubectl"; fi

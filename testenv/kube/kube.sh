@@ -2,7 +2,8 @@
 # testenv/kube/kube.sh - a real, throwaway Kubernetes control plane for hybridctl's tests.
 #
 # etcd + kube-apiserver + kube-controller-manager + kube-scheduler + the Kubeflow
-# training-operator v1 (all built from Go modules by testenv/kube/build.sh) + kwok (fake nodes
+# training-operator v1 + Kubeflow Trainer v2 and JobSet (trainer.sh; all built from Go modules
+# by testenv/kube/build.sh) + kwok (fake nodes
 # and fake pods), on 127.0.0.1, every file under $HYBRIDCTL_KUBE_DIR. Nodes node1..nodeN
 # advertise nvidia.com/gpu, an RDMA resource, CPU and memory, and carry the hooks' taint; the
 # upstream PyTorchJob CRD is installed. A PyTorchJob gets its pods and Services from the real
@@ -87,6 +88,9 @@ HK_OPERATOR_CERT_DIR=/tmp/k8s-webhook-server/serving-certs
 HK_GPFS_CLAIM=gpfs-llm-project
 HK_GPFS_STORAGE_CLASS=ibm-spectrum-scale
 HK_GPFS_DRIVER=spectrumscale.csi.ibm.com
+# Kubeflow Trainer v2 + JobSet (their settings, daemons and steps of `up`/`down`)
+# shellcheck source=testenv/kube/trainer.sh
+source "$HK_HERE/trainer.sh"
 
 hk_log() { printf '[testenv/kube] %s\n' "$*" >&2; }
 hk_die() { hk_log "error: $*"; exit 1; }
@@ -112,6 +116,7 @@ hk_validate() {
   for v in HK_GPUS HK_RDMA HK_POD_RUN_MS; do
     [[ ${!v} =~ ^[0-9]+$ ]] || hk_die "${v/HK_/HYBRIDCTL_KUBE_} must be a number, not \`${!v}\`"
   done
+  hk_kf_validate
   [[ $HK_AUDIT =~ ^[01]$ ]] || hk_die "HYBRIDCTL_KUBE_AUDIT must be 0 or 1, not \`$HK_AUDIT\`"
   [[ $HK_MEMORY =~ ^[0-9]+(Ki|Mi|Gi|Ti)?$ ]] || hk_die "HYBRIDCTL_KUBE_MEMORY must be a quantity like 64000Mi"
   [[ $HK_NAMESPACE =~ ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ ]] || hk_die "bad HYBRIDCTL_KUBE_NAMESPACE \`$HK_NAMESPACE\`"
@@ -127,7 +132,7 @@ hk_settings() {
   local v
   for v in "${HK_SETTING_VARS[@]}"; do printf '%s=%q\n' "$v" "${!v}"; done
   # an edited script, stage file or log fixture means a restart
-  echo "# files $(cat "$HK_SELF" "$HK_HERE/kwok/pod-outcome-stages.yaml" "$HK_POD_LOG" 2>/dev/null | md5sum | cut -c1-12)"
+  echo "# files $(cat "$HK_SELF" "$HK_HERE/trainer.sh" "$HK_HERE/kwok/pod-outcome-stages.yaml" "$HK_POD_LOG" 2>/dev/null | md5sum | cut -c1-12)"
 }
 hk_load_saved_settings() {
   if [[ -r $HK_DIR/settings ]]; then
@@ -306,6 +311,7 @@ hk_healthy() {
   for n in "${HK_DAEMONS[@]}"; do hk_pid "$n" >/dev/null || return 1; done
   hk_readyz || return 1
   hk_operator_ready || return 1
+  hk_kf_healthy || return 1
   HK_KUBECTL=$(hk_kubectl_path) && hk_nodes_ready
 }
 
@@ -503,6 +509,7 @@ subjects:
 - {kind: User, name: $HK_USER, apiGroup: rbac.authorization.k8s.io}
 roleRef: {kind: Role, name: hybridctl-training, apiGroup: rbac.authorization.k8s.io}
 EOF
+    hk_kf_rbac
     local taints=""
     if [[ -n $HK_NODE_TAINT ]]; then
       # KEY=VALUE:EFFECT, as `kubectl taint` writes it
@@ -627,7 +634,7 @@ hk_up() {
     bin=$("$HK_HERE/build.sh") || hk_die "testenv/kube/build.sh failed"
     HK_BIN=$bin
   fi
-  for p in kube-apiserver kube-controller-manager kube-scheduler training-operator etcd kwok kwok-stages kubeflow.org_pytorchjobs.yaml; do
+  for p in kube-apiserver kube-controller-manager kube-scheduler training-operator etcd kwok kwok-stages kubeflow.org_pytorchjobs.yaml "${HK_KF_BIN_FILES[@]}"; do
     [[ -e $HK_BIN/$p ]] || hk_die "$HK_BIN/$p is missing (run testenv/kube/build.sh)"
   done
   HK_KUBECTL=$(hk_kubectl_path)
@@ -646,7 +653,7 @@ hk_up() {
     t1=$(hk_now)
   fi
   for p in "$HK_ETCD_PORT" "$HK_ETCD_PEER_PORT" "$HK_API_PORT" "$HK_KWOK_PORT" \
-    "$HK_OPERATOR_HEALTH_PORT" "$HK_OPERATOR_WEBHOOK_PORT"; do
+    "$HK_OPERATOR_HEALTH_PORT" "$HK_OPERATOR_WEBHOOK_PORT" $(hk_kf_ports); do
     if hk_port_busy "$p"; then
       hk_die "port $p on 127.0.0.1 is in use (another control plane? set HYBRIDCTL_KUBE_*_PORT)"
     fi
@@ -657,6 +664,7 @@ hk_up() {
   touch "$HK_MARK"
   hk_settings >"$d/settings" # now: `down`/`status` after a failed `up` need the ports too
   hk_gen_pki
+  hk_kf_files
   hk_kubeconfig "$HK_ADMIN_KC" admin testenv-admin
   hk_kubeconfig "$HK_USER_KC" user "$HK_USER"
   hk_write_kwok_config
@@ -682,8 +690,10 @@ hk_up() {
   t1=$(hk_now)
 
   # CRDs (create, not client-side apply: the PyTorchJob CRD is > 256 KiB), RBAC, nodes
+  local kf_crds
+  mapfile -t kf_crds < <(hk_kf_crd_files)
   hk_k create -f "$HK_BIN/kubeflow.org_pytorchjobs.yaml" -f "$HK_BIN/kwok-stages/crd-logs.yaml" \
-    -f "$d/manifests.yaml" >"$d/log/setup.log" 2>&1 ||
+    "${kf_crds[@]}" -f "$d/manifests.yaml" >"$d/log/setup.log" 2>&1 ||
     hk_fail "creating the CRDs, RBAC and nodes failed (see $d/log/setup.log)" setup kube-apiserver
   times+=", objects $(hk_since "$t1")s"
   t1=$(hk_now)
@@ -696,7 +706,7 @@ hk_up() {
   times+=", kwok+nodes $(hk_since "$t1")s"
   t1=$(hk_now)
   hk_wait "the CRDs to be Established" kube-apiserver \
-    hk_k wait --for=condition=Established --timeout=5s crd/pytorchjobs.kubeflow.org crd/logs.kwok.x-k8s.io
+    hk_k wait --for=condition=Established --timeout=5s crd/pytorchjobs.kubeflow.org crd/logs.kwok.x-k8s.io "${HK_KF_CRDS[@]}"
   times+=", CRDs $(hk_since "$t1")s"
   t1=$(hk_now)
 
@@ -704,6 +714,9 @@ hk_up() {
   hk_wait "kube-controller-manager's PV binder to bind pvc/$HK_GPFS_CLAIM" kube-controller-manager hk_claim_bound
   hk_wait "the training-operator (http://127.0.0.1:$HK_OPERATOR_HEALTH_PORT/readyz)" training-operator hk_operator_ready
   times+=", controllers $(hk_since "$t1")s"
+  t1=$(hk_now)
+  hk_kf_up
+  times+=", trainer+jobset $(hk_since "$t1")s"
 
   hk_log "up in $(hk_since "$t0")s ($times)"
   hk_log "use: eval \"\$($HK_SELF env)\"; kubeconfigs: $HK_ADMIN_KC (admin), $HK_USER_KC ($HK_USER)"
@@ -738,6 +751,7 @@ hk_revive() {
   hk_pid kube-controller-manager >/dev/null || { hk_log "starting kube-controller-manager again"; hk_start_controller_manager; }
   hk_pid kube-scheduler >/dev/null || { hk_log "starting kube-scheduler again"; hk_start_scheduler; }
   # the training-operator is left alone: tests stop and start it on purpose
+  hk_kf_revive
 }
 
 # The training-operator alone: tests stop it (launch must notice that nothing acts on its
@@ -779,6 +793,7 @@ hk_down() {
   for n in kube-scheduler kube-controller-manager kwok; do
     pid=$(hk_pid "$n") && clients+=("$pid")
   done
+  mapfile -t -O "${#clients[@]}" clients < <(hk_kf_pids)
   hk_kill_wait TERM 15 "${clients[@]}"
   pids+=("${clients[@]}")
   etcd_pid=$(hk_pid etcd) || etcd_pid=""
@@ -824,6 +839,7 @@ hk_status() {
     hk_k get nodes -o custom-columns='NAME:.metadata.name,READY:.status.conditions[?(@.type=="Ready")].status,CPU:.status.allocatable.cpu,MEMORY:.status.allocatable.memory,GPU:.status.allocatable.nvidia\.com/gpu,RDMA:.status.allocatable.'"${HK_RDMA_RESOURCE//./\\.}"',TAINTS:.spec.taints[*].key'
     hk_k get pvc -n "$HK_NAMESPACE" -o custom-columns='PVC:.metadata.name,STATUS:.status.phase,VOLUME:.spec.volumeName,ACCESS:.status.accessModes[*],CLASS:.spec.storageClassName'
     echo "training-operator: ready (http://127.0.0.1:$HK_OPERATOR_HEALTH_PORT/readyz)"
+    hk_kf_status
     echo "healthy: $HK_DIR ($HK_SERVER)"
     return 0
   fi
@@ -833,7 +849,7 @@ hk_status() {
 
 hk_lint() {
   bash -n "$HK_SELF" && bash -n "$HK_HERE/build.sh" &&
-    shellcheck "$HK_SELF" "$HK_HERE/build.sh" && echo "bash -n and shellcheck: clean"
+    shellcheck -x "$HK_SELF" "$HK_HERE/trainer.sh" "$HK_HERE/build.sh" && echo "bash -n and shellcheck: clean"
 }
 
 # ---------------------------------------------------------------- selftest
@@ -1006,6 +1022,7 @@ EOF
   check "user: deletes the PyTorchJob" hk_ku delete pytorchjob -n "$ns" selftest-op --wait=false
   check "kube-controller-manager: the garbage collector deletes its pods and Services" bash -c \
     "for i in \$(seq 150); do [ -z \"\$('$k' --kubeconfig '$kc' get pods,services -n $ns -l $sel_op -o name)\" ] && exit 0; sleep 0.2; done; exit 1"
+  hk_kf_selftest
 
   # kwok's outcomes, on pods of the test bed's own (not the operator's), bound by the scheduler
   mkpod() { # <name> <outcome label> <exit code annotation> [<env outcome>]

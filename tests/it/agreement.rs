@@ -1,6 +1,7 @@
 //! Principle 1: one plan feeds both artifacts, so they cannot disagree. For every example,
-//! the `#SBATCH` request, the PyTorchJob, and the PyTorchJob that `launch` plans inside the
-//! allocation from the frozen spec all describe the same nodes, GPUs and NCCL settings.
+//! the `#SBATCH` request, the PyTorchJob or TrainJob (one table of invariants for both
+//! backends), and the job that `launch` plans inside the allocation from the frozen spec all
+//! describe the same nodes, GPUs and NCCL settings.
 
 use std::collections::BTreeMap;
 
@@ -52,90 +53,200 @@ fn pod_env(template: &Value) -> BTreeMap<String, String> {
         .collect()
 }
 
-#[test]
-fn nodes_gpus_and_nccl_agree_in_every_example() {
-    for (spec, site) in examples() {
-        let mut cmd = hybridctl();
-        if let Some(site) = &site {
-            cmd.env("HYBRIDCTL_SITE_CONFIG", site);
-        }
-        let out = cmd
-            .args(["render", &rel(&spec), "-o", "json", "--job-id", "77"])
-            .output()
-            .expect("runs");
-        assert!(out.status.success(), "{}: {}", rel(&spec), stderr(&out));
-        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
-        let script = v["sbatch"].as_str().expect("script");
-        let job = &v["pytorchjob"];
-        let nodes: u64 = directive(script, "nodes")
-            .and_then(|n| n.parse().ok())
-            .expect("--nodes");
-        let gpus: u64 =
-            directive(script, "gpus-per-node").map_or(0, |g| g.parse().expect("number"));
+/// What the invariants compare, read off one pod group of a rendered job: for a
+/// PyTorchJob each replica spec (Master, Worker), for a TrainJob its trainer (`numNodes`,
+/// `resourcesPerNode`, `env`) with hybridctl's runtime patch (pinning, pod labels).
+struct Group {
+    name: String,
+    /// Pods of this group.
+    count: u64,
+    pinned: usize,
+    gpus: u64,
+    nccl: BTreeMap<String, String>,
+    job_label: Value,
+}
 
-        let replicas = job["spec"]["pytorchReplicaSpecs"]
-            .as_object()
-            .expect("replicas");
-        let total: u64 = replicas
-            .values()
-            .map(|r| r["replicas"].as_u64().expect("count"))
-            .sum();
-        assert_eq!(total, nodes, "{}: replicas vs --nodes", rel(&spec));
-        let script_nccl = exports(script);
-        for (kind, r) in replicas {
-            let t = &r["template"];
-            let pinned = t["spec"]["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
-                ["nodeSelectorTerms"][0]["matchExpressions"][0]["values"]
-                .as_array()
-                .expect("pinned nodes");
-            assert_eq!(
-                pinned.len() as u64,
-                nodes,
-                "{}: {kind} pinned nodes",
-                rel(&spec)
-            );
-            let limit = t["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"]
-                .as_str()
-                .map_or(0, |g| g.parse::<u64>().expect("number"));
-            assert_eq!(
-                limit,
-                gpus,
-                "{}: {kind} nvidia.com/gpu vs --gpus-per-node",
-                rel(&spec)
-            );
-            let env = pod_env(t);
-            let pod_nccl: BTreeMap<String, String> = env
-                .into_iter()
-                .filter(|(k, _)| k.starts_with("NCCL_"))
+/// What the batch script asks Slurm for, and what it exports.
+struct Script {
+    nodes: u64,
+    gpus: u64,
+    nccl: BTreeMap<String, String>,
+}
+
+fn nccl_of(env: &Value) -> BTreeMap<String, String> {
+    pod_env(&serde_json::json!({"spec": {"containers": [{"env": env}]}}))
+        .into_iter()
+        .filter(|(k, _)| k.starts_with("NCCL_"))
+        .collect()
+}
+
+fn gpus_of(limits: &Value) -> u64 {
+    limits["nvidia.com/gpu"]
+        .as_str()
+        .map_or(0, |g| g.parse::<u64>().expect("number"))
+}
+
+fn pinned_of(pod_spec: &Value) -> usize {
+    pod_spec["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+        ["nodeSelectorTerms"][0]["matchExpressions"][0]["values"]
+        .as_array()
+        .expect("pinned nodes")
+        .len()
+}
+
+/// The pod groups of a rendered job and its processes per node, per backend.
+fn groups(backend: &str, job: &Value) -> (Vec<Group>, u64) {
+    match backend {
+        "pytorchjob" => {
+            let replicas = job["spec"]["pytorchReplicaSpecs"]
+                .as_object()
+                .expect("replicas");
+            let groups = replicas
+                .iter()
+                .map(|(kind, r)| {
+                    let t = &r["template"];
+                    let c = &t["spec"]["containers"][0];
+                    Group {
+                        name: kind.clone(),
+                        count: r["replicas"].as_u64().expect("count"),
+                        pinned: pinned_of(&t["spec"]),
+                        gpus: gpus_of(&c["resources"]["limits"]),
+                        nccl: nccl_of(&c["env"]),
+                        job_label: t["metadata"]["labels"]["hybridctl.io/slurm-job-id"].clone(),
+                    }
+                })
                 .collect();
-            assert_eq!(
-                pod_nccl,
-                script_nccl,
-                "{}: {kind} NCCL env vs the script's",
-                rel(&spec)
-            );
-            assert_eq!(
-                t["metadata"]["labels"]["hybridctl.io/slurm-job-id"],
-                "77",
-                "{}: job id label",
-                rel(&spec)
-            );
+            let nproc = job["spec"]["nprocPerNode"]
+                .as_str()
+                .expect("nproc")
+                .parse()
+                .expect("number");
+            (groups, nproc)
         }
-        let nproc: u64 = job["spec"]["nprocPerNode"]
-            .as_str()
-            .expect("nproc")
-            .parse()
-            .expect("number");
-        if gpus > 0 {
-            assert!(nproc <= gpus, "{}: nprocPerNode exceeds GPUs", rel(&spec));
+        _ => {
+            let trainer = &job["spec"]["trainer"];
+            let patch = &job["spec"]["runtimePatches"][0]["trainingRuntimeSpec"]["template"]["spec"]
+                ["replicatedJobs"][0]["template"]["spec"]["template"];
+            let group = Group {
+                name: "trainer".into(),
+                count: trainer["numNodes"].as_u64().expect("numNodes"),
+                pinned: pinned_of(&patch["spec"]),
+                gpus: gpus_of(&trainer["resourcesPerNode"]["limits"]),
+                nccl: nccl_of(&trainer["env"]),
+                job_label: patch["metadata"]["labels"]["hybridctl.io/slurm-job-id"].clone(),
+            };
+            (
+                vec![group],
+                trainer["numProcPerNode"].as_u64().expect("numProcPerNode"),
+            )
         }
     }
 }
 
+type Invariant = fn(&Script, &[Group], u64) -> Result<(), String>;
+
+/// The sbatch <-> manifest agreement, one table for both backends.
+const INVARIANTS: &[(&str, Invariant)] = &[
+    ("pods across the groups = #SBATCH --nodes", |s, g, _| {
+        let total: u64 = g.iter().map(|g| g.count).sum();
+        (total == s.nodes)
+            .then_some(())
+            .ok_or(format!("{total} pods vs --nodes={}", s.nodes))
+    }),
+    (
+        "every pod is pinned to exactly the allocated nodes",
+        |s, g, _| {
+            g.iter()
+                .find(|g| g.pinned as u64 != s.nodes)
+                .map_or(Ok(()), |g| Err(format!("{}: {} pinned", g.name, g.pinned)))
+        },
+    ),
+    ("nvidia.com/gpu = #SBATCH --gpus-per-node", |s, g, _| {
+        g.iter().find(|g| g.gpus != s.gpus).map_or(Ok(()), |g| {
+            Err(format!("{}: {} GPUs vs {}", g.name, g.gpus, s.gpus))
+        })
+    }),
+    (
+        "the pods' NCCL environment = the script's exports",
+        |s, g, _| {
+            g.iter().find(|g| g.nccl != s.nccl).map_or(Ok(()), |g| {
+                Err(format!("{}: {:?} vs {:?}", g.name, g.nccl, s.nccl))
+            })
+        },
+    ),
+    ("every pod carries the Slurm job id label", |_, g, _| {
+        g.iter()
+            .find(|g| g.job_label != "77")
+            .map_or(Ok(()), |g| Err(format!("{}: {}", g.name, g.job_label)))
+    }),
+    ("processes per node <= GPUs per node", |s, _, nproc| {
+        (s.gpus == 0 || nproc <= s.gpus)
+            .then_some(())
+            .ok_or(format!("{nproc} processes on {} GPUs", s.gpus))
+    }),
+];
+
 #[test]
-fn the_batch_script_makes_launch_plan_the_same_pytorchjob() {
+fn nodes_gpus_and_nccl_agree_in_every_example_for_both_backends() {
+    let mut checked = BTreeMap::new();
+    for backend in ["pytorchjob", "trainjob"] {
+        for (spec, site) in examples() {
+            let mut cmd = hybridctl();
+            if let Some(site) = &site {
+                cmd.env("HYBRIDCTL_SITE_CONFIG", site);
+            }
+            let out = cmd
+                .args(["render", &rel(&spec), "-o", "json", "--job-id", "77"])
+                .args(["--set", &format!("kubernetes.api={backend}")])
+                .output()
+                .expect("runs");
+            if backend == "trainjob" && !out.status.success() {
+                // What a TrainJob cannot carry (an elastic job) is refused, with the field.
+                assert!(
+                    stderr(&out).contains("cannot be expressed in a TrainJob"),
+                    "{}: {}",
+                    rel(&spec),
+                    stderr(&out)
+                );
+                continue;
+            }
+            assert!(out.status.success(), "{}: {}", rel(&spec), stderr(&out));
+            let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+            let script = v["sbatch"].as_str().expect("script");
+            let s = Script {
+                nodes: directive(script, "nodes")
+                    .and_then(|n| n.parse().ok())
+                    .expect("--nodes"),
+                gpus: directive(script, "gpus-per-node").map_or(0, |g| g.parse().expect("number")),
+                nccl: exports(script),
+            };
+            assert!(
+                v.get(backend).is_some(),
+                "{}: no {backend} in {v}",
+                rel(&spec)
+            );
+            let (g, nproc) = groups(backend, &v[backend]);
+            for (what, check) in INVARIANTS {
+                if let Err(e) = check(&s, &g, nproc) {
+                    panic!("{} as a {backend}: {what}: {e}", rel(&spec));
+                }
+            }
+            *checked.entry(backend).or_insert(0) += 1;
+        }
+    }
+    assert!(
+        checked["pytorchjob"] >= 4 && checked["trainjob"] >= 3,
+        "{checked:?}"
+    );
+}
+
+#[test]
+fn the_batch_script_makes_launch_plan_the_same_job_on_both_backends() {
     let bin = assert_cmd::cargo::cargo_bin("hybridctl");
-    for (spec, site) in examples() {
+    for (backend, (spec, site)) in ["pytorchjob", "trainjob"]
+        .into_iter()
+        .flat_map(|b| examples().into_iter().map(move |e| (b, e)))
+    {
         let dir = tempfile::tempdir().expect("tempdir");
         let siteconf = dir.path().join("site.yaml");
         let base = site
@@ -172,9 +283,14 @@ fn the_batch_script_makes_launch_plan_the_same_pytorchjob() {
                 "9001",
                 "--nodelist",
                 &nodelist,
+                "--set",
+                &format!("kubernetes.api={backend}"),
             ])
             .output()
             .expect("runs");
+        if backend == "trainjob" && stderr(&out).contains("cannot be expressed in a TrainJob") {
+            continue;
+        }
         assert!(out.status.success(), "{}: {}", rel(&spec), stderr(&out));
         let v: Value = serde_json::from_slice(&out.stdout).expect("json");
         let script = dir.path().join("job.sbatch");
@@ -197,11 +313,11 @@ fn the_batch_script_makes_launch_plan_the_same_pytorchjob() {
         assert!(run.status.success(), "{}: {}", rel(&spec), stderr(&run));
         let launched: Value = serde_saphyr::from_str(&String::from_utf8_lossy(&run.stdout))
             .expect("launch prints the manifest");
-        let rendered = v["pytorchjob"].clone();
+        let rendered = v[backend].clone();
         assert_eq!(
             launched,
             rendered,
-            "{}: launch planned a different PyTorchJob",
+            "{}: launch planned a different {backend}",
             rel(&spec)
         );
     }

@@ -578,14 +578,8 @@ fn colour_is_decided_per_stream() {
 /// Read `n` bytes of the command's stdout, close it, and return the exit status and stderr.
 fn closed_after(args: &[&std::ffi::OsStr], n: usize) -> (Option<i32>, String) {
     use std::io::Read;
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("hybridctl"))
+    let mut child = crate::util::isolated(assert_cmd::cargo::cargo_bin("hybridctl"))
         .args(args)
-        .current_dir(root())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HYBRIDCTL_SITE_CONFIG", "/dev/null")
-        .env("HYBRIDCTL_CONFIG", "/dev/null")
-        .env("NO_COLOR", "1")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -56,6 +56,7 @@ const FIELDS: &[(&str, Place, bool)] = &[
     ("kubernetes.namespace", Place::Scalar, true),
     ("kubernetes.serviceAccount", Place::Scalar, true),
     ("kubernetes.priorityClassName", Place::Scalar, true),
+    ("kubernetes.runtime", Place::Scalar, false),
     ("container.image", Place::Scalar, true),
     ("container.command", Place::ListItem, true),
     ("container.args", Place::ListItem, true),
@@ -240,7 +241,7 @@ fn check(
     prop_assert_eq!(got, want, "exported NCCL variables differ");
 
     // The manifest as printed parses back to the same document, and pod-facing values are in it.
-    let yaml = hybridctl::render::manifest_yaml(&plan, &manifest).expect("yaml");
+    let yaml = hybridctl::render::manifest_yaml(&plan, &manifest.value).expect("yaml");
     let reparsed: serde_json::Value =
         serde_saphyr::from_str(&yaml).expect("printed manifest parses");
     prop_assert_eq!(&reparsed, &manifest.value);
@@ -338,6 +339,8 @@ fn every_field_is_covered_by_the_hostile_test() {
         "kind",
         "network.fabric",
         "network.ncclDebug",
+        "kubernetes.api",
+        "kubernetes.runtimeKind",
         "training.cleanPodPolicy",
         "training.restartPolicy",
         "storage.gpfs.device",

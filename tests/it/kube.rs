@@ -21,6 +21,67 @@ use crate::util::{examples, hybridctl, rel, stderr, stdout};
 
 static PLANE: Mutex<()> = Mutex::new(());
 
+/// The two Kubernetes backends the chain tests run on: the training-operator's PyTorchJob,
+/// and Kubeflow Trainer v2's TrainJob (Trainer -> JobSet -> Jobs -> pods).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    PyTorchJob,
+    TrainJob,
+}
+
+impl Api {
+    /// As `kubernetes.api`, the kubectl resource and hybridctl's messages name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Api::PyTorchJob => "pytorchjob",
+            Api::TrainJob => "trainjob",
+        }
+    }
+
+    /// Spec lines at the top level that pick this backend (a spec without them is `auto`,
+    /// which takes PyTorchJob on the test bed, where both are served).
+    pub fn spec_lines(self) -> &'static str {
+        match self {
+            Api::PyTorchJob => "",
+            Api::TrainJob => "kubernetes:\n  api: trainjob\n",
+        }
+    }
+
+    /// The label selector of the pods the controllers made for job object `name`.
+    pub fn pod_selector(self, name: &str) -> String {
+        match self {
+            Api::PyTorchJob => format!("training.kubeflow.org/job-name={name}"),
+            Api::TrainJob => format!("jobset.sigs.k8s.io/jobset-name={name}"),
+        }
+    }
+
+    /// The replicas' log prefixes of a 2-node job.
+    pub fn prefixes(self) -> [&'static str; 2] {
+        match self {
+            Api::PyTorchJob => ["master-0", "worker-0"],
+            Api::TrainJob => ["node-0", "node-1"],
+        }
+    }
+
+    /// The pinned nodes of a rendered (or created) job object.
+    pub fn pinned(self, job: &Value) -> Vec<String> {
+        let pod = match self {
+            Api::PyTorchJob => &job["spec"]["pytorchReplicaSpecs"]["Master"]["template"]["spec"],
+            Api::TrainJob => {
+                &job["spec"]["runtimePatches"][0]["trainingRuntimeSpec"]["template"]["spec"]["replicatedJobs"]
+                    [0]["template"]["spec"]["template"]["spec"]
+            }
+        };
+        pod["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+            ["nodeSelectorTerms"][0]["matchExpressions"][0]["values"]
+            .as_array()
+            .expect("pinned nodes")
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    }
+}
+
 pub struct Plane {
     pub admin: String,
     pub user: String,
@@ -117,10 +178,11 @@ impl Plane {
         false
     }
 
-    /// The objects hybridctl labelled for a Slurm job id.
+    /// The objects hybridctl labelled for a Slurm job id (for a TrainJob, the JobSet carries
+    /// the label too, through hybridctl's runtime patch).
     pub fn leftovers(&self, job_id: &str) -> usize {
         let sel = format!("hybridctl.io/slurm-job-id={job_id}");
-        ["pytorchjobs", "pods"]
+        ["pytorchjobs", "trainjobs", "jobsets", "pods"]
             .iter()
             .map(|kind| {
                 self.json(&["get", kind, "-n", &self.ns, "-l", &sel])["items"]
@@ -138,6 +200,109 @@ impl Plane {
             .iter()
             .map(|kind| self.items(&["get", kind, "-n", &self.ns, "-l", &sel]).len())
             .sum()
+    }
+
+    /// What the controllers made for job object `name` and is still there: for a
+    /// PyTorchJob its pods and Services ([`Plane::operator_objects`]); for a TrainJob its
+    /// JobSet, the JobSet's Jobs and their pods.
+    pub fn controller_objects(&self, api: Api, name: &str) -> usize {
+        match api {
+            Api::PyTorchJob => self.operator_objects(name),
+            Api::TrainJob => {
+                let sel = api.pod_selector(name);
+                let jobset = usize::from(
+                    !self
+                        .json(&["get", "jobset", name, "-n", &self.ns])
+                        .is_null(),
+                );
+                jobset
+                    + ["jobs", "pods"]
+                        .iter()
+                        .map(|kind| self.items(&["get", kind, "-n", &self.ns, "-l", &sel]).len())
+                        .sum::<usize>()
+            }
+        }
+    }
+
+    /// The live pods the controllers made for job object `name`, by name.
+    pub fn pods_for(&self, api: Api, name: &str) -> Vec<Value> {
+        let sel = api.pod_selector(name);
+        let mut pods = self.items(&["get", "pods", "-n", &self.ns, "-l", &sel]);
+        pods.sort_by_key(|p| {
+            p["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        });
+        pods
+    }
+
+    /// Wait until job object `name` has `n` pods, all in `phase`; returns them.
+    pub fn wait_pods_for(
+        &self,
+        api: Api,
+        name: &str,
+        n: usize,
+        phase: &str,
+        limit: Duration,
+    ) -> Vec<Value> {
+        let mut pods = Vec::new();
+        let ok = self.wait_for(limit, || {
+            pods = self.pods_for(api, name);
+            pods.len() == n && pods.iter().all(|p| p["status"]["phase"] == phase)
+        });
+        assert!(
+            ok,
+            "{}/{name}: wanted {n} pods {phase} within {limit:?}, have: {:?}",
+            api.name(),
+            pods.iter()
+                .map(|p| format!(
+                    "{} {} on {}",
+                    p["metadata"]["name"], p["status"]["phase"], p["spec"]["nodeName"]
+                ))
+                .collect::<Vec<_>>()
+        );
+        pods
+    }
+
+    /// Job object `name` of `api` once it exists (launch creates it); fails after 60 s.
+    pub fn wait_job(&self, api: Api, name: &str) -> Value {
+        let mut job = Value::Null;
+        assert!(
+            self.wait_for(Duration::from_secs(60), || {
+                job = self.json(&["get", api.name(), name, "-n", &self.ns]);
+                !job.is_null()
+            }),
+            "{}/{name} was not created",
+            api.name()
+        );
+        job
+    }
+
+    /// The pods have exactly 8 GPUs each, were bound by the real scheduler, and sit one on
+    /// each of `nodes` (sorted).
+    pub fn assert_placed(&self, pods: &[Value], nodes: &[&str]) {
+        let mut placed = Vec::new();
+        for pod in pods {
+            let pod_name = pod["metadata"]["name"].as_str().expect("name");
+            assert_eq!(
+                pod["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"], "8",
+                "{pod_name}"
+            );
+            assert_eq!(
+                self.scheduled_by(pod_name).as_deref(),
+                Some("default-scheduler"),
+                "{pod_name} has no Scheduled event from the scheduler"
+            );
+            placed.push(
+                pod["spec"]["nodeName"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            );
+        }
+        placed.sort();
+        assert_eq!(placed, nodes, "one pod per allocated node");
     }
 
     pub fn items(&self, args: &[&str]) -> Vec<Value> {
@@ -333,12 +498,27 @@ pub fn spec_file_env(
     nodes: u32,
     env: &[(&str, &str)],
 ) -> std::path::PathBuf {
+    spec_file_api(dir, Api::PyTorchJob, name, nodes, env)
+}
+
+/// [`spec_file_env`] for a backend: `kubernetes.api` is set for a TrainJob.
+pub fn spec_file_api(
+    dir: &std::path::Path,
+    api: Api,
+    name: &str,
+    nodes: u32,
+    env: &[(&str, &str)],
+) -> std::path::PathBuf {
     let path = dir.join(format!("{name}.yaml"));
     let env: Vec<String> = env.iter().map(|(k, v)| format!("{k}: \"{v}\"")).collect();
+    let api_field = match api {
+        Api::PyTorchJob => String::new(),
+        Api::TrainJob => ", api: trainjob".to_string(),
+    };
     std::fs::write(
         &path,
         format!(
-            "apiVersion: hybridctl.io/v1alpha1\nkind: TrainingJob\nname: {name}\nslurm: {{nodes: {nodes}, gpusPerNode: 8}}\nkubernetes: {{namespace: training}}\ncontainer: {{image: registry.example/train:1, command: [python, train.py], env: {{{}}}}}\nnetwork: {{fabric: roce, rdmaResource: rdma/rdma_shared_device_a}}\n",
+            "apiVersion: hybridctl.io/v1alpha1\nkind: TrainingJob\nname: {name}\nslurm: {{nodes: {nodes}, gpusPerNode: 8}}\nkubernetes: {{namespace: training{api_field}}}\ncontainer: {{image: registry.example/train:1, command: [python, train.py], env: {{{}}}}}\nnetwork: {{fabric: roce, rdmaResource: rdma/rdma_shared_device_a}}\n",
             env.join(", ")
         ),
     )
@@ -389,20 +569,7 @@ fn start_launch_full(
     nodelist: &str,
     env: &[(&str, &str)],
 ) -> Child {
-    let script = hybridctl()
-        .env("HYBRIDCTL_SITE_CONFIG", site)
-        .args(["render", "--only", "sbatch"])
-        .arg(spec)
-        .output()
-        .expect("render");
-    assert!(script.status.success(), "{}", stderr(&script));
-    let text = stdout(&script);
-    let frozen = text
-        .lines()
-        .skip_while(|l| !l.contains("<<'HYBRIDCTL_FROZEN_SPEC'"))
-        .nth(1)
-        .expect("frozen spec")
-        .to_string();
+    let frozen = frozen_spec(spec, site);
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("hybridctl"))
         .args(["launch", "--kubeconfig", kubeconfig, "--frozen-spec=-"])
         .env_clear()
@@ -423,6 +590,47 @@ fn start_launch_full(
         std::io::Write::write_all(&mut pipe, frozen.as_bytes()).expect("stdin");
     }
     child
+}
+
+/// The frozen spec the batch script of `spec` carries (`render --only sbatch`).
+fn frozen_spec(spec: &std::path::Path, site: &str) -> String {
+    let script = hybridctl()
+        .env("HYBRIDCTL_SITE_CONFIG", site)
+        .args(["render", "--only", "sbatch"])
+        .arg(spec)
+        .output()
+        .expect("render");
+    assert!(script.status.success(), "{}", stderr(&script));
+    stdout(&script)
+        .lines()
+        .skip_while(|l| !l.contains("<<'HYBRIDCTL_FROZEN_SPEC'"))
+        .nth(1)
+        .expect("frozen spec")
+        .to_string()
+}
+
+/// Job `id` (2 nodes) as `submit` would have recorded it, for `status`/`logs` of a job
+/// Slurm no longer knows.
+fn record_job(c: &crate::slurm::Cluster, spec: &std::path::Path, id: &str, name: &str) {
+    let rec = c.state.path().join(format!("hybridctl/jobs/{id}"));
+    std::fs::create_dir_all(&rec).expect("mkdir");
+    std::fs::write(rec.join("spec.json"), frozen_spec(spec, "/dev/null")).expect("spec");
+    std::fs::write(
+        rec.join("record.json"),
+        format!(r#"{{"job_id":"{id}","name":"{name}","submitted_at":1,"spec_path":"x.yaml","submit_dir":"/tmp","nodes":2,"gpus_per_node":8,"output":"o"}}"#),
+    )
+    .expect("record");
+}
+
+/// `hybridctl status ID -o json` as the restricted identity: the document's items.
+fn status_items(c: &crate::slurm::Cluster, p: &Plane, id: &str) -> Value {
+    let out = c
+        .hybridctl()
+        .args(["status", id, "-o", "json", "--kubeconfig", &p.user])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_slice::<Value>(&out.stdout).expect("json")["items"].clone()
 }
 
 pub fn finish(mut child: Child, limit: Duration) -> (Option<i32>, String, String) {
@@ -520,31 +728,14 @@ fn launch_creates_the_pinned_job_follows_it_and_reports_success() {
     // The real operator made the pods, the real scheduler put them on the allocated nodes.
     let pods = p.wait_pods(name, 2, "Running", Duration::from_secs(30));
     let running_after = started.elapsed();
-    let mut placed = Vec::new();
     for pod in &pods {
         let pod_name = pod["metadata"]["name"].as_str().expect("name");
         let owner = &pod["metadata"]["ownerReferences"][0];
         assert_eq!(owner["kind"], "PyTorchJob", "{pod_name}: {owner}");
         assert_eq!(owner["name"], name, "{pod_name}: {owner}");
         assert_eq!(owner["uid"], job["metadata"]["uid"], "{pod_name}");
-        assert_eq!(
-            pod["spec"]["containers"][0]["resources"]["limits"]["nvidia.com/gpu"], "8",
-            "{pod_name}"
-        );
-        assert_eq!(
-            p.scheduled_by(pod_name).as_deref(),
-            Some("default-scheduler"),
-            "{pod_name} has no Scheduled event from the scheduler"
-        );
-        placed.push(
-            pod["spec"]["nodeName"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
-        );
     }
-    placed.sort();
-    assert_eq!(placed, ["node1", "node2"], "one pod per allocated node");
+    p.assert_placed(&pods, &["node1", "node2"]);
     let (code, out, err) = finish(child, Duration::from_secs(60));
     assert_eq!(code, Some(0), "launch: {out}\n{err}");
     assert!(
@@ -576,6 +767,172 @@ fn launch_creates_the_pinned_job_follows_it_and_reports_success() {
         "left after the epilog: {} labelled, {} of the operator's",
         p.leftovers("905001"),
         p.operator_objects(name)
+    );
+}
+
+/// Every example as a TrainJob (`--set kubernetes.api=trainjob`): accepted by the real API
+/// server's strict validation against Trainer v2.3.0's CRD and through the Trainer's
+/// admission webhooks, as the restricted identity; or, for what a TrainJob cannot carry
+/// (an elastic job), refused by `render` with the field's position.
+#[test]
+fn every_example_as_a_trainjob_is_accepted_by_the_real_api_server_and_trainer_webhooks() {
+    let Some(p) = plane() else { return };
+    let mut accepted = 0;
+    for (spec, site) in examples() {
+        let mut cmd = hybridctl();
+        if let Some(site) = site {
+            cmd.env("HYBRIDCTL_SITE_CONFIG", site);
+        }
+        let out = cmd
+            .args([
+                "render",
+                "--set",
+                "kubernetes.api=trainjob",
+                "--only",
+                "trainjob",
+                "-o",
+                "json",
+                "-n",
+                &p.ns,
+                "--job-id",
+                "777",
+            ])
+            .arg(rel(&spec))
+            .output()
+            .expect("render");
+        if !out.status.success() {
+            assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+            assert!(
+                stderr(&out).contains("cannot be expressed in a TrainJob"),
+                "{}: {}",
+                rel(&spec),
+                stderr(&out)
+            );
+            continue;
+        }
+        let job: Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(job["kind"], "TrainJob");
+        let res = p.kubectl_as(
+            &p.user,
+            &["create", "--dry-run=server", "--validate=strict", "-f", "-"],
+            Some(&stdout(&out)),
+        );
+        assert!(
+            res.status.success(),
+            "{}: the API server refused the TrainJob: {}",
+            rel(&spec),
+            stderr(&res)
+        );
+        accepted += 1;
+    }
+    assert!(
+        accepted >= 3,
+        "only {accepted} examples rendered as TrainJobs"
+    );
+    // The Trainer's validating webhook is in the path: a TrainJob whose runtime does not
+    // exist is refused at admission.
+    let bad = r#"{"apiVersion":"trainer.kubeflow.org/v1alpha1","kind":"TrainJob","metadata":{"name":"bad","namespace":"training"},"spec":{"runtimeRef":{"name":"no-such-runtime"}}}"#;
+    let res = p.kubectl_as(
+        &p.user,
+        &["create", "--dry-run=server", "-f", "-"],
+        Some(bad),
+    );
+    assert!(!res.status.success(), "{}", stdout(&res));
+}
+
+/// The TrainJob chain, every link real: launch creates the TrainJob, the Trainer renders the
+/// `torch-distributed` runtime with hybridctl's patch into a JobSet, the JobSet controller
+/// makes an indexed Job, kube-controller-manager its pods, kube-scheduler binds them onto
+/// exactly the allocated nodes with exactly the GPUs, kwok runs them, the Trainer reports
+/// `Complete`, and the epilog leaves nothing.
+#[test]
+fn launch_runs_a_trainjob_through_its_jobset_on_the_allocation_and_reports_success() {
+    let Some(p) = plane() else { return };
+    let api = Api::TrainJob;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = spec_file_api(
+        dir.path(),
+        api,
+        "kube-tj",
+        2,
+        &[("HYBRIDCTL_TEST_RUN_DURATION", "3s")],
+    );
+    let nodes = p.admit("905101", "node[1-2]");
+    let started = Instant::now();
+    let child = start_launch(&p, &spec, "905101", "node[1-2]");
+    let name = "kube-tj-905101";
+    let job = p.wait_job(api, name);
+    assert_eq!(
+        job["metadata"]["labels"]["hybridctl.io/slurm-job-id"],
+        "905101"
+    );
+    assert_eq!(api.pinned(&job), ["node1", "node2"]);
+    let pods = p.wait_pods_for(api, name, 2, "Running", Duration::from_secs(30));
+    let running_after = started.elapsed();
+    let jobset = p.json(&["get", "jobset", name, "-n", &p.ns]);
+    assert_eq!(jobset["metadata"]["ownerReferences"][0]["kind"], "TrainJob");
+    assert_eq!(
+        jobset["metadata"]["ownerReferences"][0]["uid"],
+        job["metadata"]["uid"]
+    );
+    assert_eq!(
+        jobset["metadata"]["labels"]["hybridctl.io/slurm-job-id"],
+        "905101"
+    );
+    for pod in &pods {
+        let pod_name = pod["metadata"]["name"].as_str().expect("name");
+        assert_eq!(
+            pod["metadata"]["ownerReferences"][0]["kind"], "Job",
+            "{pod_name}"
+        );
+        assert_eq!(
+            pod["metadata"]["labels"]["hybridctl.io/slurm-job-id"], "905101",
+            "{pod_name}: the runtime patch labels the pods"
+        );
+        let c = &pod["spec"]["containers"][0];
+        assert_eq!(c["name"], "node");
+        assert_eq!(
+            c["resources"]["limits"]["rdma/rdma_shared_device_a"], "1",
+            "{pod_name}"
+        );
+        assert!(
+            c["env"].as_array().is_some_and(|e| e
+                .iter()
+                .any(|v| v["name"] == "NCCL_NET" && v["value"] == "IB")),
+            "{pod_name}: the NCCL environment reaches the trainer container"
+        );
+    }
+    p.assert_placed(&pods, &["node1", "node2"]);
+    let (code, out, err) = finish(child, Duration::from_secs(60));
+    assert_eq!(code, Some(0), "launch: {out}\n{err}");
+    assert!(
+        out.contains("created trainjob/kube-tj-905101 in namespace training on node[1-2]"),
+        "{out}"
+    );
+    for prefix in api.prefixes() {
+        assert!(
+            out.contains(&format!("[{prefix}] ")),
+            "the pods' logs are streamed with the rank's prefix: {out}"
+        );
+    }
+    assert!(out.contains("trainjob/kube-tj-905101 succeeded"), "{out}");
+    let done = p.json(&["get", "trainjob", name, "-n", &p.ns]);
+    assert!(
+        done["status"]["conditions"].as_array().is_some_and(|c| c
+            .iter()
+            .any(|c| c["type"] == "Complete" && c["status"] == "True")),
+        "{}",
+        done["status"]
+    );
+    eprintln!("trainjob: batch step start to 2 pods Running: {running_after:?}");
+    let lines = nodes.release();
+    assert!(lines.contains("deleted trainjob"), "{lines}");
+    assert!(
+        p.wait_for(Duration::from_secs(30), || p.leftovers("905101") == 0
+            && p.controller_objects(api, name) == 0),
+        "left after the epilog: {} labelled, {} of the controllers'",
+        p.leftovers("905101"),
+        p.controller_objects(api, name)
     );
 }
 
@@ -626,20 +983,35 @@ fn launch_reports_a_failed_job_with_its_reason() {
 
 #[test]
 fn launch_on_sigterm_deletes_everything_it_created() {
+    launch_on_sigterm(Api::PyTorchJob, "905003");
+}
+
+#[test]
+fn launch_on_sigterm_deletes_everything_it_created_trainjob() {
+    launch_on_sigterm(Api::TrainJob, "905103");
+}
+
+fn launch_on_sigterm(api: Api, id: &str) {
     let Some(p) = plane() else { return };
     let dir = tempfile::tempdir().expect("tempdir");
-    let spec = spec_file_env(
+    let spec = spec_file_api(
         dir.path(),
+        api,
         "kube-term",
         2,
         &[("HYBRIDCTL_TEST_OUTCOME", "running")],
     );
-    let nodes = p.admit("905003", "node[2-3]");
-    let child = start_launch(&p, &spec, "905003", "node[2-3]");
-    let name = "kube-term-905003";
-    p.wait_pytorchjob(name);
-    p.wait_pods(name, 2, "Running", Duration::from_secs(30));
-    assert_eq!(p.leftovers("905003"), 3, "the job and its two pods exist");
+    let nodes = p.admit(id, "node[2-3]");
+    let child = start_launch(&p, &spec, id, "node[2-3]");
+    let name = format!("kube-term-{id}");
+    p.wait_job(api, &name);
+    p.wait_pods_for(api, &name, 2, "Running", Duration::from_secs(30));
+    // The job object and its two pods (and for a TrainJob its JobSet, labelled by the patch).
+    let expected = match api {
+        Api::PyTorchJob => 3,
+        Api::TrainJob => 4,
+    };
+    assert_eq!(p.leftovers(id), expected, "the job and its two pods exist");
     std::thread::sleep(Duration::from_millis(500));
     let start = Instant::now();
     let kill = Command::new("kill")
@@ -648,27 +1020,28 @@ fn launch_on_sigterm_deletes_everything_it_created() {
         .expect("kill");
     assert!(kill.success());
     assert!(
-        p.wait_for(Duration::from_secs(30), || p.leftovers("905003") == 0
-            && p.operator_objects(name) == 0),
-        "objects left behind after SIGTERM: {} labelled, {} of the operator's",
-        p.leftovers("905003"),
-        p.operator_objects(name)
+        p.wait_for(Duration::from_secs(30), || p.leftovers(id) == 0
+            && p.controller_objects(api, &name) == 0),
+        "objects left behind after SIGTERM: {} labelled, {} of the controllers'",
+        p.leftovers(id),
+        p.controller_objects(api, &name)
     );
     let cleaned_in = start.elapsed();
     // launch then waits for Slurm's SIGKILL; play Slurm.
     let (_, out, err) = finish(child, Duration::from_secs(3));
+    let short = api.name();
     assert!(
-        out.contains("SIGTERM: deleting pytorchjob/kube-term-905003"),
+        out.contains(&format!("SIGTERM: deleting {short}/{name}")),
         "{out}\n{err}"
     );
-    // The garbage collector deletes pods of the deleted PyTorchJob too, so launch deletes
-    // the rest: how many depends on who is first.
+    // The garbage collector deletes pods of the deleted job too, so launch deletes the
+    // rest: how many depends on who is first.
     assert!(
-        out.contains("deleted pytorchjob/kube-term-905003 and "),
+        out.contains(&format!("deleted {short}/{name} and ")),
         "{out}\n{err}"
     );
     drop(nodes);
-    eprintln!("SIGTERM to zero objects (pods, Services, PyTorchJob): {cleaned_in:?}");
+    eprintln!("{short}: SIGTERM to zero objects: {cleaned_in:?}");
 }
 
 #[test]
@@ -741,25 +1114,7 @@ fn status_shows_the_operators_conditions_and_the_pods_next_to_the_slurm_state() 
     let id = "987700";
     let name = format!("kube-status-{id}");
     // The job as `submit` would have recorded it (Slurm no longer knows it)...
-    let script = hybridctl()
-        .args(["render", "--only", "sbatch"])
-        .arg(&spec)
-        .output()
-        .expect("render");
-    let frozen = stdout(&script)
-        .lines()
-        .skip_while(|l| !l.contains("<<'HYBRIDCTL_FROZEN_SPEC'"))
-        .nth(1)
-        .expect("frozen spec")
-        .to_string();
-    let rec = c.state.path().join(format!("hybridctl/jobs/{id}"));
-    std::fs::create_dir_all(&rec).expect("mkdir");
-    std::fs::write(rec.join("spec.json"), &frozen).expect("spec");
-    std::fs::write(
-        rec.join("record.json"),
-        format!(r#"{{"job_id":"{id}","name":"kube-status","submitted_at":1,"spec_path":"x.yaml","submit_dir":"/tmp","nodes":2,"gpus_per_node":8,"output":"o"}}"#),
-    )
-    .expect("record");
+    record_job(&c, &spec, id, "kube-status");
     // ...and its PyTorchJob, created by the restricted identity; node1 is admitted, node3
     // is not (it keeps the hooks' taint), so the scheduler places one pod and refuses one.
     let nodes = p.admit(id, "node1");
@@ -781,15 +1136,7 @@ fn status_shows_the_operators_conditions_and_the_pods_next_to_the_slurm_state() 
     let out = p.kubectl_as(&p.user, &["create", "-f", "-"], Some(&stdout(&manifest)));
     assert!(out.status.success(), "{}", stderr(&out));
     p.wait_condition(&name, "Created", Duration::from_secs(30));
-    let status = || {
-        let out = c
-            .hybridctl()
-            .args(["status", id, "-o", "json", "--kubeconfig", &p.user])
-            .output()
-            .expect("runs");
-        assert!(out.status.success(), "{}", stderr(&out));
-        serde_json::from_slice::<Value>(&out.stdout).expect("json")["items"].clone()
-    };
+    let status = || status_items(&c, &p, id);
     // The pending pod shows the scheduler's own reason, not just "Pending".
     let mut v = Value::Null;
     assert!(
@@ -1546,4 +1893,138 @@ fn launch_gives_up_on_pods_the_scheduler_cannot_place_and_leaves_nothing() {
         "{err}"
     );
     assert_eq!(p.leftovers("905052"), 0);
+}
+
+/// A TrainJob's runtime is checked before anything is created: one that does not exist,
+/// and one that would not give the pods the spec's priority class (Trainer's runtime
+/// patches cannot set one), are refused with the reason, and nothing is left.
+#[test]
+fn launch_refuses_a_trainjob_runtime_that_cannot_run_the_job_and_creates_nothing() {
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (id, extra, why) in [
+        (
+            "905104",
+            "runtime: no-such-runtime",
+            "ClusterTrainingRuntime `no-such-runtime` does not exist",
+        ),
+        (
+            "905105",
+            "priorityClassName: training-high",
+            "the spec asks for priority class `training-high`, but ClusterTrainingRuntime `torch-distributed` gives its pods none",
+        ),
+    ] {
+        let spec = dir.path().join(format!("rt-{id}.yaml"));
+        std::fs::write(
+            &spec,
+            format!(
+                "apiVersion: hybridctl.io/v1alpha1\nkind: TrainingJob\nname: kube-rt\nslurm: {{nodes: 1, gpusPerNode: 8}}\nkubernetes: {{namespace: training, api: trainjob, {extra}}}\ncontainer: {{image: registry.example/train:1}}\n"
+            ),
+        )
+        .expect("spec");
+        let child = start_launch(&p, &spec, id, "node3");
+        let (code, out, err) = finish(child, Duration::from_secs(30));
+        assert_eq!(code, Some(2), "{out}\n{err}");
+        assert!(err.contains(why), "{err}");
+        assert!(err.contains("hint: set `kubernetes.runtime`"), "{err}");
+        assert_eq!(p.leftovers(id), 0, "nothing is created");
+    }
+}
+
+/// `status` and `logs` of a TrainJob: the TrainJob and its JobSet next to the Slurm state,
+/// each pod with the scheduler's reason when it cannot be placed, and the pods' logs found
+/// through the job label with the rank's prefix.
+#[test]
+fn status_and_logs_show_a_trainjob_its_jobset_and_its_pods() {
+    let Some(c) = crate::slurm::cluster() else {
+        return;
+    };
+    let Some(p) = plane() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = spec_file_api(
+        dir.path(),
+        Api::TrainJob,
+        "kube-tjstatus",
+        2,
+        &[("HYBRIDCTL_TEST_OUTCOME", "running")],
+    );
+    let id = "987701";
+    let name = format!("kube-tjstatus-{id}");
+    record_job(&c, &spec, id, "kube-tjstatus");
+    // node1 is admitted, node3 keeps the hooks' taint: one pod runs, one is refused.
+    let nodes = p.admit(id, "node1");
+    let manifest = hybridctl()
+        .args(["render", "--only", "trainjob", "-o", "json", "--job-id", id])
+        .args(["--nodelist", "node1,node3"])
+        .arg(&spec)
+        .output()
+        .expect("render");
+    assert!(manifest.status.success(), "{}", stderr(&manifest));
+    let out = p.kubectl_as(&p.user, &["create", "-f", "-"], Some(&stdout(&manifest)));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let status = || status_items(&c, &p, id);
+    let mut v = Value::Null;
+    assert!(
+        p.wait_for(Duration::from_secs(30), || {
+            v = status();
+            v[0]["kubernetes"]["pods"].as_array().is_some_and(|pods| {
+                pods.len() == 2
+                    && pods.iter().any(|p| !p["scheduling"].is_null())
+                    && pods.iter().any(|p| p["phase"] == "Running")
+            })
+        }),
+        "no running pod and no scheduling reason: {v}"
+    );
+    let k = &v[0]["kubernetes"];
+    assert_eq!(k["trainjob"], format!("trainjob/{name}"), "{v}");
+    assert!(k["pytorchjob"].is_null(), "{v}");
+    assert!(
+        k["jobset"]
+            .as_str()
+            .is_some_and(|j| j.starts_with(&format!("jobset/{name}"))),
+        "{v}"
+    );
+    let refused = k["pods"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| !p["scheduling"].is_null()))
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        refused["scheduling"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("FailedScheduling: ") && s.contains("taint")),
+        "{refused}"
+    );
+    // The table view says where the job is and why the pod waits.
+    let text = c
+        .hybridctl()
+        .args(["status", id, "--kubeconfig", &p.user])
+        .output()
+        .expect("runs");
+    let text = stdout(&text) + &stderr(&text);
+    assert!(
+        text.contains(&format!("trainjob/{name} in namespace training")),
+        "{text}"
+    );
+    // logs: the running pod's log, found by the job label, with its rank's prefix.
+    let logs = c
+        .hybridctl()
+        .args(["logs", id, "--kubeconfig", &p.user, "-n", &p.ns])
+        .output()
+        .expect("logs");
+    assert!(logs.status.success(), "{}", stderr(&logs));
+    assert!(stdout(&logs).contains("[node-0] "), "{}", stdout(&logs));
+    // The epilog removes the TrainJob; the JobSet, its Job and the pods go with it.
+    let lines = nodes.release();
+    assert!(
+        lines.contains(&format!("deleted trainjob training/{name}")),
+        "{lines}"
+    );
+    assert!(
+        p.wait_for(Duration::from_secs(30), || p.leftovers(id) == 0
+            && p.controller_objects(Api::TrainJob, &name) == 0),
+        "left: {} labelled, {} of the controllers'",
+        p.leftovers(id),
+        p.controller_objects(Api::TrainJob, &name)
+    );
 }

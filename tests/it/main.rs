@@ -17,6 +17,7 @@ mod fabric;
 mod generated;
 mod hooks;
 mod hostile;
+mod install;
 mod kube;
 mod logs;
 mod nccl;

@@ -23,6 +23,20 @@ pub fn hybridctl() -> Command {
     cmd
 }
 
+/// A plain `std::process::Command` for `program` (the binary, or a wrapper such as strace)
+/// with the environment `hybridctl()` gives: PATH only, no site or user config, no colour,
+/// run from the repo root.
+pub fn isolated(program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+    let mut cmd = std::process::Command::new(program);
+    cmd.current_dir(root())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HYBRIDCTL_SITE_CONFIG", "/dev/null")
+        .env("HYBRIDCTL_CONFIG", "/dev/null")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
