@@ -67,6 +67,16 @@ fn a_day_with_hybridctl_as_the_readme_shows_it() {
         );
         let text = stdout(&out);
         match args[0].as_str() {
+            "init" => {
+                let starter = w.c.work.path().join("starter.yaml");
+                let written = std::fs::read_to_string(&starter).expect("init wrote the file");
+                assert!(written.contains("nodes: 2"), "{written}");
+            }
+            "explain" => assert!(text.contains("NCCL_IB_GID_INDEX"), "{text}"),
+            "config" => assert!(
+                text.contains("train.yaml:") && text.contains("slurm.nodes"),
+                "the origin of the spec's values: {text}"
+            ),
             "submit" => id = text.trim().to_string(),
             "status" if args.contains(&"--me".to_string()) => {
                 assert!(text.contains(&id) && text.contains("train"), "{text}")
