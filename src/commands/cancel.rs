@@ -36,8 +36,7 @@ impl Document for List<Outcome> {
 
 /// A job that cancel acts on: in the queue and not finished.
 fn will_cancel(v: &crate::slurm::JobView) -> bool {
-    let finished = crate::slurm::parse::JobState::parse(&v.state).is_ok_and(|s| s.is_finished());
-    v.source == Source::Queue && !finished
+    v.source == Source::Queue && !v.is_finished()
 }
 
 fn is_active(state: &str) -> bool {

@@ -117,7 +117,12 @@ pub fn run(args: DescribeArgs, ctx: &Context) -> Result<ExitStatus> {
             .map(|r| r.output_path(settings.env.get("USER")))
     });
     let nccl = match &output_file {
-        Some(path) => nccl_of(path, spec.as_ref(), state_is_finished(&state), &mut notes),
+        Some(path) => nccl_of(
+            path,
+            spec.as_ref(),
+            crate::slurm::parse::JobState::finished_text(&state) == Some(true),
+            &mut notes,
+        ),
         None => None,
     };
     let doc = Description {
@@ -130,10 +135,6 @@ pub fn run(args: DescribeArgs, ctx: &Context) -> Result<ExitStatus> {
     };
     print(&doc, args.output, out)?;
     Ok(ExitStatus::Success)
-}
-
-fn state_is_finished(state: &str) -> bool {
-    crate::slurm::parse::JobState::parse(state).is_ok_and(|s| s.is_finished())
 }
 
 /// The Kubernetes side: unreachable or forbidden is a note, not a failure (Slurm's side is

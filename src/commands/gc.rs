@@ -77,12 +77,11 @@ pub fn run(args: GcArgs, ctx: &Context) -> Result<ExitStatus> {
         Some(ids) => {
             let slurm = Slurm::from_settings(settings);
             let views = slurm.queue(&ids).map_err(slurm_error)?;
-            QueueAnswer::from_rows(views.iter().map(|v| {
-                let finished = crate::slurm::parse::JobState::parse(&v.state)
-                    .ok()
-                    .map(|s| s.is_finished());
-                (v.job_id.as_str(), v.state.as_str(), finished)
-            }))
+            QueueAnswer::from_rows(
+                views
+                    .iter()
+                    .map(|v| (v.job_id.as_str(), v.state.as_str(), v.finished())),
+            )
         }
     };
     let mut orphans: Vec<Orphan> = items

@@ -270,9 +270,7 @@ fn follow(
             offset = spinner.suspend(|| copy_new_bytes(path, offset, out));
         }
         // squeue --states=all keeps finished jobs until MinJobAge: finished is finished.
-        let finished = view.as_ref().is_none_or(|v| {
-            crate::slurm::parse::JobState::parse(&v.state).is_ok_and(|s| s.is_finished())
-        });
+        let finished = view.as_ref().is_none_or(|v| v.is_finished());
         if finished {
             break;
         }

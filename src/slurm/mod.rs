@@ -109,6 +109,19 @@ pub struct JobView {
     pub kubernetes: Option<serde_json::Value>,
 }
 
+impl JobView {
+    /// Whether the job has ended, by its state as Slurm printed it; `None` for a state this
+    /// version cannot read (callers decide what an unknown state means for them).
+    pub fn finished(&self) -> Option<bool> {
+        parse::JobState::finished_text(&self.state)
+    }
+
+    /// Whether the job has ended; an unreadable state counts as not ended.
+    pub fn is_finished(&self) -> bool {
+        self.finished() == Some(true)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Slurm {
     runner: Runner,

@@ -132,6 +132,12 @@ impl JobState {
             .ok_or_else(err)
     }
 
+    /// Whether a state as Slurm prints it (`COMPLETED`, `CANCELLED by 1000`) is a finished
+    /// one; `None` for a state this version cannot read.
+    pub fn finished_text(text: &str) -> Option<bool> {
+        Self::parse(text).ok().map(Self::is_finished)
+    }
+
     /// Ended for good: Slurm will not run it again unless someone requeues it
     /// (`COMPLETED`, `CANCELLED`, `FAILED`, `TIMEOUT`, `PREEMPTED`, `NODE_FAIL`, `BOOT_FAIL`,
     /// `DEADLINE`, `OUT_OF_MEMORY`, `REVOKED`).

@@ -1416,3 +1416,13 @@ fn huge_input_is_fine() {
     let (ok, errors) = parse_squeue_lenient(&broken);
     assert_eq!((ok.len(), errors.len()), (0, 5_000));
 }
+
+#[test]
+fn a_state_as_printed_says_whether_the_job_has_ended() {
+    assert_eq!(JobState::finished_text("COMPLETED"), Some(true));
+    assert_eq!(JobState::finished_text("CANCELLED by 1000"), Some(true));
+    assert_eq!(JobState::finished_text("CD"), Some(true));
+    assert_eq!(JobState::finished_text("COMPLETING"), Some(false));
+    assert_eq!(JobState::finished_text("PENDING"), Some(false));
+    assert_eq!(JobState::finished_text("SOMETHING_NEW"), None);
+}
